@@ -1,0 +1,54 @@
+// Lint: typescript-eslint's recommended rules plus the one-way room rule from
+// ../shared/STYLE.md: protocol -> session -> sql -> engine -> storage. A room may import
+// rooms below it, never above.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const roomsAbove = {
+  storage: [
+    'engine',
+    'sql',
+    'plpgsql',
+    'session',
+    'server',
+    'cli',
+    'ingest',
+    'security',
+    'sharing',
+    'ops',
+    'system',
+  ],
+  engine: ['sql', 'plpgsql', 'session', 'server', 'cli'],
+  sql: ['session', 'server', 'cli'],
+  session: ['server', 'cli'],
+};
+
+const roomRules = Object.entries(roomsAbove).map(([room, above]) => ({
+  files: [`src/${room}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: above.map((r) => ({
+          group: [`**/${r}/*`, `**/${r}`],
+          message: `src/${room} must not import from src/${r}: rooms depend only on the rooms below them.`,
+        })),
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'bench/work/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  ...roomRules,
+);

@@ -1,0 +1,64 @@
+// The one error type that may reach a client: a PostgreSQL SQLSTATE, a Redshift-like message,
+// and optionally where it happened. Anything else is an internal failure (reported as XX000).
+// SQLSTATE list: https://www.postgresql.org/docs/15/errcodes-appendix.html
+
+export const SqlState = {
+  successfulCompletion: '00000',
+  syntaxError: '42601',
+  undefinedTable: '42P01',
+  undefinedColumn: '42703',
+  undefinedSchema: '3F000',
+  duplicateTable: '42P07',
+  duplicateColumn: '42701',
+  duplicateSchema: '42P06',
+  dependentObjectsStillExist: '2BP01',
+  invalidParameterValue: '22023',
+  featureNotSupported: '0A000',
+  serializationFailure: '40001',
+  readOnlySqlTransaction: '25006',
+  invalidTransactionState: '25000',
+  noActiveSqlTransaction: '25P01',
+  ioError: '58030',
+  undefinedFile: '58P01',
+  dataCorrupted: 'XX001',
+  configFileError: 'F0000',
+  connectionException: '08000',
+  insufficientPrivilege: '42501',
+  objectNotInPrerequisiteState: '55000',
+  internalError: 'XX000',
+} as const;
+
+export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
+
+export interface ErrorFields {
+  detail?: string;
+  hint?: string;
+  /** 1-based character position in the statement text, when the error points at one. */
+  position?: number;
+  cause?: unknown;
+}
+
+export class LakeshiftError extends Error {
+  readonly sqlstate: SqlStateCode;
+  readonly detail: string | undefined;
+  readonly hint: string | undefined;
+  readonly position: number | undefined;
+
+  constructor(sqlstate: SqlStateCode, message: string, fields: ErrorFields = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.name = 'LakeshiftError';
+    this.sqlstate = sqlstate;
+    this.detail = fields.detail;
+    this.hint = fields.hint;
+    this.position = fields.position;
+  }
+}
+
+export function isLakeshiftError(e: unknown, sqlstate?: SqlStateCode): e is LakeshiftError {
+  return e instanceof LakeshiftError && (sqlstate === undefined || e.sqlstate === sqlstate);
+}
+
+/** The message of any thrown value, for wrapping causes into clear errors. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,452 @@
+// Commit: one catalog transaction under the commit lock turns a transaction's staged changes
+// (whose files are already durable in the object store) into the next snapshot. This is the only
+// point at which anything becomes visible. Before writing, it checks what other transactions
+// committed since this one's snapshot and fails with 40001 where they conflict.
+import { LakeshiftError, SqlState } from '../../common/errors.js';
+import type { CatalogDb, CatalogTx } from './db.js';
+import { changesAfter, latestSnapshot } from './queries.js';
+
+/** What a commit did to one object; the vocabulary of lake_snapshot_change.kind. */
+export type ChangeKind =
+  'created' | 'altered' | 'dropped' | 'inserted' | 'deleted' | 'compacted' | 'created_in'; // on a schema: a table or view was created in it
+
+export interface ColumnStats {
+  columnId: number;
+  valueCount: number;
+  nullCount: number;
+  min: string | null;
+  max: string | null;
+}
+
+export interface NewDataFile {
+  tableId: number;
+  path: string;
+  pathIsRelative: boolean;
+  recordCount: number;
+  sizeBytes: number;
+  stats: ColumnStats[];
+}
+
+export interface NewDeleteFile {
+  tableId: number;
+  dataFileId: number;
+  path: string;
+  deleteCount: number;
+  sizeBytes: number;
+}
+
+export interface NewSchemaRow {
+  schemaId: number;
+  name: string;
+}
+export interface NewTableRow {
+  tableId: number;
+  tableUuid: string;
+  schemaId: number;
+  name: string;
+  sortKey: number[];
+}
+export interface NewColumnRow {
+  columnId: number;
+  tableId: number;
+  order: number;
+  name: string;
+  type: string;
+  typeAnnotation: string | null;
+  nullable: boolean;
+  defaultValue: string | null;
+}
+export interface NewViewRow {
+  viewId: number;
+  schemaId: number;
+  name: string;
+  dialect: string;
+  sql: string;
+  columnAliases: string[] | null;
+}
+
+export type VersionedCatalogTable = 'lake_schema' | 'lake_table' | 'lake_column' | 'lake_view';
+const ID_COLUMN: Record<VersionedCatalogTable, string> = {
+  lake_schema: 'schema_id',
+  lake_table: 'table_id',
+  lake_column: 'column_id',
+  lake_view: 'view_id',
+};
+
+export interface CommitPlan {
+  pinnedSnapshot: number;
+  author: string | null;
+  changes: { objectId: number; kind: ChangeKind }[];
+  /** Names (schema_id, name) that must not be taken at commit time by another live table or view. */
+  namesToClaim: { schemaId: number; name: string; objectId: number }[];
+  /** Schemas that must still exist at commit time (a table is being created in them). */
+  schemasRequired: number[];
+  /** Data files this transaction deletes rows from or rewrites: they must still be live. */
+  filesRequired: number[];
+  /** Inlined rows this transaction deletes or flushes: they must still be live. */
+  inlinedRequired: { tableId: number; rowId: number }[];
+  /** Versioned catalog rows to end (drop, or the old version of a rename or alter). */
+  endRows: { table: VersionedCatalogTable; id: number }[];
+  newSchemas: NewSchemaRow[];
+  newTables: NewTableRow[];
+  newColumns: NewColumnRow[];
+  newViews: NewViewRow[];
+  /** Tables whose every data file, delete file and inlined row ends (TRUNCATE, DROP). */
+  truncatedTables: number[];
+  endDataFiles: number[];
+  newDataFiles: NewDataFile[];
+  newDeleteFiles: NewDeleteFile[];
+  newInlinedRows: { tableId: number; rowData: string }[];
+  endInlinedRows: { tableId: number; rowId: number }[];
+}
+
+export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): CommitPlan {
+  return {
+    pinnedSnapshot,
+    author,
+    changes: [],
+    namesToClaim: [],
+    schemasRequired: [],
+    filesRequired: [],
+    inlinedRequired: [],
+    endRows: [],
+    newSchemas: [],
+    newTables: [],
+    newColumns: [],
+    newViews: [],
+    truncatedTables: [],
+    endDataFiles: [],
+    newDataFiles: [],
+    newDeleteFiles: [],
+    newInlinedRows: [],
+    endInlinedRows: [],
+  };
+}
+
+export function planIsEmpty(plan: CommitPlan): boolean {
+  return plan.changes.length === 0;
+}
+
+function serializationFailure(message: string): LakeshiftError {
+  return new LakeshiftError(SqlState.serializationFailure, message, {
+    hint: 'Another transaction committed a conflicting change first; retry the transaction.',
+  });
+}
+
+const DDL_KINDS = new Set<string>(['created', 'altered', 'dropped']);
+
+const subset = (kinds: string[], allowed: string[]): boolean =>
+  kinds.every((k) => allowed.includes(k));
+
+/** Whether my changes to one object conflict with changes another transaction committed to it. */
+function conflicts(mine: string[], theirs: string[]): boolean {
+  if (subset(mine, ['created_in'])) return theirs.includes('dropped');
+  if (subset(mine, ['inserted'])) return theirs.some((k) => DDL_KINDS.has(k));
+  // Deletes lose to any concurrent change but compaction; compaction is checked file by file.
+  if (subset(mine, ['inserted', 'deleted'])) return !subset(theirs, ['compacted']);
+  if (mine.includes('dropped')) return true;
+  return !subset(theirs, ['created_in']);
+}
+
+/**
+ * Serializable isolation at table granularity: a transaction that only appends rows conflicts
+ * with concurrent DDL on the table; one that deletes, rewrites or alters conflicts with any
+ * concurrent change to the table, except that background compaction only conflicts when it
+ * rewrote the very files or inlined rows this transaction deletes from (checked by liveness).
+ */
+async function checkConflicts(
+  tx: CatalogTx,
+  plan: CommitPlan,
+  objectName: (id: number) => string,
+): Promise<void> {
+  const theirs = new Map<number, Set<string>>();
+  for (const c of await changesAfter(tx, plan.pinnedSnapshot)) {
+    let kinds = theirs.get(c.object_id);
+    if (kinds === undefined) theirs.set(c.object_id, (kinds = new Set()));
+    kinds.add(c.kind);
+  }
+  if (theirs.size > 0) {
+    const mine = new Map<number, Set<string>>();
+    for (const c of plan.changes) {
+      let kinds = mine.get(c.objectId);
+      if (kinds === undefined) mine.set(c.objectId, (kinds = new Set()));
+      kinds.add(c.kind);
+    }
+    for (const [objectId, myKinds] of mine) {
+      const theirKinds = theirs.get(objectId);
+      if (theirKinds === undefined) continue;
+      if (conflicts([...myKinds], [...theirKinds])) {
+        throw serializationFailure(
+          `Serializable isolation violation on table ${objectName(objectId)}: a concurrent transaction changed it first`,
+        );
+      }
+    }
+  }
+  for (const id of plan.filesRequired) {
+    const row = await tx.get(
+      `SELECT 1 AS live FROM lake_data_file WHERE data_file_id = ? AND end_snapshot IS NULL`,
+      [id],
+    );
+    if (row === undefined) {
+      const table = plan.newDeleteFiles.find((f) => f.dataFileId === id)?.tableId;
+      throw serializationFailure(
+        `Serializable isolation violation on table ${table === undefined ? `(file ${id})` : objectName(table)}: rows it deletes were rewritten by a concurrent transaction`,
+      );
+    }
+  }
+  for (const r of plan.inlinedRequired) {
+    const row = await tx.get(
+      `SELECT 1 AS live FROM lake_inlined_row WHERE table_id = ? AND row_id = ? AND end_snapshot IS NULL`,
+      [r.tableId, r.rowId],
+    );
+    if (row === undefined) {
+      throw serializationFailure(
+        `Serializable isolation violation on table ${objectName(r.tableId)}: rows it deletes were changed by a concurrent transaction`,
+      );
+    }
+  }
+  for (const schemaId of plan.schemasRequired) {
+    const row = await tx.get(
+      `SELECT 1 AS live FROM lake_schema WHERE schema_id = ? AND end_snapshot IS NULL`,
+      [schemaId],
+    );
+    if (row === undefined) {
+      throw serializationFailure(
+        `Serializable isolation violation on schema ${objectName(schemaId)}: it was dropped by a concurrent transaction`,
+      );
+    }
+  }
+  for (const n of plan.namesToClaim) {
+    const taken = await tx.get(
+      `SELECT table_id AS id FROM lake_table WHERE schema_id = ? AND table_name = ? AND end_snapshot IS NULL AND table_id <> ?
+       UNION ALL
+       SELECT view_id AS id FROM lake_view WHERE schema_id = ? AND view_name = ? AND end_snapshot IS NULL AND view_id <> ?`,
+      [n.schemaId, n.name, n.objectId, n.schemaId, n.name, n.objectId],
+    );
+    if (taken !== undefined) {
+      throw serializationFailure(
+        `Serializable isolation violation: relation "${n.name}" was created by a concurrent transaction`,
+      );
+    }
+  }
+}
+
+function summarize(plan: CommitPlan): string {
+  const words: Record<ChangeKind, string> = {
+    created: 'created',
+    altered: 'altered',
+    dropped: 'dropped',
+    inserted: 'inserted_into',
+    deleted: 'deleted_from',
+    compacted: 'compacted',
+    created_in: 'created_in_schema',
+  };
+  return plan.changes.map((c) => `${words[c.kind]}:${c.objectId}`).join(',');
+}
+
+/**
+ * Writes the plan as the next snapshot and returns its id. Fails with 40001, writing nothing,
+ * when a conflicting transaction committed first.
+ */
+export function commitPlan(
+  db: CatalogDb,
+  plan: CommitPlan,
+  objectName: (id: number) => string,
+): Promise<number> {
+  return db.write(async (tx) => {
+    const latest = await latestSnapshot(tx);
+    if (latest === undefined) throw new Error('catalog has no snapshot');
+    // Nothing committed since this transaction's snapshot: nothing can conflict.
+    if (latest.snapshot_id !== plan.pinnedSnapshot) await checkConflicts(tx, plan, objectName);
+
+    const s = latest.snapshot_id + 1;
+    let nextFileId = latest.next_file_id;
+    const schemaChanged = plan.changes.some((c) => DDL_KINDS.has(c.kind));
+
+    for (const e of plan.endRows) {
+      await tx.run(
+        `UPDATE ${e.table} SET end_snapshot = ? WHERE ${ID_COLUMN[e.table]} = ? AND end_snapshot IS NULL`,
+        [s, e.id],
+      );
+    }
+    for (const r of plan.newSchemas) {
+      await tx.run(
+        `INSERT INTO lake_schema (schema_id, begin_snapshot, end_snapshot, schema_name) VALUES (?, ?, NULL, ?)`,
+        [r.schemaId, s, r.name],
+      );
+    }
+    for (const r of plan.newTables) {
+      await tx.run(
+        `INSERT INTO lake_table (table_id, table_uuid, begin_snapshot, end_snapshot, schema_id, table_name, sort_key)
+         VALUES (?, ?, ?, NULL, ?, ?, ?)`,
+        [
+          r.tableId,
+          r.tableUuid,
+          s,
+          r.schemaId,
+          r.name,
+          r.sortKey.length ? JSON.stringify(r.sortKey) : null,
+        ],
+      );
+      await tx.run(
+        `INSERT INTO lake_table_stats (table_id, next_row_id) VALUES (?, 0) ON CONFLICT (table_id) DO NOTHING`,
+        [r.tableId],
+      );
+    }
+    for (const c of plan.newColumns) {
+      await tx.run(
+        `INSERT INTO lake_column (column_id, begin_snapshot, end_snapshot, table_id, column_order, column_name,
+           column_type, type_annotation, nulls_allowed, default_value)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          c.columnId,
+          s,
+          c.tableId,
+          c.order,
+          c.name,
+          c.type,
+          c.typeAnnotation,
+          c.nullable ? 1 : 0,
+          c.defaultValue,
+        ],
+      );
+    }
+    for (const v of plan.newViews) {
+      await tx.run(
+        `INSERT INTO lake_view (view_id, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, ?)`,
+        [
+          v.viewId,
+          s,
+          v.schemaId,
+          v.name,
+          v.dialect,
+          v.sql,
+          v.columnAliases ? JSON.stringify(v.columnAliases) : null,
+        ],
+      );
+    }
+    for (const tableId of plan.truncatedTables) {
+      for (const t of ['lake_data_file', 'lake_delete_file', 'lake_inlined_row']) {
+        await tx.run(
+          `UPDATE ${t} SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL`,
+          [s, tableId],
+        );
+      }
+    }
+    for (const id of plan.endDataFiles) {
+      await tx.run(
+        `UPDATE lake_data_file SET end_snapshot = ? WHERE data_file_id = ? AND end_snapshot IS NULL`,
+        [s, id],
+      );
+      await tx.run(
+        `UPDATE lake_delete_file SET end_snapshot = ? WHERE data_file_id = ? AND end_snapshot IS NULL`,
+        [s, id],
+      );
+    }
+    for (const r of plan.endInlinedRows) {
+      await tx.run(
+        `UPDATE lake_inlined_row SET end_snapshot = ? WHERE table_id = ? AND row_id = ? AND end_snapshot IS NULL`,
+        [s, r.tableId, r.rowId],
+      );
+    }
+
+    // Row ids are handed out here, under the lock, so concurrent appends never collide.
+    const nextRowIds = new Map<number, number>();
+    const takeRowIds = async (tableId: number, count: number): Promise<number> => {
+      let next = nextRowIds.get(tableId);
+      if (next === undefined) {
+        const row = await tx.get<{ next_row_id: number }>(
+          `SELECT next_row_id FROM lake_table_stats WHERE table_id = ?`,
+          [tableId],
+        );
+        next = row?.next_row_id ?? 0;
+      }
+      nextRowIds.set(tableId, next + count);
+      return next;
+    };
+    for (const f of plan.newDataFiles) {
+      const id = nextFileId++;
+      const rowIdStart = await takeRowIds(f.tableId, f.recordCount);
+      await tx.run(
+        `INSERT INTO lake_data_file (data_file_id, table_id, begin_snapshot, end_snapshot, path, path_is_relative,
+           record_count, file_size_bytes, row_id_start) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
+        [
+          id,
+          f.tableId,
+          s,
+          f.path,
+          f.pathIsRelative ? 1 : 0,
+          f.recordCount,
+          f.sizeBytes,
+          rowIdStart,
+        ],
+      );
+      for (const st of f.stats) {
+        await tx.run(
+          `INSERT INTO lake_file_column_stats (data_file_id, table_id, column_id, value_count, null_count, min_value, max_value)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [id, f.tableId, st.columnId, st.valueCount, st.nullCount, st.min, st.max],
+        );
+      }
+    }
+    for (const d of plan.newDeleteFiles) {
+      await tx.run(
+        `UPDATE lake_delete_file SET end_snapshot = ? WHERE data_file_id = ? AND end_snapshot IS NULL`,
+        [s, d.dataFileId],
+      );
+      await tx.run(
+        `INSERT INTO lake_delete_file (delete_file_id, table_id, begin_snapshot, end_snapshot, data_file_id, path,
+           path_is_relative, delete_count, file_size_bytes) VALUES (?, ?, ?, NULL, ?, ?, 1, ?, ?)`,
+        [nextFileId++, d.tableId, s, d.dataFileId, d.path, d.deleteCount, d.sizeBytes],
+      );
+    }
+    for (const r of plan.newInlinedRows) {
+      const rowId = await takeRowIds(r.tableId, 1);
+      await tx.run(
+        `INSERT INTO lake_inlined_row (table_id, row_id, begin_snapshot, end_snapshot, row_data) VALUES (?, ?, ?, NULL, ?)`,
+        [r.tableId, rowId, s, r.rowData],
+      );
+    }
+    for (const [tableId, next] of nextRowIds) {
+      await tx.run(`UPDATE lake_table_stats SET next_row_id = ? WHERE table_id = ?`, [
+        next,
+        tableId,
+      ]);
+    }
+
+    for (const c of plan.changes) {
+      await tx.run(
+        `INSERT INTO lake_snapshot_change (snapshot_id, object_id, kind) VALUES (?, ?, ?)`,
+        [s, c.objectId, c.kind],
+      );
+    }
+    await tx.run(
+      `INSERT INTO lake_snapshot (snapshot_id, snapshot_time, schema_version, next_file_id, changes, author)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [
+        s,
+        Math.max(Date.now(), latest.snapshot_time),
+        latest.schema_version + (schemaChanged ? 1 : 0),
+        nextFileId,
+        summarize(plan),
+        plan.author,
+      ],
+    );
+    return s;
+  });
+}
+
+/** Reserves n consecutive ids for schemas, tables, views and columns; returns the first. */
+export function reserveCatalogIds(db: CatalogDb, n: number): Promise<number> {
+  return db.write(async (tx) => {
+    const row = await tx.get<{ value: string }>(
+      `SELECT value FROM lake_metadata WHERE key = 'next_catalog_id'`,
+    );
+    const first = Number(row?.value ?? 1);
+    await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = 'next_catalog_id'`, [
+      String(first + n),
+    ]);
+    return first;
+  });
+}

@@ -1,0 +1,263 @@
+// Named read queries of the catalog. Each takes the snapshot id it reads at and repeats the
+// visibility filter of versioned rows: begun at or before S, not yet ended at S.
+import type { CatalogTx } from './db.js';
+
+const VISIBLE = '(begin_snapshot <= ? AND (end_snapshot IS NULL OR end_snapshot > ?))';
+
+export interface SnapshotRow {
+  snapshot_id: number;
+  snapshot_time: number;
+  schema_version: number;
+  next_file_id: number;
+  changes: string;
+  author: string | null;
+}
+
+export interface SchemaRow {
+  schema_id: number;
+  schema_name: string;
+}
+
+export interface TableRow {
+  table_id: number;
+  table_uuid: string;
+  schema_id: number;
+  table_name: string;
+  sort_key: string | null;
+}
+
+export interface ColumnRow {
+  column_id: number;
+  table_id: number;
+  column_order: number;
+  column_name: string;
+  column_type: string;
+  type_annotation: string | null;
+  nulls_allowed: number;
+  default_value: string | null;
+}
+
+export interface ViewRow {
+  view_id: number;
+  schema_id: number;
+  view_name: string;
+  dialect: string;
+  sql: string;
+  column_aliases: string | null;
+}
+
+export interface DataFileRow {
+  data_file_id: number;
+  table_id: number;
+  begin_snapshot: number;
+  path: string;
+  path_is_relative: number;
+  record_count: number;
+  file_size_bytes: number;
+  row_id_start: number;
+}
+
+export interface DeleteFileRow {
+  delete_file_id: number;
+  table_id: number;
+  data_file_id: number;
+  path: string;
+  path_is_relative: number;
+  delete_count: number;
+  file_size_bytes: number;
+}
+
+export interface InlinedRowRow {
+  row_id: number;
+  row_data: string;
+}
+
+export interface FileColumnStatsRow {
+  data_file_id: number;
+  column_id: number;
+  value_count: number;
+  null_count: number;
+  min_value: string | null;
+  max_value: string | null;
+}
+
+export interface ChangeRow {
+  snapshot_id: number;
+  object_id: number;
+  kind: string;
+}
+
+const SNAPSHOT_COLUMNS =
+  'snapshot_id, snapshot_time, schema_version, next_file_id, changes, author';
+
+export function latestSnapshot(db: CatalogTx): Promise<SnapshotRow | undefined> {
+  return db.get<SnapshotRow>(
+    `SELECT ${SNAPSHOT_COLUMNS} FROM lake_snapshot ORDER BY snapshot_id DESC LIMIT 1`,
+  );
+}
+
+export function snapshotById(db: CatalogTx, id: number): Promise<SnapshotRow | undefined> {
+  return db.get<SnapshotRow>(
+    `SELECT ${SNAPSHOT_COLUMNS} FROM lake_snapshot WHERE snapshot_id = ?`,
+    [id],
+  );
+}
+
+/** The snapshot that was current at a moment: the newest one committed at or before it. */
+export function snapshotAsOf(db: CatalogTx, epochMs: number): Promise<SnapshotRow | undefined> {
+  return db.get<SnapshotRow>(
+    `SELECT ${SNAPSHOT_COLUMNS} FROM lake_snapshot WHERE snapshot_time <= ?
+     ORDER BY snapshot_id DESC LIMIT 1`,
+    [epochMs],
+  );
+}
+
+export function allSnapshots(db: CatalogTx): Promise<SnapshotRow[]> {
+  return db.all<SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM lake_snapshot ORDER BY snapshot_id`);
+}
+
+export function schemasAt(db: CatalogTx, s: number): Promise<SchemaRow[]> {
+  return db.all<SchemaRow>(
+    `SELECT schema_id, schema_name FROM lake_schema WHERE ${VISIBLE} ORDER BY schema_name`,
+    [s, s],
+  );
+}
+
+export function schemaByNameAt(
+  db: CatalogTx,
+  s: number,
+  name: string,
+): Promise<SchemaRow | undefined> {
+  return db.get<SchemaRow>(
+    `SELECT schema_id, schema_name FROM lake_schema WHERE schema_name = ? AND ${VISIBLE}`,
+    [name, s, s],
+  );
+}
+
+const TABLE_COLUMNS = 'table_id, table_uuid, schema_id, table_name, sort_key';
+
+export function tablesAt(db: CatalogTx, s: number, schemaId?: number): Promise<TableRow[]> {
+  return schemaId === undefined
+    ? db.all<TableRow>(
+        `SELECT ${TABLE_COLUMNS} FROM lake_table WHERE ${VISIBLE} ORDER BY table_name`,
+        [s, s],
+      )
+    : db.all<TableRow>(
+        `SELECT ${TABLE_COLUMNS} FROM lake_table WHERE schema_id = ? AND ${VISIBLE}
+         ORDER BY table_name`,
+        [schemaId, s, s],
+      );
+}
+
+export function tableByNameAt(
+  db: CatalogTx,
+  s: number,
+  schemaId: number,
+  name: string,
+): Promise<TableRow | undefined> {
+  return db.get<TableRow>(
+    `SELECT ${TABLE_COLUMNS} FROM lake_table WHERE schema_id = ? AND table_name = ? AND ${VISIBLE}`,
+    [schemaId, name, s, s],
+  );
+}
+
+export function tableByIdAt(
+  db: CatalogTx,
+  s: number,
+  tableId: number,
+): Promise<TableRow | undefined> {
+  return db.get<TableRow>(
+    `SELECT ${TABLE_COLUMNS} FROM lake_table WHERE table_id = ? AND ${VISIBLE}`,
+    [tableId, s, s],
+  );
+}
+
+export function columnsAt(db: CatalogTx, s: number, tableId: number): Promise<ColumnRow[]> {
+  return db.all<ColumnRow>(
+    `SELECT column_id, table_id, column_order, column_name, column_type, type_annotation,
+       nulls_allowed, default_value
+     FROM lake_column WHERE table_id = ? AND ${VISIBLE} ORDER BY column_order`,
+    [tableId, s, s],
+  );
+}
+
+const VIEW_COLUMNS = 'view_id, schema_id, view_name, dialect, sql, column_aliases';
+
+export function viewsAt(db: CatalogTx, s: number, schemaId?: number): Promise<ViewRow[]> {
+  return schemaId === undefined
+    ? db.all<ViewRow>(`SELECT ${VIEW_COLUMNS} FROM lake_view WHERE ${VISIBLE} ORDER BY view_name`, [
+        s,
+        s,
+      ])
+    : db.all<ViewRow>(
+        `SELECT ${VIEW_COLUMNS} FROM lake_view WHERE schema_id = ? AND ${VISIBLE} ORDER BY view_name`,
+        [schemaId, s, s],
+      );
+}
+
+export function viewByNameAt(
+  db: CatalogTx,
+  s: number,
+  schemaId: number,
+  name: string,
+): Promise<ViewRow | undefined> {
+  return db.get<ViewRow>(
+    `SELECT ${VIEW_COLUMNS} FROM lake_view WHERE schema_id = ? AND view_name = ? AND ${VISIBLE}`,
+    [schemaId, name, s, s],
+  );
+}
+
+export function dataFilesAt(db: CatalogTx, s: number, tableId: number): Promise<DataFileRow[]> {
+  return db.all<DataFileRow>(
+    `SELECT data_file_id, table_id, begin_snapshot, path, path_is_relative, record_count,
+       file_size_bytes, row_id_start
+     FROM lake_data_file WHERE table_id = ? AND ${VISIBLE} ORDER BY data_file_id`,
+    [tableId, s, s],
+  );
+}
+
+export function deleteFilesAt(db: CatalogTx, s: number, tableId: number): Promise<DeleteFileRow[]> {
+  return db.all<DeleteFileRow>(
+    `SELECT delete_file_id, table_id, data_file_id, path, path_is_relative, delete_count,
+       file_size_bytes
+     FROM lake_delete_file WHERE table_id = ? AND ${VISIBLE}`,
+    [tableId, s, s],
+  );
+}
+
+export function inlinedRowsAt(db: CatalogTx, s: number, tableId: number): Promise<InlinedRowRow[]> {
+  return db.all<InlinedRowRow>(
+    `SELECT row_id, row_data FROM lake_inlined_row WHERE table_id = ? AND ${VISIBLE}
+     ORDER BY row_id`,
+    [tableId, s, s],
+  );
+}
+
+export function fileColumnStats(db: CatalogTx, tableId: number): Promise<FileColumnStatsRow[]> {
+  return db.all<FileColumnStatsRow>(
+    `SELECT data_file_id, column_id, value_count, null_count, min_value, max_value
+     FROM lake_file_column_stats WHERE table_id = ?`,
+    [tableId],
+  );
+}
+
+/**
+ * The newest snapshot at or before s that changed the object (table, view or schema); when
+ * that change has expired, the oldest retained snapshot, at which the object looks the same.
+ */
+export async function lastChangeOf(db: CatalogTx, objectId: number, s: number): Promise<number> {
+  const row = await db.get<{ s: number | null }>(
+    `SELECT COALESCE(
+       (SELECT MAX(snapshot_id) FROM lake_snapshot_change WHERE object_id = ? AND snapshot_id <= ?),
+       (SELECT MIN(snapshot_id) FROM lake_snapshot)) AS s`,
+    [objectId, s],
+  );
+  return row?.s ?? 0;
+}
+
+export function changesAfter(db: CatalogTx, s: number): Promise<ChangeRow[]> {
+  return db.all<ChangeRow>(
+    `SELECT snapshot_id, object_id, kind FROM lake_snapshot_change WHERE snapshot_id > ?`,
+    [s],
+  );
+}

@@ -1,0 +1,231 @@
+// The catalog's tables, after the DuckLake specification's catalog design (snapshots; schemas,
+// tables, columns and views valid from begin_snapshot until end_snapshot, NULL = still current;
+// data and delete files; inlined rows; files scheduled for deletion). Written in the SQL subset
+// that SQLite and PostgreSQL share. Every read of a versioned table repeats the filter
+//   begin_snapshot <= S AND (end_snapshot IS NULL OR end_snapshot > S)
+// for its pinned snapshot S (see queries.ts).
+import { LakeshiftError, SqlState } from '../../common/errors.js';
+import type { CatalogDb } from './db.js';
+
+/** Bumped whenever the catalog layout changes; a catalog written by a newer version is refused. */
+export const CATALOG_FORMAT_VERSION = 1;
+
+export const CATALOG_DDL = `
+-- key/value facts about the namespace: format_version, namespace_id, created_at,
+-- next_catalog_id.
+CREATE TABLE IF NOT EXISTS lake_metadata (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- One row per committed snapshot. The primary key is the commit lock of last resort: two
+-- commits can never create the same snapshot id. Ids for new files are handed out from
+-- next_file_id of the newest snapshot. (Ids of schemas, tables, views and columns are reserved
+-- when the DDL runs, from lake_metadata.next_catalog_id, so staged files can carry them.)
+CREATE TABLE IF NOT EXISTS lake_snapshot (
+  snapshot_id BIGINT PRIMARY KEY,
+  snapshot_time BIGINT NOT NULL,        -- epoch milliseconds
+  schema_version BIGINT NOT NULL,       -- bumped by every commit that changes DDL
+  next_file_id BIGINT NOT NULL,
+  changes TEXT NOT NULL,                -- human-readable summary, e.g. "inserted_into_table:4"
+  author TEXT
+);
+
+-- What each snapshot changed, one row per (object, kind): the input of conflict detection and
+-- of per-table caches. kind: created, altered, dropped, inserted, deleted, compacted.
+CREATE TABLE IF NOT EXISTS lake_snapshot_change (
+  snapshot_id BIGINT NOT NULL,
+  object_id BIGINT NOT NULL,
+  kind TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lake_snapshot_change_object ON lake_snapshot_change (object_id, snapshot_id);
+CREATE INDEX IF NOT EXISTS lake_snapshot_change_snapshot ON lake_snapshot_change (snapshot_id);
+
+CREATE TABLE IF NOT EXISTS lake_schema (
+  schema_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  schema_name TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lake_schema_id ON lake_schema (schema_id);
+
+-- sort_key: JSON array of column ids (Redshift SORTKEY), kept by compaction.
+CREATE TABLE IF NOT EXISTS lake_table (
+  table_id BIGINT NOT NULL,
+  table_uuid TEXT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  schema_id BIGINT NOT NULL,
+  table_name TEXT NOT NULL,
+  sort_key TEXT
+);
+CREATE INDEX IF NOT EXISTS lake_table_id ON lake_table (table_id);
+CREATE INDEX IF NOT EXISTS lake_table_name ON lake_table (schema_id, table_name);
+
+-- column_type is a DuckDB logical type (INTEGER, DECIMAL(18,2), VARCHAR ...), and type_annotation
+-- is free text for the SQL layer (the declared Redshift type, e.g. VARCHAR(256)).
+CREATE TABLE IF NOT EXISTS lake_column (
+  column_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  table_id BIGINT NOT NULL,
+  column_order BIGINT NOT NULL,
+  column_name TEXT NOT NULL,
+  column_type TEXT NOT NULL,
+  type_annotation TEXT,
+  nulls_allowed INTEGER NOT NULL,
+  default_value TEXT
+);
+CREATE INDEX IF NOT EXISTS lake_column_table ON lake_column (table_id);
+
+CREATE TABLE IF NOT EXISTS lake_view (
+  view_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  schema_id BIGINT NOT NULL,
+  view_name TEXT NOT NULL,
+  dialect TEXT NOT NULL,
+  sql TEXT NOT NULL,
+  column_aliases TEXT
+);
+CREATE INDEX IF NOT EXISTS lake_view_name ON lake_view (schema_id, view_name);
+
+-- Parquet data files. Row ids of a file are row_id_start .. row_id_start + record_count - 1.
+-- path is relative to the namespace's object store unless path_is_relative = 0 (a clone's
+-- files still living in the store of the namespace it was cloned from). The file's columns
+-- carry Parquet field ids equal to lake_column.column_id.
+CREATE TABLE IF NOT EXISTS lake_data_file (
+  data_file_id BIGINT PRIMARY KEY,
+  table_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  path TEXT NOT NULL,
+  path_is_relative INTEGER NOT NULL,
+  record_count BIGINT NOT NULL,
+  file_size_bytes BIGINT NOT NULL,
+  row_id_start BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lake_data_file_table ON lake_data_file (table_id, begin_snapshot);
+
+-- Per data file and column: min/max as DuckDB's text form of the value, for file pruning.
+CREATE TABLE IF NOT EXISTS lake_file_column_stats (
+  data_file_id BIGINT NOT NULL,
+  table_id BIGINT NOT NULL,
+  column_id BIGINT NOT NULL,
+  value_count BIGINT NOT NULL,
+  null_count BIGINT NOT NULL,
+  min_value TEXT,
+  max_value TEXT
+);
+CREATE INDEX IF NOT EXISTS lake_file_column_stats_file ON lake_file_column_stats (data_file_id);
+CREATE INDEX IF NOT EXISTS lake_file_column_stats_table ON lake_file_column_stats (table_id);
+
+-- Positional deletes: a Parquet file (file_path, pos) naming rows of one data file. Each newer
+-- delete file of a data file holds all of its deleted positions and ends the previous one.
+CREATE TABLE IF NOT EXISTS lake_delete_file (
+  delete_file_id BIGINT PRIMARY KEY,
+  table_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  data_file_id BIGINT NOT NULL,
+  path TEXT NOT NULL,
+  path_is_relative INTEGER NOT NULL,
+  delete_count BIGINT NOT NULL,
+  file_size_bytes BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lake_delete_file_table ON lake_delete_file (table_id, begin_snapshot);
+
+-- Small writes live here instead of in a Parquet file per statement. row_data is a JSON
+-- object from column id to DuckDB's text form of the value (null for NULL), and a column added
+-- later is absent and reads as NULL. Flushed into Parquet when a table has many of them.
+CREATE TABLE IF NOT EXISTS lake_inlined_row (
+  table_id BIGINT NOT NULL,
+  row_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  row_data TEXT NOT NULL,
+  PRIMARY KEY (table_id, row_id)
+);
+
+-- Current (not versioned) per-table counters: the next row id to hand out.
+CREATE TABLE IF NOT EXISTS lake_table_stats (
+  table_id BIGINT PRIMARY KEY,
+  next_row_id BIGINT NOT NULL
+);
+
+-- Files no live snapshot reads any more, removed from the object store once no pinned
+-- snapshot can read them either. removed_snapshot: the snapshot that ended the file.
+CREATE TABLE IF NOT EXISTS lake_file_scheduled_for_deletion (
+  path TEXT NOT NULL,
+  path_is_relative INTEGER NOT NULL,
+  removed_snapshot BIGINT NOT NULL,
+  scheduled_at BIGINT NOT NULL
+);
+
+-- Snapshots that garbage collection must keep readable: named snapshots, clones made from this
+-- namespace, and the oldest snapshot each live process still reads (refreshed by a heartbeat:
+-- a pin whose expires_at has passed belongs to a dead process and is ignored).
+CREATE TABLE IF NOT EXISTS lake_pin (
+  pin_id TEXT PRIMARY KEY,
+  snapshot_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT
+);
+`;
+
+/**
+ * Creates the catalog tables and the first snapshot in an empty catalog, or checks that an
+ * existing one has a format this build can read.
+ */
+export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<void> {
+  await db.write(async (tx) => {
+    // Inside the commit lock, so processes opening a new catalog at once do not race.
+    for (const statement of CATALOG_DDL.split(';')) {
+      if (statement.trim() !== '') await tx.run(statement);
+    }
+    const row = await tx.get<{ value: string }>(
+      `SELECT value FROM lake_metadata WHERE key = 'format_version'`,
+    );
+    if (row !== undefined) return;
+    const now = Date.now();
+    const facts: [string, string][] = [
+      ['format_version', String(CATALOG_FORMAT_VERSION)],
+      ['namespace_id', namespaceId],
+      ['created_at', String(now)],
+      ['next_catalog_id', '1'],
+    ];
+    for (const [key, value] of facts) {
+      await tx.run(`INSERT INTO lake_metadata (key, value) VALUES (?, ?)`, [key, value]);
+    }
+    await tx.run(
+      `INSERT INTO lake_snapshot (snapshot_id, snapshot_time, schema_version, next_file_id,
+         changes, author) VALUES (0, ?, 0, 1, 'created_namespace', NULL)`,
+      [now],
+    );
+  });
+  await checkCatalogFormat(db);
+}
+
+export async function checkCatalogFormat(db: CatalogDb): Promise<void> {
+  const row = await db.get<{ value: string }>(
+    `SELECT value FROM lake_metadata WHERE key = 'format_version'`,
+  );
+  const version = Number(row?.value);
+  if (!Number.isInteger(version)) {
+    throw new LakeshiftError(
+      SqlState.dataCorrupted,
+      `the catalog at ${db.location} has no readable format_version in lake_metadata`,
+      { hint: 'Point --catalog at a Lakeshift catalog, or at an empty database to create one.' },
+    );
+  }
+  if (version > CATALOG_FORMAT_VERSION) {
+    throw new LakeshiftError(
+      SqlState.featureNotSupported,
+      `the catalog at ${db.location} has format version ${version}, newer than this Lakeshift reads (${CATALOG_FORMAT_VERSION})`,
+      {
+        hint: 'Upgrade Lakeshift to a release that reads this catalog format; do not write to it with this one.',
+      },
+    );
+  }
+}

@@ -1,0 +1,32 @@
+// The storage room's interface: lakes (namespaces) of Parquet files tracked by a catalog,
+// snapshot-isolated transactions over them, and their maintenance. Rooms above use only this.
+export { Lake, type LakeOptions, type BeginOptions } from './lake/lake.js';
+export {
+  LakeTransaction,
+  type TableRef,
+  type ScanOptions,
+  type Assignments,
+} from './lake/transaction.js';
+export type {
+  ColumnDefinition,
+  ColumnFilter,
+  ColumnInfo,
+  SchemaInfo,
+  SnapshotInfo,
+  TableInfo,
+  ViewInfo,
+} from './lake/types.js';
+export { ROW_FILE, ROW_POS } from './lake/scan.js';
+export {
+  compact,
+  type CompactionOptions,
+  type CompactionResult,
+} from './maintenance/compaction.js';
+export { collectGarbage, type GcOptions, type GcResult } from './maintenance/gc.js';
+export { startMaintenance, type MaintenanceHandle } from './maintenance/background.js';
+export { cloneNamespace, releaseClone } from './maintenance/clone.js';
+export {
+  openObjectStore,
+  type ObjectStore,
+  type OpenObjectStoreOptions,
+} from './objectstore/index.js';

@@ -1,0 +1,120 @@
+// Writes the lake's Parquet files with DuckDB: data files whose columns carry Parquet field ids
+// equal to the catalog's column ids (so renames and drops never touch old files), and delete
+// files of (file_path, pos). Files are written to the store's staging directory and handed to
+// the object store, which makes them durable before the catalog commit can name them.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { ColumnStats } from '../catalog/commit.js';
+import type { ObjectStore } from '../objectstore/types.js';
+import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
+import type { ColumnInfo } from './types.js';
+
+/** Rows per Parquet row group: DuckDB's own default, a good unit for parallel scans. */
+export const ROW_GROUP_SIZE = 122_880;
+
+/** Types whose min/max are kept for pruning: ordered scalars with a faithful text form. */
+const STATS_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL\(\d+,\s*\d+\)|DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMPTZ|TIME|VARCHAR|BOOLEAN)$/i;
+/** Longer strings are not kept as min/max: they bloat the catalog and rarely prune. */
+const MAX_STAT_LENGTH = 256;
+
+export function hasUsableStats(type: string): boolean {
+  return STATS_TYPE.test(type.trim());
+}
+
+export interface WrittenFile {
+  key: string;
+  sizeBytes: number;
+  recordCount: number;
+  stats: ColumnStats[];
+}
+
+function fieldIds(columns: readonly ColumnInfo[]): string {
+  return `{${columns.map((c) => `${quoteLiteral(c.name)}: ${c.columnId}`).join(', ')}}`;
+}
+
+async function columnStats(
+  conn: DuckDBConnection,
+  source: string,
+  columns: readonly ColumnInfo[],
+): Promise<{ count: number; stats: ColumnStats[] }> {
+  const parts = ['count(*)::BIGINT AS n'];
+  columns.forEach((c, i) => {
+    const q = quoteIdent(c.name);
+    parts.push(`count(${q})::BIGINT AS v${i}`);
+    if (hasUsableStats(c.type)) {
+      parts.push(`min(${q})::VARCHAR AS lo${i}`, `max(${q})::VARCHAR AS hi${i}`);
+    }
+  });
+  const reader = await conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${source}`);
+  const row = reader.getRowObjectsJS()[0] ?? {};
+  const count = Number(row.n ?? 0);
+  const stats = columns.map((c, i): ColumnStats => {
+    const valueCount = Number(row[`v${i}`] ?? 0);
+    const text = (v: unknown): string | null =>
+      typeof v === 'string' && v.length <= MAX_STAT_LENGTH ? v : null;
+    const lo = text(row[`lo${i}`]);
+    const hi = text(row[`hi${i}`]);
+    return {
+      columnId: c.columnId,
+      valueCount,
+      nullCount: count - valueCount,
+      // Both bounds or neither: a lone bound cannot prune safely in both directions.
+      min: lo !== null && hi !== null ? lo : null,
+      max: lo !== null && hi !== null ? hi : null,
+    };
+  });
+  return { count, stats };
+}
+
+/**
+ * Writes the rows of `source` (a DuckDB table name or parenthesized query whose columns are
+ * named like `columns`) as one Parquet data file under keyPrefix. Returns undefined when the
+ * source is empty.
+ */
+export async function writeDataFile(
+  conn: DuckDBConnection,
+  store: ObjectStore,
+  keyPrefix: string,
+  source: string,
+  columns: readonly ColumnInfo[],
+  orderBy: readonly string[] = [],
+): Promise<WrittenFile | undefined> {
+  const { count, stats } = await columnStats(conn, source, columns);
+  if (count === 0) return undefined;
+  const name = `${randomUUID()}.parquet`;
+  const localPath = join(store.stagingDir, name);
+  const select = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const order = orderBy.length ? ` ORDER BY ${orderBy.map(quoteIdent).join(', ')}` : '';
+  await conn.run(
+    `COPY (SELECT ${select} FROM ${source}${order}) TO ${quoteLiteral(localPath)}
+     (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, FIELD_IDS ${fieldIds(columns)})`,
+  );
+  const key = `${keyPrefix}/${name}`;
+  const { size } = await store.putFile(key, localPath);
+  return { key, sizeBytes: size, recordCount: count, stats };
+}
+
+/**
+ * Writes a delete file naming positions of one data file. `positions` is a DuckDB query with
+ * one BIGINT column named pos (duplicates are removed here).
+ */
+export async function writeDeleteFile(
+  conn: DuckDBConnection,
+  store: ObjectStore,
+  keyPrefix: string,
+  dataFilePath: string,
+  positions: string,
+): Promise<{ key: string; sizeBytes: number; deleteCount: number }> {
+  const name = `${randomUUID()}-delete.parquet`;
+  const localPath = join(store.stagingDir, name);
+  const reader = await conn.runAndReadAll(
+    `COPY (SELECT DISTINCT ${quoteLiteral(dataFilePath)} AS file_path, pos FROM (${positions}) ORDER BY pos)
+     TO ${quoteLiteral(localPath)} (FORMAT parquet, COMPRESSION snappy)`,
+  );
+  const deleteCount = Number(reader.rowsChanged);
+  const key = `${keyPrefix}/${name}`;
+  const { size } = await store.putFile(key, localPath);
+  return { key, sizeBytes: size, deleteCount };
+}

@@ -1,0 +1,142 @@
+// Rewriting a table's data: some of its files (with their deletes applied) and optionally its
+// inlined rows become new Parquet files, committed as one 'compacted' snapshot. Used by
+// compaction and by the flush of inlined rows. It only conflicts with concurrent changes to the
+// same table, in which case it gives up (the next round retries).
+import { isLakeshiftError, SqlState } from '../../common/errors.js';
+import { commitPlan, emptyCommitPlan } from '../catalog/commit.js';
+import { writeDataFile } from './file-writer.js';
+import type { Lake } from './lake.js';
+import { buildScan, type ScanFile } from './scan.js';
+import type { CommittedFile } from './table-state.js';
+
+export interface RewriteRequest {
+  tableId: number;
+  /** Groups of files; each group becomes one new file. */
+  groups: CommittedFile[][];
+  /** Also move every inlined row into the first new file (or a file of its own). */
+  includeInlined: boolean;
+}
+
+export interface RewriteResult {
+  committed: boolean;
+  filesRemoved: number;
+  filesWritten: number;
+  inlinedRowsFlushed: number;
+}
+
+const NOTHING: RewriteResult = {
+  committed: false,
+  filesRemoved: 0,
+  filesWritten: 0,
+  inlinedRowsFlushed: 0,
+};
+
+/** Files and inlined rows to rewrite are chosen by `choose` from the table's state at the newest snapshot. */
+export async function rewriteTable(
+  lake: Lake,
+  tableId: number,
+  choose: (
+    files: CommittedFile[],
+    inlinedCount: number,
+  ) => Omit<RewriteRequest, 'tableId'> | undefined,
+): Promise<RewriteResult> {
+  // A transaction pins the snapshot being read, so GC cannot remove its files meanwhile.
+  const tx = await lake.begin();
+  const written: string[] = [];
+  try {
+    if (!(await tableExists(lake, tableId, tx.snapshotId))) return NOTHING;
+    const state = await lake.tableStates.get(lake.db, tableId, tx.snapshotId);
+    const request = choose(state.files, state.inlined.length);
+    if (request === undefined) return NOTHING;
+    const { table } = state;
+    const plan = emptyCommitPlan(tx.snapshotId, lake.options.author ?? 'lakeshift maintenance');
+    const groups = request.groups.filter((g) => g.length > 0);
+    if (groups.length === 0 && !(request.includeInlined && state.inlined.length > 0))
+      return NOTHING;
+    if (groups.length === 0) groups.push([]);
+    let inlinedLeft = request.includeInlined ? state.inlined : [];
+    let filesWritten = 0;
+    for (const group of groups) {
+      const files: ScanFile[] = await Promise.all(
+        group.map(async (f) => ({
+          dataFileId: f.dataFileId,
+          localPath: await lake.localPath(f.path, f.pathIsRelative),
+          deleteFileLocalPath:
+            f.deleteFile && (await lake.localPath(f.deleteFile.path, f.deleteFile.pathIsRelative)),
+          hasStagedDeletes: false,
+        })),
+      );
+      const scan = buildScan({
+        tableId,
+        columns: table.columns,
+        files,
+        inlined: inlinedLeft,
+        inlinedHaveStagedDeletes: false,
+        stagedDeletesTable: undefined,
+        stageTable: undefined,
+        withRowIds: false,
+      });
+      inlinedLeft = [];
+      const file = await writeDataFile(
+        tx.connection,
+        lake.store,
+        `tables/${table.tableUuid}`,
+        scan,
+        table.columns,
+        table.sortKey,
+      );
+      for (const f of group) {
+        plan.endDataFiles.push(f.dataFileId);
+        plan.filesRequired.push(f.dataFileId);
+      }
+      if (file) {
+        written.push(file.key);
+        filesWritten++;
+        plan.newDataFiles.push({
+          tableId,
+          path: file.key,
+          pathIsRelative: true,
+          recordCount: file.recordCount,
+          sizeBytes: file.sizeBytes,
+          stats: file.stats,
+        });
+      }
+    }
+    if (request.includeInlined) {
+      for (const r of state.inlined) {
+        plan.endInlinedRows.push({ tableId, rowId: r.rowId });
+        plan.inlinedRequired.push({ tableId, rowId: r.rowId });
+      }
+    }
+    plan.changes.push({ objectId: tableId, kind: 'compacted' });
+    await commitPlan(lake.db, plan, () => `${table.schemaName}.${table.name}`);
+    return {
+      committed: true,
+      filesRemoved: plan.endDataFiles.length,
+      filesWritten,
+      inlinedRowsFlushed: plan.endInlinedRows.length,
+    };
+  } catch (e) {
+    await Promise.allSettled(written.map((key) => lake.store.delete(key)));
+    // Someone changed the table meanwhile: leave it for the next round.
+    if (isLakeshiftError(e, SqlState.serializationFailure)) return NOTHING;
+    throw e;
+  } finally {
+    await tx.rollback();
+  }
+}
+
+async function tableExists(lake: Lake, tableId: number, snapshot: number): Promise<boolean> {
+  const row = await lake.db.get(
+    `SELECT 1 AS x FROM lake_table WHERE table_id = ? AND begin_snapshot <= ? AND (end_snapshot IS NULL OR end_snapshot > ?)`,
+    [tableId, snapshot, snapshot],
+  );
+  return row !== undefined;
+}
+
+/** Moves a table's inlined rows into one Parquet file. */
+export function flushInlinedRows(lake: Lake, tableId: number): Promise<RewriteResult> {
+  return rewriteTable(lake, tableId, (_files, inlinedCount) =>
+    inlinedCount > 0 ? { groups: [], includeInlined: true } : undefined,
+  );
+}

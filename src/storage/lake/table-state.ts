@@ -1,0 +1,152 @@
+// A table's committed state at a snapshot, loaded from the catalog: its definition, live data
+// files with their delete files, and inlined rows. Snapshots never change once committed, so
+// a state is cached under (table id, the last snapshot that changed the table).
+import { LakeshiftError, SqlState } from '../../common/errors.js';
+import type { CatalogTx } from '../catalog/db.js';
+import {
+  columnsAt,
+  dataFilesAt,
+  deleteFilesAt,
+  fileColumnStats,
+  inlinedRowsAt,
+  lastChangeOf,
+  schemasAt,
+  tableByIdAt,
+  type ColumnRow,
+  type TableRow,
+} from '../catalog/queries.js';
+import type { FileStats } from './prune.js';
+import type { ScanInlinedRow } from './scan.js';
+import type { ColumnInfo, TableInfo } from './types.js';
+
+export interface CommittedFile {
+  dataFileId: number;
+  path: string;
+  pathIsRelative: boolean;
+  recordCount: number;
+  rowIdStart: number;
+  deleteFile:
+    | { deleteFileId: number; path: string; pathIsRelative: boolean; deleteCount: number }
+    | undefined;
+  /** Column id → min/max text, for columns that have both. */
+  stats: Map<number, FileStats>;
+}
+
+export interface CommittedTableState {
+  table: TableInfo;
+  files: CommittedFile[];
+  inlined: ScanInlinedRow[];
+}
+
+export function columnInfo(r: ColumnRow): ColumnInfo {
+  return {
+    columnId: r.column_id,
+    name: r.column_name,
+    type: r.column_type,
+    typeAnnotation: r.type_annotation,
+    nullable: r.nulls_allowed !== 0,
+    defaultValue: r.default_value,
+    order: r.column_order,
+  };
+}
+
+export function tableInfo(row: TableRow, schemaName: string, columns: ColumnInfo[]): TableInfo {
+  const sortIds: number[] = row.sort_key ? (JSON.parse(row.sort_key) as number[]) : [];
+  return {
+    tableId: row.table_id,
+    tableUuid: row.table_uuid,
+    schemaId: row.schema_id,
+    schemaName,
+    name: row.table_name,
+    columns,
+    sortKey: sortIds.flatMap((id) => columns.find((c) => c.columnId === id)?.name ?? []),
+  };
+}
+
+export class TableStateCache {
+  private readonly states = new Map<string, Promise<CommittedTableState>>();
+  constructor(private readonly maxEntries = 4096) {}
+
+  async get(db: CatalogTx, tableId: number, snapshot: number): Promise<CommittedTableState> {
+    const version = await lastChangeOf(db, tableId, snapshot);
+    const key = `${tableId}@${version}`;
+    let state = this.states.get(key);
+    if (state === undefined) {
+      state = loadTableState(db, tableId, version);
+      this.states.set(key, state);
+      state.catch(() => this.states.delete(key));
+      if (this.states.size > this.maxEntries) {
+        const oldest = this.states.keys().next().value;
+        if (oldest !== undefined) this.states.delete(oldest);
+      }
+    } else {
+      // Refresh recency for the simple LRU (Map keeps insertion order).
+      this.states.delete(key);
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  clear(): void {
+    this.states.clear();
+  }
+}
+
+async function loadTableState(
+  db: CatalogTx,
+  tableId: number,
+  s: number,
+): Promise<CommittedTableState> {
+  const row = await tableByIdAt(db, s, tableId);
+  if (row === undefined) {
+    throw new LakeshiftError(
+      SqlState.undefinedTable,
+      `relation with id ${tableId} does not exist at snapshot ${s}`,
+    );
+  }
+  const [columns, schemas, files, deletes, inlined, stats] = await Promise.all([
+    columnsAt(db, s, tableId),
+    schemasAt(db, s),
+    dataFilesAt(db, s, tableId),
+    deleteFilesAt(db, s, tableId),
+    inlinedRowsAt(db, s, tableId),
+    fileColumnStats(db, tableId),
+  ]);
+  const schemaName = schemas.find((x) => x.schema_id === row.schema_id)?.schema_name ?? '?';
+  const table = tableInfo(row, schemaName, columns.map(columnInfo));
+  const deleteByFile = new Map(deletes.map((d) => [d.data_file_id, d]));
+  const statsByFile = new Map<number, Map<number, FileStats>>();
+  for (const st of stats) {
+    if (st.min_value === null || st.max_value === null) continue;
+    let m = statsByFile.get(st.data_file_id);
+    if (m === undefined) statsByFile.set(st.data_file_id, (m = new Map()));
+    m.set(st.column_id, { min: st.min_value, max: st.max_value });
+  }
+  return {
+    table,
+    files: files.map((f) => {
+      const d = deleteByFile.get(f.data_file_id);
+      return {
+        dataFileId: f.data_file_id,
+        path: f.path,
+        pathIsRelative: f.path_is_relative !== 0,
+        recordCount: f.record_count,
+        rowIdStart: f.row_id_start,
+        deleteFile:
+          d === undefined
+            ? undefined
+            : {
+                deleteFileId: d.delete_file_id,
+                path: d.path,
+                pathIsRelative: d.path_is_relative !== 0,
+                deleteCount: d.delete_count,
+              },
+        stats: statsByFile.get(f.data_file_id) ?? new Map(),
+      };
+    }),
+    inlined: inlined.map((r) => ({
+      rowId: r.row_id,
+      values: JSON.parse(r.row_data) as Record<string, string | null>,
+    })),
+  };
+}

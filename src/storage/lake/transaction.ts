@@ -1,0 +1,899 @@
+// A lake transaction: pins a snapshot at begin, reads only that snapshot (plus its own
+// changes), stages DDL in an overlay and row changes in DuckDB temp tables, and at commit
+// writes files, then records them with one catalog transaction as the next snapshot.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
+import { LakeshiftError, SqlState } from '../../common/errors.js';
+import type { CatalogDb } from '../catalog/db.js';
+import {
+  commitPlan,
+  emptyCommitPlan,
+  planIsEmpty,
+  reserveCatalogIds,
+  type CommitPlan,
+} from '../catalog/commit.js';
+import {
+  columnsAt,
+  schemaByNameAt,
+  schemasAt,
+  tableByNameAt,
+  tablesAt,
+  viewByNameAt,
+  viewsAt,
+  type ViewRow,
+} from '../catalog/queries.js';
+import type { ObjectStore } from '../objectstore/types.js';
+import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
+import { writeDataFile, writeDeleteFile } from './file-writer.js';
+import { CatalogOverlay } from './overlay.js';
+import { mayMatch } from './prune.js';
+import { buildScan, ROW_FILE, ROW_POS, STAGE_SEQ, type ScanFile } from './scan.js';
+import {
+  columnInfo,
+  tableInfo,
+  type CommittedTableState,
+  type TableStateCache,
+} from './table-state.js';
+import type {
+  ColumnDefinition,
+  ColumnFilter,
+  ColumnInfo,
+  SchemaInfo,
+  TableInfo,
+  ViewInfo,
+} from './types.js';
+
+/** What a transaction needs from the lake that opened it. */
+export interface TransactionContext {
+  readonly db: CatalogDb;
+  readonly store: ObjectStore;
+  readonly tableStates: TableStateCache;
+  /** At most this many rows of one statement are inlined in the catalog instead of a file. */
+  readonly inlineRowLimit: number;
+  /** A table's inlined rows are flushed into a Parquet file once there would be more. */
+  readonly inlineFlushThreshold: number;
+  readonly author: string | null;
+  /** A local path DuckDB can read for a file named in the catalog. */
+  localPath(path: string, pathIsRelative: boolean): Promise<string>;
+  /** Called once when the transaction ends, to release its snapshot pin. */
+  finished(snapshotId: number): void;
+  /** Called after a commit, with the new snapshot id and the tables whose inlined rows to flush. */
+  committed(snapshotId: number, tablesToFlush: readonly number[]): Promise<void>;
+}
+
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+export interface ScanOptions {
+  filters?: readonly ColumnFilter[];
+  /** Adds __lake_file and __lake_pos (row identity for DELETE and UPDATE). */
+  withRowIds?: boolean;
+}
+
+export type Assignments = Record<string, string>;
+
+interface StagedTable {
+  /** DuckDB temp table of inserted rows not yet committed. */
+  stageTable: string | undefined;
+  /** Data file ids (0 = inlined rows) with uncommitted deletes. */
+  filesWithDeletes: Set<number>;
+  truncated: boolean;
+  inserted: boolean;
+  deleted: boolean;
+}
+
+function relationMissing(ref: TableRef): LakeshiftError {
+  return new LakeshiftError(
+    SqlState.undefinedTable,
+    `relation "${ref.schema}.${ref.name}" does not exist`,
+  );
+}
+
+function schemaMissing(name: string): LakeshiftError {
+  return new LakeshiftError(SqlState.undefinedSchema, `schema "${name}" does not exist`);
+}
+
+let transactionCounter = 0;
+
+export class LakeTransaction {
+  readonly snapshotId: number;
+  readonly readOnly: boolean;
+  private readonly overlay = new CatalogOverlay();
+  private readonly staged = new Map<number, StagedTable>();
+  private readonly prefix = `__lake_t${++transactionCounter}`;
+  private stagedDeletesTable: string | undefined;
+  private state: 'open' | 'committed' | 'rolled back' = 'open';
+  /** Tables whose inlined rows outgrew the threshold with this commit. */
+  private readonly tablesToFlush: number[] = [];
+
+  constructor(
+    private readonly ctx: TransactionContext,
+    readonly connection: DuckDBConnection,
+    snapshotId: number,
+    readOnly: boolean,
+    private readonly closeConnection: boolean,
+  ) {
+    this.snapshotId = snapshotId;
+    this.readOnly = readOnly;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  // ---- catalog reads -------------------------------------------------------------------
+
+  async listSchemas(): Promise<SchemaInfo[]> {
+    const rows = await schemasAt(this.ctx.db, this.snapshotId);
+    const result = new Map<number, SchemaInfo>(
+      rows.map((r) => [r.schema_id, { schemaId: r.schema_id, name: r.schema_name }]),
+    );
+    for (const [id, v] of this.overlay.schemas) {
+      if (v.current) result.set(id, v.current);
+      else result.delete(id);
+    }
+    return [...result.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async getSchema(name: string): Promise<SchemaInfo | undefined> {
+    const staged = this.overlay.schemaByName(name);
+    if (staged) return staged.current;
+    const row = await schemaByNameAt(this.ctx.db, this.snapshotId, name);
+    if (row === undefined || this.overlay.schemas.has(row.schema_id)) return undefined;
+    return { schemaId: row.schema_id, name: row.schema_name };
+  }
+
+  private async requireSchema(name: string): Promise<SchemaInfo> {
+    const s = await this.getSchema(name);
+    if (s === undefined) throw schemaMissing(name);
+    return s;
+  }
+
+  async getTable(schema: string, name: string): Promise<TableInfo | undefined> {
+    const s = await this.getSchema(schema);
+    if (s === undefined) return undefined;
+    const staged = this.overlay.tableByName(s.schemaId, name);
+    if (staged) return staged.current;
+    const row = await tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name);
+    if (row === undefined || this.overlay.tables.has(row.table_id)) return undefined;
+    return (await this.committedState(row.table_id)).table;
+  }
+
+  async requireTable(ref: TableRef | TableInfo): Promise<TableInfo> {
+    const schema = 'schemaName' in ref ? ref.schemaName : ref.schema;
+    const t = await this.getTable(schema, ref.name);
+    if (t === undefined) {
+      if ((await this.getSchema(schema)) === undefined) throw schemaMissing(schema);
+      throw relationMissing({ schema, name: ref.name });
+    }
+    return t;
+  }
+
+  async listTables(schema?: string): Promise<TableInfo[]> {
+    const schemas =
+      schema === undefined ? await this.listSchemas() : [await this.requireSchema(schema)];
+    const result: TableInfo[] = [];
+    for (const s of schemas) {
+      const names = new Set<string>();
+      for (const v of this.overlay.tables.values())
+        if (v.current?.schemaId === s.schemaId) names.add(v.current.name);
+      for (const r of await tablesAt(this.ctx.db, this.snapshotId, s.schemaId)) {
+        if (!this.overlay.tables.has(r.table_id)) names.add(r.table_name);
+      }
+      for (const n of [...names].sort()) {
+        const t = await this.getTable(s.name, n);
+        if (t) result.push(t);
+      }
+    }
+    return result;
+  }
+
+  private viewInfo(r: ViewRow, schemaName: string): ViewInfo {
+    return {
+      viewId: r.view_id,
+      schemaId: r.schema_id,
+      schemaName,
+      name: r.view_name,
+      dialect: r.dialect,
+      sql: r.sql,
+      columnAliases: r.column_aliases ? (JSON.parse(r.column_aliases) as string[]) : null,
+    };
+  }
+
+  async getView(schema: string, name: string): Promise<ViewInfo | undefined> {
+    const s = await this.getSchema(schema);
+    if (s === undefined) return undefined;
+    const staged = this.overlay.viewByName(s.schemaId, name);
+    if (staged) return staged.current;
+    const row = await viewByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name);
+    if (row === undefined || this.overlay.views.has(row.view_id)) return undefined;
+    return this.viewInfo(row, s.name);
+  }
+
+  async listViews(schema?: string): Promise<ViewInfo[]> {
+    const schemas =
+      schema === undefined ? await this.listSchemas() : [await this.requireSchema(schema)];
+    const result: ViewInfo[] = [];
+    for (const s of schemas) {
+      for (const v of this.overlay.views.values())
+        if (v.current?.schemaId === s.schemaId) result.push(v.current);
+      for (const r of await viewsAt(this.ctx.db, this.snapshotId, s.schemaId)) {
+        if (!this.overlay.views.has(r.view_id)) result.push(this.viewInfo(r, s.name));
+      }
+    }
+    return result.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private committedState(tableId: number): Promise<CommittedTableState> {
+    return this.ctx.tableStates.get(this.ctx.db, tableId, this.snapshotId);
+  }
+
+  // ---- DDL -----------------------------------------------------------------------------
+
+  private assertWritable(): void {
+    if (this.state !== 'open') {
+      throw new LakeshiftError(
+        SqlState.noActiveSqlTransaction,
+        `the transaction is already ${this.state}`,
+      );
+    }
+    if (this.readOnly) {
+      throw new LakeshiftError(
+        SqlState.readOnlySqlTransaction,
+        `cannot write in a read-only transaction (it reads snapshot ${this.snapshotId} of the past)`,
+      );
+    }
+  }
+
+  private async nameTaken(schemaId: number, name: string): Promise<boolean> {
+    const s = (await this.listSchemas()).find((x) => x.schemaId === schemaId);
+    if (s === undefined) return false;
+    return (
+      (await this.getTable(s.name, name)) !== undefined ||
+      (await this.getView(s.name, name)) !== undefined
+    );
+  }
+
+  async createSchema(name: string, opts: { ifNotExists?: boolean } = {}): Promise<SchemaInfo> {
+    this.assertWritable();
+    const existing = await this.getSchema(name);
+    if (existing) {
+      if (opts.ifNotExists) return existing;
+      throw new LakeshiftError(SqlState.duplicateSchema, `schema "${name}" already exists`);
+    }
+    const schemaId = await reserveCatalogIds(this.ctx.db, 1);
+    const info = { schemaId, name };
+    this.overlay.setSchema(undefined, info, schemaId);
+    return info;
+  }
+
+  async dropSchema(
+    name: string,
+    opts: { ifExists?: boolean; cascade?: boolean } = {},
+  ): Promise<void> {
+    this.assertWritable();
+    const s = await this.getSchema(name);
+    if (s === undefined) {
+      if (opts.ifExists) return;
+      throw schemaMissing(name);
+    }
+    const tables = await this.listTables(name);
+    const views = await this.listViews(name);
+    if ((tables.length || views.length) && !opts.cascade) {
+      throw new LakeshiftError(
+        SqlState.dependentObjectsStillExist,
+        `cannot drop schema ${name} because other objects depend on it`,
+        { hint: 'Use DROP ... CASCADE to drop the dependent objects too.' },
+      );
+    }
+    for (const t of tables) await this.dropTable({ schema: name, name: t.name });
+    for (const v of views) await this.dropView(name, v.name);
+    this.overlay.setSchema(s, undefined, s.schemaId);
+  }
+
+  async createTable(
+    schema: string,
+    name: string,
+    columns: readonly ColumnDefinition[],
+    opts: { sortKey?: readonly string[]; ifNotExists?: boolean } = {},
+  ): Promise<TableInfo> {
+    this.assertWritable();
+    const s = await this.requireSchema(schema);
+    const existing = await this.getTable(schema, name);
+    if (existing || (await this.getView(schema, name))) {
+      if (opts.ifNotExists && existing) return existing;
+      throw new LakeshiftError(SqlState.duplicateTable, `relation "${name}" already exists`);
+    }
+    const seen = new Set<string>();
+    for (const c of columns) {
+      if (seen.has(c.name))
+        throw new LakeshiftError(
+          SqlState.duplicateColumn,
+          `column "${c.name}" specified more than once`,
+        );
+      seen.add(c.name);
+    }
+    for (const k of opts.sortKey ?? []) {
+      if (!seen.has(k))
+        throw new LakeshiftError(SqlState.undefinedColumn, `sort key column "${k}" does not exist`);
+    }
+    const first = await reserveCatalogIds(this.ctx.db, 1 + columns.length);
+    const info: TableInfo = {
+      tableId: first,
+      tableUuid: randomUUID(),
+      schemaId: s.schemaId,
+      schemaName: s.name,
+      name,
+      columns: columns.map((c, i) => ({
+        columnId: first + 1 + i,
+        name: c.name,
+        type: c.type,
+        typeAnnotation: c.typeAnnotation ?? null,
+        nullable: c.nullable ?? true,
+        defaultValue: c.defaultValue ?? null,
+        order: i,
+      })),
+      sortKey: [...(opts.sortKey ?? [])],
+    };
+    this.overlay.setTable(undefined, info, info.tableId);
+    return info;
+  }
+
+  async dropTable(ref: TableRef, opts: { ifExists?: boolean } = {}): Promise<void> {
+    this.assertWritable();
+    const t = await this.getTable(ref.schema, ref.name);
+    if (t === undefined) {
+      if (opts.ifExists) return;
+      throw relationMissing(ref);
+    }
+    await this.discardStage(t.tableId);
+    const original = this.overlay.tables.get(t.tableId)?.original ?? t;
+    this.overlay.setTable(original, undefined, t.tableId);
+  }
+
+  private async alterTable(t: TableInfo, next: TableInfo): Promise<void> {
+    const original = this.overlay.tables.has(t.tableId)
+      ? this.overlay.tables.get(t.tableId)!.original
+      : t;
+    this.overlay.setTable(original, next, t.tableId);
+  }
+
+  async renameTable(ref: TableRef, newName: string): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    if (await this.nameTaken(t.schemaId, newName)) {
+      throw new LakeshiftError(SqlState.duplicateTable, `relation "${newName}" already exists`);
+    }
+    await this.alterTable(t, { ...t, name: newName });
+  }
+
+  async addColumn(ref: TableRef, column: ColumnDefinition): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    if (t.columns.some((c) => c.name === column.name)) {
+      throw new LakeshiftError(
+        SqlState.duplicateColumn,
+        `column "${column.name}" of relation "${t.name}" already exists`,
+      );
+    }
+    const columnId = await reserveCatalogIds(this.ctx.db, 1);
+    const info: ColumnInfo = {
+      columnId,
+      name: column.name,
+      type: column.type,
+      typeAnnotation: column.typeAnnotation ?? null,
+      nullable: column.nullable ?? true,
+      defaultValue: column.defaultValue ?? null,
+      order: Math.max(-1, ...t.columns.map((c) => c.order)) + 1,
+    };
+    const stage = this.staged.get(t.tableId)?.stageTable;
+    if (stage) {
+      const dflt =
+        info.defaultValue === null
+          ? ''
+          : ` DEFAULT CAST(${quoteLiteral(info.defaultValue)} AS ${info.type})`;
+      await this.connection.run(
+        `ALTER TABLE ${stage} ADD COLUMN ${quoteIdent(info.name)} ${info.type}${dflt}`,
+      );
+    }
+    await this.alterTable(t, { ...t, columns: [...t.columns, info] });
+  }
+
+  async dropColumn(ref: TableRef, column: string): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    this.requireColumn(t, column);
+    if (t.columns.length === 1) {
+      throw new LakeshiftError(
+        SqlState.invalidParameterValue,
+        `cannot drop the last column of relation "${t.name}"`,
+      );
+    }
+    const stage = this.staged.get(t.tableId)?.stageTable;
+    if (stage) await this.connection.run(`ALTER TABLE ${stage} DROP COLUMN ${quoteIdent(column)}`);
+    await this.alterTable(t, {
+      ...t,
+      columns: t.columns.filter((c) => c.name !== column),
+      sortKey: t.sortKey.filter((k) => k !== column),
+    });
+  }
+
+  async renameColumn(ref: TableRef, column: string, newName: string): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    this.requireColumn(t, column);
+    if (t.columns.some((c) => c.name === newName)) {
+      throw new LakeshiftError(
+        SqlState.duplicateColumn,
+        `column "${newName}" of relation "${t.name}" already exists`,
+      );
+    }
+    const stage = this.staged.get(t.tableId)?.stageTable;
+    if (stage)
+      await this.connection.run(
+        `ALTER TABLE ${stage} RENAME COLUMN ${quoteIdent(column)} TO ${quoteIdent(newName)}`,
+      );
+    await this.alterTable(t, {
+      ...t,
+      columns: t.columns.map((c) => (c.name === column ? { ...c, name: newName } : c)),
+      sortKey: t.sortKey.map((k) => (k === column ? newName : k)),
+    });
+  }
+
+  private requireColumn(t: TableInfo, column: string): ColumnInfo {
+    const c = t.columns.find((x) => x.name === column);
+    if (c === undefined) {
+      throw new LakeshiftError(
+        SqlState.undefinedColumn,
+        `column "${column}" of relation "${t.name}" does not exist`,
+      );
+    }
+    return c;
+  }
+
+  async createView(
+    schema: string,
+    name: string,
+    sql: string,
+    opts: { dialect?: string; columnAliases?: string[]; orReplace?: boolean } = {},
+  ): Promise<ViewInfo> {
+    this.assertWritable();
+    const s = await this.requireSchema(schema);
+    const existing = await this.getView(schema, name);
+    if ((existing && !opts.orReplace) || (await this.getTable(schema, name))) {
+      throw new LakeshiftError(SqlState.duplicateTable, `relation "${name}" already exists`);
+    }
+    const viewId = existing?.viewId ?? (await reserveCatalogIds(this.ctx.db, 1));
+    const info: ViewInfo = {
+      viewId,
+      schemaId: s.schemaId,
+      schemaName: s.name,
+      name,
+      dialect: opts.dialect ?? 'duckdb',
+      sql,
+      columnAliases: opts.columnAliases ?? null,
+    };
+    const original = this.overlay.views.has(viewId)
+      ? this.overlay.views.get(viewId)!.original
+      : existing;
+    this.overlay.setView(original, info, viewId);
+    return info;
+  }
+
+  async dropView(schema: string, name: string, opts: { ifExists?: boolean } = {}): Promise<void> {
+    this.assertWritable();
+    const v = await this.getView(schema, name);
+    if (v === undefined) {
+      if (opts.ifExists) return;
+      throw new LakeshiftError(SqlState.undefinedTable, `view "${schema}.${name}" does not exist`);
+    }
+    const original = this.overlay.views.has(v.viewId)
+      ? this.overlay.views.get(v.viewId)!.original
+      : v;
+    this.overlay.setView(original, undefined, v.viewId);
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  /**
+   * A parenthesized DuckDB query returning the table's rows as this transaction sees them.
+   * Use it wherever a table reference goes: `SELECT ... FROM ${scan} AS t`.
+   */
+  async scan(ref: TableRef | TableInfo, opts: ScanOptions = {}): Promise<string> {
+    const table = await this.requireTable(ref);
+    const staged = this.staged.get(table.tableId);
+    const isNew =
+      this.overlay.tables.get(table.tableId)?.original === undefined &&
+      this.overlay.tables.has(table.tableId);
+    let files: ScanFile[] = [];
+    let inlined: CommittedTableState['inlined'] = [];
+    if (!isNew && !staged?.truncated) {
+      const state = await this.committedState(table.tableId);
+      const filters = opts.filters ?? [];
+      const kept = state.files.filter((f) =>
+        filters.every((flt) => {
+          const col = table.columns.find((c) => c.name === flt.column);
+          const st = col && f.stats.get(col.columnId);
+          return col === undefined || st === undefined || mayMatch(flt, col, st);
+        }),
+      );
+      files = await Promise.all(
+        kept.map(async (f) => ({
+          dataFileId: f.dataFileId,
+          localPath: await this.ctx.localPath(f.path, f.pathIsRelative),
+          deleteFileLocalPath:
+            f.deleteFile &&
+            (await this.ctx.localPath(f.deleteFile.path, f.deleteFile.pathIsRelative)),
+          hasStagedDeletes: staged?.filesWithDeletes.has(f.dataFileId) ?? false,
+        })),
+      );
+      inlined = state.inlined;
+    }
+    return buildScan({
+      tableId: table.tableId,
+      columns: table.columns,
+      files,
+      inlined,
+      inlinedHaveStagedDeletes: staged?.filesWithDeletes.has(0) ?? false,
+      stagedDeletesTable: this.stagedDeletesTable,
+      stageTable: staged?.stageTable,
+      withRowIds: opts.withRowIds ?? false,
+    });
+  }
+
+  /** Runs DuckDB SQL on this transaction's connection and returns the rows as JS values. */
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  // ---- DML -----------------------------------------------------------------------------
+
+  private stagedFor(tableId: number): StagedTable {
+    let s = this.staged.get(tableId);
+    if (s === undefined) {
+      s = {
+        stageTable: undefined,
+        filesWithDeletes: new Set(),
+        truncated: false,
+        inserted: false,
+        deleted: false,
+      };
+      this.staged.set(tableId, s);
+    }
+    return s;
+  }
+
+  private async ensureStageTable(table: TableInfo): Promise<string> {
+    const staged = this.stagedFor(table.tableId);
+    if (staged.stageTable) return staged.stageTable;
+    const name = `${this.prefix}_stage_${table.tableId}`;
+    const cols = table.columns.map((c) => {
+      const dflt =
+        c.defaultValue === null
+          ? ''
+          : ` DEFAULT CAST(${quoteLiteral(c.defaultValue)} AS ${c.type})`;
+      return `${quoteIdent(c.name)} ${c.type}${dflt}${c.nullable ? '' : ' NOT NULL'}`;
+    });
+    await this.connection.run(`CREATE TEMP SEQUENCE IF NOT EXISTS ${this.prefix}_seq`);
+    await this.connection.run(
+      `CREATE TEMP TABLE ${name} (${cols.join(', ')}, ${STAGE_SEQ} BIGINT DEFAULT nextval('${this.prefix}_seq'))`,
+    );
+    staged.stageTable = name;
+    return name;
+  }
+
+  private async ensureStagedDeletesTable(): Promise<string> {
+    if (this.stagedDeletesTable) return this.stagedDeletesTable;
+    const name = `${this.prefix}_deletes`;
+    await this.connection.run(
+      `CREATE TEMP TABLE ${name} (table_id BIGINT, file_id BIGINT, pos BIGINT)`,
+    );
+    this.stagedDeletesTable = name;
+    return name;
+  }
+
+  /**
+   * Inserts the rows of a DuckDB query. Its columns map by position onto `columns` (default:
+   * all columns in order); other columns get their default or NULL. Returns the row count.
+   */
+  async insert(
+    ref: TableRef | TableInfo,
+    query: string,
+    opts: { columns?: readonly string[] } = {},
+  ): Promise<number> {
+    this.assertWritable();
+    const table = await this.requireTable(ref);
+    const target = (opts.columns ?? table.columns.map((c) => c.name)).map((n) =>
+      this.requireColumn(table, n),
+    );
+    const stage = await this.ensureStageTable(table);
+    const aliases = target.map((_, i) => `__c${i}`);
+    const casts = target.map((c, i) => `CAST(__c${i} AS ${c.type})`);
+    const reader = await this.connection.runAndReadAll(
+      `INSERT INTO ${stage} (${target.map((c) => quoteIdent(c.name)).join(', ')})
+       SELECT ${casts.join(', ')} FROM (${query}) AS __src(${aliases.join(', ')})`,
+    );
+    const n = Number(reader.rowsChanged);
+    if (n > 0) this.stagedFor(table.tableId).inserted = true;
+    return n;
+  }
+
+  /** Deletes the rows for which `where` (a DuckDB condition over the table's columns) holds. */
+  async delete(ref: TableRef | TableInfo, where?: string): Promise<number> {
+    this.assertWritable();
+    const table = await this.requireTable(ref);
+    if (where === undefined) {
+      const [{ n }] = (await this.query(
+        `SELECT count(*)::BIGINT AS n FROM ${await this.scan(table)}`,
+      )) as [{ n: bigint }];
+      await this.truncate(table);
+      return Number(n);
+    }
+    const victims = `${this.prefix}_victims`;
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${victims} AS SELECT ${ROW_FILE}, ${ROW_POS}
+       FROM ${await this.scan(table, { withRowIds: true })} AS ${quoteIdent(table.name)} WHERE ${where}`,
+    );
+    return this.applyVictims(table, victims);
+  }
+
+  /** Records the rows listed in the victims table (row identity columns) as deleted. */
+  private async applyVictims(table: TableInfo, victims: string): Promise<number> {
+    const staged = this.stagedFor(table.tableId);
+    const counts = (await this.query(
+      `SELECT ${ROW_FILE} AS f, count(*)::BIGINT AS n FROM ${victims} GROUP BY ${ROW_FILE}`,
+    )) as { f: bigint; n: bigint }[];
+    let total = 0;
+    for (const { f, n } of counts) {
+      total += Number(n);
+      if (f >= 0n) staged.filesWithDeletes.add(Number(f));
+    }
+    if (counts.some((c) => c.f >= 0n)) {
+      const deletes = await this.ensureStagedDeletesTable();
+      await this.connection.run(
+        `INSERT INTO ${deletes} SELECT ${table.tableId}, ${ROW_FILE}, ${ROW_POS} FROM ${victims} WHERE ${ROW_FILE} >= 0`,
+      );
+      staged.deleted = true;
+    }
+    if (counts.some((c) => c.f < 0n) && staged.stageTable) {
+      await this.connection.run(
+        `DELETE FROM ${staged.stageTable} WHERE ${STAGE_SEQ} IN (SELECT ${ROW_POS} FROM ${victims} WHERE ${ROW_FILE} < 0)`,
+      );
+    }
+    await this.connection.run(`DROP TABLE IF EXISTS ${victims}`);
+    return total;
+  }
+
+  /**
+   * Updates rows where `where` holds: each assignment maps a column to a DuckDB expression over
+   * the row's old values. Returns the row count.
+   */
+  async update(
+    ref: TableRef | TableInfo,
+    assignments: Assignments,
+    where?: string,
+  ): Promise<number> {
+    this.assertWritable();
+    const table = await this.requireTable(ref);
+    for (const col of Object.keys(assignments)) this.requireColumn(table, col);
+    const changed = `${this.prefix}_changed`;
+    const select = table.columns.map((c) => {
+      const expr = assignments[c.name];
+      return expr === undefined
+        ? quoteIdent(c.name)
+        : `CAST((${expr}) AS ${c.type}) AS ${quoteIdent(c.name)}`;
+    });
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${changed} AS SELECT ${select.join(', ')}, ${ROW_FILE}, ${ROW_POS}
+       FROM ${await this.scan(table, { withRowIds: true })} AS ${quoteIdent(table.name)}
+       ${where === undefined ? '' : `WHERE ${where}`}`,
+    );
+    const stage = await this.ensureStageTable(table);
+    const cols = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+    await this.connection.run(`INSERT INTO ${stage} (${cols}) SELECT ${cols} FROM ${changed}`);
+    const n = await this.applyVictims(table, changed);
+    if (n > 0) this.stagedFor(table.tableId).inserted = true;
+    return n;
+  }
+
+  async truncate(ref: TableRef | TableInfo): Promise<void> {
+    this.assertWritable();
+    const table = await this.requireTable(ref);
+    await this.discardStage(table.tableId);
+    const staged = this.stagedFor(table.tableId);
+    staged.truncated = true;
+    staged.deleted = true;
+  }
+
+  private async discardStage(tableId: number): Promise<void> {
+    const staged = this.staged.get(tableId);
+    if (staged === undefined) return;
+    if (staged.stageTable) await this.connection.run(`DROP TABLE IF EXISTS ${staged.stageTable}`);
+    if (this.stagedDeletesTable) {
+      await this.connection.run(
+        `DELETE FROM ${this.stagedDeletesTable} WHERE table_id = ${tableId}`,
+      );
+    }
+    staged.stageTable = undefined;
+    staged.filesWithDeletes.clear();
+  }
+
+  // ---- commit --------------------------------------------------------------------------
+
+  /**
+   * Makes every change visible at once as a new snapshot and returns its id (the pinned
+   * snapshot id when there was nothing to commit). Fails with 40001 when a concurrent
+   * transaction committed a conflicting change first; nothing is then visible.
+   */
+  async commit(): Promise<number> {
+    if (this.state !== 'open') {
+      throw new LakeshiftError(
+        SqlState.noActiveSqlTransaction,
+        `the transaction is already ${this.state}`,
+      );
+    }
+    const written: string[] = [];
+    try {
+      const plan = emptyCommitPlan(this.snapshotId, this.ctx.author);
+      this.overlay.addToPlan(plan);
+      for (const [tableId, staged] of this.staged)
+        await this.planTableWrites(plan, tableId, staged, written);
+      if (planIsEmpty(plan)) {
+        await this.end('committed');
+        return this.snapshotId;
+      }
+      const names = new Map<number, string>();
+      for (const v of this.overlay.tables.values()) {
+        const t = v.current ?? v.original;
+        if (t) names.set(t.tableId, `${t.schemaName}.${t.name}`);
+      }
+      for (const tableId of this.staged.keys()) {
+        if (!names.has(tableId)) {
+          const t = (await this.committedState(tableId)).table;
+          names.set(tableId, `${t.schemaName}.${t.name}`);
+        }
+      }
+      const snapshot = await commitPlan(this.ctx.db, plan, (id) => names.get(id) ?? `#${id}`);
+      await this.end('committed');
+      await this.ctx.committed(snapshot, this.tablesToFlush);
+      return snapshot;
+    } catch (e) {
+      // Files written for a commit that did not happen are orphans: remove them now (GC would later).
+      await Promise.allSettled(written.map((key) => this.ctx.store.delete(key)));
+      if (this.state === 'open') await this.end('rolled back');
+      throw e;
+    }
+  }
+
+  private async planTableWrites(
+    plan: CommitPlan,
+    tableId: number,
+    staged: StagedTable,
+    written: string[],
+  ): Promise<void> {
+    const versions = this.overlay.tables.get(tableId);
+    if (versions && versions.current === undefined) return; // dropped: its data goes with it
+    const table = versions?.current ?? (await this.committedState(tableId)).table;
+    const isNew = versions !== undefined && versions.original === undefined;
+    const keyPrefix = `tables/${table.tableUuid}`;
+    if (staged.truncated && !isNew) {
+      plan.truncatedTables.push(tableId);
+      plan.changes.push({ objectId: tableId, kind: 'deleted' });
+    }
+    const committed = isNew || staged.truncated ? undefined : await this.committedState(tableId);
+
+    // Deletes of committed rows: a new cumulative delete file per data file, or the end of
+    // the whole file when every row of it is gone.
+    if (committed && staged.filesWithDeletes.size > 0 && this.stagedDeletesTable) {
+      for (const f of committed.files) {
+        if (!staged.filesWithDeletes.has(f.dataFileId)) continue;
+        const mine = `SELECT pos FROM ${this.stagedDeletesTable} WHERE table_id = ${tableId} AND file_id = ${f.dataFileId}`;
+        const positions = f.deleteFile
+          ? `${mine} UNION SELECT pos FROM read_parquet(${quoteLiteral(await this.ctx.localPath(f.deleteFile.path, f.deleteFile.pathIsRelative))})`
+          : mine;
+        plan.filesRequired.push(f.dataFileId);
+        const [{ n }] = (await this.query(
+          `SELECT count(DISTINCT pos)::BIGINT AS n FROM (${positions})`,
+        )) as [{ n: bigint }];
+        if (Number(n) >= f.recordCount) {
+          plan.endDataFiles.push(f.dataFileId);
+          continue;
+        }
+        const d = await writeDeleteFile(
+          this.connection,
+          this.ctx.store,
+          keyPrefix,
+          f.path,
+          positions,
+        );
+        written.push(d.key);
+        plan.newDeleteFiles.push({
+          tableId,
+          dataFileId: f.dataFileId,
+          path: d.key,
+          deleteCount: d.deleteCount,
+          sizeBytes: d.sizeBytes,
+        });
+      }
+      if (staged.filesWithDeletes.has(0)) {
+        const rows = (await this.query(
+          `SELECT pos FROM ${this.stagedDeletesTable} WHERE table_id = ${tableId} AND file_id = 0`,
+        )) as { pos: bigint }[];
+        for (const { pos } of rows) {
+          const r = { tableId, rowId: Number(pos) };
+          plan.endInlinedRows.push(r);
+          plan.inlinedRequired.push(r);
+        }
+      }
+      plan.changes.push({ objectId: tableId, kind: 'deleted' });
+    }
+
+    if (!staged.stageTable) return;
+    const [{ n: stagedCount }] = (await this.query(
+      `SELECT count(*)::BIGINT AS n FROM ${staged.stageTable}`,
+    )) as [{ n: bigint }];
+    const count = Number(stagedCount);
+    if (count === 0) return;
+    plan.changes.push({ objectId: tableId, kind: 'inserted' });
+    if (count <= this.ctx.inlineRowLimit) {
+      const cols = table.columns.map(
+        (c) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(String(c.columnId))}`,
+      );
+      const rows = await this.query(
+        `SELECT ${cols.join(', ')} FROM ${staged.stageTable} ORDER BY ${STAGE_SEQ}`,
+      );
+      for (const row of rows) plan.newInlinedRows.push({ tableId, rowData: JSON.stringify(row) });
+      const liveInlined =
+        (committed?.inlined.length ?? 0) -
+        plan.endInlinedRows.filter((r) => r.tableId === tableId).length;
+      // Flushing is a separate snapshot after this commit, so that an append never conflicts.
+      if (liveInlined + count > this.ctx.inlineFlushThreshold) this.tablesToFlush.push(tableId);
+      return;
+    }
+    const file = await writeDataFile(
+      this.connection,
+      this.ctx.store,
+      keyPrefix,
+      staged.stageTable,
+      table.columns,
+      table.sortKey,
+    );
+    if (file) {
+      written.push(file.key);
+      plan.newDataFiles.push({
+        tableId,
+        path: file.key,
+        pathIsRelative: true,
+        recordCount: file.recordCount,
+        sizeBytes: file.sizeBytes,
+        stats: file.stats,
+      });
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.state !== 'open') return;
+    await this.end('rolled back');
+  }
+
+  private async end(state: 'committed' | 'rolled back'): Promise<void> {
+    this.state = state;
+    try {
+      for (const staged of this.staged.values()) {
+        if (staged.stageTable)
+          await this.connection.run(`DROP TABLE IF EXISTS ${staged.stageTable}`);
+      }
+      if (this.stagedDeletesTable)
+        await this.connection.run(`DROP TABLE IF EXISTS ${this.stagedDeletesTable}`);
+      await this.connection.run(`DROP SEQUENCE IF EXISTS ${this.prefix}_seq`);
+    } finally {
+      if (this.closeConnection) this.connection.closeSync();
+      this.ctx.finished(this.snapshotId);
+    }
+  }
+}
+
+export { columnsAt, columnInfo, tableInfo };

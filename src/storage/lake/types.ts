@@ -1,0 +1,64 @@
+// What the lake tells its callers about catalog objects, as of a transaction's snapshot.
+
+export interface ColumnDefinition {
+  name: string;
+  /** A DuckDB logical type: INTEGER, BIGINT, DECIMAL(18,2), VARCHAR, TIMESTAMP, BOOLEAN ... */
+  type: string;
+  /** Free text kept for the SQL layer, such as the declared Redshift type. */
+  typeAnnotation?: string | null;
+  nullable?: boolean;
+  /** A DuckDB expression used for rows written before the column existed. */
+  defaultValue?: string | null;
+}
+
+export interface ColumnInfo {
+  columnId: number;
+  name: string;
+  type: string;
+  typeAnnotation: string | null;
+  nullable: boolean;
+  defaultValue: string | null;
+  order: number;
+}
+
+export interface SchemaInfo {
+  schemaId: number;
+  name: string;
+}
+
+export interface TableInfo {
+  tableId: number;
+  tableUuid: string;
+  schemaId: number;
+  schemaName: string;
+  name: string;
+  columns: ColumnInfo[];
+  /** Column names of the declared sort key, in order; empty when there is none. */
+  sortKey: string[];
+}
+
+export interface ViewInfo {
+  viewId: number;
+  schemaId: number;
+  schemaName: string;
+  name: string;
+  dialect: string;
+  sql: string;
+  columnAliases: string[] | null;
+}
+
+export interface SnapshotInfo {
+  snapshotId: number;
+  time: Date;
+  schemaVersion: number;
+  changes: string;
+  author: string | null;
+}
+
+/** A simple predicate on one column, used to skip data files by their min/max statistics. */
+export interface ColumnFilter {
+  column: string;
+  op: '=' | '<' | '<=' | '>' | '>=';
+  /** The value in DuckDB's text form ('42', '2024-01-31', 'abc'). */
+  value: string;
+}
