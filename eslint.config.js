@@ -2,6 +2,7 @@
 // ../shared/STYLE.md: protocol -> session -> sql -> engine -> storage. A room may import
 // rooms below it, never above.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const roomsAbove = {
@@ -41,6 +42,7 @@ const roomRules = Object.entries(roomsAbove).map(([room, above]) => ({
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'bench/work/**'] },
   js.configs.recommended,
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
   ...tseslint.configs.recommended,
   {
     rules: {

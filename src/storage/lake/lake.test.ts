@@ -1,0 +1,282 @@
+// Lake behaviours a user notices beyond plain contents: pruning, inlining of small writes,
+// compaction by sort key, S3 storage, zero-copy clones and what GC keeps for them.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { startS3rver } from '../../../test/support/s3rver.js';
+import {
+  cloneNamespace,
+  collectGarbage,
+  compact,
+  Lake,
+  releaseClone,
+  startMaintenance,
+  type LakeOptions,
+} from '../index.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'lakeshift-lake-'));
+  dirs.push(d);
+  return d;
+}
+
+function localLake(dir = tempDir(), extra: Partial<LakeOptions> = {}): Promise<Lake> {
+  return Lake.open({ catalog: join(dir, 'catalog.db'), storage: join(dir, 'files'), ...extra });
+}
+
+const t = { schema: 'public', name: 't' };
+
+async function createT(lake: Lake, sortKey: string[] = []): Promise<void> {
+  await lake.transaction(async (tx) => {
+    await tx.createSchema('public');
+    await tx.createTable(
+      'public',
+      't',
+      [
+        { name: 'id', type: 'BIGINT' },
+        { name: 'v', type: 'VARCHAR' },
+      ],
+      { sortKey },
+    );
+  });
+}
+
+async function rows(
+  lake: Lake,
+  sql = 'SELECT count(*)::BIGINT AS n, sum(id)::BIGINT AS s FROM $t',
+  snapshotId?: number,
+) {
+  const tx = await lake.begin(snapshotId === undefined ? {} : { snapshotId });
+  try {
+    return await tx.query(sql.replace('$t', await tx.scan(t)));
+  } finally {
+    await tx.rollback();
+  }
+}
+
+async function liveFiles(lake: Lake): Promise<number> {
+  const r = await lake.db.get<{ n: number }>(
+    `SELECT count(*) AS n FROM lake_data_file WHERE end_snapshot IS NULL`,
+  );
+  return Number(r?.n);
+}
+
+describe('lake', () => {
+  test('a filter on a column with stats skips the files that cannot match', async () => {
+    const lake = await localLake();
+    await createT(lake);
+    for (let i = 0; i < 3; i++) {
+      await lake.transaction((tx) =>
+        tx.insert(t, `SELECT range + ${i * 1000}, 'x' FROM range(1000)`),
+      );
+    }
+    const tx = await lake.begin();
+    const all = await tx.scan(t);
+    const pruned = await tx.scan(t, { filters: [{ column: 'id', op: '>=', value: '2500' }] });
+    assert.equal((all.match(/\.parquet'/g) ?? []).length, 3);
+    assert.equal((pruned.match(/\.parquet'/g) ?? []).length, 1);
+    const [r] = await tx.query(`SELECT count(*)::BIGINT AS n FROM ${pruned} WHERE id >= 2500`);
+    assert.equal(r?.n, 500n);
+    await tx.rollback();
+    await lake.close();
+  });
+
+  test('single-row writes are inlined in the catalog and flushed into one file when they grow', async () => {
+    const dir = tempDir();
+    const lake = await localLake(dir, { inlineRowLimit: 5, inlineFlushThreshold: 50 });
+    await createT(lake);
+    for (let i = 0; i < 50; i++)
+      await lake.transaction((tx) => tx.insert(t, `SELECT ${i}, 'r${i}'`));
+    assert.equal(await liveFiles(lake), 0, 'no Parquet file for 50 single-row statements');
+    await lake.transaction((tx) => tx.insert(t, `SELECT 50, 'r50'`));
+    assert.equal(await liveFiles(lake), 1, 'the 51st row crossed the threshold: one flushed file');
+    const inlined = await lake.db.get<{ n: number }>(
+      `SELECT count(*) AS n FROM lake_inlined_row WHERE end_snapshot IS NULL`,
+    );
+    assert.equal(Number(inlined?.n), 0);
+    assert.deepEqual(await rows(lake), [{ n: 51n, s: BigInt((50 * 51) / 2) }]);
+    await lake.close();
+  });
+
+  test('compaction merges small files into rows ordered by the sort key, contents unchanged', async () => {
+    const lake = await localLake(undefined, { inlineRowLimit: 0 });
+    await createT(lake, ['id']);
+    for (let i = 9; i >= 0; i--) {
+      await lake.transaction((tx) => tx.insert(t, `SELECT range * 10 + ${i}, 'v' FROM range(100)`));
+    }
+    await lake.transaction((tx) => tx.delete(t, 'id % 7 = 0'));
+    const before = await rows(lake);
+    const result = await compact(lake);
+    assert.equal(result.filesWritten, 1);
+    assert.equal(await liveFiles(lake), 1);
+    assert.deepEqual(await rows(lake), before);
+    const file = await lake.db.get<{ path: string }>(
+      `SELECT path FROM lake_data_file WHERE end_snapshot IS NULL`,
+    );
+    const local = await lake.store.localPath(file!.path);
+    const tx = await lake.begin();
+    const ids = (await tx.query(`SELECT id FROM read_parquet('${local}')`)).map(
+      (r) => r.id as bigint,
+    );
+    await tx.rollback();
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      'rows are in sort key order',
+    );
+    assert.equal(
+      ids.some((id) => id % 7n === 0n),
+      false,
+      'deleted rows are gone from the file',
+    );
+    await lake.close();
+  });
+
+  test('a lake on S3 (s3rver) writes, reads through the bounded cache, compacts and collects garbage', async () => {
+    const s3 = await startS3rver();
+    const dir = tempDir();
+    try {
+      const opts: LakeOptions = {
+        catalog: join(dir, 'catalog.db'),
+        storage: `s3://${s3.bucket}/ns1`,
+        storageOptions: {
+          endpoint: s3.endpoint,
+          forcePathStyle: true,
+          credentials: s3.credentials,
+          cacheDir: join(dir, 'cache'),
+          cacheMaxBytes: 64 * 1024 * 1024,
+        },
+        inlineRowLimit: 0,
+        retentionMs: 0,
+        pinHeartbeatMs: 1,
+      };
+      const lake = await Lake.open(opts);
+      await createT(lake);
+      for (let i = 0; i < 3; i++)
+        await lake.transaction((tx) =>
+          tx.insert(t, `SELECT range, 'x' FROM range(${i * 100}, ${(i + 1) * 100})`),
+        );
+      await lake.transaction((tx) => tx.update(t, { v: `'y'` }, 'id < 10'));
+      assert.deepEqual(
+        await rows(
+          lake,
+          `SELECT count(*)::BIGINT AS n, count(*) FILTER (v = 'y')::BIGINT AS y FROM $t`,
+        ),
+        [{ n: 300n, y: 10n }],
+      );
+      await compact(lake);
+      await new Promise((r) => setTimeout(r, 5));
+      const gc = await collectGarbage(lake, { orphanGraceMs: 0 });
+      assert.ok(gc.filesDeleted >= 3, `old files deleted from the bucket (${gc.filesDeleted})`);
+      const keys: string[] = [];
+      for await (const o of lake.store.list('tables/')) keys.push(o.key);
+      assert.equal(keys.length, await liveFiles(lake));
+      await lake.close();
+      // Another process (a fresh lake) on the same namespace reads the same rows.
+      const again = await Lake.open(opts);
+      assert.deepEqual(await rows(again), [{ n: 300n, s: BigInt((299 * 300) / 2) }]);
+      await again.close();
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  test('a clone reads the source at its snapshot with no data copied; GC keeps what it reads', async () => {
+    const src = await localLake(undefined, {
+      inlineRowLimit: 0,
+      retentionMs: 0,
+      pinHeartbeatMs: 1,
+    });
+    await createT(src);
+    await src.transaction((tx) => tx.insert(t, `SELECT range, 'a' FROM range(100)`));
+    const at = await src.latestSnapshotId();
+    const cloneDir = tempDir();
+    const clone = await cloneNamespace(src, at, {
+      catalog: join(cloneDir, 'catalog.db'),
+      storage: join(cloneDir, 'files'),
+    });
+    assert.equal(existsSync(join(cloneDir, 'files', 'tables')), false, 'no data file was copied');
+    assert.deepEqual(await rows(clone), [{ n: 100n, s: 4950n }]);
+
+    // The source moves on and collects garbage: the clone still reads its files.
+    await src.transaction((tx) => tx.delete(t, 'id < 50'));
+    await compact(src);
+    await new Promise((r) => setTimeout(r, 5));
+    await collectGarbage(src, { orphanGraceMs: 0 });
+    assert.deepEqual(await rows(clone), [{ n: 100n, s: 4950n }]);
+    assert.deepEqual(await rows(src), [{ n: 50n, s: 3725n }]);
+
+    // The clone writes to its own store.
+    await clone.transaction((tx) => tx.insert(t, `SELECT 1000, 'c'`));
+    assert.deepEqual(await rows(clone), [{ n: 101n, s: 5950n }]);
+
+    // Once released, the source's GC may remove the clone's old files.
+    await releaseClone(src, clone);
+    await new Promise((r) => setTimeout(r, 5));
+    const gc = await collectGarbage(src, { orphanGraceMs: 0 });
+    assert.ok(gc.filesDeleted >= 1);
+    await clone.close();
+    await src.close();
+  });
+
+  test('named snapshots stay readable past the retention period; others expire', async () => {
+    const lake = await localLake(undefined, {
+      inlineRowLimit: 0,
+      retentionMs: 0,
+      pinHeartbeatMs: 1,
+    });
+    await createT(lake);
+    await lake.transaction((tx) => tx.insert(t, `SELECT range, 'a' FROM range(10)`));
+    const kept = await lake.pinSnapshot('before-cleanup');
+    await lake.transaction((tx) => tx.truncate(t));
+    const gone = await lake.latestSnapshotId();
+    await lake.transaction((tx) => tx.insert(t, `SELECT 7, 'b'`));
+    await new Promise((r) => setTimeout(r, 5));
+    await collectGarbage(lake, { orphanGraceMs: 0 });
+    assert.deepEqual(await rows(lake, undefined, kept), [{ n: 10n, s: 45n }]);
+    assert.deepEqual(
+      (await lake.namedSnapshots()).map((s) => [s.name, s.snapshotId]),
+      [['before-cleanup', kept]],
+    );
+    await lake.unpinSnapshot('before-cleanup');
+    await new Promise((r) => setTimeout(r, 5));
+    await collectGarbage(lake, { orphanGraceMs: 0 });
+    await assert.rejects(lake.begin({ snapshotId: kept }), /does not exist or has expired/);
+    await assert.rejects(lake.begin({ snapshotId: gone }), /does not exist or has expired/);
+    assert.deepEqual(await rows(lake), [{ n: 1n, s: 7n }]);
+    await lake.close();
+  });
+
+  test('background maintenance compacts and collects without disturbing readers', async () => {
+    const dir = tempDir();
+    const lake = await localLake(dir, { inlineRowLimit: 0, retentionMs: 0, pinHeartbeatMs: 1 });
+    await createT(lake);
+    for (let i = 0; i < 5; i++) await lake.transaction((tx) => tx.insert(t, `SELECT ${i}, 'x'`));
+    const reader = await lake.begin();
+    const scan = await reader.scan(t);
+    const handle = startMaintenance(lake, { intervalMs: 3_600_000, gc: { orphanGraceMs: 0 } });
+    await handle.runOnce();
+    await handle.stop();
+    assert.equal(await liveFiles(lake), 1);
+    // The reader's snapshot still has all five of its files on disk.
+    const [r] = await reader.query(`SELECT count(*)::BIGINT AS n FROM ${scan}`);
+    assert.equal(r?.n, 5n);
+    await reader.rollback();
+    await new Promise((r) => setTimeout(r, 5));
+    await collectGarbage(lake, { orphanGraceMs: 0 });
+    assert.equal(
+      readdirSync(join(dir, 'files', 'tables'), { recursive: true }).filter((f) =>
+        String(f).endsWith('.parquet'),
+      ).length,
+      1,
+    );
+    await lake.close();
+  });
+});
