@@ -4,6 +4,7 @@
 // commits as new snapshots.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { CatalogDb } from '../catalog/db.js';
@@ -229,7 +230,7 @@ export class Lake {
       inlineRowLimit: this.options.inlineRowLimit,
       inlineFlushThreshold: this.options.inlineFlushThreshold,
       author: this.options.author ?? null,
-      localPath: (path, rel) => this.localPath(path, rel),
+      localPath: (path, rel, size) => this.localPath(path, rel, size),
       finished: (s) => {
         const n = (this.openPins.get(s) ?? 1) - 1;
         if (n <= 0) this.openPins.delete(s);
@@ -297,8 +298,12 @@ export class Lake {
     this.processPinWritten = true;
   }
 
-  /** A local path DuckDB can read for a file named in the catalog. */
-  async localPath(path: string, pathIsRelative: boolean): Promise<string> {
+  /**
+   * A local path DuckDB can read for a file named in the catalog. With the size the catalog
+   * recorded, a file whose size differs (truncated, replaced) is reported as corrupted instead
+   * of being read.
+   */
+  async localPath(path: string, pathIsRelative: boolean, expectedSize?: number): Promise<string> {
     const cacheKey = `${pathIsRelative ? 'r' : 'a'}:${path}`;
     const known = this.localPaths.get(cacheKey);
     if (known !== undefined) return known;
@@ -314,6 +319,30 @@ export class Lake {
         this.foreignStores.set(base, store);
       }
       local = await (await store).localPath(path.slice(slash + 1));
+    }
+    if (expectedSize !== undefined) {
+      const actual = await stat(local).then(
+        (s) => s.size,
+        () => undefined,
+      );
+      if (actual === undefined) {
+        throw new LakeshiftError(
+          SqlState.undefinedFile,
+          `data file ${local} of the lake is missing`,
+          {
+            hint: 'It was removed outside Lakeshift. Restore it from a backup, or restore the namespace from a snapshot.',
+          },
+        );
+      }
+      if (actual !== expectedSize) {
+        throw new LakeshiftError(
+          SqlState.dataCorrupted,
+          `data file ${local} of the lake is corrupted: it has ${actual} bytes, the catalog recorded ${expectedSize}`,
+          {
+            hint: 'It was changed outside Lakeshift. Restore it from a backup, or restore the namespace from a snapshot.',
+          },
+        );
+      }
     }
     // Files never change once written, and the filesystem store's paths stay valid; remote
     // copies may be evicted from the read cache, so those are looked up each time.

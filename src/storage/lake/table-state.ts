@@ -24,9 +24,16 @@ export interface CommittedFile {
   path: string;
   pathIsRelative: boolean;
   recordCount: number;
+  sizeBytes: number;
   rowIdStart: number;
   deleteFile:
-    | { deleteFileId: number; path: string; pathIsRelative: boolean; deleteCount: number }
+    | {
+        deleteFileId: number;
+        path: string;
+        pathIsRelative: boolean;
+        deleteCount: number;
+        sizeBytes: number;
+      }
     | undefined;
   /** Column id → min/max text, for columns that have both. */
   stats: Map<number, FileStats>;
@@ -131,6 +138,7 @@ async function loadTableState(
         path: f.path,
         pathIsRelative: f.path_is_relative !== 0,
         recordCount: f.record_count,
+        sizeBytes: f.file_size_bytes,
         rowIdStart: f.row_id_start,
         deleteFile:
           d === undefined
@@ -140,6 +148,7 @@ async function loadTableState(
                 path: d.path,
                 pathIsRelative: d.path_is_relative !== 0,
                 deleteCount: d.delete_count,
+                sizeBytes: d.file_size_bytes,
               },
         stats: statsByFile.get(f.data_file_id) ?? new Map(),
       };

@@ -27,6 +27,7 @@ import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
 import { writeDataFile, writeDeleteFile } from './file-writer.js';
 import { CatalogOverlay } from './overlay.js';
 import { mayMatch } from './prune.js';
+import { explainReadError } from './read-errors.js';
 import { buildScan, ROW_FILE, ROW_POS, STAGE_SEQ, type ScanFile } from './scan.js';
 import {
   columnInfo,
@@ -53,8 +54,8 @@ export interface TransactionContext {
   /** A table's inlined rows are flushed into a Parquet file once there would be more. */
   readonly inlineFlushThreshold: number;
   readonly author: string | null;
-  /** A local path DuckDB can read for a file named in the catalog. */
-  localPath(path: string, pathIsRelative: boolean): Promise<string>;
+  /** A local path DuckDB can read for a file named in the catalog (checked against its size). */
+  localPath(path: string, pathIsRelative: boolean, expectedSize?: number): Promise<string>;
   /** Called once when the transaction ends, to release its snapshot pin. */
   finished(snapshotId: number): void;
   /** Called after a commit, with the new snapshot id and the tables whose inlined rows to flush. */
@@ -522,10 +523,14 @@ export class LakeTransaction {
       files = await Promise.all(
         kept.map(async (f) => ({
           dataFileId: f.dataFileId,
-          localPath: await this.ctx.localPath(f.path, f.pathIsRelative),
+          localPath: await this.ctx.localPath(f.path, f.pathIsRelative, f.sizeBytes),
           deleteFileLocalPath:
             f.deleteFile &&
-            (await this.ctx.localPath(f.deleteFile.path, f.deleteFile.pathIsRelative)),
+            (await this.ctx.localPath(
+              f.deleteFile.path,
+              f.deleteFile.pathIsRelative,
+              f.deleteFile.sizeBytes,
+            )),
           hasStagedDeletes: staged?.filesWithDeletes.has(f.dataFileId) ?? false,
         })),
       );
@@ -545,8 +550,12 @@ export class LakeTransaction {
 
   /** Runs DuckDB SQL on this transaction's connection and returns the rows as JS values. */
   async query(sql: string): Promise<Record<string, unknown>[]> {
-    const reader = await this.connection.runAndReadAll(sql);
-    return reader.getRowObjectsJS() as Record<string, unknown>[];
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as Record<string, unknown>[];
+    } catch (e) {
+      throw explainReadError(e);
+    }
   }
 
   // ---- DML -----------------------------------------------------------------------------
