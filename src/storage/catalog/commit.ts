@@ -216,14 +216,20 @@ async function checkConflicts(
       );
     }
   }
+  // Relations this commit drops or renames give up their names.
+  const released = new Set(
+    plan.endRows
+      .filter((e) => e.table === 'lake_table' || e.table === 'lake_view')
+      .map((e) => e.id),
+  );
   for (const n of plan.namesToClaim) {
-    const taken = await tx.get(
+    const holders = await tx.all<{ id: number }>(
       `SELECT table_id AS id FROM lake_table WHERE schema_id = ? AND table_name = ? AND end_snapshot IS NULL AND table_id <> ?
        UNION ALL
        SELECT view_id AS id FROM lake_view WHERE schema_id = ? AND view_name = ? AND end_snapshot IS NULL AND view_id <> ?`,
       [n.schemaId, n.name, n.objectId, n.schemaId, n.name, n.objectId],
     );
-    if (taken !== undefined) {
+    if (holders.some((h) => !released.has(h.id))) {
       throw serializationFailure(
         `Serializable isolation violation: relation "${n.name}" was created by a concurrent transaction`,
       );

@@ -88,6 +88,26 @@ describe('lake', () => {
     await lake.close();
   });
 
+  test('replacing a table (drop and create under the same name) commits beside unrelated commits', async () => {
+    const lake = await localLake();
+    await createT(lake);
+    await lake.transaction((tx) => tx.insert(t, `SELECT 1, 'old'`));
+    const tx = await lake.begin();
+    await tx.dropTable(t);
+    await tx.createTable('public', 't', [
+      { name: 'id', type: 'BIGINT' },
+      { name: 'v', type: 'VARCHAR' },
+    ]);
+    await tx.insert(t, `SELECT 2, 'new'`);
+    // Another transaction commits a change elsewhere meanwhile.
+    await lake.transaction((other) =>
+      other.createTable('public', 'elsewhere', [{ name: 'x', type: 'INTEGER' }]),
+    );
+    await tx.commit();
+    assert.deepEqual(await rows(lake, `SELECT id, v FROM $t`), [{ id: 2n, v: 'new' }]);
+    await lake.close();
+  });
+
   test('single-row writes are inlined in the catalog and flushed into one file when they grow', async () => {
     const dir = tempDir();
     const lake = await localLake(dir, { inlineRowLimit: 5, inlineFlushThreshold: 50 });
