@@ -15,6 +15,7 @@ export const SqlState = {
   invalidParameterValue: '22023',
   featureNotSupported: '0A000',
   serializationFailure: '40001',
+  notNullViolation: '23502',
   readOnlySqlTransaction: '25006',
   invalidTransactionState: '25000',
   noActiveSqlTransaction: '25P01',

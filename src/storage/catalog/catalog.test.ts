@@ -83,7 +83,7 @@ async function withTable(db: CatalogDb): Promise<void> {
     },
   );
   plan.changes.push({ objectId: 1, kind: 'created' }, { objectId: 2, kind: 'created' });
-  assert.equal(await commitPlan(db, plan, noName), 1);
+  assert.equal((await commitPlan(db, plan, noName)).snapshotId, 1);
 }
 
 function insertPlan(pinned: number, rows: number): CommitPlan {
@@ -170,7 +170,7 @@ for (const backend of backends) {
 
     test('commits create consecutive snapshots with their changes', async () => {
       const before = (await latestSnapshot(db))!.snapshot_id;
-      const s = await commitPlan(db, insertPlan(before, 2), noName);
+      const s = (await commitPlan(db, insertPlan(before, 2), noName)).snapshotId;
       assert.equal(s, before + 1);
       const snap = (await latestSnapshot(db))!;
       assert.equal(snap.changes, 'inserted_into:2');
@@ -186,8 +186,14 @@ for (const backend of backends) {
 
     test('two appends to one table from concurrent transactions both commit', async () => {
       const pinned = (await latestSnapshot(db))!.snapshot_id;
-      const s1 = await commitPlan(db, insertPlan(pinned, 1), noName);
-      const s2 = await commitPlan(db, insertPlan(pinned, 1), noName);
+      const s1 = (await commitPlan(db, insertPlan(pinned, 1), noName)).snapshotId;
+      const r2 = await commitPlan(db, insertPlan(pinned, 1), noName);
+      const s2 = r2.snapshotId;
+      assert.equal(
+        r2.inlinedRows.get(2),
+        (await inlinedRowsAt(db, s2, 2)).length,
+        'live inlined rows are counted',
+      );
       assert.equal(s2, s1 + 1);
       const rows = await inlinedRowsAt(db, s2, 2);
       assert.equal(new Set(rows.map((r) => r.row_id)).size, rows.length, 'row ids are unique');

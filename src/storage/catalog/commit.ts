@@ -250,15 +250,21 @@ function summarize(plan: CommitPlan): string {
   return plan.changes.map((c) => `${words[c.kind]}:${c.objectId}`).join(',');
 }
 
+export interface CommitResult {
+  snapshotId: number;
+  /** Live inlined rows, after this commit, of the tables whose inlined rows it changed. */
+  inlinedRows: Map<number, number>;
+}
+
 /**
- * Writes the plan as the next snapshot and returns its id. Fails with 40001, writing nothing,
- * when a conflicting transaction committed first.
+ * Writes the plan as the next snapshot. Fails with 40001, writing nothing, when a conflicting
+ * transaction committed first.
  */
 export function commitPlan(
   db: CatalogDb,
   plan: CommitPlan,
   objectName: (id: number) => string,
-): Promise<number> {
+): Promise<CommitResult> {
   return db.write(async (tx) => {
     const latest = await latestSnapshot(tx);
     if (latest === undefined) throw new Error('catalog has no snapshot');
@@ -295,7 +301,7 @@ export function commitPlan(
         ],
       );
       await tx.run(
-        `INSERT INTO lake_table_stats (table_id, next_row_id) VALUES (?, 0) ON CONFLICT (table_id) DO NOTHING`,
+        `INSERT INTO lake_table_stats (table_id, next_row_id, inlined_rows) VALUES (?, 0, 0) ON CONFLICT (table_id) DO NOTHING`,
         [r.tableId],
       );
     }
@@ -332,7 +338,11 @@ export function commitPlan(
         ],
       );
     }
+    const inlinedDelta = new Map<number, number>();
+    const addInlined = (tableId: number, n: number) =>
+      inlinedDelta.set(tableId, (inlinedDelta.get(tableId) ?? 0) + n);
     for (const tableId of plan.truncatedTables) {
+      await tx.run(`UPDATE lake_table_stats SET inlined_rows = 0 WHERE table_id = ?`, [tableId]);
       for (const t of ['lake_data_file', 'lake_delete_file', 'lake_inlined_row']) {
         await tx.run(
           `UPDATE ${t} SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL`,
@@ -351,10 +361,11 @@ export function commitPlan(
       );
     }
     for (const r of plan.endInlinedRows) {
-      await tx.run(
+      const { changes } = await tx.run(
         `UPDATE lake_inlined_row SET end_snapshot = ? WHERE table_id = ? AND row_id = ? AND end_snapshot IS NULL`,
         [s, r.tableId, r.rowId],
       );
+      addInlined(r.tableId, -changes);
     }
 
     // Row ids are handed out here, under the lock, so concurrent appends never collide.
@@ -413,6 +424,15 @@ export function commitPlan(
         `INSERT INTO lake_inlined_row (table_id, row_id, begin_snapshot, end_snapshot, row_data) VALUES (?, ?, ?, NULL, ?)`,
         [r.tableId, rowId, s, r.rowData],
       );
+      addInlined(r.tableId, 1);
+    }
+    const inlinedRows = new Map<number, number>();
+    for (const [tableId, delta] of inlinedDelta) {
+      const row = await tx.get<{ inlined_rows: number }>(
+        `UPDATE lake_table_stats SET inlined_rows = inlined_rows + ? WHERE table_id = ? RETURNING inlined_rows`,
+        [delta, tableId],
+      );
+      inlinedRows.set(tableId, Number(row?.inlined_rows ?? 0));
     }
     for (const [tableId, next] of nextRowIds) {
       await tx.run(`UPDATE lake_table_stats SET next_row_id = ? WHERE table_id = ?`, [
@@ -439,7 +459,7 @@ export function commitPlan(
         plan.author,
       ],
     );
-    return s;
+    return { snapshotId: s, inlinedRows };
   });
 }
 

@@ -255,6 +255,22 @@ export async function lastChangeOf(db: CatalogTx, objectId: number, s: number): 
   return row?.s ?? 0;
 }
 
+/** Like lastChangeOf, counting only changes of the object's definition (create, alter). */
+export async function lastDefinitionChangeOf(
+  db: CatalogTx,
+  objectId: number,
+  s: number,
+): Promise<number> {
+  const row = await db.get<{ s: number | null }>(
+    `SELECT COALESCE(
+       (SELECT MAX(snapshot_id) FROM lake_snapshot_change
+        WHERE object_id = ? AND snapshot_id <= ? AND kind IN ('created', 'altered')),
+       (SELECT MIN(snapshot_id) FROM lake_snapshot)) AS s`,
+    [objectId, s],
+  );
+  return row?.s ?? 0;
+}
+
 export function changesAfter(db: CatalogTx, s: number): Promise<ChangeRow[]> {
   return db.all<ChangeRow>(
     `SELECT snapshot_id, object_id, kind FROM lake_snapshot_change WHERE snapshot_id > ?`,

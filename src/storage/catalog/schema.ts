@@ -147,10 +147,12 @@ CREATE TABLE IF NOT EXISTS lake_inlined_row (
   PRIMARY KEY (table_id, row_id)
 );
 
--- Current (not versioned) per-table counters: the next row id to hand out.
+-- Current (not versioned) per-table counters: the next row id to hand out, and how many
+-- inlined rows are live (when to flush them into a file).
 CREATE TABLE IF NOT EXISTS lake_table_stats (
   table_id BIGINT PRIMARY KEY,
-  next_row_id BIGINT NOT NULL
+  next_row_id BIGINT NOT NULL,
+  inlined_rows BIGINT NOT NULL
 );
 
 -- Files no live snapshot reads any more, removed from the object store once no pinned

@@ -77,6 +77,7 @@ export async function rewriteTable(
         files,
         inlined: inlinedLeft,
         inlinedHaveStagedDeletes: false,
+        pending: [],
         stagedDeletesTable: undefined,
         stageTable: undefined,
         withRowIds: false,

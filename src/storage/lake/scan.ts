@@ -26,6 +26,8 @@ export interface ScanInput {
   files: readonly ScanFile[];
   inlined: readonly ScanInlinedRow[];
   inlinedHaveStagedDeletes: boolean;
+  /** The transaction's own small inserts, in the same text form as inlined rows. */
+  pending: readonly ScanInlinedRow[];
   /** DuckDB table (table_id, file_id, pos) of the transaction's uncommitted deletes. */
   stagedDeletesTable: string | undefined;
   /** DuckDB table holding the transaction's uncommitted inserts, with a __lake_seq column. */
@@ -34,8 +36,14 @@ export interface ScanInput {
   withRowIds: boolean;
 }
 
-/** Row identity columns: a data file id (0 = inlined row, -1 = staged row) and a position. */
+/**
+ * Row identity columns: a data file id (0 = inlined row, -1 = staged row in the temp table,
+ * -2 = pending small insert) and a position (in the file, or the row id).
+ */
 export const ROW_FILE = '__lake_file';
+export const INLINED_FILE = 0;
+export const STAGED_FILE = -1;
+export const PENDING_FILE = -2;
 export const ROW_POS = '__lake_pos';
 export const STAGE_SEQ = '__lake_seq';
 
@@ -112,32 +120,42 @@ function filesPart(input: ScanInput, cols: string): string[] {
   return parts;
 }
 
-function inlinedPart(input: ScanInput): string[] {
-  const { inlined, columns } = input;
-  if (inlined.length === 0) return [];
-  const rows = inlined.map((r) => {
-    const values = columns.map((c) => {
+/** Rows held as DuckDB text values by column id, cast back to the column types. */
+function textRowsPart(
+  input: ScanInput,
+  rows: readonly ScanInlinedRow[],
+  fileId: number,
+  antiJoin: boolean,
+): string[] {
+  const { columns } = input;
+  if (rows.length === 0) return [];
+  const values = rows.map((r) => {
+    const texts = columns.map((c) => {
       const key = String(c.columnId);
       return textOrNull(key in r.values ? r.values[key] : c.defaultValue);
     });
-    return `(CAST(${r.rowId} AS BIGINT), ${values.join(', ')})`;
+    return `(CAST(${r.rowId} AS BIGINT), ${texts.join(', ')})`;
   });
   const names = columns.map((_, i) => `v${i}`);
   const select = columns.map((c, i) => `CAST(i.v${i} AS ${c.type}) AS ${quoteIdent(c.name)}`);
-  if (input.withRowIds) select.push(`CAST(0 AS BIGINT) AS ${ROW_FILE}`, `i.${ROW_POS}`);
+  if (input.withRowIds) select.push(`CAST(${fileId} AS BIGINT) AS ${ROW_FILE}`, `i.${ROW_POS}`);
   const anti =
-    input.inlinedHaveStagedDeletes && input.stagedDeletesTable
-      ? ` ANTI JOIN (${stagedDeletes(input, 0)}) AS d ON d.pos = i.${ROW_POS}`
+    antiJoin && input.stagedDeletesTable
+      ? ` ANTI JOIN (${stagedDeletes(input, fileId)}) AS d ON d.pos = i.${ROW_POS}`
       : '';
   return [
-    `SELECT ${select.join(', ')} FROM (VALUES ${rows.join(', ')}) AS i(${ROW_POS}, ${names.join(', ')})${anti}`,
+    `SELECT ${select.join(', ')} FROM (VALUES ${values.join(', ')}) AS i(${ROW_POS}, ${names.join(', ')})${anti}`,
   ];
 }
 
 /** A parenthesized DuckDB query yielding the table's rows (and row ids when asked). */
 export function buildScan(input: ScanInput): string {
   const cols = input.columns.map((c) => quoteIdent(c.name)).join(', ');
-  const parts = [...filesPart(input, cols), ...inlinedPart(input)];
+  const parts = [
+    ...filesPart(input, cols),
+    ...textRowsPart(input, input.inlined, INLINED_FILE, input.inlinedHaveStagedDeletes),
+    ...textRowsPart(input, input.pending, PENDING_FILE, false),
+  ];
   if (input.stageTable !== undefined) {
     const rowIds = input.withRowIds
       ? `, CAST(-1 AS BIGINT) AS ${ROW_FILE}, ${STAGE_SEQ} AS ${ROW_POS}`

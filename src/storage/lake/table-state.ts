@@ -10,6 +10,7 @@ import {
   fileColumnStats,
   inlinedRowsAt,
   lastChangeOf,
+  lastDefinitionChangeOf,
   schemasAt,
   tableByIdAt,
   type ColumnRow,
@@ -70,40 +71,49 @@ export function tableInfo(row: TableRow, schemaName: string, columns: ColumnInfo
   };
 }
 
-export class TableStateCache {
-  private readonly states = new Map<string, Promise<CommittedTableState>>();
-  constructor(private readonly maxEntries = 4096) {}
+/** A small LRU of promises (Map keeps insertion order); failed loads are not kept. */
+class PromiseLru<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+  constructor(private readonly maxEntries: number) {}
 
-  async get(db: CatalogTx, tableId: number, snapshot: number): Promise<CommittedTableState> {
-    const version = await lastChangeOf(db, tableId, snapshot);
-    const key = `${tableId}@${version}`;
-    let state = this.states.get(key);
-    if (state === undefined) {
-      state = loadTableState(db, tableId, version);
-      this.states.set(key, state);
-      state.catch(() => this.states.delete(key));
-      if (this.states.size > this.maxEntries) {
-        const oldest = this.states.keys().next().value;
-        if (oldest !== undefined) this.states.delete(oldest);
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      value = load();
+      this.entries.set(key, value);
+      value.catch(() => this.entries.delete(key));
+      if (this.entries.size > this.maxEntries) {
+        const oldest = this.entries.keys().next().value;
+        if (oldest !== undefined) this.entries.delete(oldest);
       }
     } else {
-      // Refresh recency for the simple LRU (Map keeps insertion order).
-      this.states.delete(key);
-      this.states.set(key, state);
+      this.entries.delete(key);
+      this.entries.set(key, value);
     }
-    return state;
-  }
-
-  clear(): void {
-    this.states.clear();
+    return value;
   }
 }
 
-async function loadTableState(
-  db: CatalogTx,
-  tableId: number,
-  s: number,
-): Promise<CommittedTableState> {
+export class TableStateCache {
+  private readonly states = new PromiseLru<CommittedTableState>(1024);
+  private readonly definitions = new PromiseLru<TableInfo>(16384);
+
+  /** The table's files and inlined rows at the snapshot (and its definition). */
+  async get(db: CatalogTx, tableId: number, snapshot: number): Promise<CommittedTableState> {
+    const version = await lastChangeOf(db, tableId, snapshot);
+    return this.states.get(`${tableId}@${version}`, () => loadTableState(db, tableId, version));
+  }
+
+  /** Only the table's definition: cheap when only its data changed since it was last read. */
+  async definition(db: CatalogTx, tableId: number, snapshot: number): Promise<TableInfo> {
+    const version = await lastDefinitionChangeOf(db, tableId, snapshot);
+    return this.definitions.get(`${tableId}@${version}`, () =>
+      loadDefinition(db, tableId, version),
+    );
+  }
+}
+
+async function loadDefinition(db: CatalogTx, tableId: number, s: number): Promise<TableInfo> {
   const row = await tableByIdAt(db, s, tableId);
   if (row === undefined) {
     throw new LakeshiftError(
@@ -111,16 +121,23 @@ async function loadTableState(
       `relation with id ${tableId} does not exist at snapshot ${s}`,
     );
   }
-  const [columns, schemas, files, deletes, inlined, stats] = await Promise.all([
-    columnsAt(db, s, tableId),
-    schemasAt(db, s),
+  const [columns, schemas] = await Promise.all([columnsAt(db, s, tableId), schemasAt(db, s)]);
+  const schemaName = schemas.find((x) => x.schema_id === row.schema_id)?.schema_name ?? '?';
+  return tableInfo(row, schemaName, columns.map(columnInfo));
+}
+
+async function loadTableState(
+  db: CatalogTx,
+  tableId: number,
+  s: number,
+): Promise<CommittedTableState> {
+  const [table, files, deletes, inlined, stats] = await Promise.all([
+    loadDefinition(db, tableId, s),
     dataFilesAt(db, s, tableId),
     deleteFilesAt(db, s, tableId),
     inlinedRowsAt(db, s, tableId),
     fileColumnStats(db, tableId),
   ]);
-  const schemaName = schemas.find((x) => x.schema_id === row.schema_id)?.schema_name ?? '?';
-  const table = tableInfo(row, schemaName, columns.map(columnInfo));
   const deleteByFile = new Map(deletes.map((d) => [d.data_file_id, d]));
   const statsByFile = new Map<number, Map<number, FileStats>>();
   for (const st of stats) {

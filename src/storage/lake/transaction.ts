@@ -28,7 +28,16 @@ import { writeDataFile, writeDeleteFile } from './file-writer.js';
 import { CatalogOverlay } from './overlay.js';
 import { mayMatch } from './prune.js';
 import { explainReadError } from './read-errors.js';
-import { buildScan, ROW_FILE, ROW_POS, STAGE_SEQ, type ScanFile } from './scan.js';
+import {
+  buildScan,
+  PENDING_FILE,
+  ROW_FILE,
+  ROW_POS,
+  STAGE_SEQ,
+  STAGED_FILE,
+  type ScanFile,
+  type ScanInlinedRow,
+} from './scan.js';
 import {
   columnInfo,
   tableInfo,
@@ -76,6 +85,11 @@ export interface ScanOptions {
 export type Assignments = Record<string, string>;
 
 interface StagedTable {
+  /**
+   * Small inserts, kept as DuckDB text values by column id (the form they are inlined in):
+   * no temp table is made for them. rowId is a sequence number within the transaction.
+   */
+  pending: ScanInlinedRow[];
   /** DuckDB temp table of inserted rows not yet committed. */
   stageTable: string | undefined;
   /** Data file ids (0 = inlined rows) with uncommitted deletes. */
@@ -105,9 +119,9 @@ export class LakeTransaction {
   private readonly staged = new Map<number, StagedTable>();
   private readonly prefix = `__lake_t${++transactionCounter}`;
   private stagedDeletesTable: string | undefined;
+  private pendingSeq = 0;
+  private sequenceCreated = false;
   private state: 'open' | 'committed' | 'rolled back' = 'open';
-  /** Tables whose inlined rows outgrew the threshold with this commit. */
-  private readonly tablesToFlush: number[] = [];
 
   constructor(
     private readonly ctx: TransactionContext,
@@ -159,7 +173,7 @@ export class LakeTransaction {
     if (staged) return staged.current;
     const row = await tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name);
     if (row === undefined || this.overlay.tables.has(row.table_id)) return undefined;
-    return (await this.committedState(row.table_id)).table;
+    return this.ctx.tableStates.definition(this.ctx.db, row.table_id, this.snapshotId);
   }
 
   async requireTable(ref: TableRef | TableInfo): Promise<TableInfo> {
@@ -543,6 +557,7 @@ export class LakeTransaction {
       inlined,
       inlinedHaveStagedDeletes: staged?.filesWithDeletes.has(0) ?? false,
       stagedDeletesTable: this.stagedDeletesTable,
+      pending: staged?.pending ?? [],
       stageTable: staged?.stageTable,
       withRowIds: opts.withRowIds ?? false,
     });
@@ -564,6 +579,7 @@ export class LakeTransaction {
     let s = this.staged.get(tableId);
     if (s === undefined) {
       s = {
+        pending: [],
         stageTable: undefined,
         filesWithDeletes: new Set(),
         truncated: false,
@@ -586,7 +602,10 @@ export class LakeTransaction {
           : ` DEFAULT CAST(${quoteLiteral(c.defaultValue)} AS ${c.type})`;
       return `${quoteIdent(c.name)} ${c.type}${dflt}${c.nullable ? '' : ' NOT NULL'}`;
     });
-    await this.connection.run(`CREATE TEMP SEQUENCE IF NOT EXISTS ${this.prefix}_seq`);
+    if (!this.sequenceCreated) {
+      await this.connection.run(`CREATE TEMP SEQUENCE ${this.prefix}_seq`);
+      this.sequenceCreated = true;
+    }
     await this.connection.run(
       `CREATE TEMP TABLE ${name} (${cols.join(', ')}, ${STAGE_SEQ} BIGINT DEFAULT nextval('${this.prefix}_seq'))`,
     );
@@ -618,16 +637,55 @@ export class LakeTransaction {
     const target = (opts.columns ?? table.columns.map((c) => c.name)).map((n) =>
       this.requireColumn(table, n),
     );
-    const stage = await this.ensureStageTable(table);
     const aliases = target.map((_, i) => `__c${i}`);
+    const source = `FROM (${query}) AS __src(${aliases.join(', ')})`;
+    const staged = this.stagedFor(table.tableId);
+    const room = this.ctx.inlineRowLimit - staged.pending.length;
+    if (staged.stageTable === undefined && room > 0) {
+      // Small inserts (an audit row, a handful of values) are read back as text right away:
+      // one DuckDB statement, no temp table. A larger result is abandoned after room + 1 rows
+      // and the query runs again into a temp table; only that run's rows are inserted.
+      const texts = target.map(
+        (c, i) =>
+          `CAST(CAST(__c${i} AS ${c.type}) AS VARCHAR) AS ${quoteIdent(String(c.columnId))}`,
+      );
+      const reader = await this.connection.streamAndReadUntil(
+        `SELECT ${texts.join(', ')} ${source}`,
+        room + 1,
+      );
+      if (reader.done && reader.currentRowCount <= room) {
+        const rows = reader.getRowObjectsJS() as Record<string, string | null>[];
+        for (const values of rows) {
+          this.checkNotNull(table, values);
+          staged.pending.push({ rowId: ++this.pendingSeq, values });
+        }
+        if (rows.length > 0) staged.inserted = true;
+        return rows.length;
+      }
+    }
+    const stage = await this.ensureStageTable(table);
     const casts = target.map((c, i) => `CAST(__c${i} AS ${c.type})`);
     const reader = await this.connection.runAndReadAll(
-      `INSERT INTO ${stage} (${target.map((c) => quoteIdent(c.name)).join(', ')})
-       SELECT ${casts.join(', ')} FROM (${query}) AS __src(${aliases.join(', ')})`,
+      `INSERT INTO ${stage} (${target.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${casts.join(', ')} ${source}`,
     );
     const n = Number(reader.rowsChanged);
-    if (n > 0) this.stagedFor(table.tableId).inserted = true;
+    if (n > 0) staged.inserted = true;
     return n;
+  }
+
+  /** NOT NULL columns must get a value: from the row, or else from the column's default. */
+  private checkNotNull(table: TableInfo, values: Record<string, string | null>): void {
+    for (const c of table.columns) {
+      if (c.nullable) continue;
+      const key = String(c.columnId);
+      const value = key in values ? values[key] : c.defaultValue;
+      if (value === null || value === undefined) {
+        throw new LakeshiftError(
+          SqlState.notNullViolation,
+          `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`,
+        );
+      }
+    }
   }
 
   /** Deletes the rows for which `where` (a DuckDB condition over the table's columns) holds. */
@@ -667,10 +725,17 @@ export class LakeTransaction {
       );
       staged.deleted = true;
     }
-    if (counts.some((c) => c.f < 0n) && staged.stageTable) {
+    if (counts.some((c) => c.f === BigInt(STAGED_FILE)) && staged.stageTable) {
       await this.connection.run(
-        `DELETE FROM ${staged.stageTable} WHERE ${STAGE_SEQ} IN (SELECT ${ROW_POS} FROM ${victims} WHERE ${ROW_FILE} < 0)`,
+        `DELETE FROM ${staged.stageTable} WHERE ${STAGE_SEQ} IN (SELECT ${ROW_POS} FROM ${victims} WHERE ${ROW_FILE} = ${STAGED_FILE})`,
       );
+    }
+    if (counts.some((c) => c.f === BigInt(PENDING_FILE))) {
+      const gone = (await this.query(
+        `SELECT ${ROW_POS} AS pos FROM ${victims} WHERE ${ROW_FILE} = ${PENDING_FILE}`,
+      )) as { pos: bigint }[];
+      const ids = new Set(gone.map((g) => Number(g.pos)));
+      staged.pending = staged.pending.filter((r) => !ids.has(r.rowId));
     }
     await this.connection.run(`DROP TABLE IF EXISTS ${victims}`);
     return total;
@@ -727,6 +792,7 @@ export class LakeTransaction {
       );
     }
     staged.stageTable = undefined;
+    staged.pending = [];
     staged.filesWithDeletes.clear();
   }
 
@@ -761,14 +827,22 @@ export class LakeTransaction {
       }
       for (const tableId of this.staged.keys()) {
         if (!names.has(tableId)) {
-          const t = (await this.committedState(tableId)).table;
+          const t = await this.ctx.tableStates.definition(this.ctx.db, tableId, this.snapshotId);
           names.set(tableId, `${t.schemaName}.${t.name}`);
         }
       }
-      const snapshot = await commitPlan(this.ctx.db, plan, (id) => names.get(id) ?? `#${id}`);
+      const { snapshotId, inlinedRows } = await commitPlan(
+        this.ctx.db,
+        plan,
+        (id) => names.get(id) ?? `#${id}`,
+      );
       await this.end('committed');
-      await this.ctx.committed(snapshot, this.tablesToFlush);
-      return snapshot;
+      // Flushing is a separate snapshot after this commit, so that an append never conflicts.
+      const toFlush = [...inlinedRows]
+        .filter(([, n]) => n > this.ctx.inlineFlushThreshold)
+        .map(([id]) => id);
+      await this.ctx.committed(snapshotId, toFlush);
+      return snapshotId;
     } catch (e) {
       // Files written for a commit that did not happen are orphans: remove them now (GC would later).
       await Promise.allSettled(written.map((key) => this.ctx.store.delete(key)));
@@ -785,14 +859,20 @@ export class LakeTransaction {
   ): Promise<void> {
     const versions = this.overlay.tables.get(tableId);
     if (versions && versions.current === undefined) return; // dropped: its data goes with it
-    const table = versions?.current ?? (await this.committedState(tableId)).table;
+    const table =
+      versions?.current ??
+      (await this.ctx.tableStates.definition(this.ctx.db, tableId, this.snapshotId));
     const isNew = versions !== undefined && versions.original === undefined;
     const keyPrefix = `tables/${table.tableUuid}`;
     if (staged.truncated && !isNew) {
       plan.truncatedTables.push(tableId);
       plan.changes.push({ objectId: tableId, kind: 'deleted' });
     }
-    const committed = isNew || staged.truncated ? undefined : await this.committedState(tableId);
+    // The committed files and rows are needed only to delete from them.
+    const committed =
+      isNew || staged.truncated || staged.filesWithDeletes.size === 0
+        ? undefined
+        : await this.committedState(tableId);
 
     // Deletes of committed rows: a new cumulative delete file per data file, or the end of
     // the whole file when every row of it is gone.
@@ -840,14 +920,21 @@ export class LakeTransaction {
       plan.changes.push({ objectId: tableId, kind: 'deleted' });
     }
 
-    if (!staged.stageTable) return;
-    const [{ n: stagedCount }] = (await this.query(
-      `SELECT count(*)::BIGINT AS n FROM ${staged.stageTable}`,
-    )) as [{ n: bigint }];
-    const count = Number(stagedCount);
-    if (count === 0) return;
+    let inlinedNow = 0;
+    for (const r of staged.pending) {
+      plan.newInlinedRows.push({ tableId, rowData: JSON.stringify(r.values) });
+      inlinedNow++;
+    }
+    let stagedCount = 0;
+    if (staged.stageTable) {
+      const [{ n }] = (await this.query(
+        `SELECT count(*)::BIGINT AS n FROM ${staged.stageTable}`,
+      )) as [{ n: bigint }];
+      stagedCount = Number(n);
+    }
+    if (inlinedNow + stagedCount === 0) return;
     plan.changes.push({ objectId: tableId, kind: 'inserted' });
-    if (count <= this.ctx.inlineRowLimit) {
+    if (staged.stageTable && stagedCount > 0 && stagedCount <= this.ctx.inlineRowLimit) {
       const cols = table.columns.map(
         (c) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(String(c.columnId))}`,
       );
@@ -855,13 +942,10 @@ export class LakeTransaction {
         `SELECT ${cols.join(', ')} FROM ${staged.stageTable} ORDER BY ${STAGE_SEQ}`,
       );
       for (const row of rows) plan.newInlinedRows.push({ tableId, rowData: JSON.stringify(row) });
-      const liveInlined =
-        (committed?.inlined.length ?? 0) -
-        plan.endInlinedRows.filter((r) => r.tableId === tableId).length;
-      // Flushing is a separate snapshot after this commit, so that an append never conflicts.
-      if (liveInlined + count > this.ctx.inlineFlushThreshold) this.tablesToFlush.push(tableId);
-      return;
+      inlinedNow += rows.length;
+      stagedCount = 0;
     }
+    if (!staged.stageTable || stagedCount === 0) return;
     const file = await writeDataFile(
       this.connection,
       this.ctx.store,
@@ -897,7 +981,7 @@ export class LakeTransaction {
       }
       if (this.stagedDeletesTable)
         await this.connection.run(`DROP TABLE IF EXISTS ${this.stagedDeletesTable}`);
-      await this.connection.run(`DROP SEQUENCE IF EXISTS ${this.prefix}_seq`);
+      if (this.sequenceCreated) await this.connection.run(`DROP SEQUENCE ${this.prefix}_seq`);
     } finally {
       if (this.closeConnection) this.connection.closeSync();
       this.ctx.finished(this.snapshotId);

@@ -168,7 +168,15 @@ export async function cloneNamespace(
         begin,
         absolute,
       );
-      await copyRows(src, tx, 'lake_table_stats', ['table_id', 'next_row_id'], '1 = 1', [], {});
+      await copyRows(
+        src,
+        tx,
+        'lake_table_stats',
+        ['table_id', 'next_row_id', 'inlined_rows'],
+        '1 = 1',
+        [],
+        {},
+      );
       await tx.run(
         `DELETE FROM lake_table_stats WHERE table_id NOT IN (SELECT table_id FROM lake_table)`,
       );
