@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { ColumnStats } from '../catalog/commit.js';
+import type { ColumnStats, NewDataFile } from '../catalog/commit.js';
 import type { ObjectStore } from '../objectstore/types.js';
 import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
 import type { ColumnInfo } from './types.js';
@@ -28,6 +28,18 @@ export interface WrittenFile {
   sizeBytes: number;
   recordCount: number;
   stats: ColumnStats[];
+}
+
+/** The catalog row of a data file written into this namespace's store. */
+export function newDataFile(tableId: number, file: WrittenFile): NewDataFile {
+  return {
+    tableId,
+    path: file.key,
+    pathIsRelative: true,
+    recordCount: file.recordCount,
+    sizeBytes: file.sizeBytes,
+    stats: file.stats,
+  };
 }
 
 function fieldIds(columns: readonly ColumnInfo[]): string {

@@ -4,7 +4,7 @@
 // same table, in which case it gives up (the next round retries).
 import { isLakeshiftError, SqlState } from '../../common/errors.js';
 import { commitPlan, emptyCommitPlan } from '../catalog/commit.js';
-import { writeDataFile } from './file-writer.js';
+import { newDataFile, writeDataFile } from './file-writer.js';
 import type { Lake } from './lake.js';
 import { buildScan, type ScanFile } from './scan.js';
 import type { CommittedFile } from './table-state.js';
@@ -98,14 +98,7 @@ export async function rewriteTable(
       if (file) {
         written.push(file.key);
         filesWritten++;
-        plan.newDataFiles.push({
-          tableId,
-          path: file.key,
-          pathIsRelative: true,
-          recordCount: file.recordCount,
-          sizeBytes: file.sizeBytes,
-          stats: file.stats,
-        });
+        plan.newDataFiles.push(newDataFile(tableId, file));
       }
     }
     if (request.includeInlined) {

@@ -24,7 +24,7 @@ import {
 } from '../catalog/queries.js';
 import type { ObjectStore } from '../objectstore/types.js';
 import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
-import { writeDataFile, writeDeleteFile } from './file-writer.js';
+import { newDataFile, writeDataFile, writeDeleteFile } from './file-writer.js';
 import { CatalogOverlay } from './overlay.js';
 import { mayMatch } from './prune.js';
 import { explainReadError } from './read-errors.js';
@@ -956,14 +956,7 @@ export class LakeTransaction {
     );
     if (file) {
       written.push(file.key);
-      plan.newDataFiles.push({
-        tableId,
-        path: file.key,
-        pathIsRelative: true,
-        recordCount: file.recordCount,
-        sizeBytes: file.sizeBytes,
-        stats: file.stats,
-      });
+      plan.newDataFiles.push(newDataFile(tableId, file));
     }
   }
 
