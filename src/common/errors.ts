@@ -24,6 +24,7 @@ export const SqlState = {
   dataCorrupted: 'XX001',
   configFileError: 'F0000',
   connectionException: '08000',
+  transactionResolutionUnknown: '08007',
   insufficientPrivilege: '42501',
   objectNotInPrerequisiteState: '55000',
   internalError: 'XX000',

@@ -229,6 +229,7 @@ for (const backend of backends) {
         pathIsRelative: true,
         recordCount: 1,
         sizeBytes: 10,
+        checksum: 'crc32:00000000',
         stats: [],
       });
       compaction.changes.push({ objectId: 2, kind: 'compacted' });

@@ -2,6 +2,7 @@
 // (whose files are already durable in the object store) into the next snapshot. This is the only
 // point at which anything becomes visible. Before writing, it checks what other transactions
 // committed since this one's snapshot and fails with 40001 where they conflict.
+import { randomUUID } from 'node:crypto';
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { CatalogDb, CatalogTx } from './db.js';
 import { changesAfter, latestSnapshot } from './queries.js';
@@ -24,6 +25,7 @@ export interface NewDataFile {
   pathIsRelative: boolean;
   recordCount: number;
   sizeBytes: number;
+  checksum: string;
   stats: ColumnStats[];
 }
 
@@ -33,6 +35,7 @@ export interface NewDeleteFile {
   path: string;
   deleteCount: number;
   sizeBytes: number;
+  checksum: string;
 }
 
 export interface NewSchemaRow {
@@ -76,6 +79,8 @@ const ID_COLUMN: Record<VersionedCatalogTable, string> = {
 export interface CommitPlan {
   pinnedSnapshot: number;
   author: string | null;
+  /** Unique per commit attempt: finds the commit again when its outcome was lost. */
+  commitId: string;
   changes: { objectId: number; kind: ChangeKind }[];
   /** Names (schema_id, name) that must not be taken at commit time by another live table or view. */
   namesToClaim: { schemaId: number; name: string; objectId: number }[];
@@ -104,6 +109,7 @@ export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): 
   return {
     pinnedSnapshot,
     author,
+    commitId: randomUUID(),
     changes: [],
     namesToClaim: [],
     schemasRequired: [],
@@ -387,7 +393,7 @@ export function commitPlan(
       const rowIdStart = await takeRowIds(f.tableId, f.recordCount);
       await tx.run(
         `INSERT INTO lake_data_file (data_file_id, table_id, begin_snapshot, end_snapshot, path, path_is_relative,
-           record_count, file_size_bytes, row_id_start) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
+           record_count, file_size_bytes, row_id_start, checksum) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
         [
           id,
           f.tableId,
@@ -397,6 +403,7 @@ export function commitPlan(
           f.recordCount,
           f.sizeBytes,
           rowIdStart,
+          f.checksum,
         ],
       );
       for (const st of f.stats) {
@@ -414,8 +421,8 @@ export function commitPlan(
       );
       await tx.run(
         `INSERT INTO lake_delete_file (delete_file_id, table_id, begin_snapshot, end_snapshot, data_file_id, path,
-           path_is_relative, delete_count, file_size_bytes) VALUES (?, ?, ?, NULL, ?, ?, 1, ?, ?)`,
-        [nextFileId++, d.tableId, s, d.dataFileId, d.path, d.deleteCount, d.sizeBytes],
+           path_is_relative, delete_count, file_size_bytes, checksum) VALUES (?, ?, ?, NULL, ?, ?, 1, ?, ?, ?)`,
+        [nextFileId++, d.tableId, s, d.dataFileId, d.path, d.deleteCount, d.sizeBytes, d.checksum],
       );
     }
     for (const r of plan.newInlinedRows) {
@@ -448,8 +455,8 @@ export function commitPlan(
       );
     }
     await tx.run(
-      `INSERT INTO lake_snapshot (snapshot_id, snapshot_time, schema_version, next_file_id, changes, author)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO lake_snapshot (snapshot_id, snapshot_time, schema_version, next_file_id, changes, author, commit_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [
         s,
         Math.max(Date.now(), latest.snapshot_time),
@@ -457,6 +464,7 @@ export function commitPlan(
         nextFileId,
         summarize(plan),
         plan.author,
+        plan.commitId,
       ],
     );
     return { snapshotId: s, inlinedRows };

@@ -275,6 +275,11 @@ class PostgresCatalogDb extends PostgresTx implements CatalogDb {
 
   async write<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
     const client = await this.wrapConnectionFailure(() => this.pool.connect());
+    // A checked-out client reports a dropped connection as an 'error' event; unhandled, that
+    // would crash the process. The statement in flight fails too, which is what callers see.
+    let dropped: Error | undefined;
+    const onError = (e: Error) => (dropped = e);
+    client.on('error', onError);
     let active = true;
     // A tx kept past the end of write() must not run statements on a client back in the pool.
     const tx = new PostgresTx(() => {
@@ -285,14 +290,25 @@ class PostgresCatalogDb extends PostgresTx implements CatalogDb {
     try {
       await this.wrapConnectionFailure(() => client.query(BEGIN_WRITE));
       const value = await fn(tx);
-      await this.wrapConnectionFailure(() => client.query('COMMIT'));
+      try {
+        await client.query('COMMIT');
+      } catch (e) {
+        if (!isConnectionFailure(e)) throw e;
+        // COMMIT may or may not have reached the server before the connection went.
+        throw new LakeshiftError(
+          SqlState.transactionResolutionUnknown,
+          `the connection to the catalog at ${this.location} was lost during COMMIT; whether the transaction committed is unknown`,
+          { hint: 'Check the catalog once it is reachable again before retrying.', cause: e },
+        );
+      }
       return value;
     } catch (e) {
-      broken = await rollback(client);
+      broken = dropped ?? (await rollback(client));
       throw e; // the original error: fn's own, or a 08000 from BEGIN/COMMIT
     } finally {
       active = false;
-      client.release(broken);
+      client.off('error', onError);
+      client.release(broken ?? dropped);
     }
   }
 

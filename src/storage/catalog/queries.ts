@@ -55,6 +55,7 @@ export interface DataFileRow {
   record_count: number;
   file_size_bytes: number;
   row_id_start: number;
+  checksum: string | null;
 }
 
 export interface DeleteFileRow {
@@ -65,6 +66,7 @@ export interface DeleteFileRow {
   path_is_relative: number;
   delete_count: number;
   file_size_bytes: number;
+  checksum: string | null;
 }
 
 export interface InlinedRowRow {
@@ -210,7 +212,7 @@ export function viewByNameAt(
 export function dataFilesAt(db: CatalogTx, s: number, tableId: number): Promise<DataFileRow[]> {
   return db.all<DataFileRow>(
     `SELECT data_file_id, table_id, begin_snapshot, path, path_is_relative, record_count,
-       file_size_bytes, row_id_start
+       file_size_bytes, row_id_start, checksum
      FROM lake_data_file WHERE table_id = ? AND ${VISIBLE} ORDER BY data_file_id`,
     [tableId, s, s],
   );
@@ -219,7 +221,7 @@ export function dataFilesAt(db: CatalogTx, s: number, tableId: number): Promise<
 export function deleteFilesAt(db: CatalogTx, s: number, tableId: number): Promise<DeleteFileRow[]> {
   return db.all<DeleteFileRow>(
     `SELECT delete_file_id, table_id, data_file_id, path, path_is_relative, delete_count,
-       file_size_bytes
+       file_size_bytes, checksum
      FROM lake_delete_file WHERE table_id = ? AND ${VISIBLE}`,
     [tableId, s, s],
   );

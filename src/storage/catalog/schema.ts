@@ -28,8 +28,10 @@ CREATE TABLE IF NOT EXISTS lake_snapshot (
   schema_version BIGINT NOT NULL,       -- bumped by every commit that changes DDL
   next_file_id BIGINT NOT NULL,
   changes TEXT NOT NULL,                -- human-readable summary, e.g. "inserted_into_table:4"
-  author TEXT
+  author TEXT,
+  commit_id TEXT                        -- random per commit: finds a commit whose reply was lost
 );
+CREATE INDEX IF NOT EXISTS lake_snapshot_commit ON lake_snapshot (commit_id);
 
 -- What each snapshot changed, one row per (object, kind): the input of conflict detection and
 -- of per-table caches. kind: created, altered, dropped, inserted, deleted, compacted.
@@ -103,7 +105,8 @@ CREATE TABLE IF NOT EXISTS lake_data_file (
   path_is_relative INTEGER NOT NULL,
   record_count BIGINT NOT NULL,
   file_size_bytes BIGINT NOT NULL,
-  row_id_start BIGINT NOT NULL
+  row_id_start BIGINT NOT NULL,
+  checksum TEXT                         -- 'crc32:xxxxxxxx' of the whole file
 );
 CREATE INDEX IF NOT EXISTS lake_data_file_table ON lake_data_file (table_id, begin_snapshot);
 
@@ -131,7 +134,8 @@ CREATE TABLE IF NOT EXISTS lake_delete_file (
   path TEXT NOT NULL,
   path_is_relative INTEGER NOT NULL,
   delete_count BIGINT NOT NULL,
-  file_size_bytes BIGINT NOT NULL
+  file_size_bytes BIGINT NOT NULL,
+  checksum TEXT
 );
 CREATE INDEX IF NOT EXISTS lake_delete_file_table ON lake_delete_file (table_id, begin_snapshot);
 
@@ -181,6 +185,14 @@ CREATE TABLE IF NOT EXISTS lake_pin (
  * existing one has a format this build can read.
  */
 export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<void> {
+  // A catalog of another format is refused before anything is written to it.
+  const existing = await db
+    .get<{ value: string }>(`SELECT value FROM lake_metadata WHERE key = 'format_version'`)
+    .catch(() => undefined);
+  if (existing !== undefined) {
+    await checkCatalogFormat(db);
+    return;
+  }
   await db.write(async (tx) => {
     // Inside the commit lock, so processes opening a new catalog at once do not race.
     for (const statement of CATALOG_DDL.split(';')) {

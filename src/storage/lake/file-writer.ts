@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ColumnStats, NewDataFile } from '../catalog/commit.js';
 import type { ObjectStore } from '../objectstore/types.js';
+import { fileChecksum } from './checksum.js';
 import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
 import type { ColumnInfo } from './types.js';
 
@@ -26,6 +27,7 @@ export function hasUsableStats(type: string): boolean {
 export interface WrittenFile {
   key: string;
   sizeBytes: number;
+  checksum: string;
   recordCount: number;
   stats: ColumnStats[];
 }
@@ -38,6 +40,7 @@ export function newDataFile(tableId: number, file: WrittenFile): NewDataFile {
     pathIsRelative: true,
     recordCount: file.recordCount,
     sizeBytes: file.sizeBytes,
+    checksum: file.checksum,
     stats: file.stats,
   };
 }
@@ -103,9 +106,10 @@ export async function writeDataFile(
     `COPY (SELECT ${select} FROM ${source}${order}) TO ${quoteLiteral(localPath)}
      (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, FIELD_IDS ${fieldIds(columns)})`,
   );
+  const checksum = await fileChecksum(localPath);
   const key = `${keyPrefix}/${name}`;
   const { size } = await store.putFile(key, localPath);
-  return { key, sizeBytes: size, recordCount: count, stats };
+  return { key, sizeBytes: size, checksum, recordCount: count, stats };
 }
 
 /**
@@ -118,7 +122,7 @@ export async function writeDeleteFile(
   keyPrefix: string,
   dataFilePath: string,
   positions: string,
-): Promise<{ key: string; sizeBytes: number; deleteCount: number }> {
+): Promise<{ key: string; sizeBytes: number; checksum: string; deleteCount: number }> {
   const name = `${randomUUID()}-delete.parquet`;
   const localPath = join(store.stagingDir, name);
   const reader = await conn.runAndReadAll(
@@ -126,7 +130,8 @@ export async function writeDeleteFile(
      TO ${quoteLiteral(localPath)} (FORMAT parquet, COMPRESSION snappy)`,
   );
   const deleteCount = Number(reader.rowsChanged);
+  const checksum = await fileChecksum(localPath);
   const key = `${keyPrefix}/${name}`;
   const { size } = await store.putFile(key, localPath);
-  return { key, sizeBytes: size, deleteCount };
+  return { key, sizeBytes: size, checksum, deleteCount };
 }

@@ -4,7 +4,7 @@
 // commits as new snapshots.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { CatalogDb } from '../catalog/db.js';
@@ -20,7 +20,8 @@ import { initCatalog } from '../catalog/schema.js';
 import { openObjectStore, type OpenObjectStoreOptions } from '../objectstore/index.js';
 import type { ObjectStore } from '../objectstore/types.js';
 import { flushInlinedRows } from './rewrite.js';
-import { TableStateCache } from './table-state.js';
+import { fileChecksum } from './checksum.js';
+import { TableStateCache, type CatalogFileRef } from './table-state.js';
 import { LakeTransaction, type TransactionContext } from './transaction.js';
 import type { SnapshotInfo } from './types.js';
 
@@ -230,7 +231,7 @@ export class Lake {
       inlineRowLimit: this.options.inlineRowLimit,
       inlineFlushThreshold: this.options.inlineFlushThreshold,
       author: this.options.author ?? null,
-      localPath: (path, rel, size) => this.localPath(path, rel, size),
+      localPath: (file) => this.localPath(file),
       finished: (s) => {
         const n = (this.openPins.get(s) ?? 1) - 1;
         if (n <= 0) this.openPins.delete(s);
@@ -299,57 +300,76 @@ export class Lake {
   }
 
   /**
-   * A local path DuckDB can read for a file named in the catalog. With the size the catalog
-   * recorded, a file whose size differs (truncated, replaced) is reported as corrupted instead
-   * of being read.
+   * A local path DuckDB can read for a file named in the catalog. The file is checked against
+   * the catalog's record (size, then checksum) the first time this process reads it, so a
+   * missing, truncated or damaged file is reported instead of read.
    */
-  async localPath(path: string, pathIsRelative: boolean, expectedSize?: number): Promise<string> {
+  async localPath(file: CatalogFileRef): Promise<string> {
+    const { path, pathIsRelative } = file;
     const cacheKey = `${pathIsRelative ? 'r' : 'a'}:${path}`;
-    const known = this.localPaths.get(cacheKey);
-    if (known !== undefined) return known;
-    let local: string;
-    if (pathIsRelative) local = await this.store.localPath(path);
-    else if (path.startsWith('file:')) local = fileURLToPath(path);
-    else {
-      const slash = path.lastIndexOf('/');
-      const base = path.slice(0, slash);
-      let store = this.foreignStores.get(base);
-      if (store === undefined) {
-        store = openObjectStore(base, this.options.storageOptions);
-        this.foreignStores.set(base, store);
+    let local = this.localPaths.get(cacheKey);
+    if (local === undefined) {
+      if (pathIsRelative) local = await this.store.localPath(path);
+      else if (path.startsWith('file:')) local = fileURLToPath(path);
+      else {
+        const slash = path.lastIndexOf('/');
+        const base = path.slice(0, slash);
+        let store = this.foreignStores.get(base);
+        if (store === undefined) {
+          store = openObjectStore(base, this.options.storageOptions);
+          this.foreignStores.set(base, store);
+        }
+        local = await (await store).localPath(path.slice(slash + 1));
       }
-      local = await (await store).localPath(path.slice(slash + 1));
-    }
-    if (expectedSize !== undefined) {
-      const actual = await stat(local).then(
-        (s) => s.size,
-        () => undefined,
-      );
-      if (actual === undefined) {
-        throw new LakeshiftError(
-          SqlState.undefinedFile,
-          `data file ${local} of the lake is missing`,
-          {
-            hint: 'It was removed outside Lakeshift. Restore it from a backup, or restore the namespace from a snapshot.',
-          },
-        );
-      }
-      if (actual !== expectedSize) {
-        throw new LakeshiftError(
-          SqlState.dataCorrupted,
-          `data file ${local} of the lake is corrupted: it has ${actual} bytes, the catalog recorded ${expectedSize}`,
-          {
-            hint: 'It was changed outside Lakeshift. Restore it from a backup, or restore the namespace from a snapshot.',
-          },
-        );
+      // Filesystem paths stay valid; remote copies may be evicted from the read cache, so
+      // those are looked up each time.
+      if (pathIsRelative ? this.store.url.startsWith('file:') : path.startsWith('file:')) {
+        this.localPaths.set(cacheKey, local);
       }
     }
-    // Files never change once written, and the filesystem store's paths stay valid; remote
-    // copies may be evicted from the read cache, so those are looked up each time.
-    if (pathIsRelative ? this.store.url.startsWith('file:') : path.startsWith('file:')) {
-      this.localPaths.set(cacheKey, local);
-    }
+    await this.verifyFile(local, file);
     return local;
+  }
+
+  /** Local files already checked, by path, size and modification time. */
+  private readonly verified = new Set<string>();
+
+  /**
+   * Checks a file against the catalog's record: its size every time (a cheap stat, so a file
+   * changed while the server runs is noticed too), its checksum once per version of the file.
+   */
+  private async verifyFile(local: string, file: CatalogFileRef): Promise<void> {
+    let info: { size: number; mtimeMs: number };
+    try {
+      info = statSync(local);
+    } catch {
+      throw new LakeshiftError(
+        SqlState.undefinedFile,
+        `data file ${local} of the lake is missing`,
+        {
+          hint: 'It was removed outside Lakeshift. Restore it from a backup, or restore the namespace from a snapshot.',
+        },
+      );
+    }
+    const key = `${local}:${info.size}:${info.mtimeMs}`;
+    if (this.verified.has(key)) return;
+    const damaged = (why: string) =>
+      new LakeshiftError(
+        SqlState.dataCorrupted,
+        `data file ${local} of the lake is corrupted: ${why}`,
+        {
+          hint: 'It was changed outside Lakeshift. Restore it from a backup, or restore the namespace from a snapshot.',
+        },
+      );
+    if (info.size !== file.sizeBytes) {
+      throw damaged(`it has ${info.size} bytes, the catalog recorded ${file.sizeBytes}`);
+    }
+    if (file.checksum !== null) {
+      const actual = await fileChecksum(local);
+      if (actual !== file.checksum)
+        throw damaged(`its checksum is ${actual}, the catalog recorded ${file.checksum}`);
+    }
+    this.verified.add(key);
   }
 
   /** The absolute URL of a file in this namespace's store (how a clone refers to it). */

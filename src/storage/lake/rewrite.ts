@@ -60,14 +60,8 @@ export async function rewriteTable(
       const files: ScanFile[] = await Promise.all(
         group.map(async (f) => ({
           dataFileId: f.dataFileId,
-          localPath: await lake.localPath(f.path, f.pathIsRelative, f.sizeBytes),
-          deleteFileLocalPath:
-            f.deleteFile &&
-            (await lake.localPath(
-              f.deleteFile.path,
-              f.deleteFile.pathIsRelative,
-              f.deleteFile.sizeBytes,
-            )),
+          localPath: await lake.localPath(f),
+          deleteFileLocalPath: f.deleteFile && (await lake.localPath(f.deleteFile)),
           hasStagedDeletes: false,
         })),
       );

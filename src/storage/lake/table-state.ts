@@ -20,22 +20,19 @@ import type { FileStats } from './prune.js';
 import type { ScanInlinedRow } from './scan.js';
 import type { ColumnInfo, TableInfo } from './types.js';
 
-export interface CommittedFile {
-  dataFileId: number;
+/** What the catalog records of a file, enough to find it and check it before reading. */
+export interface CatalogFileRef {
   path: string;
   pathIsRelative: boolean;
-  recordCount: number;
   sizeBytes: number;
+  checksum: string | null;
+}
+
+export interface CommittedFile extends CatalogFileRef {
+  dataFileId: number;
+  recordCount: number;
   rowIdStart: number;
-  deleteFile:
-    | {
-        deleteFileId: number;
-        path: string;
-        pathIsRelative: boolean;
-        deleteCount: number;
-        sizeBytes: number;
-      }
-    | undefined;
+  deleteFile: (CatalogFileRef & { deleteFileId: number; deleteCount: number }) | undefined;
   /** Column id → min/max text, for columns that have both. */
   stats: Map<number, FileStats>;
 }
@@ -156,6 +153,7 @@ async function loadTableState(
         pathIsRelative: f.path_is_relative !== 0,
         recordCount: f.record_count,
         sizeBytes: f.file_size_bytes,
+        checksum: f.checksum,
         rowIdStart: f.row_id_start,
         deleteFile:
           d === undefined
@@ -166,6 +164,7 @@ async function loadTableState(
                 pathIsRelative: d.path_is_relative !== 0,
                 deleteCount: d.delete_count,
                 sizeBytes: d.file_size_bytes,
+                checksum: d.checksum,
               },
         stats: statsByFile.get(f.data_file_id) ?? new Map(),
       };

@@ -3,10 +3,11 @@
 // writes files, then records them with one catalog transaction as the next snapshot.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
-import { LakeshiftError, SqlState } from '../../common/errors.js';
+import { isLakeshiftError, LakeshiftError, SqlState } from '../../common/errors.js';
 import type { CatalogDb } from '../catalog/db.js';
 import {
   commitPlan,
+  type CommitResult,
   emptyCommitPlan,
   planIsEmpty,
   reserveCatalogIds,
@@ -41,6 +42,7 @@ import {
 import {
   columnInfo,
   tableInfo,
+  type CatalogFileRef,
   type CommittedTableState,
   type TableStateCache,
 } from './table-state.js';
@@ -63,8 +65,8 @@ export interface TransactionContext {
   /** A table's inlined rows are flushed into a Parquet file once there would be more. */
   readonly inlineFlushThreshold: number;
   readonly author: string | null;
-  /** A local path DuckDB can read for a file named in the catalog (checked against its size). */
-  localPath(path: string, pathIsRelative: boolean, expectedSize?: number): Promise<string>;
+  /** A local path DuckDB can read for a file named in the catalog, checked against its record. */
+  localPath(file: CatalogFileRef): Promise<string>;
   /** Called once when the transaction ends, to release its snapshot pin. */
   finished(snapshotId: number): void;
   /** Called after a commit, with the new snapshot id and the tables whose inlined rows to flush. */
@@ -537,14 +539,8 @@ export class LakeTransaction {
       files = await Promise.all(
         kept.map(async (f) => ({
           dataFileId: f.dataFileId,
-          localPath: await this.ctx.localPath(f.path, f.pathIsRelative, f.sizeBytes),
-          deleteFileLocalPath:
-            f.deleteFile &&
-            (await this.ctx.localPath(
-              f.deleteFile.path,
-              f.deleteFile.pathIsRelative,
-              f.deleteFile.sizeBytes,
-            )),
+          localPath: await this.ctx.localPath(f),
+          deleteFileLocalPath: f.deleteFile && (await this.ctx.localPath(f.deleteFile)),
           hasStagedDeletes: staged?.filesWithDeletes.has(f.dataFileId) ?? false,
         })),
       );
@@ -831,24 +827,57 @@ export class LakeTransaction {
           names.set(tableId, `${t.schemaName}.${t.name}`);
         }
       }
-      const { snapshotId, inlinedRows } = await commitPlan(
-        this.ctx.db,
-        plan,
-        (id) => names.get(id) ?? `#${id}`,
-      );
+      let result: CommitResult;
+      try {
+        result = await commitPlan(this.ctx.db, plan, (id) => names.get(id) ?? `#${id}`);
+      } catch (e) {
+        if (!isLakeshiftError(e, SqlState.transactionResolutionUnknown)) throw e;
+        const resolved = await this.resolveUnknownCommit(plan.commitId, e);
+        if (resolved === undefined) throw e;
+        result = resolved;
+      }
       await this.end('committed');
       // Flushing is a separate snapshot after this commit, so that an append never conflicts.
-      const toFlush = [...inlinedRows]
+      const toFlush = [...result.inlinedRows]
         .filter(([, n]) => n > this.ctx.inlineFlushThreshold)
         .map(([id]) => id);
-      await this.ctx.committed(snapshotId, toFlush);
-      return snapshotId;
+      await this.ctx.committed(result.snapshotId, toFlush);
+      return result.snapshotId;
     } catch (e) {
-      // Files written for a commit that did not happen are orphans: remove them now (GC would later).
-      await Promise.allSettled(written.map((key) => this.ctx.store.delete(key)));
+      // Files of a commit that certainly did not happen are orphans: remove them now (GC would
+      // later). When the outcome is unknown they may be part of a committed snapshot: keep them.
+      if (this.state === 'open' && !isLakeshiftError(e, SqlState.transactionResolutionUnknown)) {
+        await Promise.allSettled(written.map((key) => this.ctx.store.delete(key)));
+      }
       if (this.state === 'open') await this.end('rolled back');
       throw e;
     }
+  }
+
+  /**
+   * After the connection to the catalog was lost during COMMIT: looks the commit up by its id.
+   * Returns its result when it did commit, throws a clear error when it certainly did not, and
+   * returns undefined when the catalog cannot tell yet.
+   */
+  private async resolveUnknownCommit(
+    commitId: string,
+    cause: unknown,
+  ): Promise<CommitResult | undefined> {
+    let row: { snapshot_id: number } | undefined;
+    try {
+      row = await this.ctx.db.get<{ snapshot_id: number }>(
+        `SELECT snapshot_id FROM lake_snapshot WHERE commit_id = ?`,
+        [commitId],
+      );
+    } catch {
+      return undefined;
+    }
+    if (row !== undefined) return { snapshotId: row.snapshot_id, inlinedRows: new Map() };
+    throw new LakeshiftError(
+      SqlState.connectionException,
+      `the connection to the catalog at ${this.ctx.db.location} was lost during COMMIT, and the transaction did not commit`,
+      { hint: 'Retry the transaction.', cause },
+    );
   }
 
   private async planTableWrites(
@@ -881,7 +910,7 @@ export class LakeTransaction {
         if (!staged.filesWithDeletes.has(f.dataFileId)) continue;
         const mine = `SELECT pos FROM ${this.stagedDeletesTable} WHERE table_id = ${tableId} AND file_id = ${f.dataFileId}`;
         const positions = f.deleteFile
-          ? `${mine} UNION SELECT pos FROM read_parquet(${quoteLiteral(await this.ctx.localPath(f.deleteFile.path, f.deleteFile.pathIsRelative))})`
+          ? `${mine} UNION SELECT pos FROM read_parquet(${quoteLiteral(await this.ctx.localPath(f.deleteFile))})`
           : mine;
         plan.filesRequired.push(f.dataFileId);
         const [{ n }] = (await this.query(
@@ -905,6 +934,7 @@ export class LakeTransaction {
           path: d.key,
           deleteCount: d.deleteCount,
           sizeBytes: d.sizeBytes,
+          checksum: d.checksum,
         });
       }
       if (staged.filesWithDeletes.has(0)) {
@@ -968,13 +998,21 @@ export class LakeTransaction {
   private async end(state: 'committed' | 'rolled back'): Promise<void> {
     this.state = state;
     try {
+      // Best effort: the outcome is decided; leftover temp objects go with the connection.
       for (const staged of this.staged.values()) {
         if (staged.stageTable)
-          await this.connection.run(`DROP TABLE IF EXISTS ${staged.stageTable}`);
+          await this.connection
+            .run(`DROP TABLE IF EXISTS ${staged.stageTable}`)
+            .catch(() => undefined);
       }
       if (this.stagedDeletesTable)
-        await this.connection.run(`DROP TABLE IF EXISTS ${this.stagedDeletesTable}`);
-      if (this.sequenceCreated) await this.connection.run(`DROP SEQUENCE ${this.prefix}_seq`);
+        await this.connection
+          .run(`DROP TABLE IF EXISTS ${this.stagedDeletesTable}`)
+          .catch(() => undefined);
+      if (this.sequenceCreated)
+        await this.connection
+          .run(`DROP SEQUENCE IF EXISTS ${this.prefix}_seq`)
+          .catch(() => undefined);
     } finally {
       if (this.closeConnection) this.connection.closeSync();
       this.ctx.finished(this.snapshotId);
