@@ -209,12 +209,19 @@ export function viewByNameAt(
   );
 }
 
-export function dataFilesAt(db: CatalogTx, s: number, tableId: number): Promise<DataFileRow[]> {
+/** The table's data files visible at s; with `after`, only those added after that snapshot. */
+export function dataFilesAt(
+  db: CatalogTx,
+  s: number,
+  tableId: number,
+  after = -1,
+): Promise<DataFileRow[]> {
   return db.all<DataFileRow>(
     `SELECT data_file_id, table_id, begin_snapshot, path, path_is_relative, record_count,
        file_size_bytes, row_id_start, checksum
-     FROM lake_data_file WHERE table_id = ? AND ${VISIBLE} ORDER BY data_file_id`,
-    [tableId, s, s],
+     FROM lake_data_file WHERE table_id = ? AND begin_snapshot > ? AND ${VISIBLE}
+     ORDER BY data_file_id`,
+    [tableId, after, s, s],
   );
 }
 
@@ -227,20 +234,49 @@ export function deleteFilesAt(db: CatalogTx, s: number, tableId: number): Promis
   );
 }
 
-export function inlinedRowsAt(db: CatalogTx, s: number, tableId: number): Promise<InlinedRowRow[]> {
+/** The table's inlined rows visible at s; with `after`, only those added after that snapshot. */
+export function inlinedRowsAt(
+  db: CatalogTx,
+  s: number,
+  tableId: number,
+  after = -1,
+): Promise<InlinedRowRow[]> {
   return db.all<InlinedRowRow>(
-    `SELECT row_id, row_data FROM lake_inlined_row WHERE table_id = ? AND ${VISIBLE}
-     ORDER BY row_id`,
-    [tableId, s, s],
+    `SELECT row_id, row_data FROM lake_inlined_row
+     WHERE table_id = ? AND begin_snapshot > ? AND ${VISIBLE} ORDER BY row_id`,
+    [tableId, after, s, s],
   );
 }
 
-export function fileColumnStats(db: CatalogTx, tableId: number): Promise<FileColumnStatsRow[]> {
+/** Column stats of the table's files; with `minFileId`, only of files with ids from there on. */
+export function fileColumnStats(
+  db: CatalogTx,
+  tableId: number,
+  minFileId = 0,
+): Promise<FileColumnStatsRow[]> {
   return db.all<FileColumnStatsRow>(
     `SELECT data_file_id, column_id, value_count, null_count, min_value, max_value
-     FROM lake_file_column_stats WHERE table_id = ?`,
-    [tableId],
+     FROM lake_file_column_stats WHERE table_id = ? AND data_file_id >= ?`,
+    [tableId, minFileId],
   );
+}
+
+/**
+ * The kinds of change made to an object in snapshots after `from`, up to and including `to`;
+ * undefined when snapshot `from` has expired (the record of changes after it may be partial).
+ */
+export async function changeKindsBetween(
+  db: CatalogTx,
+  objectId: number,
+  from: number,
+  to: number,
+): Promise<string[] | undefined> {
+  if ((await snapshotById(db, from)) === undefined) return undefined;
+  const rows = await db.all<{ kind: string }>(
+    `SELECT DISTINCT kind FROM lake_snapshot_change WHERE object_id = ? AND snapshot_id > ? AND snapshot_id <= ?`,
+    [objectId, from, to],
+  );
+  return rows.map((r) => r.kind);
 }
 
 /**

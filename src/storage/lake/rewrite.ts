@@ -63,6 +63,7 @@ export async function rewriteTable(
           localPath: await lake.localPath(f),
           deleteFileLocalPath: f.deleteFile && (await lake.localPath(f.deleteFile)),
           hasStagedDeletes: false,
+          matchesColumns: f.beginSnapshot >= state.definitionVersion,
         })),
       );
       const scan = buildScan({

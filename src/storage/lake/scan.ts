@@ -12,6 +12,12 @@ export interface ScanFile {
   deleteFileLocalPath: string | undefined;
   /** The transaction has deleted rows of this file that are not committed yet. */
   hasStagedDeletes: boolean;
+  /**
+   * The file was written with exactly the table's current columns (names and types), so a
+   * plain read_parquet reads it: DuckDB splits such a scan over its threads by row group,
+   * which it does not do with a field-id schema map.
+   */
+  matchesColumns: boolean;
 }
 
 export interface ScanInlinedRow {
@@ -97,13 +103,21 @@ function filesPart(input: ScanInput, cols: string): string[] {
   }
   const clean = files.filter((f) => f.deleteFileLocalPath === undefined && !f.hasStagedDeletes);
   const parts: string[] = [];
-  if (clean.length)
+  const plain = clean.filter((f) => f.matchesColumns);
+  const mapped = clean.filter((f) => !f.matchesColumns);
+  if (plain.length) {
+    parts.push(
+      `SELECT ${cols} FROM read_parquet([${plain.map((f) => quoteLiteral(f.localPath)).join(', ')}])`,
+    );
+  }
+  if (mapped.length) {
     parts.push(
       `SELECT ${cols} FROM ${readParquet(
-        clean.map((f) => f.localPath),
+        mapped.map((f) => f.localPath),
         columns,
       )}`,
     );
+  }
   for (const f of files) {
     if (f.deleteFileLocalPath === undefined && !f.hasStagedDeletes) continue;
     const deletes: string[] = [];

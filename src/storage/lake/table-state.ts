@@ -13,7 +13,12 @@ import {
   lastDefinitionChangeOf,
   schemasAt,
   tableByIdAt,
+  changeKindsBetween,
   type ColumnRow,
+  type DataFileRow,
+  type DeleteFileRow,
+  type FileColumnStatsRow,
+  type InlinedRowRow,
   type TableRow,
 } from '../catalog/queries.js';
 import type { FileStats } from './prune.js';
@@ -30,6 +35,7 @@ export interface CatalogFileRef {
 
 export interface CommittedFile extends CatalogFileRef {
   dataFileId: number;
+  beginSnapshot: number;
   recordCount: number;
   rowIdStart: number;
   deleteFile: (CatalogFileRef & { deleteFileId: number; deleteCount: number }) | undefined;
@@ -39,6 +45,9 @@ export interface CommittedFile extends CatalogFileRef {
 
 export interface CommittedTableState {
   table: TableInfo;
+  /** The snapshot of the table's last definition change: files committed since then were
+   * written with exactly its current columns. */
+  definitionVersion: number;
   files: CommittedFile[];
   inlined: ScanInlinedRow[];
 }
@@ -94,11 +103,32 @@ class PromiseLru<T> {
 export class TableStateCache {
   private readonly states = new PromiseLru<CommittedTableState>(1024);
   private readonly definitions = new PromiseLru<TableInfo>(16384);
+  /** The newest state loaded per table: appends after it are read incrementally. */
+  private readonly newest = new Map<
+    number,
+    { version: number; state: Promise<CommittedTableState> }
+  >();
 
   /** The table's files and inlined rows at the snapshot (and its definition). */
   async get(db: CatalogTx, tableId: number, snapshot: number): Promise<CommittedTableState> {
     const version = await lastChangeOf(db, tableId, snapshot);
-    return this.states.get(`${tableId}@${version}`, () => loadTableState(db, tableId, version));
+    const state = this.states.get(`${tableId}@${version}`, async () => {
+      const base = this.newest.get(tableId);
+      if (base !== undefined && base.version < version) {
+        // Only appends since the state we have (the common case of streaming and small
+        // loads): read just what they added.
+        const kinds = await changeKindsBetween(db, tableId, base.version, version);
+        if (kinds?.every((k) => k === 'inserted'))
+          return appendTo(db, await base.state, base.version, version);
+      }
+      return loadTableState(db, tableId, version);
+    });
+    const known = this.newest.get(tableId);
+    if (known === undefined || known.version < version) {
+      this.newest.set(tableId, { version, state });
+      state.catch(() => this.newest.delete(tableId));
+    }
+    return state;
   }
 
   /** Only the table's definition: cheap when only its data changed since it was last read. */
@@ -108,6 +138,72 @@ export class TableStateCache {
       loadDefinition(db, tableId, version),
     );
   }
+}
+
+function statsByFile(rows: FileColumnStatsRow[]): Map<number, Map<number, FileStats>> {
+  const result = new Map<number, Map<number, FileStats>>();
+  for (const st of rows) {
+    if (st.min_value === null || st.max_value === null) continue;
+    let m = result.get(st.data_file_id);
+    if (m === undefined) result.set(st.data_file_id, (m = new Map()));
+    m.set(st.column_id, { min: st.min_value, max: st.max_value });
+  }
+  return result;
+}
+
+function committedFile(
+  f: DataFileRow,
+  d: DeleteFileRow | undefined,
+  stats: Map<number, Map<number, FileStats>>,
+): CommittedFile {
+  return {
+    dataFileId: f.data_file_id,
+    beginSnapshot: f.begin_snapshot,
+    path: f.path,
+    pathIsRelative: f.path_is_relative !== 0,
+    recordCount: f.record_count,
+    sizeBytes: f.file_size_bytes,
+    checksum: f.checksum,
+    rowIdStart: f.row_id_start,
+    deleteFile:
+      d === undefined
+        ? undefined
+        : {
+            deleteFileId: d.delete_file_id,
+            path: d.path,
+            pathIsRelative: d.path_is_relative !== 0,
+            deleteCount: d.delete_count,
+            sizeBytes: d.file_size_bytes,
+            checksum: d.checksum,
+          },
+    stats: stats.get(f.data_file_id) ?? new Map(),
+  };
+}
+
+function inlinedRow(r: InlinedRowRow): ScanInlinedRow {
+  return { rowId: r.row_id, values: JSON.parse(r.row_data) as Record<string, string | null> };
+}
+
+/** The state at `to`, from the state at `from` plus the files and rows appended in between. */
+async function appendTo(
+  db: CatalogTx,
+  base: CommittedTableState,
+  from: number,
+  to: number,
+): Promise<CommittedTableState> {
+  const [files, inlined] = await Promise.all([
+    dataFilesAt(db, to, base.table.tableId, from),
+    inlinedRowsAt(db, to, base.table.tableId, from),
+  ]);
+  const minId = Math.min(...files.map((f) => f.data_file_id));
+  const stats = files.length
+    ? statsByFile(await fileColumnStats(db, base.table.tableId, minId))
+    : new Map();
+  return {
+    ...base,
+    files: [...base.files, ...files.map((f) => committedFile(f, undefined, stats))],
+    inlined: [...base.inlined, ...inlined.map(inlinedRow)],
+  };
 }
 
 async function loadDefinition(db: CatalogTx, tableId: number, s: number): Promise<TableInfo> {
@@ -128,50 +224,20 @@ async function loadTableState(
   tableId: number,
   s: number,
 ): Promise<CommittedTableState> {
-  const [table, files, deletes, inlined, stats] = await Promise.all([
+  const [table, definitionVersion, files, deletes, inlined, stats] = await Promise.all([
     loadDefinition(db, tableId, s),
+    lastDefinitionChangeOf(db, tableId, s),
     dataFilesAt(db, s, tableId),
     deleteFilesAt(db, s, tableId),
     inlinedRowsAt(db, s, tableId),
     fileColumnStats(db, tableId),
   ]);
   const deleteByFile = new Map(deletes.map((d) => [d.data_file_id, d]));
-  const statsByFile = new Map<number, Map<number, FileStats>>();
-  for (const st of stats) {
-    if (st.min_value === null || st.max_value === null) continue;
-    let m = statsByFile.get(st.data_file_id);
-    if (m === undefined) statsByFile.set(st.data_file_id, (m = new Map()));
-    m.set(st.column_id, { min: st.min_value, max: st.max_value });
-  }
+  const byFile = statsByFile(stats);
   return {
     table,
-    files: files.map((f) => {
-      const d = deleteByFile.get(f.data_file_id);
-      return {
-        dataFileId: f.data_file_id,
-        path: f.path,
-        pathIsRelative: f.path_is_relative !== 0,
-        recordCount: f.record_count,
-        sizeBytes: f.file_size_bytes,
-        checksum: f.checksum,
-        rowIdStart: f.row_id_start,
-        deleteFile:
-          d === undefined
-            ? undefined
-            : {
-                deleteFileId: d.delete_file_id,
-                path: d.path,
-                pathIsRelative: d.path_is_relative !== 0,
-                deleteCount: d.delete_count,
-                sizeBytes: d.file_size_bytes,
-                checksum: d.checksum,
-              },
-        stats: statsByFile.get(f.data_file_id) ?? new Map(),
-      };
-    }),
-    inlined: inlined.map((r) => ({
-      rowId: r.row_id,
-      values: JSON.parse(r.row_data) as Record<string, string | null>,
-    })),
+    definitionVersion,
+    files: files.map((f) => committedFile(f, deleteByFile.get(f.data_file_id), byFile)),
+    inlined: inlined.map(inlinedRow),
   };
 }

@@ -536,12 +536,15 @@ export class LakeTransaction {
           return col === undefined || st === undefined || mayMatch(flt, col, st);
         }),
       );
+      // DDL of this transaction changed the columns: every file needs the field-id mapping.
+      const altered = this.overlay.tables.has(table.tableId);
       files = await Promise.all(
         kept.map(async (f) => ({
           dataFileId: f.dataFileId,
           localPath: await this.ctx.localPath(f),
           deleteFileLocalPath: f.deleteFile && (await this.ctx.localPath(f.deleteFile)),
           hasStagedDeletes: staged?.filesWithDeletes.has(f.dataFileId) ?? false,
+          matchesColumns: !altered && f.beginSnapshot >= state.definitionVersion,
         })),
       );
       inlined = state.inlined;
