@@ -300,11 +300,16 @@ export async function lastDefinitionChangeOf(
   s: number,
 ): Promise<number> {
   const row = await db.get<{ s: number | null }>(
+    // One MAX per kind, so each is a single index lookup however many appends followed.
     `SELECT COALESCE(
-       (SELECT MAX(snapshot_id) FROM lake_snapshot_change
-        WHERE object_id = ? AND snapshot_id <= ? AND kind IN ('created', 'altered')),
+       (SELECT MAX(m) FROM (
+          SELECT MAX(snapshot_id) AS m FROM lake_snapshot_change
+          WHERE object_id = ? AND kind = 'created' AND snapshot_id <= ?
+          UNION ALL
+          SELECT MAX(snapshot_id) AS m FROM lake_snapshot_change
+          WHERE object_id = ? AND kind = 'altered' AND snapshot_id <= ?) AS k),
        (SELECT MIN(snapshot_id) FROM lake_snapshot)) AS s`,
-    [objectId, s],
+    [objectId, s, objectId, s],
   );
   return row?.s ?? 0;
 }

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS lake_snapshot_change (
   kind TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS lake_snapshot_change_object ON lake_snapshot_change (object_id, snapshot_id);
+CREATE INDEX IF NOT EXISTS lake_snapshot_change_kind ON lake_snapshot_change (object_id, kind, snapshot_id);
 CREATE INDEX IF NOT EXISTS lake_snapshot_change_snapshot ON lake_snapshot_change (snapshot_id);
 
 CREATE TABLE IF NOT EXISTS lake_schema (

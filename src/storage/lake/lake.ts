@@ -47,6 +47,8 @@ export interface LakeOptions {
   onBackgroundError?: (error: unknown) => void;
 }
 
+const MAX_IDLE_CONNECTIONS = 8;
+
 export interface BeginOptions {
   /** Read this snapshot (read-only). */
   snapshotId?: number;
@@ -213,14 +215,23 @@ export class Lake {
     }
     const snapshotId = row.snapshot_id;
     this.openPins.set(snapshotId, (this.openPins.get(snapshotId) ?? 0) + 1);
-    const connection = opts.connection ?? (await this.duckdb.connect());
+    const connection =
+      opts.connection ?? this.idleConnections.pop() ?? (await this.duckdb.connect());
     return new LakeTransaction(
       this.transactionContext(),
       connection,
       snapshotId,
       readOnly,
-      opts.connection === undefined,
+      opts.connection === undefined ? (c) => this.releaseConnection(c) : undefined,
     );
+  }
+
+  /** Connections of finished transactions, kept for the next ones (opening one costs ~0.3 ms). */
+  private readonly idleConnections: DuckDBConnection[] = [];
+
+  private releaseConnection(c: DuckDBConnection): void {
+    if (this.closed || this.idleConnections.length >= MAX_IDLE_CONNECTIONS) c.closeSync();
+    else this.idleConnections.push(c);
   }
 
   private transactionContext(): TransactionContext {
@@ -389,6 +400,7 @@ export class Lake {
     await this.db.close();
     await this.store.close();
     for (const s of this.foreignStores.values()) await (await s).close().catch(() => undefined);
+    for (const c of this.idleConnections.splice(0)) c.closeSync();
     if (this.ownsDuckdb) this.duckdb.closeSync();
   }
 }

@@ -130,7 +130,8 @@ export class LakeTransaction {
     readonly connection: DuckDBConnection,
     snapshotId: number,
     readOnly: boolean,
-    private readonly closeConnection: boolean,
+    /** Hands a connection the lake lent back to it; undefined for a caller's connection. */
+    private readonly releaseConnection: ((c: DuckDBConnection) => void) | undefined,
   ) {
     this.snapshotId = snapshotId;
     this.readOnly = readOnly;
@@ -648,11 +649,12 @@ export class LakeTransaction {
         (c, i) =>
           `CAST(CAST(__c${i} AS ${c.type}) AS VARCHAR) AS ${quoteIdent(String(c.columnId))}`,
       );
-      const reader = await this.connection.streamAndReadUntil(
-        `SELECT ${texts.join(', ')} ${source}`,
-        room + 1,
+      // LIMIT lets DuckDB stop after room + 1 rows; a materialized result of that size is
+      // cheaper to fetch than a streamed one.
+      const reader = await this.connection.runAndReadAll(
+        `SELECT ${texts.join(', ')} ${source} LIMIT ${room + 1}`,
       );
-      if (reader.done && reader.currentRowCount <= room) {
+      if (reader.currentRowCount <= room) {
         const rows = reader.getRowObjectsJS() as Record<string, string | null>[];
         for (const values of rows) {
           this.checkNotNull(table, values);
@@ -1017,7 +1019,7 @@ export class LakeTransaction {
           .run(`DROP SEQUENCE IF EXISTS ${this.prefix}_seq`)
           .catch(() => undefined);
     } finally {
-      if (this.closeConnection) this.connection.closeSync();
+      this.releaseConnection?.(this.connection);
       this.ctx.finished(this.snapshotId);
     }
   }
