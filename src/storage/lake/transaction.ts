@@ -955,10 +955,8 @@ export class LakeTransaction {
       plan.changes.push({ objectId: tableId, kind: 'deleted' });
     }
 
-    let inlinedNow = 0;
     for (const r of staged.pending) {
       plan.newInlinedRows.push({ tableId, rowData: JSON.stringify(r.values) });
-      inlinedNow++;
     }
     let stagedCount = 0;
     if (staged.stageTable) {
@@ -967,7 +965,7 @@ export class LakeTransaction {
       )) as [{ n: bigint }];
       stagedCount = Number(n);
     }
-    if (inlinedNow + stagedCount === 0) return;
+    if (staged.pending.length + stagedCount === 0) return;
     plan.changes.push({ objectId: tableId, kind: 'inserted' });
     if (staged.stageTable && stagedCount > 0 && stagedCount <= this.ctx.inlineRowLimit) {
       const cols = table.columns.map(
@@ -977,8 +975,7 @@ export class LakeTransaction {
         `SELECT ${cols.join(', ')} FROM ${staged.stageTable} ORDER BY ${STAGE_SEQ}`,
       );
       for (const row of rows) plan.newInlinedRows.push({ tableId, rowData: JSON.stringify(row) });
-      inlinedNow += rows.length;
-      stagedCount = 0;
+      return;
     }
     if (!staged.stageTable || stagedCount === 0) return;
     const file = await writeDataFile(
