@@ -11,7 +11,11 @@ import { fileChecksum } from './checksum.js';
 import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
 import type { ColumnInfo } from './types.js';
 
-/** Rows per Parquet row group: DuckDB's own default, a good unit for parallel scans. */
+/**
+ * Rows per Parquet row group: DuckDB's own default, a good unit for parallel scans. No bloom
+ * filters: DuckDB hashes a DOUBLE's bits, so a filter on 0.0 would skip a file holding only
+ * -0.0 (and NaN one holding -NaN), rows that SQL says match.
+ */
 export const ROW_GROUP_SIZE = 122_880;
 
 /** Types whose min/max are kept for pruning: ordered scalars with a faithful text form. */
@@ -104,7 +108,8 @@ export async function writeDataFile(
   const order = orderBy.length ? ` ORDER BY ${orderBy.map(quoteIdent).join(', ')}` : '';
   await conn.run(
     `COPY (SELECT ${select} FROM ${source}${order}) TO ${quoteLiteral(localPath)}
-     (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, FIELD_IDS ${fieldIds(columns)})`,
+     (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, FIELD_IDS ${fieldIds(columns)},
+      WRITE_BLOOM_FILTER false)`,
   );
   const checksum = await fileChecksum(localPath);
   const key = `${keyPrefix}/${name}`;

@@ -97,6 +97,11 @@ interface StagedTable {
   /** Data file ids (0 = inlined rows) with uncommitted deletes. */
   filesWithDeletes: Set<number>;
   truncated: boolean;
+  /**
+   * A DELETE or UPDATE chose rows of the table by a condition: even when none matched, the
+   * transaction's writes depend on what it read, so concurrent changes to the table conflict.
+   */
+  readForWrite: boolean;
   inserted: boolean;
   deleted: boolean;
 }
@@ -583,6 +588,7 @@ export class LakeTransaction {
         stageTable: undefined,
         filesWithDeletes: new Set(),
         truncated: false,
+        readForWrite: false,
         inserted: false,
         deleted: false,
       };
@@ -711,6 +717,7 @@ export class LakeTransaction {
   /** Records the rows listed in the victims table (row identity columns) as deleted. */
   private async applyVictims(table: TableInfo, victims: string): Promise<number> {
     const staged = this.stagedFor(table.tableId);
+    staged.readForWrite = true;
     const counts = (await this.query(
       `SELECT ${ROW_FILE} AS f, count(*)::BIGINT AS n FROM ${victims} GROUP BY ${ROW_FILE}`,
     )) as { f: bigint; n: bigint }[];
@@ -952,6 +959,12 @@ export class LakeTransaction {
           plan.inlinedRequired.push(r);
         }
       }
+      plan.changes.push({ objectId: tableId, kind: 'deleted' });
+    }
+    if (
+      staged.readForWrite &&
+      !plan.changes.some((c) => c.objectId === tableId && c.kind === 'deleted')
+    ) {
       plan.changes.push({ objectId: tableId, kind: 'deleted' });
     }
 
