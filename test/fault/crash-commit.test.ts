@@ -23,6 +23,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lake, collectGarbage } from '../../src/storage/index.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { seededRandom } from '../support/random.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const CHILD = join(REPO, 'test', 'fixtures', 'commit-loop.ts');
@@ -34,17 +35,6 @@ const POSTGRES_KILLS = 20;
 const POSTGRES_BUDGET_MS = 60_000;
 /** A child never gets to this many commits before it is killed; batch numbers are spaced by it. */
 const MAX_COMMITS_PER_RUN = 10_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -264,7 +254,7 @@ async function setUpLane(name: string, catalog: string, storage: string, seed: n
     name,
     catalog,
     storage,
-    random: rng(seed),
+    random: seededRandom(seed),
     log: [],
     kills: 0,
     runs: 0,
@@ -485,7 +475,7 @@ describe('crash safety of commits (SIGKILL at random moments)', { concurrency: f
   });
 
   test(`SQLite catalog: ${SQLITE_KILLS} kills, then every acknowledged commit is there`, async () => {
-    const random = rng(SEED);
+    const random = seededRandom(SEED);
     const lanes: Lane[] = [];
     // Two independent lakes killed side by side: one child starts while the other commits.
     for (const name of ['sqlite-a', 'sqlite-b']) {
