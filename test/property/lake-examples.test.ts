@@ -253,6 +253,25 @@ for (const [backendName, makeBackend] of backends) {
       assert.deepEqual(await read(lake, {}, { schema: 'public', name: 'tmp' }), []);
     });
 
+    // Found by the property test (multi-statement transactions), shrunk by fast-check: COMMIT
+    // failed with 42P01 when a transaction changed one table and created, wrote to and dropped
+    // another, because commit looked up the dropped table's name in the catalog.
+    test('regression: a table created, written and dropped beside another change commits', async () => {
+      const { lake } = await newLake();
+      await lake.transaction((tx) => tx.insert(t, rowsQuery(1, 2)));
+      const tmp = { schema: 'public', name: 'tmp' };
+      await lake.transaction(async (tx) => {
+        await tx.insert(t, `SELECT 10, 'kept'`);
+        await tx.createTable('public', 'tmp', [{ name: 'a', type: 'BIGINT' }]);
+        await tx.insert(tmp, `SELECT 1`);
+        await tx.dropTable(tmp);
+      });
+      assert.deepEqual(
+        (await read(lake)).map((r) => r[0]),
+        ['1', '10', '2'],
+      );
+    });
+
     test('concurrent transactions: update vs delete conflicts (40001); appends both commit', async () => {
       const { lake } = await newLake();
       await lake.transaction((tx) => tx.insert(t, rowsQuery(1, 5)));

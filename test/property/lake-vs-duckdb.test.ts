@@ -1054,8 +1054,10 @@ class Run {
     for (const db of [pristine, A.view, B.view]) await this.ref.run(`DETACH ${db}`);
   }
 
+  private readonly started = Date.now();
+
   async step(step: Step, stepNo: number): Promise<void> {
-    this.note(`step ${stepNo}: ${JSON.stringify(step)}`);
+    this.note(`step ${stepNo} (at ${Date.now() - this.started} ms): ${JSON.stringify(step)}`);
     switch (step.k) {
       case 'tx':
         await this.transaction(step.ops, step.rollback, stepNo);

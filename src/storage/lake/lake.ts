@@ -110,10 +110,17 @@ export class Lake {
         author: options.author,
         onBackgroundError: options.onBackgroundError,
       });
-      lake.heartbeat = setInterval(
-        () => void lake.writeProcessPin().catch(() => undefined),
-        heartbeat,
-      );
+      // A tick is skipped while the previous write is still running: with a short heartbeat
+      // (tests use 1 ms) overlapping writes would otherwise queue up on the catalog's pool.
+      let writing = false;
+      lake.heartbeat = setInterval(() => {
+        if (writing) return;
+        writing = true;
+        void lake
+          .writeProcessPin()
+          .catch(() => undefined)
+          .finally(() => (writing = false));
+      }, heartbeat);
       lake.heartbeat.unref();
       return lake;
     } catch (e) {

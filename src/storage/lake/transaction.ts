@@ -371,9 +371,10 @@ export class LakeTransaction {
       if (opts.ifExists) return;
       throw relationMissing(ref);
     }
+    // Its staged rows go with it; the drop itself is the only change left to commit.
     await this.discardStage(t.tableId);
-    const original = this.overlay.tables.get(t.tableId)?.original ?? t;
-    this.overlay.setTable(original, undefined, t.tableId);
+    this.staged.delete(t.tableId);
+    this.overlay.setTable(t, undefined, t.tableId);
   }
 
   private async alterTable(t: TableInfo, next: TableInfo): Promise<void> {
