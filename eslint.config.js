@@ -19,9 +19,13 @@ const roomsAbove = {
     'ops',
     'system',
   ],
-  engine: ['sql', 'plpgsql', 'session', 'server', 'cli'],
-  sql: ['session', 'server', 'cli'],
+  engine: ['sql', 'plpgsql', 'session', 'server', 'cli', 'system', 'security', 'ingest'],
+  sql: ['session', 'server', 'cli', 'plpgsql', 'system', 'ingest', 'storage'],
+  system: ['session', 'server', 'cli', 'sql'],
+  security: ['session', 'server', 'cli', 'sql', 'engine', 'system'],
   session: ['server', 'cli'],
+  // Protocol rooms never touch storage, SQL or DuckDB: they talk to sessions only.
+  server: ['cli', 'storage', 'sql', 'engine', 'system', 'plpgsql', 'ingest'],
 };
 
 const roomRules = Object.entries(roomsAbove).map(([room, above]) => ({

@@ -28,6 +28,47 @@ export const SqlState = {
   insufficientPrivilege: '42501',
   objectNotInPrerequisiteState: '55000',
   internalError: 'XX000',
+  // connection, authentication and protocol
+  invalidAuthorizationSpecification: '28000',
+  invalidPassword: '28P01',
+  invalidCatalogName: '3D000',
+  protocolViolation: '08P01',
+  connectionFailure: '08006',
+  tooManyConnections: '53300',
+  cannotConnectNow: '57P03',
+  queryCanceled: '57014',
+  adminShutdown: '57P01',
+  // sessions, transactions, prepared statements and portals
+  activeSqlTransaction: '25001',
+  inFailedSqlTransaction: '25P02',
+  invalidSqlStatementName: '26000',
+  invalidCursorName: '34000',
+  duplicatePreparedStatement: '42P05',
+  duplicateCursor: '42P03',
+  undefinedParameter: '42P02',
+  indeterminateDatatype: '42P18',
+  // names, types and values
+  undefinedObject: '42704',
+  duplicateObject: '42710',
+  ambiguousColumn: '42702',
+  ambiguousFunction: '42725',
+  undefinedFunction: '42883',
+  datatypeMismatch: '42804',
+  cannotCoerce: '42846',
+  groupingError: '42803',
+  nameTooLong: '42622',
+  invalidTextRepresentation: '22P02',
+  invalidDatetimeFormat: '22007',
+  datetimeFieldOverflow: '22008',
+  numericValueOutOfRange: '22003',
+  divisionByZero: '22012',
+  stringDataRightTruncation: '22001',
+  characterNotInRepertoire: '22021',
+  invalidEscapeSequence: '22025',
+  dataException: '22000',
+  uniqueViolation: '23505',
+  programLimitExceeded: '54000',
+  outOfMemory: '53200',
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
@@ -37,6 +78,8 @@ export interface ErrorFields {
   hint?: string;
   /** 1-based character position in the statement text, when the error points at one. */
   position?: number;
+  /** FATAL ends the connection after the error is sent (authentication, shutdown). */
+  severity?: 'ERROR' | 'FATAL';
   cause?: unknown;
 }
 
@@ -45,6 +88,7 @@ export class LakeshiftError extends Error {
   readonly detail: string | undefined;
   readonly hint: string | undefined;
   readonly position: number | undefined;
+  readonly severity: 'ERROR' | 'FATAL';
 
   constructor(sqlstate: SqlStateCode, message: string, fields: ErrorFields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
@@ -53,6 +97,7 @@ export class LakeshiftError extends Error {
     this.detail = fields.detail;
     this.hint = fields.hint;
     this.position = fields.position;
+    this.severity = fields.severity ?? 'ERROR';
   }
 }
 
