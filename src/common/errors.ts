@@ -68,6 +68,7 @@ export const SqlState = {
   dataException: '22000',
   uniqueViolation: '23505',
   programLimitExceeded: '54000',
+  cantChangeRuntimeParam: '55P02',
   outOfMemory: '53200',
 } as const;
 

@@ -16,6 +16,13 @@ export type {
   TableInfo,
   ViewInfo,
 } from './lake/types.js';
+export {
+  Directory,
+  userMissing,
+  type DatabaseRecord,
+  type NewUser,
+  type UserRecord,
+} from './catalog/directory.js';
 export { ROW_FILE, ROW_POS } from './lake/scan.js';
 export {
   compact,

@@ -182,6 +182,37 @@ CREATE TABLE IF NOT EXISTS lake_pin (
 `;
 
 /**
+ * The namespace's directory: databases and users. Not versioned by snapshots (Redshift applies
+ * user changes at once). Created with IF NOT EXISTS on every open, so catalogs made before these
+ * tables existed gain them.
+ */
+export const DIRECTORY_DDL = `
+CREATE TABLE IF NOT EXISTS lake_database (
+  database_id BIGINT PRIMARY KEY,
+  database_name TEXT NOT NULL UNIQUE,
+  owner_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
+-- password: a SCRAM-SHA-256 verifier or an md5 hash, never clear text; NULL = PASSWORD DISABLE.
+-- connection_limit NULL = UNLIMITED; valid_until epoch ms or NULL; settings: JSON object of
+-- ALTER USER ... SET values.
+CREATE TABLE IF NOT EXISTS lake_user (
+  user_id BIGINT PRIMARY KEY,
+  user_name TEXT NOT NULL UNIQUE,
+  password TEXT,
+  superuser INTEGER NOT NULL,
+  create_db INTEGER NOT NULL,
+  connection_limit BIGINT,
+  valid_until BIGINT,
+  syslog_unrestricted INTEGER NOT NULL,
+  session_timeout BIGINT,
+  settings TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+`;
+
+/**
  * Creates the catalog tables and the first snapshot in an empty catalog, or checks that an
  * existing one has a format this build can read.
  */
@@ -192,11 +223,16 @@ export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<v
     .catch(() => undefined);
   if (existing !== undefined) {
     await checkCatalogFormat(db);
+    await db.write(async (tx) => {
+      for (const statement of DIRECTORY_DDL.split(';')) {
+        if (statement.trim() !== '') await tx.run(statement);
+      }
+    });
     return;
   }
   await db.write(async (tx) => {
     // Inside the commit lock, so processes opening a new catalog at once do not race.
-    for (const statement of CATALOG_DDL.split(';')) {
+    for (const statement of `${CATALOG_DDL};${DIRECTORY_DDL}`.split(';')) {
       if (statement.trim() !== '') await tx.run(statement);
     }
     const row = await tx.get<{ value: string }>(

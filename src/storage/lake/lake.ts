@@ -22,6 +22,7 @@ import type { ObjectStore } from '../objectstore/types.js';
 import { flushInlinedRows } from './rewrite.js';
 import { fileChecksum } from './checksum.js';
 import { TableStateCache, type CatalogFileRef } from './table-state.js';
+import { Directory } from '../catalog/directory.js';
 import { LakeTransaction, type TransactionContext } from './transaction.js';
 import type { SnapshotInfo } from './types.js';
 
@@ -88,7 +89,12 @@ export class Lake {
       Omit<LakeOptions, 'duckdb' | 'storageOptions' | 'author' | 'onBackgroundError'>
     > &
       Pick<LakeOptions, 'storageOptions' | 'author' | 'onBackgroundError'>,
-  ) {}
+  ) {
+    this.directory = new Directory(db);
+  }
+
+  /** The namespace's databases and users. */
+  readonly directory: Directory;
 
   static async open(options: LakeOptions): Promise<Lake> {
     const store = await openObjectStore(options.storage, options.storageOptions);

@@ -696,8 +696,15 @@ export class LakeTransaction {
     }
   }
 
-  /** Deletes the rows for which `where` (a DuckDB condition over the table's columns) holds. */
-  async delete(ref: TableRef | TableInfo, where?: string): Promise<number> {
+  /**
+   * Deletes the rows for which `where` (a DuckDB condition over the table's columns) holds.
+   * The condition sees the table under `opts.alias` (default: its name).
+   */
+  async delete(
+    ref: TableRef | TableInfo,
+    where?: string,
+    opts: { alias?: string } = {},
+  ): Promise<number> {
     this.assertWritable();
     const table = await this.requireTable(ref);
     if (where === undefined) {
@@ -710,7 +717,7 @@ export class LakeTransaction {
     const victims = `${this.prefix}_victims`;
     await this.connection.run(
       `CREATE OR REPLACE TEMP TABLE ${victims} AS SELECT ${ROW_FILE}, ${ROW_POS}
-       FROM ${await this.scan(table, { withRowIds: true })} AS ${quoteIdent(table.name)} WHERE ${where}`,
+       FROM ${await this.scan(table, { withRowIds: true })} AS ${quoteIdent(opts.alias ?? table.name)} WHERE ${where}`,
     );
     return this.applyVictims(table, victims);
   }
@@ -752,12 +759,14 @@ export class LakeTransaction {
 
   /**
    * Updates rows where `where` holds: each assignment maps a column to a DuckDB expression over
-   * the row's old values. Returns the row count.
+   * the row's old values (the table is visible as `opts.alias`, default its name). Returns the
+   * row count.
    */
   async update(
     ref: TableRef | TableInfo,
     assignments: Assignments,
     where?: string,
+    opts: { alias?: string } = {},
   ): Promise<number> {
     this.assertWritable();
     const table = await this.requireTable(ref);
@@ -771,7 +780,7 @@ export class LakeTransaction {
     });
     await this.connection.run(
       `CREATE OR REPLACE TEMP TABLE ${changed} AS SELECT ${select.join(', ')}, ${ROW_FILE}, ${ROW_POS}
-       FROM ${await this.scan(table, { withRowIds: true })} AS ${quoteIdent(table.name)}
+       FROM ${await this.scan(table, { withRowIds: true })} AS ${quoteIdent(opts.alias ?? table.name)}
        ${where === undefined ? '' : `WHERE ${where}`}`,
     );
     const stage = await this.ensureStageTable(table);

@@ -1,0 +1,177 @@
+// Query history (SYS_QUERY_HISTORY, STL_QUERY, STV_RECENTS) and the connection log
+// (SYS_CONNECTION_LOG, STL_CONNECTION_LOG) of this workgroup. The newest entries stay in memory
+// (bounded); every finished entry is also appended as one JSON line to a file under the data
+// directory, from which the tail is reloaded at start, so history survives restarts.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type QueryStatus = 'running' | 'success' | 'failed' | 'canceled';
+
+export interface QueryRecord {
+  queryId: number;
+  userId: number;
+  userName: string;
+  sessionId: number;
+  transactionId: number;
+  databaseName: string;
+  /** SELECT, INSERT, UPDATE, DELETE, COPY, DDL, UTILITY, CTAS ... (Redshift's query_type). */
+  queryType: string;
+  status: QueryStatus;
+  startTime: Date;
+  endTime: Date | null;
+  /** Microseconds, as Redshift reports them. */
+  queueTime: number;
+  executionTime: number;
+  elapsedTime: number;
+  returnedRows: number;
+  queryText: string;
+  errorMessage: string | null;
+  queryLabel: string;
+  resultCacheHit: boolean;
+}
+
+export type ConnectionEvent =
+  | 'initiating session'
+  | 'authenticated'
+  | 'authentication failure'
+  | 'disconnecting session';
+
+export interface ConnectionRecord {
+  event: ConnectionEvent;
+  recordTime: Date;
+  remoteHost: string;
+  remotePort: number;
+  sessionId: number;
+  databaseName: string;
+  userName: string;
+  authMethod: string;
+  /** Microseconds the session lasted (disconnecting session only). */
+  duration: number;
+  sslVersion: string;
+  applicationName: string;
+  reason: string;
+}
+
+interface Stored {
+  kind: 'query' | 'connection';
+  record: QueryRecord | ConnectionRecord;
+}
+
+const DATE_FIELDS = ['startTime', 'endTime', 'recordTime'] as const;
+
+export class History {
+  private readonly queries: QueryRecord[] = [];
+  private readonly connections: ConnectionRecord[] = [];
+  private nextQueryId = 1;
+  private running = new Map<number, QueryRecord>();
+
+  constructor(
+    /** JSON-lines file, or undefined to keep history in memory only. */
+    private readonly file: string | undefined,
+    private readonly limit = 20_000,
+  ) {
+    if (file) this.load(file);
+  }
+
+  private load(file: string): void {
+    if (!existsSync(file)) return;
+    // Only the tail matters: read at most the last 16 MiB.
+    const size = statSync(file).size;
+    const text = readFileSync(file, 'utf8').slice(Math.max(0, size - 16 * 1024 * 1024));
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const stored = JSON.parse(line) as Stored;
+        const record = stored.record as unknown as Record<string, unknown>;
+        for (const f of DATE_FIELDS) {
+          if (typeof record[f] === 'string') record[f] = new Date(record[f]);
+        }
+        if (stored.kind === 'query') {
+          const q = stored.record as QueryRecord;
+          this.push(this.queries, q);
+          this.nextQueryId = Math.max(this.nextQueryId, q.queryId + 1);
+        } else this.push(this.connections, stored.record as ConnectionRecord);
+      } catch {
+        // A torn last line after a crash: skip it.
+      }
+    }
+  }
+
+  private push<T>(list: T[], item: T): void {
+    list.push(item);
+    if (list.length > this.limit) list.splice(0, list.length - this.limit);
+  }
+
+  private persist(stored: Stored): void {
+    if (!this.file) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      appendFileSync(this.file, JSON.stringify(stored) + '\n');
+    } catch {
+      // History is best effort: a full disk must not fail the statement.
+    }
+  }
+
+  /** Registers a statement as running; finish() completes it. */
+  start(
+    fields: Omit<
+      QueryRecord,
+      | 'queryId'
+      | 'status'
+      | 'endTime'
+      | 'elapsedTime'
+      | 'executionTime'
+      | 'returnedRows'
+      | 'errorMessage'
+      | 'resultCacheHit'
+    >,
+  ): QueryRecord {
+    const record: QueryRecord = {
+      ...fields,
+      queryId: this.nextQueryId++,
+      status: 'running',
+      endTime: null,
+      elapsedTime: 0,
+      executionTime: 0,
+      returnedRows: 0,
+      errorMessage: null,
+      resultCacheHit: false,
+    };
+    this.running.set(record.queryId, record);
+    return record;
+  }
+
+  finish(
+    record: QueryRecord,
+    outcome: { status: Exclude<QueryStatus, 'running'>; rows?: number; error?: string },
+  ): void {
+    const end = new Date();
+    record.status = outcome.status;
+    record.endTime = end;
+    record.returnedRows = outcome.rows ?? 0;
+    record.errorMessage = outcome.error ?? null;
+    record.elapsedTime = (end.getTime() - record.startTime.getTime()) * 1000;
+    record.executionTime = Math.max(0, record.elapsedTime - record.queueTime);
+    this.running.delete(record.queryId);
+    this.push(this.queries, record);
+    this.persist({ kind: 'query', record });
+  }
+
+  connection(record: ConnectionRecord): void {
+    this.push(this.connections, record);
+    this.persist({ kind: 'connection', record });
+  }
+
+  /** Finished and running statements, oldest first. */
+  allQueries(): QueryRecord[] {
+    return [...this.queries, ...this.running.values()];
+  }
+
+  runningQueries(): QueryRecord[] {
+    return [...this.running.values()];
+  }
+
+  allConnections(): ConnectionRecord[] {
+    return [...this.connections];
+  }
+}

@@ -1,0 +1,199 @@
+// The workgroup's sessions: authenticates connections against the namespace's users, opens a
+// Session per connection, keeps the registry behind STV_SESSIONS, and records the connection
+// log and query history. This is what the wire protocol room talks to (WireBackend).
+import { randomInt } from 'node:crypto';
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { Logger } from 'pino';
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import type { Lake, UserRecord } from '../storage/index.js';
+import type { History } from './history.js';
+import type { PendingConnection, StartupRequest, WireBackend, WireSession } from './wire.js';
+import { Session } from './session.js';
+
+export interface SessionManagerOptions {
+  lake: Lake;
+  duckdb: DuckDBInstance;
+  history: History;
+  log: Logger;
+  /** Connections beyond this many wait for none; they fail with 53300. */
+  maxConnections: number;
+}
+
+export interface SessionInfo {
+  processId: number;
+  userName: string;
+  userId: number;
+  databaseName: string;
+  startTime: Date;
+  applicationName: string;
+  remoteHost: string;
+  remotePort: number;
+  /** The statement running now, if any. */
+  currentQuery: string | null;
+}
+
+export class SessionManager implements WireBackend {
+  private readonly sessions = new Map<number, Session>();
+  private shuttingDown = false;
+
+  constructor(readonly options: SessionManagerOptions) {}
+
+  get lake(): Lake {
+    return this.options.lake;
+  }
+
+  async startup(request: StartupRequest): Promise<PendingConnection> {
+    if (this.shuttingDown) {
+      throw new LakeshiftError(SqlState.cannotConnectNow, 'the database system is shutting down', {
+        severity: 'FATAL',
+      });
+    }
+    const { lake, history } = this.options;
+    const databases = await lake.directory.databases();
+    const database = databases.find((d) => d.name === request.database);
+    const user = await lake.directory.user(request.user);
+    const base = {
+      recordTime: new Date(),
+      remoteHost: request.remoteAddress,
+      remotePort: request.remotePort,
+      sessionId: 0,
+      databaseName: request.database,
+      userName: request.user,
+      authMethod: '',
+      duration: 0,
+      sslVersion: request.ssl ? 'TLSv1.3' : '',
+      applicationName: request.parameters['application_name'] ?? '',
+      reason: '',
+    };
+    if (user === undefined) {
+      history.connection({ ...base, event: 'authentication failure', reason: 'no such user' });
+      throw new LakeshiftError(
+        SqlState.invalidAuthorizationSpecification,
+        `user "${request.user}" does not exist`,
+        { severity: 'FATAL' },
+      );
+    }
+    if (database === undefined) {
+      history.connection({ ...base, event: 'authentication failure', reason: 'no such database' });
+      throw new LakeshiftError(
+        SqlState.invalidCatalogName,
+        `database "${request.database}" does not exist`,
+        { severity: 'FATAL' },
+      );
+    }
+    const method = authMethodOf(user);
+    const authMethod = method.kind === 'scram-sha-256' ? 'SCRAM-SHA-256' : method.kind;
+    history.connection({ ...base, event: 'initiating session', authMethod });
+    return {
+      method,
+      accept: async () => {
+        history.connection({ ...base, recordTime: new Date(), event: 'authenticated', authMethod });
+        return this.open(request, user);
+      },
+      reject: (reason) => {
+        history.connection({
+          ...base,
+          recordTime: new Date(),
+          event: 'authentication failure',
+          authMethod,
+          reason,
+        });
+        this.options.log.info(
+          { user: request.user, remote: request.remoteAddress, reason },
+          'authentication failure',
+        );
+      },
+    };
+  }
+
+  connectionFailed(remoteAddress: string, remotePort: number, reason: string): void {
+    this.options.log.info({ remote: remoteAddress, port: remotePort, reason }, 'connection failed');
+  }
+
+  private async open(request: StartupRequest, user: UserRecord): Promise<WireSession> {
+    if (this.sessions.size >= this.options.maxConnections) {
+      throw new LakeshiftError(SqlState.tooManyConnections, 'sorry, too many clients already', {
+        severity: 'FATAL',
+      });
+    }
+    if (user.connectionLimit !== null) {
+      const mine = [...this.sessions.values()].filter((s) => s.user.userId === user.userId);
+      if (mine.length >= user.connectionLimit) {
+        throw new LakeshiftError(
+          SqlState.tooManyConnections,
+          `too many connections for role "${user.name}"`,
+          { severity: 'FATAL' },
+        );
+      }
+    }
+    let processId: number;
+    do processId = randomInt(1000, 2 ** 30);
+    while (this.sessions.has(processId));
+    const connection = await this.options.duckdb.connect();
+    const session = new Session(this, {
+      processId,
+      secretKey: randomInt(0, 2 ** 31),
+      user,
+      databaseName: request.database,
+      startupParameters: request.parameters,
+      remoteHost: request.remoteAddress,
+      remotePort: request.remotePort,
+      ssl: request.ssl,
+      connection,
+    });
+    this.sessions.set(processId, session);
+    this.options.log.info(
+      { pid: processId, user: user.name, db: request.database, remote: request.remoteAddress },
+      'session started',
+    );
+    return session;
+  }
+
+  /** Called by a session when its connection is gone. */
+  sessionClosed(session: Session): void {
+    if (!this.sessions.delete(session.processId)) return;
+    const started = session.info().startTime;
+    this.options.history.connection({
+      event: 'disconnecting session',
+      recordTime: new Date(),
+      remoteHost: session.remoteHost,
+      remotePort: session.remotePort,
+      sessionId: session.processId,
+      databaseName: session.databaseName,
+      userName: session.user.name,
+      authMethod: '',
+      duration: (Date.now() - started.getTime()) * 1000,
+      sslVersion: '',
+      applicationName: session.info().applicationName,
+      reason: '',
+    });
+    this.options.log.info({ pid: session.processId }, 'session ended');
+  }
+
+  liveSessions(): SessionInfo[] {
+    return [...this.sessions.values()].map((s) => s.info());
+  }
+
+  /** Stops accepting sessions; running ones are closed by the protocol's shutdown. */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  /** Cancels every running statement (shutdown past its grace period). */
+  cancelAll(): void {
+    for (const s of this.sessions.values()) s.cancel();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+}
+
+function authMethodOf(user: UserRecord): PendingConnection['method'] {
+  const secret = user.password;
+  if (secret === null) return { kind: 'reject' };
+  if (user.validUntil !== null && user.validUntil.getTime() < Date.now()) return { kind: 'reject' };
+  if (secret.startsWith('SCRAM-SHA-256$')) return { kind: 'scram-sha-256', verifier: secret };
+  if (secret.startsWith('md5')) return { kind: 'md5', hash: secret };
+  return { kind: 'reject' };
+}

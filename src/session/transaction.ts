@@ -1,0 +1,122 @@
+// A session's transaction state over the lake's snapshot isolation. Autocommit by default: each
+// statement (or each simple-query message / extended-protocol batch up to Sync) runs in an
+// implicit transaction; BEGIN opens an explicit block that lasts until COMMIT or ROLLBACK. After
+// an error inside a block, every statement fails with 25P02 until the block ends.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import type { Lake, LakeTransaction } from '../storage/index.js';
+
+let transactionSeq = 0;
+
+export class SessionTransactions {
+  private tx: LakeTransaction | undefined;
+  private explicit = false;
+  private failed = false;
+  /** Redshift's transaction id of the current transaction (query history's transaction_id). */
+  private id = 0;
+
+  constructor(
+    private readonly lake: Lake,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** ReadyForQuery status. */
+  status(): 'I' | 'T' | 'E' {
+    if (!this.explicit) return 'I';
+    return this.failed ? 'E' : 'T';
+  }
+
+  get inBlock(): boolean {
+    return this.explicit;
+  }
+
+  get transactionId(): number {
+    return this.id;
+  }
+
+  /** The lake transaction for the next statement, opening an implicit one when needed. */
+  async current(): Promise<LakeTransaction> {
+    if (this.failed) {
+      throw new LakeshiftError(
+        SqlState.inFailedSqlTransaction,
+        'current transaction is aborted, commands ignored until end of transaction block',
+      );
+    }
+    if (this.tx === undefined || !this.tx.isOpen) {
+      this.tx = await this.lake.begin({ connection: this.connection });
+      this.id = ++transactionSeq;
+    }
+    return this.tx;
+  }
+
+  /** Throws 25P02 when the block has failed (for statements that touch no data). */
+  assertNotFailed(): void {
+    if (this.failed) {
+      throw new LakeshiftError(
+        SqlState.inFailedSqlTransaction,
+        'current transaction is aborted, commands ignored until end of transaction block',
+      );
+    }
+  }
+
+  /** BEGIN. A BEGIN inside a block is a warning in PostgreSQL and Redshift, not an error. */
+  async begin(): Promise<{ alreadyInBlock: boolean }> {
+    if (this.explicit) return { alreadyInBlock: true };
+    this.explicit = true;
+    this.failed = false;
+    return { alreadyInBlock: false };
+  }
+
+  /** COMMIT / END: returns the command tag ("ROLLBACK" when the block had failed). */
+  async commit(): Promise<{ tag: 'COMMIT' | 'ROLLBACK'; noBlock: boolean }> {
+    const noBlock = !this.explicit;
+    const failed = this.failed;
+    this.explicit = false;
+    this.failed = false;
+    const tx = this.tx;
+    this.tx = undefined;
+    if (tx?.isOpen) {
+      if (failed) await tx.rollback();
+      else await tx.commit();
+    }
+    return { tag: failed ? 'ROLLBACK' : 'COMMIT', noBlock };
+  }
+
+  /** ROLLBACK / ABORT. */
+  async rollback(): Promise<{ noBlock: boolean }> {
+    const noBlock = !this.explicit;
+    this.explicit = false;
+    this.failed = false;
+    const tx = this.tx;
+    this.tx = undefined;
+    if (tx?.isOpen) await tx.rollback();
+    return { noBlock };
+  }
+
+  /** Ends an implicit transaction after its statements: commit on success, else roll back. */
+  async endImplicit(success: boolean): Promise<void> {
+    if (this.explicit) return;
+    const tx = this.tx;
+    this.tx = undefined;
+    if (!tx?.isOpen) return;
+    if (success) await tx.commit();
+    else await tx.rollback();
+  }
+
+  /** A statement failed: inside a block the block is now failed; outside, roll back. */
+  async statementFailed(): Promise<void> {
+    if (this.explicit) {
+      this.failed = true;
+      return;
+    }
+    await this.endImplicit(false);
+  }
+
+  /** The connection is closing: nothing half-done is committed. */
+  async close(): Promise<void> {
+    const tx = this.tx;
+    this.tx = undefined;
+    this.explicit = false;
+    if (tx?.isOpen) await tx.rollback().catch(() => undefined);
+  }
+}
