@@ -1,0 +1,84 @@
+// Data manipulation: INSERT, UPDATE, DELETE, TRUNCATE, COPY.
+// Redshift: https://docs.aws.amazon.com/redshift/latest/dg/r_INSERT_30.html, r_UPDATE.html,
+// r_DELETE.html, r_TRUNCATE.html, r_COPY.html
+import type { Expr } from './expr.js';
+import type { Query, SelectItem, TableRef } from './query.js';
+import type { Ident, Positioned, StatementBase } from './types.js';
+
+/** `INSERT INTO t [AS a] [(cols)] {VALUES ... | query | DEFAULT VALUES} [RETURNING ...]`. */
+export interface Insert extends StatementBase {
+  kind: 'Insert';
+  table: Ident[];
+  alias?: Ident;
+  columns: Ident[];
+  /** A query (VALUES lists are a Query whose body is Values); undefined for DEFAULT VALUES. */
+  source?: Query;
+  defaultValues: boolean;
+  returning?: SelectItem[];
+}
+
+/** `SET col = expr` or `SET (a, b) = (row | subquery)` (tuple true). */
+export interface Assignment extends Positioned {
+  targets: Ident[];
+  tuple: boolean;
+  value: Expr;
+}
+
+export interface Update extends StatementBase {
+  kind: 'Update';
+  table: Ident[];
+  alias?: Ident;
+  assignments: Assignment[];
+  from: TableRef[];
+  where?: Expr;
+  returning?: SelectItem[];
+}
+
+export interface Delete extends StatementBase {
+  kind: 'Delete';
+  table: Ident[];
+  alias?: Ident;
+  using: TableRef[];
+  where?: Expr;
+  returning?: SelectItem[];
+}
+
+export interface Truncate extends StatementBase {
+  kind: 'Truncate';
+  tables: Ident[][];
+}
+
+/** A COPY option value: a string, a number (text), a boolean, or a bare word (lower case). */
+export type CopyValue =
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; value: string }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'word'; value: string }
+  | { kind: 'list'; value: Ident[] };
+
+/**
+ * One COPY option, name lower case. PostgreSQL forms (`WITH (FORMAT csv, HEADER true)` and the
+ * old `WITH CSV HEADER DELIMITER AS ','`) normalize to the list form: format, header, delimiter,
+ * null, quote, escape, encoding, force_quote, force_not_null, freeze. Redshift options
+ * (iam_role, format, region, ignoreheader, gzip, ...) keep Redshift's names.
+ */
+export interface CopyOption {
+  name: string;
+  value?: CopyValue;
+}
+
+/**
+ * `COPY t [(cols)] FROM STDIN | TO STDOUT [options]`, `COPY (query) TO STDOUT [options]`, and
+ * Redshift's `COPY t [(cols)] FROM 's3://...' options` (target 'location', options as written).
+ */
+export interface Copy extends StatementBase {
+  kind: 'Copy';
+  table?: Ident[];
+  columns: Ident[];
+  query?: Query;
+  direction: 'from' | 'to';
+  target: 'stdin' | 'stdout' | 'location';
+  /** The location string when target is 'location'. */
+  location?: string;
+  options: CopyOption[];
+}

@@ -1,0 +1,2 @@
+// The SQL front end's public surface: the AST types, the parser and the printers.
+export * from './ast/index.js';
