@@ -1,39 +1,66 @@
 #!/usr/bin/env node
-// The lakeshift command. For now `start` opens (creating on first use) the default namespace
-// and reports where its catalog and files are; the wire endpoint comes with the server.
+// The lakeshift command: `start` runs a server (namespace + workgroup); `status` asks a running
+// one for its health.
 import { Command } from 'commander';
-import { resolve, join } from 'node:path';
-import { Lake } from '../storage/index.js';
-import { LakeshiftError } from '../common/errors.js';
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import { loadConfig } from './config.js';
+import { startServer } from './start.js';
 
 const program = new Command('lakeshift').description('A Redshift-compatible data warehouse');
 
 program
   .command('start')
-  .description('open (and on first use create) a namespace on its embedded defaults')
-  .option('--data-dir <dir>', 'where the catalog and data files live', './lakeshift-data')
-  .option(
-    '--catalog <location>',
-    'SQLite file path or postgres:// URL (default: <data-dir>/catalog.db)',
-  )
-  .option('--storage <url>', 'file:///dir or s3://bucket/prefix (default: <data-dir>/files)')
-  .action(async (opts: { dataDir: string; catalog?: string; storage?: string }) => {
-    const dataDir = resolve(opts.dataDir);
-    const lake = await Lake.open({
-      catalog: opts.catalog ?? join(dataDir, 'catalog.db'),
-      storage: opts.storage ?? join(dataDir, 'files'),
-    });
-    const snapshots = await lake.snapshots();
-    console.log(
-      `lakeshift: namespace ready — catalog ${lake.db.location}, files ${lake.store.url}`,
-    );
-    console.log(
-      `lakeshift: ${snapshots.length} snapshot(s), newest ${snapshots.at(-1)?.snapshotId ?? 0}`,
-    );
-    console.log(
-      'lakeshift: the PostgreSQL wire endpoint (port 5439) is not built yet; see the issues.',
-    );
-    await lake.close();
+  .description('start a server on a namespace (created on first use), on the embedded defaults')
+  .option('--config <file>', 'JSON file of settings (keys as below, camelCase)')
+  .option('--data-dir <dir>', 'where the catalog, data files and logs live (./lakeshift-data)')
+  .option('--host <host>', 'address to listen on (127.0.0.1)')
+  .option('--port <port>', 'PostgreSQL wire port, 0 = any free port (5439)')
+  .option('--admin-port <port>', 'HTTP port of /health, 0 = any free port (5440)')
+  .option('--catalog <location>', 'SQLite file path or postgres:// URL (<data-dir>/catalog.db)')
+  .option('--storage <url>', 'file:///dir or s3://bucket/prefix (<data-dir>/files)')
+  .option('--tls-cert <file>', 'PEM certificate for TLS')
+  .option('--tls-key <file>', 'PEM private key for TLS')
+  .option('--tls-self-signed', 'serve TLS with a self-signed certificate made on first start')
+  .option('--max-connections <n>', 'most concurrent sessions (500)')
+  .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent')
+  .action(async (flags: Record<string, unknown>) => {
+    const config = loadConfig(flags);
+    const server = await startServer(config);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`lakeshift: ${signal} received, shutting down`);
+      server.stop().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          console.error('lakeshift: shutdown failed:', e);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+
+program
+  .command('status')
+  .description("print a running server's health (exit code 0 when healthy)")
+  .option('--host <host>', 'admin host', '127.0.0.1')
+  .option('--admin-port <port>', 'admin port', '5440')
+  .action(async (opts: { host: string; adminPort: string }) => {
+    const url = `http://${opts.host}:${opts.adminPort}/health`;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const body = (await res.json()) as Record<string, unknown>;
+      console.log(JSON.stringify(body, null, 2));
+      process.exit(res.ok ? 0 : 1);
+    } catch (e) {
+      throw new LakeshiftError(
+        SqlState.connectionFailure,
+        `no Lakeshift server answers at ${url}: ${(e as Error).message}`,
+      );
+    }
   });
 
 program.parseAsync().catch((e: unknown) => {

@@ -69,6 +69,8 @@ export const SqlState = {
   uniqueViolation: '23505',
   programLimitExceeded: '54000',
   cantChangeRuntimeParam: '55P02',
+  reservedName: '42939',
+  objectInUse: '55006',
   outOfMemory: '53200',
 } as const;
 

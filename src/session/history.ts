@@ -31,10 +31,7 @@ export interface QueryRecord {
 }
 
 export type ConnectionEvent =
-  | 'initiating session'
-  | 'authenticated'
-  | 'authentication failure'
-  | 'disconnecting session';
+  'initiating session' | 'authenticated' | 'authentication failure' | 'disconnecting session';
 
 export interface ConnectionRecord {
   event: ConnectionEvent;

@@ -2,7 +2,7 @@
 // Session per connection, keeps the registry behind STV_SESSIONS, and records the connection
 // log and query history. This is what the wire protocol room talks to (WireBackend).
 import { randomInt } from 'node:crypto';
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { Engine } from '../engine/index.js';
 import type { Logger } from 'pino';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import type { Lake, UserRecord } from '../storage/index.js';
@@ -12,7 +12,7 @@ import { Session } from './session.js';
 
 export interface SessionManagerOptions {
   lake: Lake;
-  duckdb: DuckDBInstance;
+  engine: Engine;
   history: History;
   log: Logger;
   /** Connections beyond this many wait for none; they fail with 53300. */
@@ -129,7 +129,7 @@ export class SessionManager implements WireBackend {
     let processId: number;
     do processId = randomInt(1000, 2 ** 30);
     while (this.sessions.has(processId));
-    const connection = await this.options.duckdb.connect();
+    const engine = await this.options.engine.connect();
     const session = new Session(this, {
       processId,
       secretKey: randomInt(0, 2 ** 31),
@@ -139,7 +139,7 @@ export class SessionManager implements WireBackend {
       remoteHost: request.remoteAddress,
       remotePort: request.remotePort,
       ssl: request.ssl,
-      connection,
+      engine,
     });
     this.sessions.set(processId, session);
     this.options.log.info(

@@ -1,0 +1,154 @@
+// `lakeshift start`: one namespace + one workgroup. Opens (or creates) the lake, bootstraps the
+// namespace on first use, starts DuckDB, the PostgreSQL wire endpoint, the admin HTTP endpoint
+// and background maintenance; shuts all of it down in order on SIGTERM or SIGINT.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Engine } from '../engine/index.js';
+import { startAdminServer, type AdminServer } from '../server/admin/http.js';
+import { startPgServer } from '../server/pgwire/index.js';
+import { bootstrapNamespace, ADMIN_USER, DEFAULT_DATABASE } from '../session/bootstrap.js';
+import { History } from '../session/history.js';
+import { SessionManager } from '../session/manager.js';
+import { LAKESHIFT_VERSION } from '../session/system-source.js';
+import { Lake, startMaintenance } from '../storage/index.js';
+import type { ServerConfig } from './config.js';
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  adminPort: number;
+  stop(): Promise<void>;
+}
+
+/** A self-signed certificate under the data directory, made with openssl on first use. */
+function selfSignedCertificate(dataDir: string): { key: string; cert: string } {
+  const dir = join(dataDir, 'tls');
+  const keyPath = join(dir, 'server.key');
+  const certPath = join(dir, 'server.crt');
+  if (!existsSync(keyPath) || !existsSync(certPath)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+  }
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
+}
+
+export async function startServer(
+  config: ServerConfig,
+  say: (line: string) => void = (l) => console.log(l),
+): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const logDir = join(config.dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = pino(
+    { level: config.logLevel, base: { service: 'lakeshift' } },
+    pino.destination({ dest: join(logDir, 'lakeshift.log'), sync: false, mkdir: true }),
+  );
+  const tls = config.tlsSelfSigned
+    ? selfSignedCertificate(config.dataDir)
+    : config.tlsCert && config.tlsKey
+      ? { cert: readFileSync(config.tlsCert, 'utf8'), key: readFileSync(config.tlsKey, 'utf8') }
+      : undefined;
+
+  const engine = await Engine.create({
+    threads: config.duckdbThreads,
+    memoryLimit: config.duckdbMemoryLimit,
+    tempDirectory: join(config.dataDir, 'tmp'),
+  });
+  const lake = await Lake.open({
+    catalog: config.catalogLocation,
+    storage: config.storageLocation,
+    duckdb: engine.instance,
+    author: `lakeshift ${LAKESHIFT_VERSION}`,
+    onBackgroundError: (e) => log.error({ err: e }, 'background work failed'),
+  });
+  const boot = await bootstrapNamespace(lake, process.env['LAKESHIFT_ADMIN_PASSWORD']);
+  if (boot.generatedPassword) {
+    say(`lakeshift: created superuser ${ADMIN_USER} with password ${boot.generatedPassword}`);
+    say(
+      'lakeshift: this password is shown only once; change it with ALTER USER admin PASSWORD ...',
+    );
+  }
+  const history = new History(join(logDir, 'query-history.jsonl'));
+  const manager = new SessionManager({
+    lake,
+    engine,
+    history,
+    log,
+    maxConnections: config.maxConnections,
+  });
+  const maintenance = startMaintenance(lake, { intervalMs: 60_000 });
+  const wire = await startPgServer({
+    host: config.host,
+    port: config.port,
+    backend: manager,
+    tls,
+    maxConnections: config.maxConnections,
+    log: (event) => log.info(event, 'pgwire'),
+  });
+  let admin: AdminServer;
+  const started = Date.now();
+  let stopping = false;
+  admin = await startAdminServer({
+    host: config.host,
+    port: config.adminPort,
+    health: async () => ({
+      status: stopping ? 'shutting down' : 'ok',
+      version: LAKESHIFT_VERSION,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      sessions: manager.sessionCount,
+      wire: { host: wire.host, port: wire.port },
+      catalog: lake.db.location,
+      storage: lake.store.url,
+      snapshot: await lake.latestSnapshotId(),
+    }),
+  });
+  say(`lakeshift: listening on ${wire.host}:${wire.port}${tls ? ' (TLS available)' : ''}`);
+  say(`lakeshift: admin endpoint http://${admin.host}:${admin.port}/health`);
+  say(
+    `lakeshift: connect with: psql -h ${wire.host} -p ${wire.port} -U ${ADMIN_USER} ${DEFAULT_DATABASE}`,
+  );
+  log.info({ port: wire.port, adminPort: admin.port }, 'server started');
+
+  return {
+    host: wire.host,
+    port: wire.port,
+    adminPort: admin.port,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      manager.beginShutdown();
+      log.info('shutting down');
+      // Running statements get the grace period; what is still running then is canceled and its
+      // transaction rolled back (the sessions' close), so nothing half-done is committed.
+      const cancelTimer = setTimeout(() => manager.cancelAll(), config.shutdownGraceMs);
+      await wire.close({ graceMs: config.shutdownGraceMs });
+      clearTimeout(cancelTimer);
+      await admin.close();
+      await maintenance.stop();
+      await lake.close();
+      engine.close();
+      log.info('stopped');
+      log.flush();
+    },
+  };
+}

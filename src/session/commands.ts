@@ -1,0 +1,185 @@
+// Statements that return no rows: transaction control, settings, DML, DDL, users, COPY.
+// Each returns its PostgreSQL command tag and the row count for query history.
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import type { SetTimeZone, SetVariable, Statement } from '../sql/index.js';
+import { identValue } from '../sql/index.js';
+import type { Session } from './session.js';
+import type { ResultSink } from './wire.js';
+import { runDdl } from './ddl.js';
+import { runDelete, runInsert, runTruncate, runUpdate } from './dml.js';
+import { runCopy } from './copy.js';
+import { runAlterUser, runCreateUser, runDropUsers, runSetSessionAuthorization } from './users.js';
+import { unsupported } from './execute.js';
+import { compact } from '../storage/index.js';
+
+export interface CommandResult {
+  tag: string;
+  rows: number;
+}
+
+function warn(sink: ResultSink, sqlstate: string, message: string): void {
+  sink.notice({ severity: 'WARNING', sqlstate, message });
+}
+
+export async function runCommand(
+  session: Session,
+  stmt: Statement,
+  params: string[],
+  sink: ResultSink,
+): Promise<CommandResult> {
+  const tx = session.transactions;
+  switch (stmt.kind) {
+    case 'Begin': {
+      const { alreadyInBlock } = await tx.begin();
+      if (alreadyInBlock) warn(sink, '25001', 'there is already a transaction in progress');
+      return { tag: 'BEGIN', rows: 0 };
+    }
+    case 'Commit': {
+      const { tag, noBlock } = await tx
+        .commit()
+        .finally(() => session.settings.endTransaction(true));
+      if (noBlock) warn(sink, '25P01', 'there is no transaction in progress');
+      return { tag, rows: 0 };
+    }
+    case 'Rollback': {
+      const { noBlock } = await tx.rollback().finally(() => session.settings.endTransaction(false));
+      if (noBlock) warn(sink, '25P01', 'there is no transaction in progress');
+      return { tag: 'ROLLBACK', rows: 0 };
+    }
+    case 'Savepoint':
+    case 'ReleaseSavepoint':
+    case 'RollbackToSavepoint':
+      throw unsupported('SAVEPOINT', stmt.pos);
+    case 'SetTransaction':
+      // Every transaction is serializable (snapshot isolation with write-conflict errors);
+      // weaker requested levels run serializable, as in Redshift.
+      return { tag: 'SET', rows: 0 };
+    case 'SetVariable':
+      setVariable(session, stmt);
+      return { tag: 'SET', rows: 0 };
+    case 'SetTimeZone':
+      setTimeZone(session, stmt);
+      return { tag: 'SET', rows: 0 };
+    case 'Reset':
+      if (stmt.all) session.settings.resetAll();
+      else session.settings.reset(stmt.name.map((p) => identValue(p, false)).join('.'));
+      return { tag: 'RESET', rows: 0 };
+    case 'Discard':
+      if (tx.inBlock) {
+        throw new LakeshiftError(
+          SqlState.activeSqlTransaction,
+          'DISCARD ALL cannot run inside a transaction block',
+        );
+      }
+      session.settings.resetAll();
+      for (const name of [...session.prepared.keys()]) session.prepared.delete(name);
+      return { tag: `DISCARD ${stmt.target.toUpperCase()}`, rows: 0 };
+    case 'SetSessionAuthorization':
+      await runSetSessionAuthorization(session, stmt);
+      return { tag: 'SET', rows: 0 };
+    case 'Insert':
+      return runInsert(session, stmt, params);
+    case 'Update':
+      return runUpdate(session, stmt, params);
+    case 'Delete':
+      return runDelete(session, stmt, params);
+    case 'Truncate':
+      return runTruncate(session, stmt);
+    case 'Copy':
+      return runCopy(session, stmt, params, sink);
+    case 'CreateTable':
+    case 'CreateView':
+    case 'CreateSchema':
+    case 'Drop':
+    case 'AlterTable':
+    case 'CommentOn':
+      if (stmt.kind === 'Drop' && stmt.objectType === 'user') return runDropUsers(session, stmt);
+      return runDdl(session, stmt, params, sink);
+    case 'CreateUser':
+      return runCreateUser(session, stmt);
+    case 'AlterUser':
+      return runAlterUser(session, stmt);
+    case 'Analyze':
+      // Column statistics (min/max/null counts) are written with every data file at commit,
+      // so there is nothing left for ANALYZE to collect.
+      return { tag: 'ANALYZE', rows: 0 };
+    case 'Vacuum':
+      return runVacuum(session, stmt.table === undefined);
+    case 'Query':
+    case 'Show':
+    case 'Explain':
+      throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns rows`);
+    case 'Prepare':
+    case 'Execute':
+    case 'Deallocate':
+      throw unsupported('SQL-level PREPARE/EXECUTE (use the extended protocol)', stmt.pos);
+    case 'Call':
+      throw unsupported('CALL (stored procedures)', stmt.pos);
+    case 'Lock':
+      throw unsupported('LOCK', stmt.pos);
+    default: {
+      const kind: string = (stmt as { kind: string }).kind;
+      throw unsupported(kind, (stmt as { pos?: number }).pos);
+    }
+  }
+}
+
+/** The text of a SET value as PostgreSQL would pass it to the setting. */
+function setValueText(session: Session, values: SetVariable['values']): string {
+  return values
+    .map((v) => {
+      switch (v.kind) {
+        case 'StringLit':
+        case 'NumberLit':
+          return v.value;
+        case 'ColumnRef':
+          return v.parts.map((p) => (p.quoted ? `"${p.value}"` : p.value)).join('.');
+        case 'BoolLit':
+          return v.value ? 'on' : 'off';
+        case 'Unary':
+          if (v.op === '-' && v.operand.kind === 'NumberLit') return `-${v.operand.value}`;
+          break;
+        case 'KeywordFunction':
+          return v.name;
+        default:
+          break;
+      }
+      throw new LakeshiftError(SqlState.syntaxError, 'SET takes a name, a string or a number', {
+        position: (v as { pos?: number }).pos,
+      });
+    })
+    .join(', ');
+}
+
+function setVariable(session: Session, stmt: SetVariable): void {
+  const name = stmt.name.map((p) => identValue(p, false)).join('.');
+  const value = stmt.isDefault ? null : setValueText(session, stmt.values);
+  session.settings.set(name, value, {
+    local: stmt.scope === 'local',
+    inTransaction: session.transactions.inBlock,
+  });
+}
+
+function setTimeZone(session: Session, stmt: SetTimeZone): void {
+  const value =
+    stmt.special !== undefined || stmt.value === undefined
+      ? null
+      : setValueText(session, [stmt.value]);
+  session.settings.set('timezone', value, {
+    local: stmt.scope === 'local',
+    inTransaction: session.transactions.inBlock,
+  });
+}
+
+async function runVacuum(session: Session, all: boolean): Promise<CommandResult> {
+  if (session.transactions.inBlock) {
+    throw new LakeshiftError(
+      SqlState.activeSqlTransaction,
+      'VACUUM cannot run inside a transaction block',
+    );
+  }
+  void all;
+  // VACUUM rewrites small files and applies deletes: the lake's compaction does exactly that.
+  await compact(session.manager.lake);
+  return { tag: 'VACUUM', rows: 0 };
+}

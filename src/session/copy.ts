@@ -1,0 +1,230 @@
+// COPY ... FROM STDIN and COPY ... TO STDOUT (what psql's \copy sends): PostgreSQL's text, CSV
+// and binary formats over the COPY sub-protocol. Rows read from the client are staged in a
+// DuckDB temp table (appended in batches) and then inserted into the lake in the session's
+// transaction, so a failed COPY leaves nothing behind. Redshift's COPY from S3 comes with the
+// COPY/UNLOAD issue.
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import { CopyInParser, copyOut, type CopyOptions } from '../engine/index.js';
+import type { Copy, CopyOption } from '../sql/index.js';
+import { identValue, qualifiedName } from '../sql/index.js';
+import type { CommandResult } from './commands.js';
+import { unsupported } from './execute.js';
+import { findLakeTable, quoteIdent, relationMissing } from './resolve.js';
+import { querySql } from './rows.js';
+import type { Session } from './session.js';
+import type { ResultSink } from './wire.js';
+
+function optionText(o: CopyOption): string | undefined {
+  const v = o.value;
+  if (v === undefined) return undefined;
+  switch (v.kind) {
+    case 'string':
+    case 'number':
+    case 'word':
+      return String(v.value);
+    case 'boolean':
+      return v.value ? 'true' : 'false';
+    case 'list':
+      return v.value.map((i) => i.value).join(',');
+  }
+}
+
+function booleanOption(o: CopyOption): boolean {
+  const t = optionText(o)?.toLowerCase();
+  if (t === undefined) return true;
+  if (['true', 'on', '1', 'yes'].includes(t)) return true;
+  if (['false', 'off', '0', 'no'].includes(t)) return false;
+  throw new LakeshiftError(SqlState.syntaxError, `${o.name} requires a Boolean value`);
+}
+
+function singleChar(o: CopyOption, what: string): string {
+  const t = optionText(o) ?? '';
+  if ([...t].length !== 1) {
+    throw new LakeshiftError(
+      SqlState.featureNotSupported,
+      `COPY ${what} must be a single one-byte character`,
+    );
+  }
+  return t;
+}
+
+/** PostgreSQL's COPY options (both the parenthesized and the old spellings). */
+export function copyOptions(stmt: Copy): CopyOptions {
+  const opts: CopyOptions = { format: 'text' };
+  for (const o of stmt.options) {
+    const name = o.name.toLowerCase();
+    switch (name) {
+      case 'format': {
+        const f = optionText(o)?.toLowerCase();
+        if (f !== 'text' && f !== 'csv' && f !== 'binary') {
+          throw new LakeshiftError(
+            SqlState.invalidParameterValue,
+            `COPY format "${f}" not recognized`,
+          );
+        }
+        opts.format = f;
+        break;
+      }
+      case 'csv':
+        opts.format = 'csv';
+        break;
+      case 'binary':
+        opts.format = 'binary';
+        break;
+      case 'header':
+        opts.header = booleanOption(o);
+        break;
+      case 'delimiter':
+        opts.delimiter = singleChar(o, 'delimiter');
+        break;
+      case 'null':
+        opts.null = optionText(o) ?? '';
+        break;
+      case 'quote':
+        opts.quote = singleChar(o, 'quote');
+        break;
+      case 'escape':
+        opts.escape = singleChar(o, 'escape');
+        break;
+      case 'encoding': {
+        const e = optionText(o)?.toUpperCase().replace('-', '');
+        if (e !== 'UTF8') throw unsupported(`COPY ENCODING ${optionText(o)}`);
+        break;
+      }
+      default:
+        throw new LakeshiftError(SqlState.syntaxError, `option "${o.name}" not recognized`);
+    }
+  }
+  return opts;
+}
+
+export async function runCopy(
+  session: Session,
+  stmt: Copy,
+  params: string[],
+  sink: ResultSink,
+): Promise<CommandResult> {
+  void params;
+  if (stmt.target === 'location') {
+    throw unsupported('COPY from or to a location (COPY from S3 comes with COPY/UNLOAD)', stmt.pos);
+  }
+  const options = copyOptions(stmt);
+  return stmt.direction === 'from'
+    ? copyFromStdin(session, stmt, options, sink)
+    : copyToStdout(session, stmt, options, sink);
+}
+
+async function copyFromStdin(
+  session: Session,
+  stmt: Copy,
+  options: CopyOptions,
+  sink: ResultSink,
+): Promise<CommandResult> {
+  if (stmt.direction !== 'from' || stmt.target !== 'stdin' || stmt.table === undefined) {
+    throw new LakeshiftError(SqlState.syntaxError, 'COPY FROM needs a table and STDIN');
+  }
+  const cs = session.caseSensitiveIdentifiers;
+  const tx = await session.transactions.current();
+  const q = qualifiedName(stmt.table, cs);
+  const target = await findLakeTable(session, tx, q);
+  if (target === undefined) throw relationMissing(q);
+  const table = (await tx.getTable(target.schema, target.name))!;
+  const columns =
+    stmt.columns.length > 0
+      ? stmt.columns.map((c) => identValue(c, cs))
+      : table.columns.map((c) => c.name);
+  for (const c of columns) {
+    if (!table.columns.some((t) => t.name === c)) {
+      throw new LakeshiftError(
+        SqlState.undefinedColumn,
+        `column "${c}" of relation "${table.name}" does not exist`,
+      );
+    }
+  }
+  // Rows arrive as text; they are staged as VARCHAR and cast to the column types by the insert.
+  const stage = `__copy_${session.processId}_${Date.now()}`;
+  await session.connection.run(
+    `CREATE TEMP TABLE ${quoteIdent(stage)} (${columns.map((c, i) => `c${i} VARCHAR`).join(', ')})`,
+  );
+  try {
+    const appender = await session.connection.createAppender(stage, 'temp');
+    const parser = new CopyInParser(columns, options);
+    const input = sink.copyIn({
+      format: options.format === 'binary' ? 1 : 0,
+      columnFormats: columns.map(() => (options.format === 'binary' ? 1 : 0)),
+    });
+    let rows = 0;
+    const append = (values: (string | null)[]) => {
+      for (const v of values) {
+        if (v === null) appender.appendNull();
+        else appender.appendVarchar(v);
+      }
+      appender.endRow();
+      rows++;
+    };
+    for await (const chunk of input) {
+      for (const row of parser.push(chunk)) append(row);
+    }
+    for (const row of parser.end()) append(row);
+    appender.closeSync();
+    const n = await tx.insert(
+      target,
+      `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM temp.main.${quoteIdent(stage)}`,
+      { columns },
+    );
+    void rows;
+    return { tag: `COPY ${n}`, rows: n };
+  } finally {
+    await session.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(stage)}`);
+  }
+}
+
+async function copyToStdout(
+  session: Session,
+  stmt: Copy,
+  options: CopyOptions,
+  sink: ResultSink,
+): Promise<CommandResult> {
+  const cs = session.caseSensitiveIdentifiers;
+  let sql: string;
+  if (stmt.query) {
+    sql = await querySql(session, stmt.query, []);
+  } else if (stmt.table) {
+    const cols =
+      stmt.columns.length > 0
+        ? stmt.columns.map((c) => quoteIdent(identValue(c, cs))).join(', ')
+        : '*';
+    const query = {
+      kind: 'Query' as const,
+      body: {
+        kind: 'Select' as const,
+        items: [{ expr: { kind: 'Star' as const, qualifier: [] } }],
+        from: [{ kind: 'TableName' as const, name: stmt.table }],
+        windows: [],
+      },
+      orderBy: [],
+    };
+    const inner = await querySql(session, query as never, []);
+    sql = cols === '*' ? inner : `SELECT ${cols} FROM (${inner}) AS __t`;
+  } else {
+    throw new LakeshiftError(SqlState.syntaxError, 'COPY TO needs a table or a query');
+  }
+  const prepared = await session.engine.prepare(sql);
+  try {
+    const result = await prepared.run([]);
+    const columnCount = result.columnTypes.length;
+    sink.copyOutStart({
+      format: options.format === 'binary' ? 1 : 0,
+      columnFormats: Array.from({ length: columnCount }, () =>
+        options.format === 'binary' ? 1 : 0,
+      ),
+    });
+    const rows = await copyOut(result, options, (bytes) => sink.copyData(bytes), {
+      timeZone: session.settings.get('TimeZone'),
+    });
+    sink.copyDone();
+    return { tag: `COPY ${rows}`, rows };
+  } finally {
+    prepared.close();
+  }
+}

@@ -1,0 +1,178 @@
+// INSERT, UPDATE, DELETE and TRUNCATE: the target is a lake table (through the session's
+// transaction) or a session temp table (a DuckDB temp table on the session's connection); the
+// expressions are translated to DuckDB SQL against the same relations a query would see.
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import { fromDuckDBError } from '../engine/index.js';
+import type { Delete, Expr, Insert, Query, Truncate, Update } from '../sql/index.js';
+import { identValue, qualifiedName, toDuckDb, toDuckDbExpr } from '../sql/index.js';
+import type { LakeTransaction } from '../storage/index.js';
+import type { CommandResult } from './commands.js';
+import { unsupported } from './execute.js';
+import {
+  codegenContext,
+  findLakeTable,
+  quoteIdent,
+  relationMissing,
+  resolveRelations,
+  type LakeTarget,
+} from './resolve.js';
+import type { Session } from './session.js';
+import { withSystemFunctions } from './system-source.js';
+
+type Target =
+  { kind: 'lake'; table: LakeTarget } | { kind: 'temp'; duckdbName: string; columns: string[] };
+
+async function target(
+  session: Session,
+  tx: LakeTransaction,
+  parts: Insert['table'],
+): Promise<Target> {
+  const q = qualifiedName(parts, session.caseSensitiveIdentifiers);
+  if (q.schema === undefined || q.schema === 'pg_temp') {
+    const temp = session.tempTables.get(q.name);
+    if (temp) return { kind: 'temp', ...temp };
+  }
+  const table = await findLakeTable(session, tx, q);
+  if (table === undefined) throw relationMissing(q);
+  return { kind: 'lake', table };
+}
+
+async function runOnConnection(session: Session, sql: string): Promise<number> {
+  try {
+    const reader = await session.connection.runAndReadAll(sql);
+    return Number(reader.rowsChanged);
+  } catch (e) {
+    throw fromDuckDBError(e);
+  }
+}
+
+async function translate(
+  session: Session,
+  tx: LakeTransaction,
+  node: Query | Expr,
+  params: string[],
+  extraScope: unknown[] = [],
+): Promise<string> {
+  const relations = await resolveRelations(session, tx, [node, ...extraScope]);
+  const ctx = await withSystemFunctions(session, tx, codegenContext(session, relations, params));
+  return node.kind === 'Query' ? toDuckDb(node, ctx) : toDuckDbExpr(node, ctx);
+}
+
+export async function runInsert(
+  session: Session,
+  stmt: Insert,
+  params: string[],
+): Promise<CommandResult> {
+  if (stmt.returning) throw unsupported('INSERT ... RETURNING', stmt.pos);
+  const tx = await session.transactions.current();
+  const t = await target(session, tx, stmt.table);
+  const columns = stmt.columns.map((c) => identValue(c, session.caseSensitiveIdentifiers));
+  let source: string;
+  if (stmt.defaultValues || stmt.source === undefined) {
+    source = 'SELECT NULL WHERE false';
+    if (t.kind === 'lake') {
+      // DEFAULT VALUES: one row of defaults, i.e. an insert of no columns.
+      const n = await tx.insert(t.table, 'SELECT 1', { columns: [] });
+      return { tag: `INSERT 0 ${n}`, rows: n };
+    }
+    const n = await runOnConnection(
+      session,
+      `INSERT INTO temp.main.${quoteIdent(t.duckdbName)} DEFAULT VALUES`,
+    );
+    return { tag: `INSERT 0 ${n}`, rows: n };
+  }
+  if (containsDefault(stmt.source)) {
+    throw unsupported('DEFAULT inside VALUES (list the other columns instead)', stmt.pos);
+  }
+  source = await translate(session, tx, stmt.source, params);
+  let n: number;
+  if (t.kind === 'lake') {
+    n = await tx.insert(t.table, source, columns.length > 0 ? { columns } : {});
+  } else {
+    const cols = columns.length > 0 ? ` (${columns.map(quoteIdent).join(', ')})` : '';
+    n = await runOnConnection(
+      session,
+      `INSERT INTO temp.main.${quoteIdent(t.duckdbName)}${cols} ${source}`,
+    );
+  }
+  return { tag: `INSERT 0 ${n}`, rows: n };
+}
+
+function containsDefault(q: Query): boolean {
+  return q.body.kind === 'Values' && q.body.rows.some((r) => r.some((e) => e.kind === 'Default'));
+}
+
+export async function runUpdate(
+  session: Session,
+  stmt: Update,
+  params: string[],
+): Promise<CommandResult> {
+  if (stmt.returning) throw unsupported('UPDATE ... RETURNING', stmt.pos);
+  if (stmt.from.length > 0) throw unsupported('UPDATE ... FROM', stmt.pos);
+  const tx = await session.transactions.current();
+  const t = await target(session, tx, stmt.table);
+  const assignments: Record<string, string> = {};
+  for (const a of stmt.assignments) {
+    if (a.tuple || a.targets.length !== 1) {
+      throw unsupported('UPDATE ... SET (a, b) = (...)', a.pos);
+    }
+    const column = identValue(a.targets[0]!, session.caseSensitiveIdentifiers);
+    if (column in assignments) {
+      throw new LakeshiftError(
+        SqlState.syntaxError,
+        `multiple assignments to same column "${column}"`,
+        { position: a.pos },
+      );
+    }
+    assignments[column] = await translate(session, tx, a.value, params);
+  }
+  const where = stmt.where && (await translate(session, tx, stmt.where, params));
+  const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
+  let n: number;
+  if (t.kind === 'lake') {
+    n = await tx.update(t.table, assignments, where, { alias });
+  } else {
+    const sets = Object.entries(assignments).map(([c, e]) => `${quoteIdent(c)} = ${e}`);
+    n = await runOnConnection(
+      session,
+      `UPDATE temp.main.${quoteIdent(t.duckdbName)}${alias ? ` AS ${quoteIdent(alias)}` : ''} SET ${sets.join(', ')}${where ? ` WHERE ${where}` : ''}`,
+    );
+  }
+  return { tag: `UPDATE ${n}`, rows: n };
+}
+
+export async function runDelete(
+  session: Session,
+  stmt: Delete,
+  params: string[],
+): Promise<CommandResult> {
+  if (stmt.returning) throw unsupported('DELETE ... RETURNING', stmt.pos);
+  if (stmt.using.length > 0) throw unsupported('DELETE ... USING', stmt.pos);
+  const tx = await session.transactions.current();
+  const t = await target(session, tx, stmt.table);
+  const where = stmt.where && (await translate(session, tx, stmt.where, params));
+  const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
+  let n: number;
+  if (t.kind === 'lake') {
+    n = await tx.delete(t.table, where, { alias });
+  } else {
+    n = await runOnConnection(
+      session,
+      `DELETE FROM temp.main.${quoteIdent(t.duckdbName)}${alias ? ` AS ${quoteIdent(alias)}` : ''}${where ? ` WHERE ${where}` : ''}`,
+    );
+  }
+  return { tag: `DELETE ${n}`, rows: n };
+}
+
+export async function runTruncate(session: Session, stmt: Truncate): Promise<CommandResult> {
+  const tx = await session.transactions.current();
+  for (const parts of stmt.tables) {
+    const t = await target(session, tx, parts);
+    if (t.kind === 'lake') await tx.truncate(t.table);
+    else await runOnConnection(session, `DELETE FROM temp.main.${quoteIdent(t.duckdbName)}`);
+  }
+  // Redshift commits the current transaction after TRUNCATE; here it is part of it.
+  return { tag: 'TRUNCATE TABLE', rows: 0 };
+}
+
+export { translate };

@@ -1,0 +1,128 @@
+// Runs one bound statement of a session: row-returning statements stream through a result
+// cursor, the others run as commands and report their command tag.
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import type { BoundParameter } from '../engine/index.js';
+import type { Statement } from '../sql/index.js';
+import { literals } from './params.js';
+import type { FieldDescription, ResultSink, WireFormat } from './wire.js';
+import type { Session } from './session.js';
+import { runCommand } from './commands.js';
+import { planRows, type RowsPlan } from './rows.js';
+
+export interface PreparedStatement {
+  name: string;
+  sql: string;
+  /** undefined for an empty query string. */
+  stmt: Statement | undefined;
+  /** Declared parameter type OIDs from Parse (0 = unspecified). */
+  parameterTypes: number[];
+}
+
+export interface Portal {
+  prepared: PreparedStatement;
+  /** Values for $1..$n. */
+  params: BoundParameter[];
+  resultFormats: WireFormat[];
+  /** Row-returning statements: planned at Describe or first Execute. */
+  rows?: RowsPlan;
+  /** Planned (null = a command, no rows). */
+  planned: boolean;
+  done: boolean;
+  close(): Promise<void>;
+}
+
+/** Redshift's query_type for history. */
+export function queryTypeOf(stmt: Statement): string {
+  switch (stmt.kind) {
+    case 'Query':
+      return 'SELECT';
+    case 'Insert':
+      return 'INSERT';
+    case 'Update':
+      return 'UPDATE';
+    case 'Delete':
+      return 'DELETE';
+    case 'Copy':
+      return stmt.direction === 'from' ? 'COPY' : 'UNLOAD';
+    case 'CreateTable':
+      return stmt.as ? 'CTAS' : 'DDL';
+    case 'CreateView':
+    case 'CreateSchema':
+    case 'Drop':
+    case 'AlterTable':
+    case 'CommentOn':
+    case 'Truncate':
+    case 'CreateUser':
+    case 'AlterUser':
+      return 'DDL';
+    default:
+      return 'UTILITY';
+  }
+}
+
+/** Whether a statement returns rows (and so has a RowDescription). */
+export function returnsRows(stmt: Statement): boolean {
+  return stmt.kind === 'Query' || stmt.kind === 'Show' || stmt.kind === 'Explain';
+}
+
+/** Plans the portal's rows if it returns any; returns its fields (null: a command). */
+export async function ensurePlanned(
+  session: Session,
+  portal: Portal,
+): Promise<FieldDescription[] | null> {
+  if (!portal.planned) {
+    const stmt = portal.prepared.stmt;
+    if (stmt && returnsRows(stmt)) {
+      portal.rows = await planRows(session, stmt, portal.params, portal.resultFormats);
+    }
+    portal.planned = true;
+  }
+  return portal.rows?.fields ?? null;
+}
+
+/**
+ * Executes a portal to completion or until maxRows rows (0 = all). `describe`: send the
+ * RowDescription first (simple query protocol).
+ */
+export async function executeStatement(
+  session: Session,
+  portal: Portal,
+  sink: ResultSink,
+  maxRows: number,
+  describe = true,
+): Promise<{ rows: number; suspended: boolean }> {
+  const stmt = portal.prepared.stmt;
+  if (stmt === undefined) {
+    sink.emptyQuery();
+    return { rows: 0, suspended: false };
+  }
+  if (portal.done) {
+    // PostgreSQL answers an Execute of a finished portal with an empty completion.
+    sink.commandComplete('SELECT 0');
+    return { rows: 0, suspended: false };
+  }
+  if (stmt.kind !== 'Commit' && stmt.kind !== 'Rollback') {
+    // Transaction control may run in a failed block; nothing else may.
+    session.transactions.assertNotFailed();
+  }
+  const fields = await ensurePlanned(session, portal);
+  if (fields !== null && portal.rows) {
+    if (describe) sink.rowDescription(fields);
+    const { rows, done } = await portal.rows.next(maxRows, (m) => sink.dataRows(m));
+    if (!done) return { rows, suspended: true };
+    portal.done = true;
+    sink.commandComplete(portal.rows.tag(rows));
+    await portal.rows.close();
+    return { rows, suspended: false };
+  }
+  const { tag, rows } = await runCommand(session, stmt, literals(portal.params), sink);
+  portal.done = true;
+  sink.commandComplete(tag);
+  return { rows, suspended: false };
+}
+
+export function unsupported(what: string, position?: number): LakeshiftError {
+  return new LakeshiftError(SqlState.featureNotSupported, `${what} is not supported yet`, {
+    position,
+  });
+}

@@ -1,0 +1,192 @@
+// Resolves the relations a statement names to DuckDB SQL, following Redshift's lookup order:
+// the session's temp tables, then pg_catalog (system relations), then the schemas of
+// search_path; a qualified name looks in its schema only. Lake tables become snapshot scans of
+// the session's transaction, views their bound definition, system relations generated SQL.
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import type { TableName } from '../sql/index.js';
+import {
+  parseStatements,
+  qualifiedName,
+  relationRefs,
+  toDuckDb,
+  type CodegenContext,
+  type QualifiedName,
+} from '../sql/index.js';
+import type { LakeTransaction } from '../storage/index.js';
+import type { Session } from './session.js';
+import { systemRelationSql, isSystemSchema, systemRelationExists } from './system-source.js';
+
+/** Views may name views; a cycle or absurd depth stops here. */
+const MAX_VIEW_DEPTH = 32;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function relationMissing(q: QualifiedName): LakeshiftError {
+  const name = q.schema ? `${q.schema}.${q.name}` : q.name;
+  return new LakeshiftError(SqlState.undefinedTable, `relation "${name}" does not exist`, {
+    position: q.pos,
+  });
+}
+
+/** Checks the database part of a three-part name against the session's database. */
+export function checkDatabase(session: Session, q: QualifiedName): void {
+  if (q.database !== undefined && q.database !== session.databaseName) {
+    throw new LakeshiftError(
+      SqlState.featureNotSupported,
+      `cross-database reference to "${q.database}" is not supported yet`,
+      { position: q.pos },
+    );
+  }
+}
+
+export type LakeTarget = { schema: string; name: string };
+
+/** Finds the lake table (not view) a DML or DDL statement names, or undefined. */
+export async function findLakeTable(
+  session: Session,
+  tx: LakeTransaction,
+  q: QualifiedName,
+): Promise<LakeTarget | undefined> {
+  checkDatabase(session, q);
+  const schemas = q.schema !== undefined ? [q.schema] : session.searchPath();
+  for (const schema of schemas) {
+    if (await tx.getTable(schema, q.name)) return { schema, name: q.name };
+  }
+  return undefined;
+}
+
+/** The schema that CREATE puts an unqualified object in: the first existing one on the path. */
+export async function creationSchema(
+  session: Session,
+  tx: LakeTransaction,
+  q: QualifiedName,
+): Promise<string> {
+  checkDatabase(session, q);
+  if (q.schema !== undefined) {
+    if (isSystemSchema(q.schema)) {
+      throw new LakeshiftError(
+        SqlState.insufficientPrivilege,
+        `permission denied to create "${q.schema}.${q.name}"`,
+        { detail: 'System catalog modifications are currently disallowed.' },
+      );
+    }
+    if (!(await tx.getSchema(q.schema))) {
+      throw new LakeshiftError(SqlState.undefinedSchema, `schema "${q.schema}" does not exist`, {
+        position: q.pos,
+      });
+    }
+    return q.schema;
+  }
+  for (const schema of session.searchPath()) {
+    if (await tx.getSchema(schema)) return schema;
+  }
+  throw new LakeshiftError(SqlState.undefinedSchema, 'no schema has been selected to create in', {
+    position: q.pos,
+  });
+}
+
+/**
+ * DuckDB SQL for every relation the node reads (keyed by the TableName node), resolving views
+ * recursively.
+ */
+export async function resolveRelations(
+  session: Session,
+  tx: LakeTransaction,
+  node: unknown,
+  depth = 0,
+): Promise<Map<TableName, string>> {
+  const out = new Map<TableName, string>();
+  for (const ref of relationRefs(node)) {
+    out.set(ref, await resolveRelation(session, tx, ref, depth));
+  }
+  return out;
+}
+
+async function resolveRelation(
+  session: Session,
+  tx: LakeTransaction,
+  ref: TableName,
+  depth: number,
+): Promise<string> {
+  const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
+  checkDatabase(session, q);
+  if (q.schema === undefined) {
+    const temp = session.tempTables.get(q.name);
+    if (temp) return `temp.main.${quoteIdent(temp.duckdbName)}`;
+    if (systemRelationExists('pg_catalog', q.name)) {
+      return `(${await systemRelationSql(session, tx, 'pg_catalog', q.name)})`;
+    }
+    for (const schema of session.searchPath()) {
+      const found = await lakeRelation(session, tx, schema, q.name, depth);
+      if (found !== undefined) return found;
+    }
+    throw relationMissing(q);
+  }
+  if (q.schema === 'pg_temp' || /^pg_temp_\d+$/.test(q.schema)) {
+    const temp = session.tempTables.get(q.name);
+    if (temp) return `temp.main.${quoteIdent(temp.duckdbName)}`;
+    throw relationMissing(q);
+  }
+  if (isSystemSchema(q.schema)) {
+    if (systemRelationExists(q.schema, q.name)) {
+      return `(${await systemRelationSql(session, tx, q.schema, q.name)})`;
+    }
+    throw relationMissing(q);
+  }
+  const found = await lakeRelation(session, tx, q.schema, q.name, depth);
+  if (found === undefined) throw relationMissing(q);
+  return found;
+}
+
+async function lakeRelation(
+  session: Session,
+  tx: LakeTransaction,
+  schema: string,
+  name: string,
+  depth: number,
+): Promise<string | undefined> {
+  const table = await tx.getTable(schema, name);
+  if (table) return tx.scan(table);
+  const view = await tx.getView(schema, name);
+  if (view === undefined) return undefined;
+  if (depth >= MAX_VIEW_DEPTH) {
+    throw new LakeshiftError(
+      SqlState.programLimitExceeded,
+      `view "${schema}.${name}" nests views more than ${MAX_VIEW_DEPTH} deep (or refers to itself)`,
+    );
+  }
+  const [body] = parseStatements(view.sql);
+  if (body === undefined || body.kind !== 'Query') {
+    throw new LakeshiftError(
+      SqlState.dataCorrupted,
+      `the definition of view "${schema}.${name}" is not a query`,
+    );
+  }
+  const relations = await resolveRelations(session, tx, body, depth + 1);
+  const sql = toDuckDb(body, codegenContext(session, relations, []));
+  if (view.columnAliases && view.columnAliases.length > 0) {
+    return `(SELECT * FROM (${sql}) AS __v(${view.columnAliases.map(quoteIdent).join(', ')}))`;
+  }
+  return `(${sql})`;
+}
+
+/** What code generation needs from the session. `params`: SQL literals for $1..$n. */
+export function codegenContext(
+  session: Session,
+  relations: Map<TableName, string>,
+  params: readonly string[] | 'placeholders',
+): CodegenContext {
+  return {
+    relations,
+    params,
+    caseSensitive: session.caseSensitiveIdentifiers,
+    currentUser: session.user.name,
+    sessionUser: session.sessionUser.name,
+    database: session.databaseName,
+    searchPath: session.searchPath(),
+    processId: session.processId,
+    setting: (name) => session.settings.get(name),
+  };
+}

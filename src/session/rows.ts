@@ -1,0 +1,151 @@
+// Row-returning statements (SELECT, SHOW, EXPLAIN): bound and translated to DuckDB SQL,
+// prepared on the session's connection (which gives the result columns for Describe), then
+// streamed chunk by chunk into DataRow messages by the engine's result cursor.
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import {
+  ResultCursor,
+  describeResult,
+  fromDuckDBError,
+  type BoundParameter,
+} from '../engine/index.js';
+import { literals } from './params.js';
+import type { Explain, Query, Show, Statement } from '../sql/index.js';
+import { toDuckDb, identValue } from '../sql/index.js';
+import { settingDef } from './settings.js';
+import { codegenContext, quoteIdent, resolveRelations } from './resolve.js';
+import type { Session } from './session.js';
+import type { FieldDescription, WireFormat } from './wire.js';
+import { withSystemFunctions } from './system-source.js';
+
+export interface RowsPlan {
+  fields: FieldDescription[];
+  next(
+    maxRows: number,
+    write: (messages: Uint8Array) => void | Promise<void>,
+  ): Promise<{ rows: number; done: boolean }>;
+  tag(rows: number): string;
+  close(): Promise<void>;
+}
+
+function literal(value: string | null): string {
+  return value === null ? 'NULL' : `'${value.replace(/'/g, "''")}'`;
+}
+
+/** DuckDB SQL of a constant table: one VARCHAR column per name. */
+export function valuesSql(columns: string[], rows: (string | null)[][]): string {
+  if (rows.length === 0) {
+    return `SELECT ${columns.map((c) => `NULL::VARCHAR AS ${quoteIdent(c)}`).join(', ')} WHERE false`;
+  }
+  const body = rows.map((r) => `(${r.map((v) => `${literal(v)}::VARCHAR`).join(', ')})`);
+  return `SELECT * FROM (VALUES ${body.join(', ')}) AS __v(${columns.map(quoteIdent).join(', ')})`;
+}
+
+export async function planRows(
+  session: Session,
+  stmt: Statement,
+  params: readonly BoundParameter[],
+  resultFormats: WireFormat[],
+): Promise<RowsPlan> {
+  let sql: string;
+  let tag = (n: number) => `SELECT ${n}`;
+  switch (stmt.kind) {
+    case 'Query':
+      sql = await querySql(session, stmt, 'placeholders');
+      return preparedRows(session, sql, params, resultFormats, tag);
+    case 'Show':
+      sql = showSql(session, stmt);
+      tag = () => 'SHOW';
+      break;
+    case 'Explain':
+      sql = await explainSql(session, stmt, literals(params));
+      tag = () => 'EXPLAIN';
+      break;
+    default:
+      throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns no rows`);
+  }
+  return preparedRows(session, sql, [], resultFormats, tag);
+}
+
+/** The DuckDB SQL of a query as the session sees it (its snapshot, temp tables, settings). */
+export async function querySql(
+  session: Session,
+  query: Query,
+  params: readonly string[] | 'placeholders',
+): Promise<string> {
+  const tx = await session.transactions.current();
+  const relations = await resolveRelations(session, tx, query);
+  const ctx = await withSystemFunctions(session, tx, codegenContext(session, relations, params));
+  return toDuckDb(query, ctx);
+}
+
+async function preparedRows(
+  session: Session,
+  sql: string,
+  params: readonly BoundParameter[],
+  resultFormats: WireFormat[],
+  tag: (rows: number) => string,
+): Promise<RowsPlan> {
+  const prepared = await session.engine.prepare(sql);
+  const shape = prepared.shape();
+  const fields = describeResult(shape.columnNames, shape.columnTypes, resultFormats);
+  let cursor: ResultCursor | undefined;
+  return {
+    fields,
+    async next(maxRows, write) {
+      if (cursor === undefined) {
+        const result = await prepared.run(params);
+        cursor = new ResultCursor(result, fields, {
+          timeZone: session.settings.get('TimeZone'),
+        });
+      }
+      return cursor.next(maxRows, write);
+    },
+    tag,
+    async close() {
+      cursor?.close();
+      prepared.close();
+    },
+  };
+}
+
+function showSql(session: Session, stmt: Show): string {
+  if (stmt.all) {
+    const rows = session.settings.all().map(({ def, value }) => [def.name, value, def.description]);
+    return valuesSql(['name', 'setting', 'description'], rows);
+  }
+  const name = stmt.name.map((p) => identValue(p, false)).join(' ');
+  const def = settingDef(name);
+  if (def === undefined) {
+    throw new LakeshiftError(
+      SqlState.undefinedObject,
+      `unrecognized configuration parameter "${name}"`,
+    );
+  }
+  // PostgreSQL names the column after the parameter as written, lower-cased.
+  const column =
+    def.name === 'transaction_isolation' ? 'transaction_isolation' : name.toLowerCase();
+  return valuesSql([column], [[session.settings.get(def.name)]]);
+}
+
+async function explainSql(session: Session, stmt: Explain, params: string[]): Promise<string> {
+  const inner = stmt.statement;
+  if (inner.kind !== 'Query') {
+    throw new LakeshiftError(
+      SqlState.featureNotSupported,
+      `EXPLAIN of ${inner.kind} is not supported yet`,
+    );
+  }
+  const sql = await querySql(session, inner, params);
+  let plan: string;
+  try {
+    const reader = await session.connection.runAndReadAll(`EXPLAIN ${sql}`);
+    const rows = reader.getRowObjectsJS() as { explain_value?: string }[];
+    plan = rows.map((r) => String(r.explain_value ?? '')).join('\n');
+  } catch (e) {
+    throw fromDuckDBError(e);
+  }
+  return valuesSql(
+    ['QUERY PLAN'],
+    plan.split('\n').map((line) => [line]),
+  );
+}

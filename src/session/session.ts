@@ -1,0 +1,457 @@
+// One client session: its user, database and settings, its transaction, its prepared statements
+// and portals (extended protocol), and the statement it is running (cancel, statement_timeout).
+// Statements go through the SQL front end (parse → bind → DuckDB SQL) and run on the session's
+// own DuckDB connection, which also holds its temp tables.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EngineConnection } from '../engine/index.js';
+import { LakeshiftError, SqlState, isLakeshiftError, messageOf } from '../common/errors.js';
+import type { Statement } from '../sql/index.js';
+import { parseStatements, statementText } from '../sql/index.js';
+import type { UserRecord } from '../storage/index.js';
+import type { QueryRecord } from './history.js';
+import type { SessionInfo, SessionManager } from './manager.js';
+import { SessionSettings, searchPathSchemas } from './settings.js';
+import { SessionTransactions } from './transaction.js';
+import type {
+  BindRequest,
+  FieldDescription,
+  ResultSink,
+  StatementDescription,
+  TransactionStatus,
+  WireSession,
+} from './wire.js';
+import { executeStatement, queryTypeOf, type Portal, type PreparedStatement } from './execute.js';
+import { describeStatement, bindPortal, describePortal, runPortal } from './extended.js';
+
+export interface SessionOptions {
+  processId: number;
+  secretKey: number;
+  user: UserRecord;
+  databaseName: string;
+  startupParameters: Record<string, string>;
+  remoteHost: string;
+  remotePort: number;
+  ssl: boolean;
+  engine: EngineConnection;
+}
+
+/** Startup parameters that are settings (libpq sends these; JDBC sends some as well). */
+const STARTUP_SETTINGS = [
+  'application_name',
+  'client_encoding',
+  'DateStyle',
+  'TimeZone',
+  'extra_float_digits',
+  'search_path',
+];
+
+export class Session implements WireSession {
+  readonly processId: number;
+  readonly secretKey: number;
+  /** The authenticated user (SESSION_USER). */
+  readonly sessionUser: UserRecord;
+  /** CURRENT_USER: changed by SET SESSION AUTHORIZATION. */
+  user: UserRecord;
+  readonly databaseName: string;
+  readonly remoteHost: string;
+  readonly remotePort: number;
+  readonly ssl: boolean;
+  /** The session's DuckDB connection: statements, the lake transaction's work, temp tables. */
+  readonly engine: EngineConnection;
+  readonly connection: DuckDBConnection;
+  readonly settings: SessionSettings;
+  readonly transactions: SessionTransactions;
+  readonly startTime = new Date();
+  /** Prepared statements by name ('' = unnamed) and portals by name. */
+  readonly prepared = new Map<string, PreparedStatement>();
+  readonly portals = new Map<string, Portal>();
+  /** Temp tables of this session: name → DuckDB temp table name. */
+  readonly tempTables = new Map<string, { duckdbName: string; columns: string[] }>();
+
+  /** Where ParameterStatus changes go while a statement runs. */
+  private activeSink: ResultSink | undefined;
+  private running: QueryRecord | undefined;
+  private cancelReason: 'user' | 'timeout' | 'shutdown' | undefined;
+  private closed = false;
+  /** The extended protocol hit an error: the implicit transaction rolls back at Sync. */
+  private extendedFailed = false;
+
+  constructor(
+    readonly manager: SessionManager,
+    options: SessionOptions,
+  ) {
+    this.processId = options.processId;
+    this.secretKey = options.secretKey;
+    this.sessionUser = options.user;
+    this.user = options.user;
+    this.databaseName = options.databaseName;
+    this.remoteHost = options.remoteHost;
+    this.remotePort = options.remotePort;
+    this.ssl = options.ssl;
+    this.engine = options.engine;
+    this.connection = options.engine.duckdb;
+    const initial: Record<string, string> = { ...options.user.settings };
+    for (const name of STARTUP_SETTINGS) {
+      const value =
+        options.startupParameters[name] ?? options.startupParameters[name.toLowerCase()];
+      if (value !== undefined) initial[name] = value;
+    }
+    // `options=-c name=value` startup parameter (libpq's PGOPTIONS).
+    for (const m of (options.startupParameters['options'] ?? '').matchAll(
+      /(?:-c\s*|--)([\w.]+)=(\S+)/g,
+    )) {
+      initial[m[1]!] = m[2]!;
+    }
+    let settings: SessionSettings;
+    try {
+      settings = new SessionSettings((n, v) => this.activeSink?.parameterStatus(n, v), initial);
+    } catch {
+      // A bad startup setting is ignored as PostgreSQL ignores unknown ones (with a warning).
+      settings = new SessionSettings((n, v) => this.activeSink?.parameterStatus(n, v));
+    }
+    this.settings = settings;
+    this.transactions = new SessionTransactions(manager.lake, this.connection);
+  }
+
+  // ---- what the rest of the session room reads -------------------------------------------
+
+  get caseSensitiveIdentifiers(): boolean {
+    return this.settings.get('enable_case_sensitive_identifier') === 'on';
+  }
+
+  /** The schemas of search_path, in order ('$user' resolved). */
+  searchPath(): string[] {
+    return searchPathSchemas(this.settings.get('search_path'), this.user.name);
+  }
+
+  info(): SessionInfo {
+    return {
+      processId: this.processId,
+      userName: this.sessionUser.name,
+      userId: this.sessionUser.userId,
+      databaseName: this.databaseName,
+      startTime: this.startTime,
+      applicationName: this.settings.get('application_name'),
+      remoteHost: this.remoteHost,
+      remotePort: this.remotePort,
+      currentQuery: this.running?.queryText ?? null,
+    };
+  }
+
+  initialParameters(): [string, string][] {
+    return [
+      ...this.settings.reported(),
+      ['is_superuser', this.user.superuser ? 'on' : 'off'],
+      ['session_authorization', this.user.name],
+    ];
+  }
+
+  transactionStatus(): TransactionStatus {
+    return this.transactions.status();
+  }
+
+  // ---- simple query ----------------------------------------------------------------------
+
+  async simpleQuery(sql: string, sink: ResultSink): Promise<void> {
+    let statements: Statement[];
+    try {
+      statements = parseStatements(sql);
+    } catch (e) {
+      this.recordUnparsed(sql, e);
+      await this.transactions.statementFailed();
+      throw e;
+    }
+    if (statements.length === 0) {
+      sink.emptyQuery();
+      return;
+    }
+    // The statements of one Query message form one implicit transaction (PostgreSQL's rule),
+    // unless they manage transactions themselves.
+    try {
+      for (const stmt of statements) {
+        await this.run(stmt, statementText(sql, stmt), sink, async () => {
+          const portal = await bindPortal(this, { stmt, sql: statementText(sql, stmt) }, [], []);
+          return executeStatement(this, portal, sink, 0);
+        });
+      }
+      await this.transactions.endImplicit(true);
+    } catch (e) {
+      await this.transactions.statementFailed();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs one statement with its history record, cancel/timeout handling and ParameterStatus
+   * reporting. `body` returns the row count for history.
+   */
+  async run<T extends { rows: number }>(
+    stmt: Statement | undefined,
+    text: string,
+    sink: ResultSink,
+    body: () => Promise<T>,
+  ): Promise<T> {
+    if (this.closed) {
+      throw new LakeshiftError(SqlState.adminShutdown, 'the session is closing');
+    }
+    const record = this.manager.options.history.start({
+      userId: this.user.userId,
+      userName: this.user.name,
+      sessionId: this.processId,
+      transactionId: this.transactions.transactionId,
+      databaseName: this.databaseName,
+      queryType: stmt ? queryTypeOf(stmt) : 'UTILITY',
+      startTime: new Date(),
+      queueTime: 0,
+      queryText: text,
+      queryLabel: this.settings.get('query_group'),
+    });
+    this.running = record;
+    this.activeSink = sink;
+    this.cancelReason = undefined;
+    const timeoutMs = Number(this.settings.get('statement_timeout'));
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.cancelReason = 'timeout';
+            this.engine.cancel('timeout');
+            this.connection.interrupt();
+          }, timeoutMs)
+        : undefined;
+    try {
+      const result = await body();
+      if (this.cancelReason) throw this.cancellationError();
+      record.transactionId = this.transactions.transactionId;
+      this.manager.options.history.finish(record, { status: 'success', rows: result.rows });
+      return result;
+    } catch (e) {
+      const error = this.cancelReason ? this.cancellationError(e) : toClientError(e);
+      this.manager.options.history.finish(record, {
+        status: this.cancelReason ? 'canceled' : 'failed',
+        error: error.message,
+      });
+      if (!isLakeshiftError(e) && !this.cancelReason) {
+        this.manager.options.log.error(
+          { err: e, pid: this.processId, sql: text },
+          'internal error',
+        );
+      }
+      throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.running = undefined;
+      this.activeSink = undefined;
+      this.cancelReason = undefined;
+    }
+  }
+
+  private cancellationError(cause?: unknown): LakeshiftError {
+    const message =
+      this.cancelReason === 'timeout'
+        ? 'canceling statement due to statement timeout'
+        : this.cancelReason === 'shutdown'
+          ? 'terminating connection due to administrator command'
+          : 'canceling statement due to user request';
+    return new LakeshiftError(
+      this.cancelReason === 'shutdown' ? SqlState.adminShutdown : SqlState.queryCanceled,
+      message,
+      { cause },
+    );
+  }
+
+  private recordUnparsed(sql: string, e: unknown): void {
+    const h = this.manager.options.history;
+    const record = h.start({
+      userId: this.user.userId,
+      userName: this.user.name,
+      sessionId: this.processId,
+      transactionId: this.transactions.transactionId,
+      databaseName: this.databaseName,
+      queryType: 'UTILITY',
+      startTime: new Date(),
+      queueTime: 0,
+      queryText: sql,
+      queryLabel: this.settings.get('query_group'),
+    });
+    h.finish(record, { status: 'failed', error: messageOf(e) });
+  }
+
+  // ---- extended query protocol ------------------------------------------------------------
+
+  async parse(name: string, sql: string, parameterTypes: number[]): Promise<void> {
+    try {
+      if (name !== '' && this.prepared.has(name)) {
+        throw new LakeshiftError(
+          SqlState.duplicatePreparedStatement,
+          `prepared statement "${name}" already exists`,
+        );
+      }
+      const statements = parseStatements(sql);
+      if (statements.length > 1) {
+        throw new LakeshiftError(
+          SqlState.syntaxError,
+          'cannot insert multiple commands into a prepared statement',
+        );
+      }
+      this.prepared.set(name, {
+        name,
+        sql,
+        stmt: statements[0],
+        parameterTypes,
+      });
+    } catch (e) {
+      this.extendedFailed = true;
+      this.recordUnparsed(sql, e);
+      throw e;
+    }
+  }
+
+  private preparedNamed(name: string): PreparedStatement {
+    const p = this.prepared.get(name);
+    if (p === undefined) {
+      throw new LakeshiftError(
+        SqlState.invalidSqlStatementName,
+        name === ''
+          ? 'unnamed prepared statement does not exist'
+          : `prepared statement "${name}" does not exist`,
+      );
+    }
+    return p;
+  }
+
+  private portalNamed(name: string): Portal {
+    const p = this.portals.get(name);
+    if (p === undefined) {
+      throw new LakeshiftError(
+        SqlState.invalidCursorName,
+        name === '' ? 'unnamed portal does not exist' : `portal "${name}" does not exist`,
+      );
+    }
+    return p;
+  }
+
+  async bind(portalName: string, statement: string, request: BindRequest): Promise<void> {
+    try {
+      const prepared = this.preparedNamed(statement);
+      if (portalName !== '' && this.portals.has(portalName)) {
+        throw new LakeshiftError(SqlState.duplicateCursor, `portal "${portalName}" already exists`);
+      }
+      const old = this.portals.get(portalName);
+      if (old) await old.close();
+      const portal = await bindPortal(
+        this,
+        prepared,
+        request.parameters,
+        request.parameterFormats,
+        request.resultFormats,
+      );
+      this.portals.set(portalName, portal);
+    } catch (e) {
+      this.extendedFailed = true;
+      throw e;
+    }
+  }
+
+  async describeStatement(name: string): Promise<StatementDescription> {
+    try {
+      return await describeStatement(this, this.preparedNamed(name));
+    } catch (e) {
+      this.extendedFailed = true;
+      throw e;
+    }
+  }
+
+  async describePortal(name: string): Promise<FieldDescription[] | null> {
+    try {
+      return await describePortal(this, this.portalNamed(name));
+    } catch (e) {
+      this.extendedFailed = true;
+      throw e;
+    }
+  }
+
+  async execute(
+    portalName: string,
+    maxRows: number,
+    sink: ResultSink,
+  ): Promise<'complete' | 'suspended'> {
+    try {
+      const portal = this.portalNamed(portalName);
+      return await runPortal(this, portal, sink, maxRows);
+    } catch (e) {
+      this.extendedFailed = true;
+      await this.transactions.statementFailed();
+      throw e;
+    }
+  }
+
+  async closeStatement(name: string): Promise<void> {
+    this.prepared.delete(name);
+  }
+
+  async closePortal(name: string): Promise<void> {
+    const p = this.portals.get(name);
+    this.portals.delete(name);
+    if (p) await p.close();
+  }
+
+  async sync(): Promise<void> {
+    const failed = this.extendedFailed;
+    this.extendedFailed = false;
+    // The unnamed portal does not survive the end of the implicit transaction.
+    const unnamed = this.portals.get('');
+    if (unnamed) {
+      this.portals.delete('');
+      await unnamed.close();
+    }
+    if (!this.transactions.inBlock) {
+      for (const [name, p] of this.portals) {
+        this.portals.delete(name);
+        await p.close();
+      }
+    }
+    await this.transactions.endImplicit(!failed);
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  cancel(): void {
+    if (this.running === undefined) return;
+    this.cancelReason = 'user';
+    this.engine.cancel('user');
+    this.connection.interrupt();
+  }
+
+  /** Stops the running statement because the server is shutting down. */
+  terminate(): void {
+    if (this.running === undefined) return;
+    this.cancelReason = 'shutdown';
+    this.engine.cancel('user');
+    this.connection.interrupt();
+  }
+
+  get isBusy(): boolean {
+    return this.running !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.portals.values()) await p.close().catch(() => undefined);
+    this.portals.clear();
+    await this.transactions.close();
+    // Temp tables live in this connection's temporary catalog: they go with it.
+    try {
+      this.engine.close();
+    } catch {
+      // already closed
+    }
+    this.manager.sessionClosed(this);
+  }
+}
+
+/** Anything thrown that is not a LakeshiftError becomes XX000 without internals. */
+export function toClientError(e: unknown): LakeshiftError {
+  if (isLakeshiftError(e)) return e;
+  return new LakeshiftError(SqlState.internalError, 'internal error', { cause: e });
+}

@@ -1,0 +1,260 @@
+// The session's side of the system catalogs: what pg_catalog, information_schema and Redshift's
+// SVV_/STV_/STL_/SYS_ views read (SystemCatalogSource), taken from the session's transaction
+// (so a table created in an open transaction shows in \d), the directory, the live sessions and
+// the history; and the bridge the resolver and code generation use to reach them.
+import type {
+  ConnectionLogRow,
+  QueryHistoryRow,
+  RelationInfo,
+  SettingInfo,
+  SessionActivity,
+  SystemCatalogSource,
+} from '../system/index.js';
+import {
+  isSystemSchemaName,
+  systemFunction,
+  systemRelation,
+  type FunctionContext,
+} from '../system/index.js';
+import { columnPgType, type CodegenContext } from '../sql/index.js';
+import type { LakeTransaction } from '../storage/index.js';
+import type { Session } from './session.js';
+
+export const LAKESHIFT_VERSION = '0.1.0';
+
+const serverStartTime = new Date();
+
+export function isSystemSchema(schema: string): boolean {
+  return isSystemSchemaName(schema);
+}
+
+export function systemRelationExists(schema: string, name: string): boolean {
+  return systemRelation(schema, name) !== undefined;
+}
+
+/** Sources are per statement: each method runs at most once per statement. */
+function memo<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= fn());
+}
+
+export function catalogSource(session: Session, tx: LakeTransaction): SystemCatalogSource {
+  const lake = session.manager.lake;
+  const users = memo(() => lake.directory.users());
+  const schemas = memo(() => tx.listSchemas());
+  const ownerId = async () => (await users()).find((u) => u.name === 'admin')?.userId ?? 100;
+  return {
+    session: async () => {
+      const existing = new Set((await schemas()).map((s) => s.name));
+      return {
+        userId: session.user.userId,
+        userName: session.user.name,
+        sessionUserName: session.sessionUser.name,
+        superuser: session.user.superuser,
+        databaseId: 1,
+        databaseName: session.databaseName,
+        searchPath: session.searchPath().filter((s) => existing.has(s)),
+        pid: session.processId,
+        serverStartTime,
+        serverVersion: LAKESHIFT_VERSION,
+      };
+    },
+    databases: async () =>
+      (await lake.directory.databases()).map((d) => ({
+        id: d.databaseId,
+        name: d.name,
+        ownerUserId: d.ownerId,
+      })),
+    schemas: async () => {
+      const owner = await ownerId();
+      return (await schemas()).map((s) => ({
+        id: s.schemaId,
+        name: s.name,
+        ownerUserId: owner,
+        acl: null,
+      }));
+    },
+    relations: async () => {
+      const owner = await ownerId();
+      const out: RelationInfo[] = [];
+      for (const t of await tx.listTables()) {
+        out.push({
+          id: t.tableId,
+          schemaId: t.schemaId,
+          schemaName: t.schemaName,
+          name: t.name,
+          kind: 'r',
+          temporary: false,
+          ownerUserId: owner,
+          columns: t.columns.map((c, i) => {
+            const pg = columnPgType(c.typeAnnotation, c.type);
+            return {
+              attnum: i + 1,
+              name: c.name,
+              typeOid: pg.oid,
+              typmod: pg.typmod,
+              notNull: !c.nullable,
+              defaultExpr: c.defaultValue,
+              redshiftType: pg.text,
+              encoding: 'none',
+              distkey: false,
+              sortkeyPosition: t.sortKey.indexOf(c.name) + 1,
+            };
+          }),
+          table: {
+            diststyle: 'AUTO(EVEN)',
+            sortkey: t.sortKey,
+            sortkeyType: t.sortKey.length > 0 ? 'compound' : null,
+            rowCount: 0,
+            sizeBytes: 0,
+          },
+        });
+      }
+      for (const v of await tx.listViews()) {
+        out.push({
+          id: v.viewId,
+          schemaId: v.schemaId,
+          schemaName: v.schemaName,
+          name: v.name,
+          kind: 'v',
+          temporary: false,
+          ownerUserId: owner,
+          columns: (v.columnAliases ?? []).map((name, i) => ({
+            attnum: i + 1,
+            name,
+            typeOid: 25,
+            typmod: -1,
+            notNull: false,
+            defaultExpr: null,
+            redshiftType: 'text',
+            encoding: 'none',
+            distkey: false,
+            sortkeyPosition: 0,
+          })),
+          view: { definition: v.sql },
+        });
+      }
+      return out;
+    },
+    users: async () =>
+      (await users()).map((u) => ({
+        usesysid: u.userId,
+        name: u.name,
+        superuser: u.superuser,
+        createdb: u.createDb,
+        passwordSet: u.password !== null,
+        validUntil: u.validUntil,
+        connectionLimit: u.connectionLimit ?? -1,
+        syslogAccess: u.syslogUnrestricted ? 'UNRESTRICTED' : 'RESTRICTED',
+        sessionTimeout: u.sessionTimeout ?? 0,
+      })),
+    comments: () => [],
+    settings: () =>
+      session.settings.all().map(({ def, value }): SettingInfo => ({
+        name: def.name,
+        value,
+        unit: def.kind.type === 'milliseconds' ? 'ms' : null,
+        category: def.category,
+        shortDesc: def.description,
+        context: def.readOnly ? 'internal' : 'user',
+        vartype:
+          def.kind.type === 'bool'
+            ? 'bool'
+            : def.kind.type === 'int' || def.kind.type === 'milliseconds'
+              ? 'integer'
+              : def.kind.type === 'enum'
+                ? 'enum'
+                : 'string',
+        source: value === def.default ? 'default' : 'session',
+        bootVal: def.default,
+        resetVal: def.default,
+      })),
+    sessions: () =>
+      session.manager.liveSessions().map((s): SessionActivity => ({
+        pid: s.processId,
+        userId: s.userId,
+        userName: s.userName,
+        databaseName: s.databaseName,
+        startTime: s.startTime,
+        applicationName: s.applicationName,
+        remoteHost: s.remoteHost,
+        remotePort: s.remotePort,
+        state: s.currentQuery ? 'active' : 'idle',
+        query: s.currentQuery ?? '',
+        queryStart: null,
+        stateChange: null,
+        transactionStart: null,
+      })),
+    queryHistory: () =>
+      session.manager.options.history.allQueries().map((q): QueryHistoryRow => ({
+        userId: q.userId,
+        queryId: q.queryId,
+        transactionId: q.transactionId,
+        sessionId: q.sessionId,
+        databaseName: q.databaseName,
+        queryType: q.queryType,
+        status: q.status,
+        resultCacheHit: q.resultCacheHit,
+        startTime: q.startTime,
+        endTime: q.endTime,
+        queueTime: q.queueTime,
+        executionTime: q.executionTime,
+        elapsedTime: q.elapsedTime,
+        errorMessage: q.errorMessage,
+        returnedRows: q.returnedRows,
+        returnedBytes: 0,
+        queryText: q.queryText,
+        queryLabel: q.queryLabel,
+        serverVersion: LAKESHIFT_VERSION,
+      })),
+    connectionLog: () =>
+      session.manager.options.history.allConnections().map((c): ConnectionLogRow => ({
+        event: c.event,
+        recordTime: c.recordTime,
+        remoteHost: c.remoteHost,
+        remotePort: c.remotePort,
+        pid: c.sessionId,
+        databaseName: c.databaseName,
+        userName: c.userName,
+        authMethod: c.authMethod,
+        duration: c.duration,
+        sslVersion: c.sslVersion,
+        sslCipher: '',
+        applicationName: c.applicationName,
+        osVersion: '',
+        driverVersion: '',
+      })),
+  };
+}
+
+/** DuckDB SQL of a system relation as this session sees it now. */
+export async function systemRelationSql(
+  session: Session,
+  tx: LakeTransaction,
+  schema: string,
+  name: string,
+): Promise<string> {
+  const def = systemRelation(schema, name)!;
+  return def.sql(catalogSource(session, tx));
+}
+
+/**
+ * Adds system function translation (version(), format_type, pg_get_userbyid ...) to a codegen
+ * context. Functions that read system relations get their SQL from the same source.
+ */
+export async function withSystemFunctions(
+  session: Session,
+  tx: LakeTransaction,
+  ctx: CodegenContext,
+): Promise<CodegenContext> {
+  const source = catalogSource(session, tx);
+  const fctx: FunctionContext = await functionContext(source);
+  return {
+    ...ctx,
+    functionCall: (name, args) => systemFunction(name)?.translate(args, fctx),
+  };
+}
+
+async function functionContext(source: SystemCatalogSource): Promise<FunctionContext> {
+  return { source, relationSql: async () => '' } as unknown as FunctionContext;
+}

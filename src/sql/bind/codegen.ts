@@ -1,0 +1,111 @@
+// DuckDB code generation: the bound statement printed by the DuckDB printer, with the binder's
+// substitutions — relations become snapshot scans / system relations, parameters become $n or
+// literals, Redshift types become DuckDB types, session functions become constants, and system
+// functions their translations. Never string patching of the user's SQL: every substitution is
+// of an AST node.
+import { LakeshiftError, SqlState } from '../../common/errors.js';
+import type {
+  ColumnRef,
+  Expr,
+  FunctionCall,
+  KeywordFunction,
+  Param,
+  Query,
+  TableName,
+  TypeName,
+} from '../ast/index.js';
+import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
+import { identValue } from './names.js';
+import { resolveType } from './types.js';
+
+export interface CodegenContext {
+  /** DuckDB SQL of each relation the statement reads (from the resolver). */
+  relations: Map<TableName, string>;
+  /** SQL literals for $1..$n, or 'placeholders' to keep $n for DuckDB binding. */
+  params: readonly string[] | 'placeholders';
+  caseSensitive: boolean;
+  currentUser: string;
+  sessionUser: string;
+  database: string;
+  searchPath: readonly string[];
+  processId: number;
+  setting(name: string): string;
+  /** System functions (version(), format_type ...): DuckDB SQL, or undefined when unknown. */
+  functionCall?: (name: string, args: string[]) => string | undefined;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function hooks(ctx: CodegenContext): DuckDbHooks {
+  return {
+    tableRef(node: TableName): string | undefined {
+      const sql = ctx.relations.get(node);
+      if (sql === undefined) return undefined;
+      const last = node.name[node.name.length - 1]!;
+      const alias = node.alias ? identValue(node.alias.name, ctx.caseSensitive) : identValue(last, ctx.caseSensitive);
+      const columns = node.alias?.columns.length
+        ? `(${node.alias.columns.map((c) => quoteIdent(identValue(c, ctx.caseSensitive))).join(', ')})`
+        : '';
+      return `${sql} AS ${quoteIdent(alias)}${columns}`;
+    },
+    param(node: Param): string | undefined {
+      if (ctx.params === 'placeholders') return `$${node.index}`;
+      const value = ctx.params[node.index - 1];
+      if (value === undefined) {
+        throw new LakeshiftError(SqlState.undefinedParameter, `there is no parameter $${node.index}`, {
+          position: node.pos,
+        });
+      }
+      return value;
+    },
+    columnRef(node: ColumnRef): string | undefined {
+      // schema.table.column and db.schema.table.column name the relation by its full name; in
+      // the generated SQL each relation is aliased by its last name part.
+      if (node.parts.length <= 2) return undefined;
+      return node.parts
+        .slice(-2)
+        .map((p) => quoteIdent(identValue(p, ctx.caseSensitive)))
+        .join('.');
+    },
+    typeName(node: TypeName): string | undefined {
+      return resolveType(node).duckdb;
+    },
+    keywordFunction(node: KeywordFunction): string | undefined {
+      switch (node.name) {
+        case 'current_user':
+        case 'current_role':
+        case 'user':
+          return sqlString(ctx.currentUser);
+        case 'session_user':
+          return sqlString(ctx.sessionUser);
+        case 'current_catalog':
+          return sqlString(ctx.database);
+        case 'current_schema':
+          return ctx.searchPath[0] === undefined ? 'NULL' : sqlString(ctx.searchPath[0]);
+        default:
+          return undefined;
+      }
+    },
+    functionCall(node: FunctionCall, printArgs: () => string[]): string | undefined {
+      if (ctx.functionCall === undefined) return undefined;
+      const name = node.name.map((p) => identValue(p, false)).join('.');
+      const plain = name.startsWith('pg_catalog.') ? name.slice('pg_catalog.'.length) : name;
+      if (node.over || node.filter || node.distinct || node.orderBy.length > 0) return undefined;
+      return ctx.functionCall(plain, printArgs());
+    },
+  };
+}
+
+export function toDuckDb(query: Query, ctx: CodegenContext): string {
+  return printDuckDb(query, hooks(ctx));
+}
+
+export function toDuckDbExpr(expr: Expr, ctx: CodegenContext): string {
+  return printDuckDbExpr(expr, hooks(ctx));
+}
