@@ -1,0 +1,221 @@
+// PostgreSQL 15's text output of values, for values that come out of DuckDB as node-api JS values
+// (lists, fallbacks) and as the building blocks of the vector encoders (columns.ts).
+// References: float8out/float4out (shortest round trip, src/backend/utils/adt/float.c and
+// src/common/d2s.c), numeric_out, byteaout (hex), uuid_out, array_out (quoting rules).
+import {
+  DuckDBTypeId,
+  type DuckDBType,
+  type DuckDBValue,
+  DuckDBBlobValue,
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBIntervalValue,
+  DuckDBListValue,
+  DuckDBArrayValue,
+  DuckDBTimeValue,
+  DuckDBTimeTZValue,
+  DuckDBTimestampValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+} from '@duckdb/node-api';
+import {
+  formatDate,
+  formatInterval,
+  formatOffset,
+  formatTime,
+  formatTimestamp,
+  formatTimestampTz,
+  type ZoneOffsets,
+} from './datetime.js';
+
+/** Digits and decimal exponent of a shortest round-trip decimal: 1.5e-7 → ['15', -7]. */
+function decompose(shortestExponential: string): [digits: string, exponent: number] {
+  const e = shortestExponential.indexOf('e');
+  const mantissa = shortestExponential.slice(0, e);
+  const exponent = Number(shortestExponential.slice(e + 1));
+  const digits = mantissa.length > 1 ? mantissa[0] + mantissa.slice(2) : mantissa;
+  return [digits, exponent];
+}
+
+/** printf %g-like layout as PostgreSQL's d2s/f2s to_chars: fixed when -4 ≤ exp < limit. */
+function layout(negative: boolean, digits: string, exponent: number, limit: number): string {
+  let out: string;
+  if (exponent >= -4 && exponent < limit) {
+    if (exponent < 0) out = '0.' + '0'.repeat(-exponent - 1) + digits;
+    else if (digits.length <= exponent + 1) out = digits + '0'.repeat(exponent + 1 - digits.length);
+    else out = digits.slice(0, exponent + 1) + '.' + digits.slice(exponent + 1);
+  } else {
+    const abs = Math.abs(exponent);
+    out =
+      (digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits) +
+      (exponent < 0 ? 'e-' : 'e+') +
+      (abs < 10 ? '0' + abs : String(abs));
+  }
+  return negative ? '-' + out : out;
+}
+
+function special(v: number): string | undefined {
+  if (v !== v) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  return undefined;
+}
+
+/** float8out with extra_float_digits ≥ 1 (the default since PostgreSQL 12). */
+export function formatFloat8(v: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  const [digits, exponent] = decompose(Math.abs(v).toExponential());
+  return layout(v < 0, digits, exponent, 15);
+}
+
+/** float4out: the shortest decimal that reads back as the same float4. */
+export function formatFloat4(v: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  const abs = Math.abs(v);
+  let shortest = abs.toExponential();
+  for (let p = 1; p <= 9; p++) {
+    const candidate = abs.toExponential(p - 1);
+    if (Math.fround(Number(candidate)) === abs) {
+      shortest = Number(candidate).toExponential();
+      break;
+    }
+  }
+  const [digits, exponent] = decompose(shortest);
+  return layout(v < 0, digits, exponent, 6);
+}
+
+/** numeric text of an unscaled integer and a scale: (-12345n, 2) → '-123.45'. */
+export function formatDecimal(unscaled: bigint | number, scale: number): string {
+  let s = typeof unscaled === 'bigint' ? unscaled.toString() : String(unscaled);
+  if (scale === 0) return s;
+  let sign = '';
+  if (s.charCodeAt(0) === 45) {
+    sign = '-';
+    s = s.slice(1);
+  }
+  if (s.length <= scale) s = '0'.repeat(scale - s.length + 1) + s;
+  return sign + s.slice(0, s.length - scale) + '.' + s.slice(s.length - scale);
+}
+
+const HEX = '0123456789abcdef';
+
+/** byteaout, bytea_output = hex: '\x0a1b'. */
+export function formatBytea(bytes: Uint8Array): string {
+  let out = '\\x';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    out += HEX[b >> 4]! + HEX[b & 15]!;
+  }
+  return out;
+}
+
+/** uuid_out of DuckDB's stored form (a hugeint with the top bit flipped, for ordering). */
+export function formatUuidFromHugeint(stored: bigint): string {
+  const hex = (BigInt.asUintN(128, stored) ^ (1n << 127n)).toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** array_out's quoting of one element: empty, NULL-like, or containing {},"\ or white space. */
+export function quoteArrayElement(text: string): string {
+  if (text.length === 0) return '""';
+  let needs = text.length === 4 && text.toUpperCase() === 'NULL';
+  let escapes = false;
+  for (let i = 0; i < text.length && !(needs && escapes); i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 92) {
+      needs = true;
+      escapes = true;
+    } else if (
+      c === 123 ||
+      c === 125 ||
+      c === 44 ||
+      c === 32 ||
+      (c >= 9 && c <= 13) // \t \n \v \f \r
+    ) {
+      needs = true;
+    }
+  }
+  if (!needs) return text;
+  return '"' + (escapes ? text.replace(/["\\]/g, '\\$&') : text) + '"';
+}
+
+/** Session-dependent parts of the text output. */
+export interface TextContext {
+  zone: ZoneOffsets;
+}
+
+/**
+ * PostgreSQL's text output of a node-api value of a DuckDB type. Types without a PostgreSQL
+ * counterpart (described as text) render as node-api renders them, which follows DuckDB's VARCHAR
+ * cast: STRUCT {'a': 1}, MAP {k=v}, ENUM its label, BIT '0101', BIGNUM its digits.
+ */
+export function textOfValue(type: DuckDBType, value: DuckDBValue, ctx: TextContext): string {
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return value ? 't' : 'f';
+    case DuckDBTypeId.FLOAT:
+      return formatFloat4(value as number);
+    case DuckDBTypeId.DOUBLE:
+      return formatFloat8(value as number);
+    case DuckDBTypeId.DECIMAL: {
+      const d = value as DuckDBDecimalValue;
+      return formatDecimal(d.value, d.scale);
+    }
+    case DuckDBTypeId.BLOB:
+      return formatBytea((value as DuckDBBlobValue).bytes);
+    case DuckDBTypeId.DATE:
+      return formatDate((value as DuckDBDateValue).days);
+    case DuckDBTypeId.TIME:
+      return formatTime(Number((value as DuckDBTimeValue).micros));
+    case DuckDBTypeId.TIME_TZ: {
+      const t = value as DuckDBTimeTZValue;
+      return formatTime(Number(t.micros)) + formatOffset(t.offset);
+    }
+    case DuckDBTypeId.TIMESTAMP:
+      return formatTimestamp((value as DuckDBTimestampValue).micros);
+    case DuckDBTypeId.TIMESTAMP_S:
+      return formatTimestamp((value as DuckDBTimestampSecondsValue).seconds * 1_000_000n);
+    case DuckDBTypeId.TIMESTAMP_MS:
+      return formatTimestamp((value as DuckDBTimestampMillisecondsValue).millis * 1000n);
+    case DuckDBTypeId.TIMESTAMP_NS: {
+      const ns = (value as DuckDBTimestampNanosecondsValue).nanos;
+      return formatTimestamp(ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n));
+    }
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return formatTimestampTz((value as DuckDBTimestampTZValue).micros, ctx.zone);
+    case DuckDBTypeId.INTERVAL: {
+      const i = value as DuckDBIntervalValue;
+      return formatInterval(i.months, i.days, i.micros);
+    }
+    case DuckDBTypeId.UUID:
+      return String(value);
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+      return formatArray(type.valueType, (value as DuckDBListValue | DuckDBArrayValue).items, ctx);
+    default:
+      return String(value);
+  }
+}
+
+function isList(type: DuckDBType): boolean {
+  return type.typeId === DuckDBTypeId.LIST || type.typeId === DuckDBTypeId.ARRAY;
+}
+
+/** array_out: '{1,2,NULL,"a b"}'; nested lists are written as PostgreSQL's nested braces. */
+export function formatArray(
+  elementType: DuckDBType,
+  items: readonly DuckDBValue[],
+  ctx: TextContext,
+): string {
+  const parts = items.map((item) => {
+    if (item === null) return 'NULL';
+    const text = textOfValue(elementType, item, ctx);
+    return isList(elementType) ? text : quoteArrayElement(text);
+  });
+  return '{' + parts.join(',') + '}';
+}
