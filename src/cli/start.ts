@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import pino from 'pino';
 import { Engine } from '../engine/index.js';
 import { startAdminServer, type AdminServer } from '../server/admin/http.js';
 import { startPgServer } from '../server/pgwire/index.js';
