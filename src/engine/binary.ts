@@ -17,6 +17,9 @@ import {
   DuckDBTimeTZValue,
   DuckDBTimestampValue,
   DuckDBTimestampTZValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
   DuckDBUUIDValue,
 } from '@duckdb/node-api';
 import { LakeshiftError, SqlState } from '../common/errors.js';
@@ -159,6 +162,14 @@ export function binaryOfValue(type: DuckDBType, value: DuckDBValue, ctx: TextCon
       return timestampBinary((value as DuckDBTimestampValue).micros);
     case DuckDBTypeId.TIMESTAMP_TZ:
       return timestampBinary((value as DuckDBTimestampTZValue).micros);
+    case DuckDBTypeId.TIMESTAMP_S:
+      return timestampBinary((value as DuckDBTimestampSecondsValue).seconds * 1_000_000n);
+    case DuckDBTypeId.TIMESTAMP_MS:
+      return timestampBinary((value as DuckDBTimestampMillisecondsValue).millis * 1000n);
+    case DuckDBTypeId.TIMESTAMP_NS: {
+      const ns = (value as DuckDBTimestampNanosecondsValue).nanos;
+      return timestampBinary(ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n));
+    }
     case DuckDBTypeId.INTERVAL: {
       const i = value as DuckDBIntervalValue;
       return intervalBinary(i.months, i.days, i.micros);
