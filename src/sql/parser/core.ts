@@ -1,0 +1,213 @@
+// The parser's token cursor and small shared helpers (identifiers, qualified names, lists).
+// Every area parser (expr.ts, select.ts, dml.ts, ...) is a set of functions over one Parser.
+import type { Ident } from '../ast/index.js';
+import { notSupported, syntaxErrorAt } from '../lexer/errors.js';
+import { Lexer, type Token } from '../lexer/lexer.js';
+import { isColId, NOT_BARE_ALIAS } from './keywords.js';
+
+export class Parser {
+  readonly tokens: Token[];
+  i = 0;
+  /** Recursion depth guard: deeply nested input fails cleanly instead of overflowing the stack. */
+  depth = 0;
+
+  constructor(readonly sql: string) {
+    this.tokens = new Lexer(sql).tokenize();
+  }
+
+  peek(n = 0): Token {
+    const t = this.tokens[this.i + n];
+    return t ?? (this.tokens[this.tokens.length - 1] as Token);
+  }
+
+  next(): Token {
+    const t = this.peek();
+    if (t.type !== 'eof') this.i++;
+    return t;
+  }
+
+  atEnd(): boolean {
+    return this.peek().type === 'eof';
+  }
+
+  /** The error for an unexpected token (PostgreSQL's wording). */
+  errorAt(t: Token = this.peek()): Error {
+    return t.type === 'eof' ? syntaxErrorAt(undefined, t.pos) : syntaxErrorAt(t.raw, t.pos);
+  }
+
+  unsupported(what: string, t: Token = this.peek()): Error {
+    return notSupported(what, t.pos);
+  }
+
+  /** Is the next token (offset n) the unquoted word w? */
+  isWord(w: string, n = 0): boolean {
+    const t = this.peek(n);
+    return t.type === 'word' && t.value === w;
+  }
+
+  isWords(...ws: string[]): boolean {
+    return ws.every((w, k) => this.isWord(w, k));
+  }
+
+  eatWord(w: string): boolean {
+    if (!this.isWord(w)) return false;
+    this.i++;
+    return true;
+  }
+
+  /** Consumes the sequence of words if all match, else nothing. */
+  eatWords(...ws: string[]): boolean {
+    if (!this.isWords(...ws)) return false;
+    this.i += ws.length;
+    return true;
+  }
+
+  expectWord(w: string): Token {
+    if (!this.isWord(w)) throw this.errorAt();
+    return this.next();
+  }
+
+  expectWords(...ws: string[]): void {
+    for (const w of ws) this.expectWord(w);
+  }
+
+  /** The next word if it is one of `ws`, consumed; else undefined. */
+  eatOneOf<W extends string>(...ws: W[]): W | undefined {
+    const t = this.peek();
+    if (t.type !== 'word') return undefined;
+    const w = ws.find((x) => x === t.value);
+    if (w !== undefined) this.i++;
+    return w;
+  }
+
+  isPunct(p: string, n = 0): boolean {
+    const t = this.peek(n);
+    return t.type === 'punct' && t.value === p;
+  }
+
+  eatPunct(p: string): boolean {
+    if (!this.isPunct(p)) return false;
+    this.i++;
+    return true;
+  }
+
+  expectPunct(p: string): Token {
+    if (!this.isPunct(p)) throw this.errorAt();
+    return this.next();
+  }
+
+  isOp(op: string, n = 0): boolean {
+    const t = this.peek(n);
+    return t.type === 'op' && t.value === op;
+  }
+
+  eatOp(op: string): boolean {
+    if (!this.isOp(op)) return false;
+    this.i++;
+    return true;
+  }
+
+  expectOp(op: string): Token {
+    if (!this.isOp(op)) throw this.errorAt();
+    return this.next();
+  }
+
+  /** Runs `fn`; if it throws, rewinds and returns undefined (bounded backtracking). */
+  attempt<T>(fn: () => T): T | undefined {
+    const save = this.i;
+    const depth = this.depth;
+    try {
+      return fn();
+    } catch (e) {
+      this.i = save;
+      this.depth = depth;
+      if (e instanceof RangeError) throw e;
+      return undefined;
+    }
+  }
+
+  enter(): void {
+    if (++this.depth > 200) {
+      throw notSupported('statements nested more than 200 levels deep', this.peek().pos);
+    }
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** An identifier token (quoted, or an unquoted word accepted by `allow`). */
+  isIdent(allow: (w: string) => boolean = isColId, n = 0): boolean {
+    const t = this.peek(n);
+    return t.type === 'qident' || (t.type === 'word' && allow(t.value));
+  }
+
+  parseIdent(allow: (w: string) => boolean = isColId): Ident {
+    const t = this.peek();
+    if (!this.isIdent(allow)) throw this.errorAt(t);
+    this.i++;
+    return tokenIdent(t);
+  }
+
+  /** Any word or quoted name, keywords included (option names, SET parameters). */
+  parseAnyIdent(): Ident {
+    const t = this.peek();
+    if (t.type !== 'word' && t.type !== 'qident') throw this.errorAt(t);
+    this.i++;
+    return tokenIdent(t);
+  }
+
+  /** `a.b.c` (1..max parts); later parts may be any word (`pg_catalog.user`). */
+  parseQualifiedName(max = 3, allow: (w: string) => boolean = isColId): Ident[] {
+    const parts = [this.parseIdent(allow)];
+    while (this.isPunct('.') && parts.length < max) {
+      this.i++;
+      parts.push(this.parseAnyIdent());
+    }
+    if (this.isPunct('.')) throw this.errorAt();
+    return parts;
+  }
+
+  /** `(a, b, c)` of identifiers. */
+  parseIdentList(): Ident[] {
+    this.expectPunct('(');
+    const out = this.commaList(() => this.parseIdent());
+    this.expectPunct(')');
+    return out;
+  }
+
+  commaList<T>(item: () => T): T[] {
+    const out = [item()];
+    while (this.eatPunct(',')) out.push(item());
+    return out;
+  }
+
+  /** An optional alias: `AS name` or a bare name that does not continue the statement. */
+  parseOptionalAlias(extraStop: ReadonlySet<string> = new Set()): Ident | undefined {
+    if (this.eatWord('as')) return this.parseAnyIdent();
+    const t = this.peek();
+    if (t.type === 'qident') return this.parseAnyIdent();
+    if (t.type === 'word' && !NOT_BARE_ALIAS.has(t.value) && !extraStop.has(t.value)) {
+      return this.parseAnyIdent();
+    }
+    return undefined;
+  }
+
+  parseInteger(): number {
+    const t = this.peek();
+    if (t.type !== 'number' || !/^\d+$/.test(t.value)) throw this.errorAt(t);
+    this.i++;
+    return Number(t.value);
+  }
+
+  parseStringValue(): string {
+    const t = this.peek();
+    if (t.type !== 'string') throw this.errorAt(t);
+    this.i++;
+    return t.value;
+  }
+}
+
+export function tokenIdent(t: Token): Ident {
+  return { value: t.value, quoted: t.type === 'qident', pos: t.pos, raw: t.raw };
+}
