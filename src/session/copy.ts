@@ -4,7 +4,7 @@
 // transaction, so a failed COPY leaves nothing behind. Redshift's COPY from S3 comes with the
 // COPY/UNLOAD issue.
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import { CopyInParser, copyOut, type CopyOptions } from '../engine/index.js';
+import { CopyInParser, copyOut, type CopyOptions } from './shims.js';
 import type { Copy, CopyOption } from '../sql/index.js';
 import { identValue, qualifiedName } from '../sql/index.js';
 import type { CommandResult } from './commands.js';

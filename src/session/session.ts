@@ -170,7 +170,13 @@ export class Session implements WireSession {
     try {
       for (const stmt of statements) {
         await this.run(stmt, statementText(sql, stmt), sink, async () => {
-          const portal = await bindPortal(this, { stmt, sql: statementText(sql, stmt) }, [], [], []);
+          const portal = await bindPortal(
+            this,
+            { stmt, sql: statementText(sql, stmt) },
+            [],
+            [],
+            [],
+          );
           return executeStatement(this, portal, sink, 0);
         });
       }

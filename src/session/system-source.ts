@@ -9,13 +9,13 @@ import type {
   SettingInfo,
   SessionActivity,
   SystemCatalogSource,
-} from '../system/index.js';
+} from './shims.js';
 import {
   isSystemSchemaName,
   systemFunction,
   systemRelation,
   type FunctionContext,
-} from '../system/index.js';
+} from './shims.js';
 import { columnPgType, type CodegenContext } from '../sql/index.js';
 import type { LakeTransaction } from '../storage/index.js';
 import type { Session } from './session.js';

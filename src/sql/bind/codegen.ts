@@ -14,7 +14,7 @@ import type {
   TableName,
   TypeName,
 } from '../ast/index.js';
-import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
+import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from './printer-shim.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 
@@ -48,7 +48,9 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
       const sql = ctx.relations.get(node);
       if (sql === undefined) return undefined;
       const last = node.name[node.name.length - 1]!;
-      const alias = node.alias ? identValue(node.alias.name, ctx.caseSensitive) : identValue(last, ctx.caseSensitive);
+      const alias = node.alias
+        ? identValue(node.alias.name, ctx.caseSensitive)
+        : identValue(last, ctx.caseSensitive);
       const columns = node.alias?.columns.length
         ? `(${node.alias.columns.map((c) => quoteIdent(identValue(c, ctx.caseSensitive))).join(', ')})`
         : '';
@@ -58,9 +60,13 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
       if (ctx.params === 'placeholders') return `$${node.index}`;
       const value = ctx.params[node.index - 1];
       if (value === undefined) {
-        throw new LakeshiftError(SqlState.undefinedParameter, `there is no parameter $${node.index}`, {
-          position: node.pos,
-        });
+        throw new LakeshiftError(
+          SqlState.undefinedParameter,
+          `there is no parameter $${node.index}`,
+          {
+            position: node.pos,
+          },
+        );
       }
       return value;
     },

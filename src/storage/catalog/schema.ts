@@ -194,8 +194,8 @@ CREATE TABLE IF NOT EXISTS lake_database (
   created_at BIGINT NOT NULL
 );
 
--- password: a SCRAM-SHA-256 verifier or an md5 hash, never clear text; NULL = PASSWORD DISABLE.
--- connection_limit NULL = UNLIMITED; valid_until epoch ms or NULL; settings: JSON object of
+-- password: a SCRAM-SHA-256 verifier or an md5 hash, never clear text (NULL = PASSWORD DISABLE).
+-- connection_limit NULL = UNLIMITED, valid_until epoch ms or NULL, settings: JSON object of
 -- ALTER USER ... SET values.
 CREATE TABLE IF NOT EXISTS lake_user (
   user_id BIGINT PRIMARY KEY,
