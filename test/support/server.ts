@@ -79,7 +79,7 @@ export async function startTarget(opts: StartOptions = {}): Promise<Target> {
 const livePids = new Set<number>();
 let exitHookInstalled = false;
 
-function track(pid: number, signal: NodeJS.Signals): { watchdog: ChildProcess; untrack(): void } {
+function track(pid: number, signal: 'KILL' | 'QUIT'): { watchdog: ChildProcess; untrack(): void } {
   livePids.add(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
