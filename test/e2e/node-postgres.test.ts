@@ -24,7 +24,10 @@ const OID = {
 const rawTypes = {
   getTypeParser: (_oid: number, format?: string) =>
     format === 'binary' ? (v: Buffer) => v.toString('hex') : (v: string) => v,
-};
+} as unknown as pg.CustomTypesConfig;
+
+/** pg accepts `binary` per query; @types/pg does not declare it. */
+const binaryQuery = (config: pg.QueryConfig & { binary: true }): pg.QueryConfig => config;
 
 /** Rows of a table big enough that a 4-way self cross join never finishes on its own. */
 const BIG_ROWS = 1000;
@@ -189,14 +192,16 @@ describe('node-postgres', () => {
       2,
       null,
     ]);
-    const r = await client.query({
-      // A parameter, so that pg uses the extended protocol (it sends parameterless queries as
-      // simple queries, whose results are always text).
-      text: 'SELECT i, big, s, n, d, ts, b, f, z FROM nodepg_bin WHERE i = $1',
-      values: [4660],
-      binary: true,
-      types: rawTypes,
-    });
+    const r = await client.query(
+      binaryQuery({
+        // A parameter, so that pg uses the extended protocol (it sends parameterless queries as
+        // simple queries, whose results are always text).
+        text: 'SELECT i, big, s, n, d, ts, b, f, z FROM nodepg_bin WHERE i = $1',
+        values: [4660],
+        binary: true,
+        types: rawTypes,
+      }),
+    );
     assert.deepEqual(
       r.fields.map((f) => f.format),
       Array(9).fill('binary'),
@@ -218,11 +223,13 @@ describe('node-postgres', () => {
       },
     ]);
     // With pg's own binary parsers.
-    const parsed = await client.query({
-      text: 'SELECT i, b, f, s FROM nodepg_bin WHERE b = $1',
-      values: [true],
-      binary: true,
-    });
+    const parsed = await client.query(
+      binaryQuery({
+        text: 'SELECT i, b, f, s FROM nodepg_bin WHERE b = $1',
+        values: [true],
+        binary: true,
+      }),
+    );
     assert.deepEqual(parsed.rows, [{ i: 4660, b: true, f: 2, s: 'hello' }]);
   });
 
@@ -239,7 +246,7 @@ describe('node-postgres', () => {
         text: 'SELECT id FROM nodepg_big WHERE id < $1 ORDER BY id',
         values: [250],
         rows: 100,
-      });
+      } as pg.QueryConfig);
       query.on('row', (row: { id: number }) => rows.push(row.id));
       await new Promise<void>((resolve, reject) => {
         query.on('end', () => resolve());
@@ -409,7 +416,10 @@ describe('node-postgres', () => {
       let settled = false;
       void outcome.then(() => (settled = true));
       for (let attempt = 0; attempt < 30 && !settled; attempt++) {
-        new pg.Client(target.config()).cancel(busy, query);
+        const canceller = new pg.Client(target.config()) as unknown as {
+          cancel(client: pg.Client, query: pg.Query): void;
+        };
+        canceller.cancel(busy, query);
         await Promise.race([outcome, sleep(2000)]);
       }
       const error = await within(outcome, 60_000, 'the query after CancelRequests');
