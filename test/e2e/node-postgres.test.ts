@@ -435,8 +435,9 @@ describe('node-postgres', () => {
     const c = await connect(target);
     try {
       await c.query('SET statement_timeout TO 1000');
-      const error = await expectSqlState(c.query(NEVER_ENDING), '57014');
-      assert.match(error.message, /timeout/i);
+      // Only the SQLSTATE: the message differs (PostgreSQL: "canceling statement due to
+      // statement timeout"; Redshift: "Query (<id>) cancelled on user's request").
+      await expectSqlState(c.query(NEVER_ENDING), '57014');
       await c.query('SET statement_timeout TO 0');
       assert.deepEqual((await c.query('SELECT 4 AS four')).rows, [{ four: 4 }]);
     } finally {
