@@ -140,6 +140,8 @@ export class TestDoubleSession implements WireSession {
   readonly secretKey = randomInt(-0x80000000, 0x7fffffff);
   closeCalls = 0;
   cancelCalls = 0;
+  /** The statement text being executed, if any (tests wait on it before cancelling). */
+  running: string | undefined;
   #status: TransactionStatus = 'I';
   readonly #statements = new Map<string, Prepared>();
   readonly #portals = new Map<string, Portal>();
@@ -324,11 +326,14 @@ export class TestDoubleSession implements WireSession {
         'current transaction is aborted, commands ignored until end of transaction block',
       );
     }
+    this.running = s;
     try {
       return await this.#runStatement(portal, sql, s, maxRows, sink);
     } catch (e) {
       if (this.#status === 'T') this.#status = 'E';
       throw e;
+    } finally {
+      this.running = undefined;
     }
   }
 
