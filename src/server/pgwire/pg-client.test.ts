@@ -70,8 +70,8 @@ describe('simple query', () => {
       const empty = await c.query('  ');
       assert.equal(empty.rows.length, 0);
 
-      const notices: pg.NoticeMessage[] = [];
-      c.on('notice', (n) => notices.push(n));
+      const notices: pg.DatabaseError[] = [];
+      c.on('notice', (n) => notices.push(n as pg.DatabaseError));
       await c.query('notice');
       assert.equal(notices[0]?.message, 'a notice');
       assert.equal(notices[0]?.severity, 'NOTICE');
@@ -158,7 +158,11 @@ describe('extended query', () => {
       const named = { name: 'adder', text: 'add $1 $2' };
       assert.deepEqual((await c.query({ ...named, values: [1, 1] })).rows, [{ sum: 2 }]);
       assert.deepEqual((await c.query({ ...named, values: [5, 6] })).rows, [{ sum: 11 }]);
-      const binary = await c.query({ text: 'add $1 $2', values: [20, 22], binary: true });
+      const binary: pg.QueryResult = await c.query({
+        text: 'add $1 $2',
+        values: [20, 22],
+        binary: true,
+      } as pg.QueryConfig);
       assert.deepEqual(binary.rows, [{ sum: 42 }]);
       assert.equal(binary.fields[0]?.format, 'binary');
       const e = (await c.query('add $1 $2', ['x', 1]).catch((x: unknown) => x)) as pg.DatabaseError;
