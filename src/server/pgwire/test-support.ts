@@ -130,14 +130,18 @@ export function reportFields(body: Buffer): Record<string, string> {
 /** A protocol client on a plain socket that reads backend messages one by one. */
 export class RawClient {
   readonly socket: Socket;
-  #buffer = Buffer.alloc(0);
+  /** Received bytes not read yet: chunks, the first consumed from #offset. */
+  #chunks: Buffer[] = [];
+  #offset = 0;
+  #length = 0;
   #closed = false;
   #wake: (() => void) | undefined;
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk]);
+      this.#chunks.push(chunk);
+      this.#length += chunk.length;
       this.#wake?.();
     });
     socket.on('close', () => {
@@ -163,11 +167,11 @@ export class RawClient {
   }
 
   async #waitFor(n: number, deadline: number): Promise<boolean> {
-    while (this.#buffer.length < n) {
+    while (this.#length < n) {
       if (this.#closed) return false;
       const left = deadline - Date.now();
       if (left <= 0)
-        throw new Error(`timed out waiting for the server (have ${this.#buffer.length} bytes)`);
+        throw new Error(`timed out waiting for the server (have ${this.#length} bytes)`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#wake = () => {
@@ -180,24 +184,64 @@ export class RawClient {
     return true;
   }
 
+  /** The next `n` buffered bytes, without consuming them. */
+  #peek(n: number): Buffer {
+    const head = this.#chunks[0] as Buffer;
+    if (head.length - this.#offset >= n) return head.subarray(this.#offset, this.#offset + n);
+    const parts: Buffer[] = [];
+    let have = -this.#offset;
+    for (const c of this.#chunks) {
+      parts.push(c);
+      have += c.length;
+      if (have >= n) break;
+    }
+    return Buffer.concat(parts).subarray(this.#offset, this.#offset + n);
+  }
+
+  #take(n: number): Buffer {
+    const head = this.#chunks[0] as Buffer;
+    let out: Buffer;
+    if (head.length - this.#offset >= n) {
+      out = head.subarray(this.#offset, this.#offset + n);
+      this.#offset += n;
+    } else {
+      const parts: Buffer[] = [];
+      let need = n;
+      while (need > 0) {
+        const c = this.#chunks[0] as Buffer;
+        const k = Math.min(need, c.length - this.#offset);
+        parts.push(c.subarray(this.#offset, this.#offset + k));
+        need -= k;
+        this.#offset += k;
+        if (this.#offset === c.length) {
+          this.#chunks.shift();
+          this.#offset = 0;
+        }
+      }
+      out = Buffer.concat(parts);
+    }
+    if (this.#chunks[0] !== undefined && this.#offset === (this.#chunks[0] as Buffer).length) {
+      this.#chunks.shift();
+      this.#offset = 0;
+    }
+    this.#length -= n;
+    return out;
+  }
+
   /** One byte (the answer to SSLRequest / GSSENCRequest), or null when closed. */
   async readByte(timeoutMs = 20_000): Promise<string | null> {
     if (!(await this.#waitFor(1, Date.now() + timeoutMs))) return null;
-    const b = this.#buffer[0] as number;
-    this.#buffer = this.#buffer.subarray(1);
-    return String.fromCharCode(b);
+    return String.fromCharCode(this.#take(1)[0] as number);
   }
 
   /** The next backend message, or null when the server closed the connection. */
   async read(timeoutMs = 20_000): Promise<BackendMessage | null> {
     const deadline = Date.now() + timeoutMs;
     if (!(await this.#waitFor(5, deadline))) return null;
-    const length = this.#buffer.readInt32BE(1);
+    const length = this.#peek(5).readInt32BE(1);
     if (!(await this.#waitFor(1 + length, deadline))) return null;
-    const type = String.fromCharCode(this.#buffer[0] as number);
-    const body = this.#buffer.subarray(5, 1 + length);
-    this.#buffer = this.#buffer.subarray(1 + length);
-    return { type, body };
+    const message = this.#take(1 + length);
+    return { type: String.fromCharCode(message[0] as number), body: message.subarray(5) };
   }
 
   /** Messages up to and including the first of type `type` (or until the connection closes). */
@@ -216,7 +260,9 @@ export class RawClient {
     const deadline = Date.now() + timeoutMs;
     while (!this.#closed) {
       if (Date.now() > deadline) return false;
-      this.#buffer = Buffer.alloc(0);
+      this.#chunks = [];
+      this.#offset = 0;
+      this.#length = 0;
       try {
         await this.#waitFor(1, deadline);
       } catch {
