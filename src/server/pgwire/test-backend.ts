@@ -133,13 +133,15 @@ function describe(sql: string): Prepared['fields'] {
 }
 
 const KNOWN =
-  /^(select 1|rows \d+|bigrow \d+|add \$1 \$2|echo( \$\d+)*|fail|fatal|crash|notice|wait|sleep \d+|set \w+ (=|to) \S+|begin|commit|rollback|end|copy \w+ from stdin|copy \w+ to stdout)$/;
+  /^(select 1|rows \d+|bigrow \d+|add \$1 \$2|echo( \$\d+)*|fail|fatal|crash|notice|wait|sleep \d+|set \w+ (=|to) \S+|begin|commit|rollback|end|copy\s+\w+\s+from\s+stdin|copy\s+\w+\s+to\s+stdout)$/;
 
 export class TestDoubleSession implements WireSession {
   readonly processId: number;
   readonly secretKey = randomInt(-0x80000000, 0x7fffffff);
   closeCalls = 0;
   cancelCalls = 0;
+  /** The statement text being executed, if any (tests wait on it before cancelling). */
+  running: string | undefined;
   #status: TransactionStatus = 'I';
   readonly #statements = new Map<string, Prepared>();
   readonly #portals = new Map<string, Portal>();
@@ -324,11 +326,14 @@ export class TestDoubleSession implements WireSession {
         'current transaction is aborted, commands ignored until end of transaction block',
       );
     }
+    this.running = s;
     try {
       return await this.#runStatement(portal, sql, s, maxRows, sink);
     } catch (e) {
       if (this.#status === 'T') this.#status = 'E';
       throw e;
+    } finally {
+      this.running = undefined;
     }
   }
 
@@ -430,7 +435,7 @@ export class TestDoubleSession implements WireSession {
     } else if (s === 'rollback') {
       this.#status = 'I';
       sink.commandComplete('ROLLBACK');
-    } else if ((m = /^copy (\w+) from stdin$/.exec(s))) {
+    } else if ((m = /^copy\s+(\w+)\s+from\s+stdin$/.exec(s))) {
       let bytes = 0;
       let lines = 0;
       const kept: Buffer[] = [];
@@ -442,7 +447,7 @@ export class TestDoubleSession implements WireSession {
       this.#backend.tables.set(m[1] as string, Buffer.concat(kept));
       this.#backend.copiedBytes += bytes;
       sink.commandComplete(`COPY ${lines}`);
-    } else if ((m = /^copy (\w+) to stdout$/.exec(s))) {
+    } else if ((m = /^copy\s+(\w+)\s+to\s+stdout$/.exec(s))) {
       const table = m[1] as string;
       const numbers = /^numbers(\d+)$/.exec(table);
       const data = numbers
