@@ -86,8 +86,10 @@ export interface RunOptions {
 export interface StatementShape {
   /** DuckDB's type of each parameter, or undefined when DuckDB could not infer it. */
   parameterTypes: (DuckDBType | undefined)[];
-  columnNames: string[];
-  columnTypes: DuckDBType[];
+  /** undefined when DuckDB cannot tell before the parameters are bound (untyped $n). */
+  columnNames: string[] | undefined;
+  /** A column's type is undefined when it depends on a parameter (described as text). */
+  columnTypes: (DuckDBType | undefined)[] | undefined;
   statementType: StatementType;
 }
 
@@ -230,12 +232,25 @@ export class PreparedStatement {
       }
     }
     const columnNames: string[] = [];
-    const columnTypes: DuckDBType[] = [];
+    const columnTypes: (DuckDBType | undefined)[] = [];
     for (let i = 0; i < p.columnCount; i++) {
       columnNames.push(p.columnName(i));
-      columnTypes.push(p.columnType(i));
+      try {
+        columnTypes.push(p.columnType(i));
+      } catch {
+        // A column whose type depends on a parameter not yet bound (DuckDB's INVALID type).
+        columnTypes.push(undefined);
+      }
     }
-    return { parameterTypes, columnNames, columnTypes, statementType: p.statementType };
+    // With a parameter DuckDB cannot type, it reports one placeholder column instead of the
+    // real ones: the result's shape is known only once the statement runs.
+    const resolved = !parameterTypes.includes(undefined);
+    return {
+      parameterTypes,
+      columnNames: resolved ? columnNames : undefined,
+      columnTypes: resolved ? columnTypes : undefined,
+      statementType: p.statementType,
+    };
   }
 
   get parameterCount(): number {

@@ -83,7 +83,8 @@ function pg(typeOid: number, typeModifier = -1): PgType {
 }
 
 /** The PostgreSQL type a DuckDB column is sent as. */
-export function pgTypeOf(type: DuckDBType): PgType {
+export function pgTypeOf(type: DuckDBType | undefined): PgType {
+  if (type === undefined) return pg(PgOid.text);
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return pg(PgOid.bool);
@@ -151,11 +152,11 @@ export function formatOf(resultFormats: readonly WireFormat[], index: number): W
 /** RowDescription fields of a result. */
 export function describeResult(
   columnNames: readonly string[],
-  columnTypes: readonly DuckDBType[],
+  columnTypes: readonly (DuckDBType | undefined)[],
   resultFormats: readonly WireFormat[] = [],
 ): FieldDescription[] {
   return columnNames.map((name, i) => {
-    const t = pgTypeOf(columnTypes[i] as DuckDBType);
+    const t = pgTypeOf(columnTypes[i]);
     return {
       name,
       tableOid: 0,
