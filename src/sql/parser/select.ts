@@ -167,15 +167,20 @@ function parseSelect(p: Parser): Select {
   if (p.eatWord('where')) s.where = parseExpr(p);
   if (p.eatWords('group', 'by')) s.groupBy = parseGroupBy(p);
   if (p.eatWord('having')) s.having = parseExpr(p);
-  if (p.eatWord('window')) {
-    s.windows = p.commaList((): NamedWindow => {
-      const name = p.parseIdent();
-      p.expectWord('as');
-      return { name, spec: parseWindowSpec(p) };
-    });
+  // Redshift has QUALIFY (and no WINDOW clause); accept both in either order.
+  for (;;) {
+    if (s.windows.length === 0 && p.eatWord('window')) {
+      s.windows = p.commaList((): NamedWindow => {
+        const name = p.parseIdent();
+        p.expectWord('as');
+        return { name, spec: parseWindowSpec(p) };
+      });
+    } else if (s.qualify === undefined && p.eatWord('qualify')) {
+      s.qualify = parseExpr(p);
+    } else {
+      return s;
+    }
   }
-  if (p.eatWord('qualify')) s.qualify = parseExpr(p);
-  return s;
 }
 
 /** An empty select list (`SELECT FROM t`, `SELECT;`) is PostgreSQL-legal. */

@@ -1,0 +1,40 @@
+// Quoting of identifiers and strings for printed SQL.
+import type { Ident } from '../ast/index.js';
+import { RESERVED, TYPE_FUNC_NAME } from '../parser/keywords.js';
+
+const SIMPLE = /^[a-z_][a-z0-9_$]*$/;
+
+export function quoteIdentText(value: string): string {
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/** An identifier in a position where keywords are not names (first part of a name). */
+export function identText(id: Ident): string {
+  if (
+    id.quoted ||
+    !SIMPLE.test(id.value) ||
+    RESERVED.has(id.value) ||
+    TYPE_FUNC_NAME.has(id.value)
+  ) {
+    return quoteIdentText(id.value);
+  }
+  return id.value;
+}
+
+/** An identifier where any word is accepted (after AS, after a dot, option names). */
+export function labelText(id: Ident): string {
+  if (id.quoted || !SIMPLE.test(id.value)) return quoteIdentText(id.value);
+  return id.value;
+}
+
+/** A function name part: type_func_name keywords (left, right) stay bare. */
+export function funcNameText(id: Ident): string {
+  if (id.quoted || !SIMPLE.test(id.value) || RESERVED.has(id.value))
+    return quoteIdentText(id.value);
+  return id.value;
+}
+
+/** A standard SQL string literal ('' doubles quotes; backslashes are literal). */
+export function quoteString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
