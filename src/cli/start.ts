@@ -96,6 +96,7 @@ export async function startServer(
     log,
     maxConnections: config.maxConnections,
   });
+  await manager.prepareEngine();
   const maintenance = startMaintenance(lake, { intervalMs: 60_000 });
   const wire = await startPgServer({
     host: config.host,

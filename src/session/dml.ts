@@ -17,7 +17,7 @@ import {
   type LakeTarget,
 } from './resolve.js';
 import type { Session } from './session.js';
-import { withSystemFunctions } from './system-source.js';
+import { generateWithSystemFunctions } from './system-source.js';
 
 type Target =
   { kind: 'lake'; table: LakeTarget } | { kind: 'temp'; duckdbName: string; columns: string[] };
@@ -54,8 +54,9 @@ async function translate(
   extraScope: unknown[] = [],
 ): Promise<string> {
   const relations = await resolveRelations(session, tx, [node, ...extraScope]);
-  const ctx = await withSystemFunctions(session, tx, codegenContext(session, relations, params));
-  return node.kind === 'Query' ? toDuckDb(node, ctx) : toDuckDbExpr(node, ctx);
+  return generateWithSystemFunctions(session, tx, codegenContext(session, relations, params), (ctx) =>
+    node.kind === 'Query' ? toDuckDb(node, ctx) : toDuckDbExpr(node, ctx),
+  );
 }
 
 export async function runInsert(

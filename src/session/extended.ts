@@ -100,12 +100,19 @@ export async function bindPortal(
       `bind message supplies ${values.length} parameters, but prepared statement "${full.name}" requires ${expected}`,
     );
   }
-  const types =
-    knownTypes ?? (values.some((v) => v !== null) ? await parameterTypes(session, full) : []);
+  // Declared types only: an unspecified one binds as an untyped literal.
+  const types = knownTypes ?? full.parameterTypes;
   const zone = textContext(session.settings.get('TimeZone')).zone;
-  const params = values.map((v, i) =>
-    decodeParameter(types[i] ?? 0, formatOf(parameterFormats, i), v, { zone }),
-  );
+  const params = values.map((v, i) => {
+    const oid = types[i] ?? 0;
+    const format = formatOf(parameterFormats, i);
+    // An untyped text parameter stays an untyped string literal: DuckDB casts it where used, as
+    // PostgreSQL resolves an unknown-typed parameter from its context.
+    if (v !== null && format === 0 && (oid === 0 || oid === 705)) {
+      return { value: decodeParameter(25, 0, v, { zone }).value, type: undefined };
+    }
+    return decodeParameter(oid, format, v, { zone });
+  });
   const portal: Portal = {
     prepared: full,
     params,

@@ -3,6 +3,7 @@
 // log and query history. This is what the wire protocol room talks to (WireBackend).
 import { randomInt } from 'node:crypto';
 import type { Engine } from '../engine/index.js';
+import { installSystemMacros } from '../system/index.js';
 import type { Logger } from 'pino';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import type { Lake, UserRecord } from '../storage/index.js';
@@ -37,6 +38,16 @@ export class SessionManager implements WireBackend {
   private shuttingDown = false;
 
   constructor(readonly options: SessionManagerOptions) {}
+
+  /** Creates what generated SQL calls (catalog function macros) once per DuckDB instance. */
+  async prepareEngine(): Promise<void> {
+    const c = await this.options.engine.instance.connect();
+    try {
+      await installSystemMacros(c);
+    } finally {
+      c.closeSync();
+    }
+  }
 
   get lake(): Lake {
     return this.options.lake;
@@ -130,6 +141,8 @@ export class SessionManager implements WireBackend {
     do processId = randomInt(1000, 2 ** 30);
     while (this.sessions.has(processId));
     const engine = await this.options.engine.connect();
+    // Redshift divides integers as integers (5 / 2 = 2).
+    await engine.duckdb.run('SET integer_division = true');
     const session = new Session(this, {
       processId,
       secretKey: randomInt(0, 2 ** 31),

@@ -115,7 +115,7 @@ async function resolveRelation(
   if (q.schema === undefined) {
     const temp = session.tempTables.get(q.name);
     if (temp) return `temp.main.${quoteIdent(temp.duckdbName)}`;
-    if (systemRelationExists('pg_catalog', q.name)) {
+    if (systemRelationExists(undefined, q.name)) {
       return `(${await systemRelationSql(session, tx, 'pg_catalog', q.name)})`;
     }
     for (const schema of session.searchPath()) {

@@ -9,13 +9,14 @@ import {
   type BoundParameter,
 } from '../engine/index.js';
 import { literals } from './params.js';
+import { VARCHAR } from '@duckdb/node-api';
 import type { Explain, Query, Show, Statement } from '../sql/index.js';
 import { toDuckDb, identValue } from '../sql/index.js';
 import { settingDef } from './settings.js';
 import { codegenContext, quoteIdent, resolveRelations } from './resolve.js';
 import type { Session } from './session.js';
 import type { FieldDescription, WireFormat } from './wire.js';
-import { withSystemFunctions } from './system-source.js';
+import { generateWithSystemFunctions } from './system-source.js';
 
 export interface RowsPlan {
   fields: FieldDescription[];
@@ -50,8 +51,10 @@ export async function planRows(
   let tag = (n: number) => `SELECT ${n}`;
   switch (stmt.kind) {
     case 'Query':
-      sql = await querySql(session, stmt, 'placeholders');
-      return preparedRows(session, sql, params, resultFormats, tag);
+      // Parameters go in as typed literals: DuckDB then knows every type (a $n it cannot type
+      // would leave the result's columns unknown until execution).
+      sql = await querySql(session, stmt, literals(params));
+      break;
     case 'Show':
       sql = showSql(session, stmt);
       tag = () => 'SHOW';
@@ -74,8 +77,9 @@ export async function querySql(
 ): Promise<string> {
   const tx = await session.transactions.current();
   const relations = await resolveRelations(session, tx, query);
-  const ctx = await withSystemFunctions(session, tx, codegenContext(session, relations, params));
-  return toDuckDb(query, ctx);
+  return generateWithSystemFunctions(session, tx, codegenContext(session, relations, params), (ctx) =>
+    toDuckDb(query, ctx),
+  );
 }
 
 async function preparedRows(
@@ -87,7 +91,14 @@ async function preparedRows(
 ): Promise<RowsPlan> {
   const prepared = await session.engine.prepare(sql);
   const shape = prepared.shape();
-  const fields = describeResult(shape.columnNames, shape.columnTypes, resultFormats);
+  if (shape.columnNames === undefined || shape.columnTypes === undefined) {
+    throw new LakeshiftError(SqlState.indeterminateDatatype, 'could not determine the result columns');
+  }
+  const fields = describeResult(
+    shape.columnNames,
+    shape.columnTypes.map((t) => t ?? VARCHAR),
+    resultFormats,
+  );
   let cursor: ResultCursor | undefined;
   return {
     fields,

@@ -9,13 +9,15 @@ import type {
   SettingInfo,
   SessionActivity,
   SystemCatalogSource,
-} from './shims.js';
+} from '../system/index.js';
 import {
-  isSystemSchemaName,
+  SYSTEM_SCHEMAS,
   systemFunction,
+  systemRegCast,
   systemRelation,
   type FunctionContext,
-} from './shims.js';
+  type SchemaName,
+} from '../system/index.js';
 import { columnPgType, type CodegenContext } from '../sql/index.js';
 import type { LakeTransaction } from '../storage/index.js';
 import type { Session } from './session.js';
@@ -25,10 +27,10 @@ export const LAKESHIFT_VERSION = '0.1.0';
 const serverStartTime = new Date();
 
 export function isSystemSchema(schema: string): boolean {
-  return isSystemSchemaName(schema);
+  return (SYSTEM_SCHEMAS as readonly string[]).includes(schema);
 }
 
-export function systemRelationExists(schema: string, name: string): boolean {
+export function systemRelationExists(schema: string | undefined, name: string): boolean {
   return systemRelation(schema, name) !== undefined;
 }
 
@@ -234,27 +236,52 @@ export async function systemRelationSql(
   schema: string,
   name: string,
 ): Promise<string> {
-  const def = systemRelation(schema, name)!;
+  const def = systemRelation(schema === 'pg_catalog' ? undefined : schema, name)!;
   return def.sql(catalogSource(session, tx));
 }
 
 /**
  * Adds system function translation (version(), format_type, pg_get_userbyid ...) to a codegen
- * context. Functions that read system relations get their SQL from the same source.
+ * context, and runs code generation. Functions that read system relations name them
+ * synchronously, so generation runs twice when they do: once to learn which relations, then
+ * with their SQL.
  */
-export async function withSystemFunctions(
+export async function generateWithSystemFunctions(
   session: Session,
   tx: LakeTransaction,
   ctx: CodegenContext,
-): Promise<CodegenContext> {
+  generate: (ctx: CodegenContext) => string,
+): Promise<string> {
   const source = catalogSource(session, tx);
-  const fctx: FunctionContext = await functionContext(source);
-  return {
+  const sessionContext = await source.session();
+  const wanted = new Map<string, [SchemaName, string]>();
+  const relationSql = new Map<string, string>();
+  const fctx: FunctionContext = {
+    session: sessionContext,
+    relation(schema, name) {
+      const key = `${schema}.${name}`;
+      const sql = relationSql.get(key);
+      if (sql !== undefined) return `(${sql})`;
+      wanted.set(key, [schema, name]);
+      return `(SELECT NULL)`;
+    },
+  };
+  const withFunctions: CodegenContext = {
     ...ctx,
     functionCall: (name, args) => systemFunction(name)?.translate(args, fctx),
+    regCast: (type, operand, sql) => {
+      const def = systemRegCast(type);
+      if (def === undefined) return undefined;
+      const textual =
+        operand.kind === 'StringLit' ||
+        (operand.kind === 'Cast' && ['text', 'varchar', 'name'].includes(operand.type.name));
+      return textual ? def.fromText(sql, fctx) : def.fromOid(sql, fctx);
+    },
   };
-}
-
-async function functionContext(source: SystemCatalogSource): Promise<FunctionContext> {
-  return { source, relationSql: async () => '' } as unknown as FunctionContext;
+  const first = generate(withFunctions);
+  if (wanted.size === 0) return first;
+  for (const [key, [schema, name]] of wanted) {
+    relationSql.set(key, await systemRelation(schema, name)!.sql(source));
+  }
+  return generate(withFunctions);
 }

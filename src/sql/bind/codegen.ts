@@ -14,7 +14,8 @@ import type {
   TableName,
   TypeName,
 } from '../ast/index.js';
-import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from './printer-shim.js';
+import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
+import { nameResultColumns } from './colnames.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 
@@ -32,7 +33,10 @@ export interface CodegenContext {
   setting(name: string): string;
   /** System functions (version(), format_type ...): DuckDB SQL, or undefined when unknown. */
   functionCall?: (name: string, args: string[]) => string | undefined;
+  /** Casts to object identifier types (regclass ...): DuckDB SQL, or undefined for others. */
+  regCast?: (typeName: string, operand: Expr, operandSql: string) => string | undefined;
 }
+
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -43,32 +47,41 @@ function sqlString(s: string): string {
 }
 
 function hooks(ctx: CodegenContext): DuckDbHooks {
+  const param = (node: Param): string => {
+    if (ctx.params === 'placeholders') return `$${node.index}`;
+    const value = ctx.params[node.index - 1];
+    if (value === undefined) {
+      throw new LakeshiftError(SqlState.undefinedParameter, `there is no parameter $${node.index}`, {
+        position: node.pos,
+      });
+    }
+    return value;
+  };
   return {
     tableRef(node: TableName): string | undefined {
-      const sql = ctx.relations.get(node);
-      if (sql === undefined) return undefined;
-      const last = node.name[node.name.length - 1]!;
-      const alias = node.alias
-        ? identValue(node.alias.name, ctx.caseSensitive)
-        : identValue(last, ctx.caseSensitive);
-      const columns = node.alias?.columns.length
-        ? `(${node.alias.columns.map((c) => quoteIdent(identValue(c, ctx.caseSensitive))).join(', ')})`
-        : '';
-      return `${sql} AS ${quoteIdent(alias)}${columns}`;
+      // The printer adds the alias (the node's, or the relation's last name part).
+      return ctx.relations.get(node);
     },
-    param(node: Param): string | undefined {
-      if (ctx.params === 'placeholders') return `$${node.index}`;
-      const value = ctx.params[node.index - 1];
-      if (value === undefined) {
-        throw new LakeshiftError(
-          SqlState.undefinedParameter,
-          `there is no parameter $${node.index}`,
-          {
-            position: node.pos,
-          },
-        );
+    expr(node: Expr, printer): string | undefined {
+      switch (node.kind) {
+        case 'Param':
+          return param(node);
+        case 'Cast': {
+          // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
+          const cast = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
+          return cast;
+        }
+        case 'Binary':
+          // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
+          // divide as integers: sessions run with DuckDB's integer_division on.
+          if (node.op === '/' || node.op === '%') {
+            const divisor = printer.expr(node.right);
+            return `(CASE WHEN (${divisor}) = 0 THEN error('division by zero') ELSE (${printer.expr(node.left)}) ${node.op} (${divisor}) END)`;
+          }
+          return undefined;
+        default:
+          return undefined;
       }
-      return value;
     },
     columnRef(node: ColumnRef): string | undefined {
       // schema.table.column and db.schema.table.column name the relation by its full name; in
@@ -98,17 +111,21 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           return undefined;
       }
     },
-    functionCall(node: FunctionCall, printArgs: () => string[]): string | undefined {
+    functionCall(node: FunctionCall, _printArgs, printer): string | undefined {
       if (ctx.functionCall === undefined) return undefined;
       const name = node.name.map((p) => identValue(p, false)).join('.');
       const plain = name.startsWith('pg_catalog.') ? name.slice('pg_catalog.'.length) : name;
       if (node.over || node.filter || node.distinct || node.orderBy.length > 0) return undefined;
-      return ctx.functionCall(plain, printArgs());
+      return ctx.functionCall(
+        plain,
+        node.args.map((a) => printer.expr(a)),
+      );
     },
   };
 }
 
 export function toDuckDb(query: Query, ctx: CodegenContext): string {
+  nameResultColumns(query);
   return printDuckDb(query, hooks(ctx));
 }
 

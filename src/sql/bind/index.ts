@@ -4,4 +4,3 @@ export { relationRefs } from './relations.js';
 export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { parseStatements, statementText } from './statements.js';
-export { printRedshift } from './printer-shim.js';

@@ -1,0 +1,92 @@
+// Result column names as PostgreSQL and Redshift give them to unaliased select items
+// (FigureColname): a column's name, a function's name, a cast's type, "case", or "?column?".
+// DuckDB names such columns after their expression text, which clients would see otherwise.
+import type { Expr, Ident, Query, SetExpr } from '../ast/index.js';
+
+const TRIM_NAMES = { leading: 'ltrim', trailing: 'rtrim', both: 'btrim' } as const;
+
+/** The name, or undefined when PostgreSQL would fall back to "?column?". */
+function figure(e: Expr): string | undefined {
+  switch (e.kind) {
+    case 'ColumnRef':
+      return e.parts[e.parts.length - 1]?.value;
+    case 'FunctionCall':
+      return e.name[e.name.length - 1]?.value;
+    case 'KeywordFunction':
+      return e.name === 'user' ? 'current_user' : e.name;
+    case 'Cast':
+      return figure(e.expr) ?? e.type.name;
+    case 'TypedLit':
+      return e.type.name;
+    case 'Collate':
+      return figure(e.expr);
+    case 'Subscript':
+    case 'FieldSelect':
+      return e.kind === 'FieldSelect' && e.field ? e.field.value : figure(e.expr);
+    case 'Case':
+      return 'case';
+    case 'ArrayExpr':
+    case 'ArraySubquery':
+      return 'array';
+    case 'RowExpr':
+      return 'row';
+    case 'Exists':
+      return 'exists';
+    case 'Subquery':
+      return firstColumnName(e.query);
+    case 'Extract':
+      return 'extract';
+    case 'Substring':
+      return 'substring';
+    case 'Position':
+      return 'position';
+    case 'Trim':
+      return TRIM_NAMES[e.side ?? 'both'];
+    case 'Overlay':
+      return 'overlay';
+    case 'AtTimeZone':
+      return 'timezone';
+    default:
+      return undefined;
+  }
+}
+
+function firstColumnName(q: Query): string | undefined {
+  let body: SetExpr = q.body;
+  while (body.kind === 'SetOperation' || body.kind === 'Query') {
+    body = body.kind === 'Query' ? body.body : body.left;
+  }
+  if (body.kind !== 'Select') return undefined;
+  const item = body.items[0];
+  if (item === undefined) return undefined;
+  return item.alias?.value ?? figure(item.expr);
+}
+
+export function columnName(e: Expr): string {
+  return figure(e) ?? '?column?';
+}
+
+/**
+ * Gives every unaliased select item of the query (and of its subqueries) its PostgreSQL name,
+ * as an explicit alias. Idempotent; returns the same tree.
+ */
+export function nameResultColumns(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const n of node) nameResultColumns(n);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const o = node as { kind?: string; items?: { expr: Expr; alias?: Ident }[] };
+  if (o.kind === 'Select' && o.items) {
+    for (const item of o.items) {
+      if (item.alias === undefined && item.expr.kind !== 'Star') {
+        item.alias = { value: columnName(item.expr), quoted: true };
+      }
+    }
+  }
+  for (const [key, value] of Object.entries(o)) {
+    if (key !== 'pos' && key !== 'span' && value !== null && typeof value === 'object') {
+      nameResultColumns(value);
+    }
+  }
+}
