@@ -16,6 +16,7 @@ import type {
 } from '../ast/index.js';
 import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
 import { nameResultColumns } from './colnames.js';
+import { fieldOrder, normalizeDateLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 
@@ -41,6 +42,8 @@ export interface CodegenContext {
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
 
 function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
@@ -68,9 +71,20 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           return param(node);
         case 'Cast': {
           // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
-          const cast = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
-          return cast;
+          const reg = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
+          if (reg !== undefined) return reg;
+          if (DATE_TYPES.has(node.type.name) && node.expr.kind === 'StringLit') {
+            const iso = normalizeDateLiteral(node.expr.value, fieldOrder(ctx.setting('DateStyle')));
+            return `CAST(${sqlString(iso)} AS ${resolveType(node.type).duckdb})`;
+          }
+          return undefined;
         }
+        case 'TypedLit':
+          if (DATE_TYPES.has(node.type.name)) {
+            const iso = normalizeDateLiteral(node.value, fieldOrder(ctx.setting('DateStyle')));
+            return `CAST(${sqlString(iso)} AS ${resolveType(node.type).duckdb})`;
+          }
+          return undefined;
         case 'Binary':
           // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
           // divide as integers: sessions run with DuckDB's integer_division on.

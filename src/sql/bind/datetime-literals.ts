@@ -1,0 +1,35 @@
+// Date and timestamp literals in the forms PostgreSQL and Redshift accept beyond ISO 8601, read
+// by the DateStyle field order ('03/04/2024' is March 4 under MDY, April 3 under DMY). DuckDB
+// reads ISO only, so literal text is normalized before it reaches DuckDB.
+// https://www.postgresql.org/docs/15/datetime-input-rules.html
+
+export type FieldOrder = 'MDY' | 'DMY' | 'YMD';
+
+/** The field order of a DateStyle setting value ("ISO, MDY"). */
+export function fieldOrder(dateStyle: string): FieldOrder {
+  const m = /\b(MDY|DMY|YMD)\b/i.exec(dateStyle);
+  return (m?.[1]?.toUpperCase() as FieldOrder | undefined) ?? 'MDY';
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** The ISO form of a date or timestamp literal, or the text unchanged when it is not one. */
+export function normalizeDateLiteral(text: string, order: FieldOrder): string {
+  const t = text.trim();
+  const numeric = /^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})(\s+.*|T.*)?$/.exec(t);
+  if (!numeric) return text;
+  const [a, b, c] = [numeric[1]!, numeric[2]!, numeric[3]!];
+  const rest = numeric[4] ?? '';
+  let year: number, month: number, day: number;
+  if (a.length >= 3) {
+    [year, month, day] = [Number(a), Number(b), Number(c)];
+  } else if (c.length >= 3 || order !== 'YMD') {
+    year = Number(c);
+    [month, day] = order === 'DMY' ? [Number(b), Number(a)] : [Number(a), Number(b)];
+    if (c.length <= 2) year += year < 70 ? 2000 : 1900;
+  } else {
+    [year, month, day] = [Number(a), Number(b), Number(c)];
+    year += year < 70 ? 2000 : 1900;
+  }
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}${rest}`;
+}
