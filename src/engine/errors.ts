@@ -54,6 +54,8 @@ export function fromDuckDBError(e: unknown, cancelReason?: CancelReason): Lakesh
     sqlstate = SqlState.notNullViolation;
   } else if (type === 'Out of Range Error' && /[Dd]ivision by zero/.test(text)) {
     sqlstate = SqlState.divisionByZero;
+  } else if (/^value too long for type/.test(text)) {
+    sqlstate = SqlState.stringDataRightTruncation;
   } else if (/^Division by zero/i.test(text)) {
     sqlstate = SqlState.divisionByZero;
   }

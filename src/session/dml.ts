@@ -88,6 +88,7 @@ export async function runInsert(
   source = await translate(session, tx, stmt.source, params);
   let n: number;
   if (t.kind === 'lake') {
+    source = await lengthChecked(tx, t.table, columns, source);
     n = await tx.insert(t.table, source, columns.length > 0 ? { columns } : {});
   } else {
     const cols = columns.length > 0 ? ` (${columns.map(quoteIdent).join(', ')})` : '';
@@ -97,6 +98,38 @@ export async function runInsert(
     );
   }
   return { tag: `INSERT 0 ${n}`, rows: n };
+}
+
+/** character varying(n) / character(n) of a declared type, if it has a length. */
+function declaredLength(declared: string | null): { type: string; n: number } | undefined {
+  const m = /^(character varying|character)\((\d+)\)$/.exec(declared ?? '');
+  return m ? { type: m[1]!, n: Number(m[2]) } : undefined;
+}
+
+/**
+ * The source query with Redshift's length check on character columns: a value longer than the
+ * column's length in bytes fails with 22001 instead of being stored.
+ */
+export async function lengthChecked(
+  tx: LakeTransaction,
+  target: LakeTarget,
+  columns: readonly string[],
+  source: string,
+): Promise<string> {
+  const info = await tx.getTable(target.schema, target.name);
+  if (info === undefined) return source;
+  const names = columns.length > 0 ? columns : info.columns.map((c) => c.name);
+  const limits = names.map((name) =>
+    declaredLength(info.columns.find((c) => c.name === name)?.typeAnnotation ?? null),
+  );
+  if (limits.every((l) => l === undefined)) return source;
+  const aliases = names.map((_, i) => `__v${i}`);
+  const checked = aliases.map((a, i) => {
+    const l = limits[i];
+    if (l === undefined) return a;
+    return `CASE WHEN strlen(CAST(${a} AS VARCHAR)) > ${l.n} THEN error('value too long for type ${l.type}(${l.n})') ELSE ${a} END`;
+  });
+  return `SELECT ${checked.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
 }
 
 function containsDefault(q: Query): boolean {
@@ -126,6 +159,16 @@ export async function runUpdate(
       );
     }
     assignments[column] = await translate(session, tx, a.value, params);
+  }
+  if (t.kind === 'lake') {
+    const info = await tx.getTable(t.table.schema, t.table.name);
+    for (const [column, expr] of Object.entries(assignments)) {
+      const l = declaredLength(info?.columns.find((c) => c.name === column)?.typeAnnotation ?? null);
+      if (l !== undefined) {
+        assignments[column] =
+          `CASE WHEN strlen(CAST((${expr}) AS VARCHAR)) > ${l.n} THEN error('value too long for type ${l.type}(${l.n})') ELSE (${expr}) END`;
+      }
+    }
   }
   const where = stmt.where && (await translate(session, tx, stmt.where, params));
   const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);

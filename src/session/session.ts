@@ -3,7 +3,7 @@
 // Statements go through the SQL front end (parse → bind → DuckDB SQL) and run on the session's
 // own DuckDB connection, which also holds its temp tables.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { EngineConnection } from '../engine/index.js';
+import { fromDuckDBError, type EngineConnection } from '../engine/index.js';
 import { LakeshiftError, SqlState, isLakeshiftError, messageOf } from '../common/errors.js';
 import type { Statement } from '../sql/index.js';
 import { parseStatements, statementText } from '../sql/index.js';
@@ -236,7 +236,7 @@ export class Session implements WireSession {
         status: this.cancelReason ? 'canceled' : 'failed',
         error: error.message,
       });
-      if (!isLakeshiftError(e) && !this.cancelReason) {
+      if (error.sqlstate === SqlState.internalError && !this.cancelReason) {
         this.manager.options.log.error(
           { err: e, pid: this.processId, sql: text },
           'internal error',
@@ -456,8 +456,13 @@ export class Session implements WireSession {
   }
 }
 
-/** Anything thrown that is not a LakeshiftError becomes XX000 without internals. */
+/**
+ * A DuckDB error raised inside the lake's work becomes its SQLSTATE; anything else that is not a
+ * LakeshiftError becomes XX000 without internals.
+ */
 export function toClientError(e: unknown): LakeshiftError {
   if (isLakeshiftError(e)) return e;
+  const translated = fromDuckDBError(e);
+  if (translated.sqlstate !== SqlState.internalError) return translated;
   return new LakeshiftError(SqlState.internalError, 'internal error', { cause: e });
 }
