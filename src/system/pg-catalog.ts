@@ -18,6 +18,7 @@ import {
   CLASS_OID,
   COLLATION_DEFAULT,
   LANG,
+  NAMESPACE_INFORMATION_SCHEMA,
   NAMESPACE_PG_CATALOG,
   SYSTEM_OWNER,
   attrdefOid,
@@ -200,6 +201,15 @@ function classRow(e: ClassEntry): Row {
   };
 }
 
+/** information_schema's domains over built-in types. */
+export const INFORMATION_SCHEMA_DOMAINS = [
+  { oid: 13010, name: 'cardinal_number', base: 23, typmod: -1 },
+  { oid: 13011, name: 'character_data', base: 1043, typmod: -1 },
+  { oid: 13012, name: 'sql_identifier', base: 19, typmod: -1 },
+  { oid: 13013, name: 'time_stamp', base: 1184, typmod: 2 },
+  { oid: 13014, name: 'yes_or_no', base: 1043, typmod: 7 },
+] as const;
+
 async function typeRows(source: SystemCatalogSource): Promise<Row[]> {
   const builtin = BUILTIN_TYPES.map((t) => ({
     oid: t.oid,
@@ -258,6 +268,25 @@ async function typeRows(source: SystemCatalogSource): Promise<Row[]> {
     typstorage: 'x',
     typcollation: 0,
   }));
+  // information_schema's domains (PostgreSQL creates them at initdb; OIDs 13010-13014 here).
+  const domains = INFORMATION_SCHEMA_DOMAINS.map((d) => {
+    const base = BUILTIN_TYPES.find((t) => t.oid === d.base)!;
+    return {
+      ...builtin.find((b) => b.oid === d.base)!,
+      oid: d.oid,
+      typname: d.name,
+      typnamespace: NAMESPACE_INFORMATION_SCHEMA,
+      typtype: 'd',
+      typispreferred: false,
+      typarray: 0,
+      typinput: 'domain_in',
+      typreceive: 'domain_recv',
+      typbasetype: d.base,
+      typtypmod: d.typmod,
+      typcollation: base.typcollation,
+      typdefault: d.name === 'time_stamp' ? 'CURRENT_TIMESTAMP(2)' : null,
+    };
+  });
   const classes = await classEntries(source);
   const composite = classes.map((c) => ({
     ...builtin[0],
@@ -285,7 +314,7 @@ async function typeRows(source: SystemCatalogSource): Promise<Row[]> {
     typstorage: 'x',
     typcollation: 0,
   }));
-  return [...builtin, ...redshift, ...composite];
+  return [...builtin, ...redshift, ...domains, ...composite];
 }
 
 function procRows(): Row[] {
