@@ -1,6 +1,7 @@
 // The tokenizer: PostgreSQL's lexical rules (https://www.postgresql.org/docs/15/sql-syntax-lexical.html)
 // as Redshift accepts them. Unquoted words fold to lower case (ASCII only, as PostgreSQL does for
 // UTF-8) and keep their written text; keywords are decided by the parser, not here.
+import { LakeshiftError, SqlState } from '../../common/errors.js';
 import { syntaxError } from './errors.js';
 
 export type TokenType =
@@ -234,7 +235,9 @@ export class Lexer {
       const h = hexRun(want);
       const cp = parseInt(h, 16);
       if (h.length !== want || cp > 0x10ffff) {
-        throw syntaxError('invalid Unicode escape', this.posOf(this.i - h.length - 2));
+        throw new LakeshiftError(SqlState.invalidEscapeSequence, 'invalid Unicode escape', {
+          position: this.posOf(this.i - h.length - 2),
+        });
       }
       return String.fromCodePoint(cp);
     }

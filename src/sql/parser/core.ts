@@ -62,6 +62,13 @@ export class Parser {
     return true;
   }
 
+  /** `first second` where `second` must follow once `first` is seen (`ORDER BY`). */
+  eatThen(first: string, second: string): boolean {
+    if (!this.eatWord(first)) return false;
+    this.expectWord(second);
+    return true;
+  }
+
   expectWord(w: string): Token {
     if (!this.isWord(w)) throw this.errorAt();
     return this.next();

@@ -60,7 +60,12 @@ export function parseCreate(p: Parser): Statement {
       'extension',
       'unique',
     ];
-    if (known.includes(what.value)) throw p.unsupported(`CREATE ${what.value.toUpperCase()}`, what);
+    if (known.includes(what.value)) {
+      const two =
+        ['materialized', 'external', 'unique'].includes(what.value) && p.peek(1).type === 'word';
+      const name = two ? `${what.value} ${p.peek(1).value}` : what.value;
+      throw p.unsupported(`CREATE ${name.toUpperCase()}`, what);
+    }
   }
   throw p.errorAt();
 }

@@ -48,7 +48,7 @@ export function parseFunctionTail(p: Parser, name: Ident[], pos: number): Functi
       call.args.push(parseExpr(p));
     } while (p.eatPunct(','));
     if (names.some((n) => n !== undefined)) call.argNames = names;
-    if (p.eatWords('order', 'by')) call.orderBy = parseOrderItems(p);
+    if (p.eatThen('order', 'by')) call.orderBy = parseOrderItems(p);
   }
   p.expectPunct(')');
   if (p.eatWords('within', 'group')) {
@@ -84,8 +84,8 @@ export function parseWindowSpec(p: Parser): WindowSpec {
   ) {
     spec.baseName = p.parseIdent();
   }
-  if (p.eatWords('partition', 'by')) spec.partitionBy = p.commaList(() => parseExpr(p));
-  if (p.eatWords('order', 'by')) spec.orderBy = parseOrderItems(p);
+  if (p.eatThen('partition', 'by')) spec.partitionBy = p.commaList(() => parseExpr(p));
+  if (p.eatThen('order', 'by')) spec.orderBy = parseOrderItems(p);
   const units = p.eatOneOf('rows', 'range', 'groups');
   if (units !== undefined) spec.frame = parseFrame(p, units);
   p.expectPunct(')');

@@ -51,7 +51,7 @@ export function parseQuery(p: Parser): Query {
 }
 
 function parseQueryTail(p: Parser, q: Query): void {
-  if (p.eatWords('order', 'by')) q.orderBy = parseOrderItems(p);
+  if (p.eatThen('order', 'by')) q.orderBy = parseOrderItems(p);
   for (;;) {
     if (p.eatWord('limit')) {
       if (q.limit !== undefined || q.limitAll) throw p.errorAt(p.tokens[p.i - 1]);
@@ -165,7 +165,7 @@ function parseSelect(p: Parser): Select {
   }
   if (p.eatWord('from')) s.from = parseFromList(p);
   if (p.eatWord('where')) s.where = parseExpr(p);
-  if (p.eatWords('group', 'by')) s.groupBy = parseGroupBy(p);
+  if (p.eatThen('group', 'by')) s.groupBy = parseGroupBy(p);
   if (p.eatWord('having')) s.having = parseExpr(p);
   // Redshift has QUALIFY (and no WINDOW clause); accept both in either order.
   for (;;) {

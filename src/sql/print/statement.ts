@@ -22,6 +22,10 @@ import type {
 } from '../ast/index.js';
 import { ExprPrinter } from './expr.js';
 
+/** Where a table name that is not a FROM item appears. */
+export type TableNameContext =
+  'insert' | 'update' | 'delete' | 'truncate' | 'create' | 'drop' | 'alter';
+
 export class StatementPrinter extends ExprPrinter {
   override query(q: Query): string {
     const parts: string[] = [];
@@ -158,6 +162,11 @@ export class StatementPrinter extends ExprPrinter {
     }
   }
 
+  /** A table named by DML/DDL (not a FROM item); the DuckDB printer lets hooks substitute it. */
+  targetName(parts: Ident[], _context: TableNameContext): string {
+    return this.name(parts);
+  }
+
   identList(ids: Ident[]): string {
     return ids.map((i) => this.ident(i)).join(', ');
   }
@@ -171,14 +180,14 @@ export class StatementPrinter extends ExprPrinter {
       case 'Query':
         return this.query(s);
       case 'Insert': {
-        let out = `INSERT INTO ${this.name(s.table)}`;
+        let out = `INSERT INTO ${this.targetName(s.table, 'insert')}`;
         if (s.alias) out += ` AS ${this.ident(s.alias)}`;
         if (s.columns.length > 0) out += ` (${this.identList(s.columns)})`;
         out += s.defaultValues ? ' DEFAULT VALUES' : ` ${this.query(s.source as Query)}`;
         return out + this.returning(s.returning);
       }
       case 'Update': {
-        let out = `UPDATE ${this.name(s.table)}${s.alias ? ` AS ${this.ident(s.alias)}` : ''} SET `;
+        let out = `UPDATE ${this.targetName(s.table, 'update')}${s.alias ? ` AS ${this.ident(s.alias)}` : ''} SET `;
         out += s.assignments
           .map((a) =>
             a.tuple
@@ -191,13 +200,13 @@ export class StatementPrinter extends ExprPrinter {
         return out + this.returning(s.returning);
       }
       case 'Delete': {
-        let out = `DELETE FROM ${this.name(s.table)}${s.alias ? ` AS ${this.ident(s.alias)}` : ''}`;
+        let out = `DELETE FROM ${this.targetName(s.table, 'delete')}${s.alias ? ` AS ${this.ident(s.alias)}` : ''}`;
         if (s.using.length > 0) out += ` USING ${s.using.map((t) => this.tableRef(t)).join(', ')}`;
         if (s.where) out += ` WHERE ${this.expr(s.where)}`;
         return out + this.returning(s.returning);
       }
       case 'Truncate':
-        return `TRUNCATE TABLE ${s.tables.map((t) => this.name(t)).join(', ')}`;
+        return `TRUNCATE TABLE ${s.tables.map((t) => this.targetName(t, 'truncate')).join(', ')}`;
       case 'Copy': {
         let out = 'COPY ';
         out += s.query ? `(${this.query(s.query)})` : this.name(s.table ?? []);
