@@ -10,6 +10,7 @@
 //   COLLATE pg_catalog.default / "C" / "POSIX" dropped (DuckDB's default is byte order)
 //   x IS [NOT] TRUE|FALSE|UNKNOWN → IS [NOT] DISTINCT FROM / IS [NOT] NULL
 //   SUBSTRING(x FROM a FOR b), POSITION(a IN b), TRIM(... FROM x), OVERLAY → function calls
+//   BETWEEN SYMMETRIC a AND b → BETWEEN least(a, b) AND greatest(a, b)
 //   x AT TIME ZONE z → timezone(z, x); x = ANY(array) → list_contains(array, x)
 //   GETDATE() → date_trunc('second', CAST(current_timestamp AS TIMESTAMP))
 //   typed literals of non-SQL types → CAST('...' AS type); identifiers always double-quoted
@@ -167,6 +168,14 @@ export class DuckDbPrinter extends StatementPrinter {
         const len = e.for ? this.expr(e.for) : `length(${y})`;
         return `(substring(${x}, 1, (${from}) - 1) || ${y} || substring(${x}, (${from}) + (${len})))`;
       }
+      case 'Between':
+        if (e.symmetric) {
+          const lo = this.expr(e.low);
+          const hi = this.expr(e.high);
+          const not = e.negated ? 'NOT ' : '';
+          return `(${this.operand(e.expr, 60)} ${not}BETWEEN least(${lo}, ${hi}) AND greatest(${lo}, ${hi}))`;
+        }
+        return super.expr(e);
       case 'AtTimeZone':
         return `timezone(${this.expr(e.zone)}, ${this.expr(e.expr)})`;
       case 'Quantified':
@@ -346,7 +355,7 @@ export class DuckDbPrinter extends StatementPrinter {
 
   createTableDuckDb(s: Extract<Statement, { kind: 'CreateTable' }>): string {
     if (s.like) throw notSupported('CREATE TABLE (LIKE ...) in DuckDB output', s.pos);
-    let out = `CREATE ${s.temporary ? 'TEMP ' : ''}TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.targetName(s.name, 'create')}`;
+    const out = `CREATE ${s.temporary ? 'TEMP ' : ''}TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.targetName(s.name, 'create')}`;
     if (s.as) {
       if (s.columnNames) throw notSupported('CREATE TABLE (columns) AS in DuckDB output', s.pos);
       return `${out} AS ${this.query(s.as)}`;
