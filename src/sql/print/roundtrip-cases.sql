@@ -97,3 +97,84 @@ create view v as with x as materialized (select 1) select * from x; select array
 select percentile_cont(0.5) within group (order by x) over (partition by y), lag(x, 1) over (order by y range between 1 preceding and 1 following exclude current row)
 ;;
 insert into t (a) select 1 union all select 2 returning *; update t set a = default where current_date > d returning a as b; delete from t where a in (select 1) returning a
+;;
+select (select array[1])[1], (select row(1, 2)).f1, (a).b.c, ((a + 1)).x, (f(x)).*
+;;
+create table users(
+	userid integer not null distkey sortkey,
+	username char(8),
+	firstname varchar(30),
+	lastname varchar(30),
+	city varchar(30),
+	state char(2),
+	email varchar(100),
+	phone char(14),
+	likesports boolean,
+	likebroadway boolean);
+create table date(
+	dateid smallint not null distkey sortkey,
+	caldate date not null,
+	day character(3) not null,
+	week smallint not null,
+	month character(5) not null,
+	qtr character(5) not null,
+	year smallint not null,
+	holiday boolean default('N'));
+create table sales(
+	salesid integer not null,
+	listid integer not null distkey,
+	pricepaid decimal(8,2),
+	commission decimal(8,2),
+	saletime timestamp);
+;;
+copy users from 's3://redshift-downloads/tickit/allusers_pipe.txt'
+credentials 'aws_iam_role=arn:aws:iam::123456789012:role/myRedshiftRole'
+delimiter '|' region 'us-west-2';
+copy sales from 's3://redshift-downloads/tickit/sales_tab.txt'
+iam_role default
+delimiter '\t' timeformat 'MM/DD/YYYY HH:MI:SS' region 'us-west-2';
+copy listing from 's3://b/listings_pipe.txt' iam_role 'arn' delimiter '|' ignoreheader as 1 emptyasnull blanksasnull maxerror 10 compupdate off statupdate on;
+;;
+SELECT sum(qtysold)
+FROM   sales, date
+WHERE  sales.dateid = date.dateid
+AND    caldate = '2008-01-05';
+SELECT firstname, lastname, total_quantity
+FROM   (SELECT buyerid, sum(qtysold) total_quantity
+        FROM  sales
+        GROUP BY buyerid
+        ORDER BY total_quantity desc limit 10) Q, users
+WHERE Q.buyerid = userid
+ORDER BY Q.total_quantity desc;
+SELECT eventname, total_price
+FROM  (SELECT eventid, total_price, ntile(1000) over(order by total_price desc) as percentile
+       FROM (SELECT eventid, sum(pricepaid) total_price
+             FROM   sales
+             GROUP BY eventid)) Q, event E
+       WHERE Q.eventid = E.eventid
+       AND percentile = 1
+ORDER BY total_price desc;
+;;
+select dateadd(month, 1, '2008-02-28'::date), datediff(day, saletime, getdate()), date_trunc('week', saletime), convert_timezone('UTC', 'US/Pacific', saletime), nvl(a, 0), decode(x, 1, 'a', 'b'), listagg(distinct a, ',') within group (order by a) over (partition by b), to_char(saletime, 'YYYY-MM-DD'), sysdate, trunc(sysdate)
+;;
+select json_extract_path_text(j, 'a', 'b'), split_part(s, ',', 2), regexp_substr(s, '[0-9]+'), len(s), charindex('a', s), left(s, 2), right(s, 2), strpos(s, 'a'), replace(s, 'a', 'b'), s similar to '%(b|d)%'
+;;
+insert into category_stage (select * from category);
+insert into category_stage (catid, catgroup) values (default, default), (20, 'x');
+update sales set commission = pricepaid * 0.15 where salesid in (select salesid from sales_stage);
+delete from event where eventid in (select eventid from listing where listtime < '2008-01-01');
+analyze sales; vacuum delete only sales to 75 percent; vacuum reindex listing; vacuum sales to 100 percent boost
+;;
+create table t1 (a int, b varchar(100) encode lzo) diststyle all sortkey (a) backup yes;
+create table t2 sortkey (a) distkey (a) as select a, b from t1;
+create table t3 (like t1);
+alter table t1 add column c timestamp default getdate();
+alter table t1 alter column b type varchar(200);
+alter table t1 alter diststyle even;
+alter table t1 alter sortkey none;
+alter table t1 alter compound sortkey (a, b);
+alter table t1 alter sortkey auto;
+alter table t1 add primary key (a);
+alter table t1 drop constraint t1_pkey cascade;
+alter table t1 set schema s2;
+alter table t1 alter column b encode zstd
