@@ -354,7 +354,7 @@ export class Session implements WireSession {
       this.portals.set(portalName, portal);
     } catch (e) {
       this.extendedFailed = true;
-      throw e;
+      throw toClientError(e);
     }
   }
 
@@ -363,7 +363,7 @@ export class Session implements WireSession {
       return await describeStatement(this, this.preparedNamed(name));
     } catch (e) {
       this.extendedFailed = true;
-      throw e;
+      throw toClientError(e);
     }
   }
 
@@ -372,7 +372,7 @@ export class Session implements WireSession {
       return await describePortal(this, this.portalNamed(name));
     } catch (e) {
       this.extendedFailed = true;
-      throw e;
+      throw toClientError(e);
     }
   }
 

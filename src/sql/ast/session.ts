@@ -49,8 +49,8 @@ export interface SetTransaction extends StatementBase {
 }
 
 /**
- * A SET value item: StringLit, NumberLit (negative as Unary '-'), BoolLit, or a bare word as a
- * one-part ColumnRef (`public`, `on`, `iso`); keywords are accepted as words.
+ * A SET value item: StringLit, NumberLit (negative as Unary '-' of a NumberLit), or a bare word
+ * as a ColumnRef (`public`, `on`, `true`, `iso`, `pg_catalog.x`); keywords are accepted as words.
  */
 export type SetValue = Expr;
 

@@ -3,4 +3,4 @@ export { identValue, qualifiedName, displayName, type QualifiedName } from './na
 export { relationRefs } from './relations.js';
 export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
-export { parseStatements, statementText } from './statements.js';
+export { statementText } from './statements.js';

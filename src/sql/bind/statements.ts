@@ -1,10 +1,5 @@
 // Statements of a query string as the session runs them.
 import type { Statement } from '../ast/index.js';
-import { parse } from '../parser/index.js';
-
-export function parseStatements(sql: string): Statement[] {
-  return parse(sql);
-}
 
 /** The text of one statement of a multi-statement string (for query history). */
 export function statementText(sql: string, stmt: Statement): string {

@@ -1,9 +1,13 @@
 // The parser's token cursor and small shared helpers (identifiers, qualified names, lists).
 // Every area parser (expr.ts, select.ts, dml.ts, ...) is a set of functions over one Parser.
+import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Ident } from '../ast/index.js';
 import { notSupported, syntaxErrorAt } from '../lexer/errors.js';
 import { Lexer, type Token } from '../lexer/lexer.js';
 import { isColId, NOT_BARE_ALIAS } from './keywords.js';
+
+/** How deeply expressions and queries may nest before parsing stops with 54000. */
+const MAX_DEPTH = 500;
 
 export class Parser {
   readonly tokens: Token[];
@@ -134,8 +138,11 @@ export class Parser {
   }
 
   enter(): void {
-    if (++this.depth > 200) {
-      throw notSupported('statements nested more than 200 levels deep', this.peek().pos);
+    if (++this.depth > MAX_DEPTH) {
+      throw new LakeshiftError(SqlState.programLimitExceeded, 'stack depth limit exceeded', {
+        hint: `Expressions and queries may nest at most ${MAX_DEPTH} levels deep.`,
+        position: this.peek().pos,
+      });
     }
   }
 

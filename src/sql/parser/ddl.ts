@@ -61,7 +61,8 @@ export function parseCreate(p: Parser): Statement {
       'unique',
     ];
     if (known.includes(what.value)) {
-      const two = ['materialized', 'external', 'unique'].includes(what.value) && p.peek(1).type === 'word';
+      const two =
+        ['materialized', 'external', 'unique'].includes(what.value) && p.peek(1).type === 'word';
       const name = two ? `${what.value} ${p.peek(1).value}` : what.value;
       throw p.unsupported(`CREATE ${name.toUpperCase()}`, what);
     }

@@ -10,6 +10,7 @@
 //   COLLATE pg_catalog.default / "C" / "POSIX" dropped (DuckDB's default is byte order)
 //   x IS [NOT] TRUE|FALSE|UNKNOWN → IS [NOT] DISTINCT FROM / IS [NOT] NULL
 //   SUBSTRING(x FROM a FOR b), POSITION(a IN b), TRIM(... FROM x), OVERLAY → function calls
+//   BETWEEN SYMMETRIC a AND b → BETWEEN least(a, b) AND greatest(a, b)
 //   x AT TIME ZONE z → timezone(z, x); x = ANY(array) → list_contains(array, x)
 //   GETDATE() → date_trunc('second', CAST(current_timestamp AS TIMESTAMP))
 //   typed literals of non-SQL types → CAST('...' AS type); identifiers always double-quoted
@@ -35,7 +36,6 @@ import { StatementPrinter, type TableNameContext } from './statement.js';
 
 export type { TableNameContext };
 
-
 /**
  * Substitution points for the binder / code generator. Each returns the DuckDB text for the
  * node, or undefined to fall back to the default printing.
@@ -48,7 +48,11 @@ export interface DuckDbHooks {
   /** A table named by DML/DDL (INSERT INTO t, UPDATE t, DROP TABLE t, ...). */
   tableName?(parts: Ident[], context: TableNameContext, printer: DuckDbPrinter): string | undefined;
   /** A function call; printArgs() gives the default text between the parentheses. */
-  functionCall?(node: FunctionCall, printArgs: () => string, printer: DuckDbPrinter): string | undefined;
+  functionCall?(
+    node: FunctionCall,
+    printArgs: () => string,
+    printer: DuckDbPrinter,
+  ): string | undefined;
   typeName?(node: TypeName, printer: DuckDbPrinter): string | undefined;
   columnRef?(node: ColumnRef, printer: DuckDbPrinter): string | undefined;
   /** CURRENT_USER, CURRENT_SCHEMA, ... (the session's values belong to the binder). */
@@ -100,7 +104,9 @@ export class DuckDbPrinter extends StatementPrinter {
 
   override functionName(parts: Ident[]): string {
     return parts
-      .map((p) => (!p.quoted && /^[a-z_][a-z0-9_]*$/.test(p.value) ? p.value : quoteIdentText(p.value)))
+      .map((p) =>
+        !p.quoted && /^[a-z_][a-z0-9_]*$/.test(p.value) ? p.value : quoteIdentText(p.value),
+      )
       .join('.');
   }
 
@@ -114,12 +120,21 @@ export class DuckDbPrinter extends StatementPrinter {
         return this.hooks.keywordFunction?.(e, this) ?? this.keywordFunction(e);
       case 'Binary': {
         const re = REGEX_OPS[e.op];
-        if (re && (e.operatorSchema === undefined || e.operatorSchema === 'pg_catalog' || e.operatorSchema === '')) {
+        if (
+          re &&
+          (e.operatorSchema === undefined ||
+            e.operatorSchema === 'pg_catalog' ||
+            e.operatorSchema === '')
+        ) {
           const flags = re.flags ? `, ${this.string(re.flags)}` : '';
           const call = `regexp_matches(${this.expr(e.left)}, ${this.expr(e.right)}${flags})`;
           return re.negated ? `(NOT ${call})` : call;
         }
-        if (e.operatorSchema !== undefined && e.operatorSchema !== 'pg_catalog' && e.operatorSchema !== '') {
+        if (
+          e.operatorSchema !== undefined &&
+          e.operatorSchema !== 'pg_catalog' &&
+          e.operatorSchema !== ''
+        ) {
           throw notSupported(`OPERATOR(${e.operatorSchema}.${e.op})`, e.pos);
         }
         return this.binary(e.op, e.left, e.right, undefined);
@@ -131,7 +146,8 @@ export class DuckDbPrinter extends StatementPrinter {
       }
       case 'IsTest': {
         const x = this.operand(e.expr, 40);
-        if (e.test === 'null' || e.test === 'unknown') return `(${x} IS ${e.negated ? 'NOT ' : ''}NULL)`;
+        if (e.test === 'null' || e.test === 'unknown')
+          return `(${x} IS ${e.negated ? 'NOT ' : ''}NULL)`;
         return `(${x} IS ${e.negated ? '' : 'NOT '}DISTINCT FROM ${e.test === 'true' ? 'TRUE' : 'FALSE'})`;
       }
       case 'Substring': {
@@ -152,11 +168,20 @@ export class DuckDbPrinter extends StatementPrinter {
         const len = e.for ? this.expr(e.for) : `length(${y})`;
         return `(substring(${x}, 1, (${from}) - 1) || ${y} || substring(${x}, (${from}) + (${len})))`;
       }
+      case 'Between':
+        if (e.symmetric) {
+          const lo = this.expr(e.low);
+          const hi = this.expr(e.high);
+          const not = e.negated ? 'NOT ' : '';
+          return `(${this.operand(e.expr, 60)} ${not}BETWEEN least(${lo}, ${hi}) AND greatest(${lo}, ${hi}))`;
+        }
+        return super.expr(e);
       case 'AtTimeZone':
         return `timezone(${this.expr(e.zone)}, ${this.expr(e.expr)})`;
       case 'Quantified':
         if (e.array !== undefined) {
-          if (e.op === '=' && e.quantifier !== 'all') return `list_contains(${this.expr(e.array)}, ${this.expr(e.left)})`;
+          if (e.op === '=' && e.quantifier !== 'all')
+            return `list_contains(${this.expr(e.array)}, ${this.expr(e.left)})`;
           if ((e.op === '<>' || e.op === '!=') && e.quantifier === 'all') {
             return `(NOT list_contains(${this.expr(e.array)}, ${this.expr(e.left)}))`;
           }
@@ -192,7 +217,10 @@ export class DuckDbPrinter extends StatementPrinter {
   }
 
   override typedLit(type: TypeName, value: string): string {
-    if (['date', 'time', 'timestamp', 'timestamptz', 'interval'].includes(type.name) && type.arrayDims === 0) {
+    if (
+      ['date', 'time', 'timestamp', 'timestamptz', 'interval'].includes(type.name) &&
+      type.arrayDims === 0
+    ) {
       if (type.name === 'interval' && type.intervalFields !== undefined) {
         return `INTERVAL ${this.string(value)} ${type.intervalFields.toUpperCase()}`;
       }
@@ -290,7 +318,8 @@ export class DuckDbPrinter extends StatementPrinter {
         return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}VIEW ${this.targetName(s.name, 'create')}${cols} AS ${this.query(s.query)}`;
       }
       case 'CreateSchema':
-        if (s.name === undefined) throw notSupported('CREATE SCHEMA AUTHORIZATION in DuckDB output', s.pos);
+        if (s.name === undefined)
+          throw notSupported('CREATE SCHEMA AUTHORIZATION in DuckDB output', s.pos);
         return `CREATE SCHEMA ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.ident(s.name)}`;
       case 'Drop':
         if (s.objectType !== 'table' && s.objectType !== 'view' && s.objectType !== 'schema') break;
@@ -326,7 +355,7 @@ export class DuckDbPrinter extends StatementPrinter {
 
   createTableDuckDb(s: Extract<Statement, { kind: 'CreateTable' }>): string {
     if (s.like) throw notSupported('CREATE TABLE (LIKE ...) in DuckDB output', s.pos);
-    let out = `CREATE ${s.temporary ? 'TEMP ' : ''}TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.targetName(s.name, 'create')}`;
+    const out = `CREATE ${s.temporary ? 'TEMP ' : ''}TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.targetName(s.name, 'create')}`;
     if (s.as) {
       if (s.columnNames) throw notSupported('CREATE TABLE (columns) AS in DuckDB output', s.pos);
       return `${out} AS ${this.query(s.as)}`;
@@ -349,7 +378,8 @@ export class DuckDbPrinter extends StatementPrinter {
           break;
         case 'Collate': {
           const last = k.collation[k.collation.length - 1] as Ident;
-          if (!DROPPED_COLLATIONS.has(last.value.toLowerCase())) parts.push(`COLLATE ${this.name(k.collation)}`);
+          if (!DROPPED_COLLATIONS.has(last.value.toLowerCase()))
+            parts.push(`COLLATE ${this.name(k.collation)}`);
           break;
         }
         case 'Identity':

@@ -175,10 +175,10 @@ export class ExprPrinter {
       case 'ArraySubquery':
         return `ARRAY(${this.query(e.query)})`;
       case 'Subscript': {
-        const base =
-          e.expr.kind === 'ColumnRef' || e.expr.kind === 'Param' || e.expr.kind === 'Subscript'
-            ? this.expr(e.expr)
-            : `(${this.expr(e.expr)})`;
+        // PostgreSQL allows subscripts on column refs, parameters and parenthesized
+        // expressions; a scalar subquery already prints its own parentheses.
+        const bare = ['ColumnRef', 'Param', 'Subscript', 'Subquery'].includes(e.expr.kind);
+        const base = bare ? this.expr(e.expr) : `(${this.expr(e.expr)})`;
         if (!e.slice) return `${base}[${this.expr(e.index as Expr)}]`;
         const lo = e.index ? this.expr(e.index) : '';
         const hi = e.upper ? this.expr(e.upper) : '';
@@ -220,8 +220,10 @@ export class ExprPrinter {
         return e.name.toUpperCase() + (e.precision !== undefined ? `(${e.precision})` : '');
       case 'AtTimeZone':
         return `${this.operand(e.expr, 110, true)} AT TIME ZONE ${this.operand(e.zone, 110)}`;
-      case 'FieldSelect':
-        return `(${this.expr(e.expr)}).${e.field ? this.label(e.field) : '*'}`;
+      case 'FieldSelect': {
+        const base = e.expr.kind === 'Subquery' ? this.expr(e.expr) : `(${this.expr(e.expr)})`;
+        return `${base}.${e.field ? this.label(e.field) : '*'}`;
+      }
       case 'Default':
         return 'DEFAULT';
     }

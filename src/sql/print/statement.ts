@@ -24,13 +24,7 @@ import { ExprPrinter } from './expr.js';
 
 /** Where a table name that is not a FROM item appears. */
 export type TableNameContext =
-  | 'insert'
-  | 'update'
-  | 'delete'
-  | 'truncate'
-  | 'create'
-  | 'drop'
-  | 'alter';
+  'insert' | 'update' | 'delete' | 'truncate' | 'create' | 'drop' | 'alter';
 
 export class StatementPrinter extends ExprPrinter {
   override query(q: Query): string {
