@@ -4,7 +4,9 @@
 // transaction, so a failed COPY leaves nothing behind. Redshift's COPY from S3 comes with the
 // COPY/UNLOAD issue.
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import { CopyInParser, copyOut, type CopyOptions } from './shims.js';
+import { CopyInParser, copyOut, type CopyOutOptions } from '../engine/index.js';
+
+type CopyOptions = Omit<CopyOutOptions, 'format'> & { format: 'text' | 'csv' | 'binary' };
 import type { Copy, CopyOption } from '../sql/index.js';
 import { identValue, qualifiedName } from '../sql/index.js';
 import type { CommandResult } from './commands.js';
@@ -147,12 +149,19 @@ async function copyFromStdin(
     `CREATE TEMP TABLE ${quoteIdent(stage)} (${columns.map((c, i) => `c${i} VARCHAR`).join(', ')})`,
   );
   try {
-    const appender = await session.connection.createAppender(stage, 'temp');
-    const parser = new CopyInParser(columns, options);
-    const input = sink.copyIn({
-      format: options.format === 'binary' ? 1 : 0,
-      columnFormats: columns.map(() => (options.format === 'binary' ? 1 : 0)),
+    const appender = await session.connection.createAppender(stage, 'main', 'temp');
+    if (options.format === 'binary') throw unsupported('COPY FROM STDIN in binary format');
+    const parser = new CopyInParser({
+      format: options.format,
+      columns,
+      table: table.name,
+      delimiter: options.delimiter,
+      null: options.null,
+      header: options.header,
+      quote: options.quote,
+      escape: options.escape,
     });
+    const input = sink.copyIn({ format: 0, columnFormats: columns.map(() => 0) });
     let rows = 0;
     const append = (values: (string | null)[]) => {
       for (const v of values) {
@@ -219,9 +228,11 @@ async function copyToStdout(
         options.format === 'binary' ? 1 : 0,
       ),
     });
-    const rows = await copyOut(result, options, (bytes) => sink.copyData(bytes), {
-      timeZone: session.settings.get('TimeZone'),
-    });
+    const rows = await copyOut(
+      result,
+      { ...options, columnNames: result.columnNames, timeZone: session.settings.get('TimeZone') },
+      (bytes) => sink.copyData(bytes),
+    );
     sink.copyDone();
     return { tag: `COPY ${rows}`, rows };
   } finally {
