@@ -238,8 +238,10 @@ async function createView(session: Session, stmt: CreateView): Promise<CommandRe
   const schema = await creationSchema(session, tx, q);
   // Bind the body now, so a view over missing tables fails at CREATE (unless Redshift's
   // WITH NO SCHEMA BINDING says to check at query time).
+  // The definition is kept as Redshift SQL, printed before binding adds anything to the tree.
+  const definition = printRedshift(stmt.query);
   if (!stmt.noSchemaBinding) await querySql(session, stmt.query, 'placeholders');
-  await tx.createView(schema, q.name, printRedshift(stmt.query), {
+  await tx.createView(schema, q.name, definition, {
     dialect: 'redshift',
     columnAliases: stmt.columns.length ? stmt.columns.map((c) => identValue(c, cs)) : undefined,
     orReplace: stmt.orReplace,

@@ -140,6 +140,17 @@ async function resolveRelation(
   return found;
 }
 
+/** DuckDB SQL of a lake view as this session sees it, or undefined when there is none. */
+export async function viewSql(
+  session: Session,
+  tx: LakeTransaction,
+  schema: string,
+  name: string,
+): Promise<string | undefined> {
+  if (!(await tx.getView(schema, name))) return undefined;
+  return lakeRelation(session, tx, schema, name, 0);
+}
+
 async function lakeRelation(
   session: Session,
   tx: LakeTransaction,

@@ -18,7 +18,8 @@ import {
   type FunctionContext,
   type SchemaName,
 } from '../system/index.js';
-import { columnPgType, type CodegenContext } from '../sql/index.js';
+import { columnPgType, fromDuckDb, type CodegenContext } from '../sql/index.js';
+import { viewSql } from './resolve.js';
 import type { LakeTransaction } from '../storage/index.js';
 import type { Session } from './session.js';
 
@@ -113,6 +114,7 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
         });
       }
       for (const v of await tx.listViews()) {
+        const columns = await viewColumns(session, tx, v.schemaName, v.name);
         out.push({
           id: v.viewId,
           schemaId: v.schemaId,
@@ -121,14 +123,14 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
           kind: 'v',
           temporary: false,
           ownerUserId: owner,
-          columns: (v.columnAliases ?? []).map((name, i) => ({
+          columns: columns.map((c, i) => ({
             attnum: i + 1,
-            name,
-            typeOid: 25,
-            typmod: -1,
+            name: c.name,
+            typeOid: c.oid,
+            typmod: c.typmod,
             notNull: false,
             defaultExpr: null,
-            redshiftType: 'text',
+            redshiftType: c.text,
             encoding: 'none',
             distkey: false,
             sortkeyPosition: 0,
@@ -284,4 +286,32 @@ export async function generateWithSystemFunctions(
     relationSql.set(key, await systemRelation(schema, name)!.sql(source));
   }
   return generate(withFunctions);
+}
+
+/**
+ * A view's columns as its bound query produces them (names and client-visible types); none when
+ * the view cannot be bound now (a table it reads was dropped).
+ */
+async function viewColumns(
+  session: Session,
+  tx: LakeTransaction,
+  schema: string,
+  name: string,
+): Promise<{ name: string; oid: number; typmod: number; text: string }[]> {
+  try {
+    const sql = await viewSql(session, tx, schema, name);
+    if (sql === undefined) return [];
+    const prepared = await session.engine.prepare(`SELECT * FROM ${sql} AS v`);
+    try {
+      const shape = prepared.shape();
+      return (shape.columnNames ?? []).map((n, i) => {
+        const t = fromDuckDb(shape.columnTypes?.[i]?.toString() ?? 'VARCHAR');
+        return { name: n, ...t };
+      });
+    } finally {
+      prepared.close();
+    }
+  } catch {
+    return [];
+  }
 }

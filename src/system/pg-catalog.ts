@@ -44,15 +44,30 @@ export function pgRelation(
   const spec = PG15_RELATIONS[`${schema}.${name}`];
   if (!spec) throw new Error(`no PostgreSQL 15 column list for ${schema}.${name}`);
   const relkind = spec.kind === 'v' ? 'v' : 'r';
+  const extra = REDSHIFT_EXTRA_COLUMNS[`${schema}.${name}`] ?? [];
   return defineRelation(
     schema,
     name,
     relkind,
     DOC + doc,
-    columnsOf(spec.columns.map(([n, t]) => [n, t] as const)),
+    columnsOf([...spec.columns.map(([n, t]) => [n, t] as const), ...extra]),
     rows,
   );
 }
+
+/**
+ * Columns Redshift's catalogs (PostgreSQL 8.0 based) still have and PostgreSQL 15 dropped.
+ * Clients read them when the server reports version 8.0.2: psql 15's \d asks for
+ * pg_class.relhasoids on servers before 12. Their rows get the value PostgreSQL 8 had.
+ */
+const REDSHIFT_EXTRA_COLUMNS: Record<string, (readonly [string, string])[]> = {
+  'pg_catalog.pg_class': [['relhasoids', 'boolean']],
+  // psql's \df on servers before 11.
+  'pg_catalog.pg_proc': [
+    ['proisagg', 'boolean'],
+    ['proiswindow', 'boolean'],
+  ],
+};
 
 /** Storage properties of a type, for pg_attribute (attlen, attbyval, attalign, attstorage). */
 export interface TypeStorage {
@@ -184,9 +199,11 @@ function classRow(e: ClassEntry): Row {
     relkind: e.relkind,
     relnatts: natts,
     relchecks: 0,
-    relhasrules: e.relkind === 'v',
+    // Views have no rules beyond their definition (psql then asks for none via pg_get_ruledef).
+    relhasrules: false,
     relhastriggers: false,
     relhassubclass: false,
+    relhasoids: false,
     relrowsecurity: false,
     relforcerowsecurity: false,
     relispopulated: true,
@@ -329,6 +346,8 @@ function procRows(): Row[] {
     provariadic: 0,
     prosupport: '-',
     prokind: p.prokind,
+    proisagg: p.prokind === 'a',
+    proiswindow: p.prokind === 'w',
     prosecdef: false,
     proleakproof: false,
     proisstrict: true,

@@ -126,14 +126,21 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
       }
     },
     functionCall(node: FunctionCall, _printArgs, printer): string | undefined {
-      if (ctx.functionCall === undefined) return undefined;
       const name = node.name.map((p) => identValue(p, false)).join('.');
-      const plain = name.startsWith('pg_catalog.') ? name.slice('pg_catalog.'.length) : name;
-      if (node.over || node.filter || node.distinct || node.orderBy.length > 0) return undefined;
-      return ctx.functionCall(
-        plain,
-        node.args.map((a) => printer.expr(a)),
-      );
+      const qualified = name.startsWith('pg_catalog.');
+      const plain = qualified ? name.slice('pg_catalog.'.length) : name;
+      const simple = !(node.over || node.filter || node.distinct || node.orderBy.length > 0);
+      const translated =
+        simple && ctx.functionCall
+          ? ctx.functionCall(
+              plain,
+              node.args.map((a) => printer.expr(a)),
+            )
+          : undefined;
+      if (translated !== undefined) return translated;
+      // pg_catalog.f(...) is the built-in f: DuckDB knows it unqualified.
+      if (qualified) return printer.expr({ ...node, name: node.name.slice(-1) });
+      return undefined;
     },
   };
 }
