@@ -71,6 +71,8 @@ export class Session implements WireSession {
   /** Where ParameterStatus changes go while a statement runs. */
   private activeSink: ResultSink | undefined;
   private running: QueryRecord | undefined;
+  /** Settles when the running statement has ended (close waits for it). */
+  private runningDone: Promise<void> = Promise.resolve();
   private cancelReason: 'user' | 'timeout' | 'shutdown' | undefined;
   private closed = false;
   /** The extended protocol hit an error: the implicit transaction rolls back at Sync. */
@@ -213,6 +215,8 @@ export class Session implements WireSession {
       queryLabel: this.settings.get('query_group'),
     });
     this.running = record;
+    let settle!: () => void;
+    this.runningDone = new Promise<void>((r) => (settle = r));
     this.activeSink = sink;
     this.cancelReason = undefined;
     const timeoutMs = Number(this.settings.get('statement_timeout'));
@@ -245,6 +249,7 @@ export class Session implements WireSession {
       throw error;
     } finally {
       if (timer) clearTimeout(timer);
+      settle();
       this.running = undefined;
       this.activeSink = undefined;
       this.cancelReason = undefined;
@@ -443,6 +448,12 @@ export class Session implements WireSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The client left (or the server is shutting down) during a statement: stop it first, so
+    // that its transaction is rolled back, not committed.
+    if (this.running !== undefined) {
+      this.terminate();
+      await this.runningDone;
+    }
     for (const p of this.portals.values()) await p.close().catch(() => undefined);
     this.portals.clear();
     await this.transactions.close();

@@ -323,6 +323,18 @@ const DEFS: SystemFunctionDef[] = [
       `(SELECT first(__ls_w.ev_action) FROM ${ctx.relation('pg_catalog', 'pg_rewrite')} AS __ls_w WHERE __ls_w.ev_class = (${oid}))`,
   },
   {
+    name: 'pg_get_ruledef',
+    signatures: [
+      { args: ['oid'], returns: 'text' },
+      { args: ['oid', 'boolean'], returns: 'text' },
+    ],
+    doc: PG,
+    example: "SELECT pg_get_ruledef(oid) FROM pg_rewrite WHERE rulename = '_RETURN'",
+    // A view's _RETURN rule is the only rule there is: its definition as CREATE RULE text.
+    translate: ([oid], ctx) =>
+      `(SELECT first('CREATE RULE "_RETURN" AS ON SELECT TO ' || __ls_c.relname || ' DO INSTEAD ' || __ls_w.ev_action) FROM ${ctx.relation('pg_catalog', 'pg_rewrite')} AS __ls_w JOIN ${ctx.relation('pg_catalog', 'pg_class')} AS __ls_c ON __ls_c.oid = __ls_w.ev_class WHERE __ls_w.oid = (${oid}))`,
+  },
+  {
     name: 'pg_get_constraintdef',
     signatures: [
       { args: ['oid'], returns: 'text' },

@@ -199,8 +199,7 @@ function classRow(e: ClassEntry): Row {
     relkind: e.relkind,
     relnatts: natts,
     relchecks: 0,
-    // Views have no rules beyond their definition (psql then asks for none via pg_get_ruledef).
-    relhasrules: false,
+    relhasrules: e.relkind === 'v',
     relhastriggers: false,
     relhassubclass: false,
     relhasoids: false,
