@@ -60,7 +60,7 @@ export function pgRelation(
  * Clients read them when the server reports version 8.0.2: psql 15's \d asks for
  * pg_class.relhasoids on servers before 12. Their rows get the value PostgreSQL 8 had.
  */
-const REDSHIFT_EXTRA_COLUMNS: Record<string, (readonly [string, string])[]> = {
+export const REDSHIFT_EXTRA_COLUMNS: Record<string, (readonly [string, string])[]> = {
   'pg_catalog.pg_class': [['relhasoids', 'boolean']],
   // psql's \df on servers before 11.
   'pg_catalog.pg_proc': [
