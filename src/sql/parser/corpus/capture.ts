@@ -88,7 +88,7 @@ public class Capture {
 
 /** Splits a PostgreSQL log into statements per client, using marker queries between clients. */
 function statementsBySection(log: string): Map<string, string[]> {
-  const entry = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[\d+\] (\w+):  /;
+  const entry = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[\d+\] (\w+): {2}/;
   const entries: { level: string; text: string }[] = [];
   for (const line of log.split('\n')) {
     const m = entry.exec(line);
