@@ -31,7 +31,7 @@ import type {
   TypeName,
 } from '../ast/index.js';
 import { notSupported } from '../lexer/errors.js';
-import { quoteIdentText } from './quote.js';
+import { quoteIdentText, quoteString } from './quote.js';
 import { StatementPrinter, type TableNameContext } from './statement.js';
 
 export type { TableNameContext };
@@ -100,6 +100,11 @@ export class DuckDbPrinter extends StatementPrinter {
 
   override label(id: Ident): string {
     return quoteIdentText(id.value);
+  }
+
+  /** DuckDB strings are standard: backslashes are literal. */
+  override string(value: string): string {
+    return quoteString(value);
   }
 
   override functionName(parts: Ident[]): string {
