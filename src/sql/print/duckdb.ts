@@ -285,6 +285,12 @@ export class DuckDbPrinter extends StatementPrinter {
     return op === 'minus' ? 'EXCEPT' : op.toUpperCase();
   }
 
+  override select(s: Select): string {
+    if (s.into)
+      throw notSupported('SELECT ... INTO in DuckDB output (the binder rewrites it)', s.pos);
+    return super.select(s);
+  }
+
   override selectTop(): string {
     return '';
   }
