@@ -123,6 +123,7 @@ test('translated SQL keeps PostgreSQL meaning on DuckDB', async () => {
     ["select 'abc' similar to '%(b|d)%'", true],
     ["select 'abc' similar to 'a.c' or 'abc' not similar to 'a_c'", false], // . is literal
     ["select 'a.c' similar to 'a.c'", true],
+    ["select 'abcdef'::varchar(3) || cast('xyz' as char(2))", 'abcxy'],
   ];
   for (const [sql, expected] of cases) {
     assert.deepEqual(await value(sql), expected, `${sql}\n  → ${printDuckDb(parseOne(sql))}`);

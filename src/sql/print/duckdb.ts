@@ -11,6 +11,7 @@
 //   x IS [NOT] TRUE|FALSE|UNKNOWN → IS [NOT] DISTINCT FROM / IS [NOT] NULL
 //   SUBSTRING(x FROM a FOR b), POSITION(a IN b), TRIM(... FROM x), OVERLAY → function calls
 //   LIKE/ILIKE get PostgreSQL's default ESCAPE '\'; SIMILAR TO patterns become POSIX regexes
+//   CAST(x AS varchar(n)) → left(CAST(x AS VARCHAR), n) (DuckDB's VARCHAR has no length)
 //   BETWEEN SYMMETRIC a AND b → BETWEEN least(a, b) AND greatest(a, b)
 //   x AT TIME ZONE z → timezone(z, x); x = ANY(array) → list_contains(array, x)
 //   GETDATE() → date_trunc('second', CAST(current_timestamp AS TIMESTAMP))
@@ -198,6 +199,18 @@ export class DuckDbPrinter extends StatementPrinter {
         return super.expr(e);
       case 'ArrayExpr':
         return `[${this.exprs(e.elements)}]`;
+      case 'Cast': {
+        // DuckDB's VARCHAR has no length: keep PostgreSQL's truncation of x::varchar(n).
+        const n = e.type.modifiers[0];
+        if (
+          (e.type.name === 'varchar' || e.type.name === 'bpchar') &&
+          typeof n === 'number' &&
+          e.type.arrayDims === 0
+        ) {
+          return `left(CAST(${this.expr(e.expr)} AS VARCHAR), ${n})`;
+        }
+        return super.expr(e);
+      }
       default:
         return super.expr(e);
     }
