@@ -1,20 +1,20 @@
 // The SQL front end's public surface: the AST types, the parser and the printers.
 // With LAKESHIFT_SQL_VERIFY=1, parse() also prints every statement and reparses it (debug mode).
 import type { Statement } from './ast/index.js';
-import { parse as parseStatements } from './parser/index.js';
+import { parse as parseStatements, type ParseOptions } from './parser/index.js';
 import { verifyRoundTrip } from './print/verify.js';
 
 export * from './ast/index.js';
-export { parseOne, parseStatement } from './parser/index.js';
-export { tokenize, type Token, type TokenType } from './lexer/lexer.js';
+export { parseOne, parseStatement, type ParseOptions } from './parser/index.js';
+export { tokenize, type LexerOptions, type Token, type TokenType } from './lexer/lexer.js';
 export * from './print/index.js';
 export { verifyRoundTrip };
 
 const VERIFY = process.env.LAKESHIFT_SQL_VERIFY === '1';
 
 /** The statements of `sql` (empty statements skipped); see parser/index.ts. */
-export function parse(sql: string): Statement[] {
-  const stmts = parseStatements(sql);
+export function parse(sql: string, options?: ParseOptions): Statement[] {
+  const stmts = parseStatements(sql, options);
   if (VERIFY) for (const s of stmts) verifyRoundTrip(s);
   return stmts;
 }

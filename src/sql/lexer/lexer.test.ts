@@ -118,3 +118,11 @@ test('unterminated constructs fail with 42601 at their start', () => {
     assert.throws(() => tokenize(sql), { sqlstate: '42601', message, position }, sql);
   }
 });
+
+test('standard_conforming_strings off makes backslashes escapes in plain literals', () => {
+  const v = (sql: string, scs: boolean) =>
+    tokenize(sql, { standardConformingStrings: scs }).find((t) => t.type === 'string')?.value;
+  assert.equal(v("'it\\'s\\n'", false), "it's\n");
+  assert.equal(v("'a\\nb'", true), 'a\\nb');
+  assert.equal(v("E'a\\nb'", true), 'a\nb');
+});

@@ -49,12 +49,26 @@ export function foldIdent(s: string): string {
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
+export interface LexerOptions {
+  /**
+   * PostgreSQL's standard_conforming_strings (default on): when false, backslashes in ordinary
+   * '...' literals are escapes as in E'...'. Which one Redshift sessions use is the session's
+   * call (SQLAlchemy and psycopg2 ask with SHOW standard_conforming_strings).
+   */
+  standardConformingStrings?: boolean;
+}
+
 export class Lexer {
   private i = 0;
   private readonly surrogates: boolean;
+  private readonly backslashEscapes: boolean;
 
-  constructor(private readonly sql: string) {
+  constructor(
+    private readonly sql: string,
+    options: LexerOptions = {},
+  ) {
     this.surrogates = /[\uD800-\uDFFF]/.test(sql);
+    this.backslashEscapes = options.standardConformingStrings === false;
   }
 
   /** 1-based code point position of UTF-16 index `idx`. */
@@ -150,7 +164,7 @@ export class Lexer {
       while (this.i < s.length && isIdentChar(s[this.i] as string)) this.i++;
       return this.make('word', foldIdent(s.slice(start, this.i)), start);
     }
-    if (c === "'") return this.make('string', this.readQuoted(start, false), start);
+    if (c === "'") return this.make('string', this.readQuoted(start, this.backslashEscapes), start);
     if (c === '"') return this.make('qident', this.readQuotedIdent(start), start);
     if (isDigit(c) || (c === '.' && isDigit(c1))) return this.readNumber(start);
     if (c === '$') {
@@ -355,6 +369,6 @@ export class Lexer {
   }
 }
 
-export function tokenize(sql: string): Token[] {
-  return new Lexer(sql).tokenize();
+export function tokenize(sql: string, options?: LexerOptions): Token[] {
+  return new Lexer(sql, options).tokenize();
 }

@@ -3,7 +3,9 @@
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Ident } from '../ast/index.js';
 import { notSupported, syntaxErrorAt } from '../lexer/errors.js';
-import { Lexer, type Token } from '../lexer/lexer.js';
+import { Lexer, type LexerOptions, type Token } from '../lexer/lexer.js';
+
+export type ParseOptions = LexerOptions;
 import { isColId, NOT_BARE_ALIAS } from './keywords.js';
 
 /** How deeply expressions and queries may nest before parsing stops with 54000. */
@@ -15,8 +17,11 @@ export class Parser {
   /** Recursion depth guard: deeply nested input fails cleanly instead of overflowing the stack. */
   depth = 0;
 
-  constructor(readonly sql: string) {
-    this.tokens = new Lexer(sql).tokenize();
+  constructor(
+    readonly sql: string,
+    options: ParseOptions = {},
+  ) {
+    this.tokens = new Lexer(sql, options).tokenize();
   }
 
   peek(n = 0): Token {

@@ -420,7 +420,7 @@ function parseWordExpr(p: Parser, t: Token): Expr {
     if (special !== undefined) return special;
   }
   // Typed literals: DATE '...', TIMESTAMP WITH TIME ZONE '...', int4 '1', pg_catalog.int4 '1'.
-  if (startsBuiltinType(p) || (isFuncName(w) && !nextIsParen)) {
+  if ((startsBuiltinType(p) || (isFuncName(w) && !nextIsParen)) && stringFollowsTypeName(p)) {
     const lit = p.attempt(() => {
       const type = parseTypeName(p);
       const s = p.peek();
@@ -432,6 +432,24 @@ function parseWordExpr(p: Parser, t: Token): Expr {
   }
   if (RESERVED.has(w) && !nextIsParen) throw p.errorAt(t);
   return parseNameExpr(p);
+}
+
+/**
+ * Cheap lookahead before trying a typed literal: a string must follow within the few tokens a
+ * type name can span (`timestamp(3) with time zone '...'`, `pg_catalog.int4 '1'`).
+ */
+function stringFollowsTypeName(p: Parser): boolean {
+  for (let n = 1; n < 10; n++) {
+    const t = p.peek(n);
+    if (t.type === 'string') return true;
+    const typeToken =
+      t.type === 'word' ||
+      t.type === 'qident' ||
+      t.type === 'number' ||
+      (t.type === 'punct' && ['(', ')', ',', '.'].includes(t.value));
+    if (!typeToken) return false;
+  }
+  return false;
 }
 
 /** A column reference, `t.*`, or a function call starting with a (qualified) name. */

@@ -4,7 +4,7 @@
 // we recognize but do not support yet.
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Statement } from '../ast/index.js';
-import { Parser } from './core.js';
+import { Parser, type ParseOptions } from './core.js';
 import { parseCopy } from './copy.js';
 import { parseAlterTable, parseCommentOn, parseCreate, parseDrop } from './ddl.js';
 import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml.js';
@@ -130,10 +130,10 @@ export function parseStatement(p: Parser): Statement {
 }
 
 /** Parses every statement of `sql`. */
-export function parse(sql: string): Statement[] {
+export function parse(sql: string, options?: ParseOptions): Statement[] {
   let p: Parser;
   try {
-    p = new Parser(sql);
+    p = new Parser(sql, options);
   } catch (e) {
     throw rethrow(e);
   }
@@ -155,8 +155,8 @@ export function parse(sql: string): Statement[] {
 }
 
 /** Parses exactly one statement (trailing `;` allowed). */
-export function parseOne(sql: string): Statement {
-  const stmts = parse(sql);
+export function parseOne(sql: string, options?: ParseOptions): Statement {
+  const stmts = parse(sql, options);
   if (stmts.length !== 1) {
     throw new LakeshiftError(
       SqlState.syntaxError,
@@ -176,4 +176,4 @@ function rethrow(e: unknown): unknown {
   return e;
 }
 
-export { Parser };
+export { Parser, type ParseOptions };

@@ -225,7 +225,7 @@ function parseGroupBy(p: Parser): GroupBy {
     if (p.isPunct(',')) throw p.errorAt();
     return { all: true, items: [] };
   }
-  p.eatWord('distinct');
+  if (p.isWord('distinct')) throw p.unsupported('GROUP BY DISTINCT');
   return { items: p.commaList(() => parseGroupingElement(p)) };
 }
 

@@ -118,6 +118,12 @@ test('translated SQL keeps PostgreSQL meaning on DuckDB', async () => {
     ["select interval '1 day' + date '2024-01-01' = timestamp '2024-01-02'", true],
     ['select row_number() over (order by x desc) from t order by x limit 1', 3n],
     ['select count(distinct s) from t', 2n],
+    ["select 'axb' like 'a\\_b'", false], // PostgreSQL's default LIKE escape is a backslash
+    ["select 'a_b' like 'a\\_b' and 'A%B' ilike 'a#%b' escape '#'", true],
+    ["select 'abc' similar to '%(b|d)%'", true],
+    ["select 'abc' similar to 'a.c' or 'abc' not similar to 'a_c'", false], // . is literal
+    ["select 'a.c' similar to 'a.c'", true],
+    ["select 'abcdef'::varchar(3) || cast('xyz' as char(2))", 'abcxy'],
   ];
   for (const [sql, expected] of cases) {
     assert.deepEqual(await value(sql), expected, `${sql}\n  → ${printDuckDb(parseOne(sql))}`);

@@ -10,6 +10,8 @@
 //   COLLATE pg_catalog.default / "C" / "POSIX" dropped (DuckDB's default is byte order)
 //   x IS [NOT] TRUE|FALSE|UNKNOWN → IS [NOT] DISTINCT FROM / IS [NOT] NULL
 //   SUBSTRING(x FROM a FOR b), POSITION(a IN b), TRIM(... FROM x), OVERLAY → function calls
+//   LIKE/ILIKE get PostgreSQL's default ESCAPE '\'; SIMILAR TO patterns become POSIX regexes
+//   CAST(x AS varchar(n)) → left(CAST(x AS VARCHAR), n) (DuckDB's VARCHAR has no length)
 //   BETWEEN SYMMETRIC a AND b → BETWEEN least(a, b) AND greatest(a, b)
 //   x AT TIME ZONE z → timezone(z, x); x = ANY(array) → list_contains(array, x)
 //   GETDATE() → date_trunc('second', CAST(current_timestamp AS TIMESTAMP))
@@ -31,7 +33,7 @@ import type {
   TypeName,
 } from '../ast/index.js';
 import { notSupported } from '../lexer/errors.js';
-import { quoteIdentText } from './quote.js';
+import { quoteIdentText, quoteString } from './quote.js';
 import { StatementPrinter, type TableNameContext } from './statement.js';
 
 export type { TableNameContext };
@@ -102,6 +104,11 @@ export class DuckDbPrinter extends StatementPrinter {
     return quoteIdentText(id.value);
   }
 
+  /** DuckDB strings are standard: backslashes are literal. */
+  override string(value: string): string {
+    return quoteString(value);
+  }
+
   override functionName(parts: Ident[]): string {
     return parts
       .map((p) =>
@@ -168,6 +175,8 @@ export class DuckDbPrinter extends StatementPrinter {
         const len = e.for ? this.expr(e.for) : `length(${y})`;
         return `(substring(${x}, 1, (${from}) - 1) || ${y} || substring(${x}, (${from}) + (${len})))`;
       }
+      case 'Like':
+        return this.like(e);
       case 'Between':
         if (e.symmetric) {
           const lo = this.expr(e.low);
@@ -190,9 +199,40 @@ export class DuckDbPrinter extends StatementPrinter {
         return super.expr(e);
       case 'ArrayExpr':
         return `[${this.exprs(e.elements)}]`;
+      case 'Cast': {
+        // DuckDB's VARCHAR has no length: keep PostgreSQL's truncation of x::varchar(n).
+        const n = e.type.modifiers[0];
+        if (
+          (e.type.name === 'varchar' || e.type.name === 'bpchar') &&
+          typeof n === 'number' &&
+          e.type.arrayDims === 0
+        ) {
+          return `left(CAST(${this.expr(e.expr)} AS VARCHAR), ${n})`;
+        }
+        return super.expr(e);
+      }
       default:
         return super.expr(e);
     }
+  }
+
+  /**
+   * LIKE / ILIKE: PostgreSQL's default escape character is a backslash, DuckDB has none, so it
+   * is written out. SIMILAR TO: PostgreSQL's SQL regular expression (% _ and a literal `.`)
+   * becomes the POSIX regular expression DuckDB's SIMILAR TO matches in full.
+   */
+  like(e: Extract<Expr, { kind: 'Like' }>): string {
+    const not = e.negated ? 'NOT ' : '';
+    const x = this.operand(e.expr, 60);
+    if (e.op !== 'similar') {
+      const escape = e.escape ? this.operand(e.escape, 60) : this.string('\\');
+      return `(${x} ${not}${e.op.toUpperCase()} ${this.operand(e.pattern, 60)} ESCAPE ${escape})`;
+    }
+    if (e.pattern.kind !== 'StringLit' || (e.escape && e.escape.kind !== 'StringLit')) {
+      throw notSupported('SIMILAR TO with a non-constant pattern', e.pos);
+    }
+    const esc = e.escape?.kind === 'StringLit' ? e.escape.value : '\\';
+    return `(${x} ${not}SIMILAR TO ${this.string(similarToPosix(e.pattern.value, esc))})`;
   }
 
   keywordFunction(e: KeywordFunction): string {
@@ -256,6 +296,12 @@ export class DuckDbPrinter extends StatementPrinter {
 
   override setOpName(op: 'union' | 'intersect' | 'except' | 'minus'): string {
     return op === 'minus' ? 'EXCEPT' : op.toUpperCase();
+  }
+
+  override select(s: Select): string {
+    if (s.into)
+      throw notSupported('SELECT ... INTO in DuckDB output (the binder rewrites it)', s.pos);
+    return super.select(s);
   }
 
   override selectTop(): string {
@@ -395,6 +441,34 @@ export class DuckDbPrinter extends StatementPrinter {
     }
     return parts.join(' ');
   }
+}
+
+/** PostgreSQL's SQL-standard regular expression → POSIX (https://www.postgresql.org/docs/15/functions-matching.html). */
+export function similarToPosix(pattern: string, escape: string): string {
+  let out = '';
+  let inBracket = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (escape !== '' && c === escape && i + 1 < pattern.length) {
+      const next = pattern[++i] as string;
+      out += /[A-Za-z0-9]/.test(next) ? next : `\\${next}`;
+    } else if (inBracket) {
+      out += c;
+      if (c === ']') inBracket = false;
+    } else if (c === '[') {
+      inBracket = true;
+      out += c;
+    } else if (c === '%') {
+      out += '.*';
+    } else if (c === '_') {
+      out += '.';
+    } else if (c === '.' || c === '^' || c === '$' || c === '\\') {
+      out += `\\${c}`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 /** DuckDB SQL for a statement, with the binder's substitutions. */

@@ -11,7 +11,7 @@ import type {
   TypeName,
   WindowSpec,
 } from '../ast/index.js';
-import { funcNameText, identText, labelText, quoteString } from './quote.js';
+import { funcNameText, identText, labelText, quoteStringPortable } from './quote.js';
 
 const ATOM = 1000;
 
@@ -91,8 +91,9 @@ export class ExprPrinter {
     return parts.map((p, i) => (i === 0 ? this.ident(p) : this.label(p))).join('.');
   }
 
+  /** Redshift output: backslashes in E'' form, so the text reads the same in either mode. */
   string(value: string): string {
-    return quoteString(value);
+    return quoteStringPortable(value);
   }
 
   /** Overridden by the DuckDB printer to translate queries; set by the statement printer. */

@@ -38,3 +38,12 @@ export function funcNameText(id: Ident): string {
 export function quoteString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/**
+ * A string literal that reads the same whether standard_conforming_strings is on or off: with
+ * a backslash inside, the E'...' form with the backslash doubled.
+ */
+export function quoteStringPortable(value: string): string {
+  if (!value.includes('\\')) return quoteString(value);
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}

@@ -178,3 +178,28 @@ alter table t1 add primary key (a);
 alter table t1 drop constraint t1_pkey cascade;
 alter table t1 set schema s2;
 alter table t1 alter column b encode zstd
+;;
+-- BI tools and Redshift system views (DBeaver, ODBC, admin queries)
+SELECT n.oid,n.*,d.description FROM pg_catalog.pg_namespace n LEFT OUTER JOIN pg_catalog.pg_description d ON d.objoid=n.oid AND d.objsubid=0 AND d.classoid='pg_namespace'::regclass ORDER BY nspname
+;;
+select c.oid,c.*,t.relname as tabrelname,rt.relnamespace as refnamespace,d.description, case when c.contype='c' then "substring"(pg_get_constraintdef(c.oid), 7) else null end consrc_copy from pg_catalog.pg_constraint c inner join pg_catalog.pg_class t on t.oid=c.conrelid left outer join pg_catalog.pg_class rt on rt.oid=c.confrelid left outer join pg_catalog.pg_description d on d.objoid=c.oid and d.objsubid=0 and d.classoid='pg_constraint'::regclass where c.conrelid=$1 order by c.oid
+;;
+SELECT CAST(current_setting('server_version_num') AS integer) >= 90600, pg_client_encoding(), set_config('search_path', '"$user", public', false)
+;;
+set DateStyle to 'ISO'; set extra_float_digits to 2; select oid, typbasetype from pg_type where typname = 'lo'; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY
+;;
+SELECT * FROM svv_table_info WHERE "schema" = 'public' ORDER BY size DESC LIMIT 10
+;;
+select schemaname, tablename, "column", type, encoding, distkey, sortkey, "notnull" from pg_table_def where schemaname = 'public'
+;;
+SELECT database_name, schema_name, table_name, table_type FROM svv_all_tables WHERE schema_name ~ '^p' UNION ALL SELECT NULL, NULL, NULL, NULL LIMIT 5
+;;
+select query, trim(querytxt) as sqlquery, starttime, endtime, datediff(seconds, starttime, endtime) from stl_query where userid > 1 and starttime >= dateadd(hour, -1, getdate()) order by starttime desc
+;;
+select a.attname, format_type(a.atttypid, a.atttypmod), coalesce(i.indisprimary, false) from pg_attribute a left join pg_index i on a.attrelid = i.indrelid and a.attnum = any(i.indkey) where a.attrelid = 'public.t1'::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum
+;;
+WITH cte AS (SELECT 1 AS x) SELECT x, x + 1 AS y FROM cte WHERE x IN (SELECT x FROM cte) AND EXISTS (SELECT 1) AND x <> ALL (ARRAY[2, 3])
+;;
+select count(*) as cnt, sum(case when x is null then 1 else 0 end)::float / nullif(count(*), 0) as ratio from t group by 1, 2 having count(*) > 0 order by cnt desc nulls last
+;;
+SELECT to_timestamp('2024-01-01', 'YYYY-MM-DD') AT TIME ZONE 'UTC', 'epoch'::timestamp + 5 * interval '1 second', timestamp 'epoch' + x * interval '1 second'

@@ -54,3 +54,12 @@ test('astEqual ignores positions and raw spellings only', () => {
   assert.ok(astEqual(a, b));
   assert.ok(!astEqual(a, c));
 });
+
+test('strings with backslashes print in a form both string modes read the same', () => {
+  const [s] = parse("select 'C:\\dir\\n', 'it''s'");
+  const printed = printRedshift(s as Statement);
+  assert.equal(printed, "SELECT E'C:\\\\dir\\\\n', 'it''s'");
+  for (const standardConformingStrings of [true, false]) {
+    assert.ok(astEqual(parse(printed, { standardConformingStrings })[0], s));
+  }
+});
