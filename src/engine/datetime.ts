@@ -226,23 +226,33 @@ export function formatTimestampTz(micros: bigint | number, zone: ZoneOffsets): s
   return bc ? text + ' BC' : text;
 }
 
+interface IntervalState {
+  out: string;
+  isZero: boolean;
+  isBefore: boolean;
+}
+
+/** AddPostgresIntPart: '1 year', ' -2 mons', ' +3 days'. */
+function intervalPart(state: IntervalState, value: number, unit: string): void {
+  if (value === 0) return;
+  state.out +=
+    (state.isZero ? '' : ' ') + (state.isBefore && value > 0 ? '+' : '') + value + ' ' + unit;
+  if (value !== 1) state.out += 's';
+  state.isBefore = value < 0;
+  state.isZero = false;
+}
+
 /** PostgreSQL's interval output, IntervalStyle 'postgres': '1 year 2 mons 3 days 04:05:06.5'. */
 export function formatInterval(months: number, days: number, micros: bigint | number): string {
   const year = Math.trunc(months / 12);
   const mon = months - year * 12;
-  let out = '';
-  let isZero = true;
-  let isBefore = false;
-  const part = (value: number, unit: string): void => {
-    if (value === 0) return;
-    out += (isZero ? '' : ' ') + (isBefore && value > 0 ? '+' : '') + value + ' ' + unit;
-    if (value !== 1) out += 's';
-    isBefore = value < 0;
-    isZero = false;
-  };
-  part(year, 'year');
-  part(mon, 'mon');
-  part(days, 'day');
+  const state: IntervalState = { out: '', isZero: true, isBefore: false };
+  intervalPart(state, year, 'year');
+  intervalPart(state, mon, 'mon');
+  intervalPart(state, days, 'day');
+  let out = state.out;
+  const isZero = state.isZero;
+  const isBefore = state.isBefore;
   const m = BigInt(micros);
   if (isZero || m !== 0n) {
     const minus = m < 0n;
