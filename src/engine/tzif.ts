@@ -37,19 +37,12 @@ export function parseTzif(b: Buffer): TzifZone | null {
   const counts = (at: number): number[] =>
     [0, 1, 2, 3, 4, 5].map((i) => b.readInt32BE(at + 20 + i * 4));
   let at = 0;
-  let [isut, isstd, leap, timecnt, typecnt, charcnt] = counts(0) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  // Header counts: isut, isstd, leap, time, type, char.
+  let c = counts(0);
   let timeSize = 4;
   if (version >= 0x32) {
     // Skip the 32-bit block; the 64-bit one follows with its own header.
-    at = 44 + timecnt * 4 + timecnt + typecnt * 6 + charcnt + leap * 8 + isstd + isut;
-    [isut, isstd, leap, timecnt, typecnt, charcnt] = counts(at) as [
+    const [isut, isstd, leap, timecnt, typecnt, charcnt] = c as [
       number,
       number,
       number,
@@ -57,8 +50,12 @@ export function parseTzif(b: Buffer): TzifZone | null {
       number,
       number,
     ];
+    at = 44 + timecnt * 4 + timecnt + typecnt * 6 + charcnt + leap * 8 + isstd + isut;
+    c = counts(at);
     timeSize = 8;
   }
+  const timecnt = c[3] as number;
+  const typecnt = c[4] as number;
   let p = at + 44;
   const transitions: number[] = [];
   for (let i = 0; i < timecnt; i++) {
