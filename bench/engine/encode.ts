@@ -11,6 +11,7 @@ import { ByteWriter } from '../../src/engine/writer.js';
 
 const ROWS = Number(process.argv[2] ?? 5_000_000);
 const SQL = `SELECT i AS id, (i % 1000)::INTEGER AS k, 'name-' || i AS name, (i / 100)::DECIMAL(12,2) AS amount FROM range(${ROWS}) t(i)`;
+const LONG_SQL = `SELECT i AS id, 'customer-name-padded-to-forty-bytes-' || i AS name, i * 0.5 AS f, TIMESTAMP '2024-01-01' + to_microseconds(i * 1000) AS ts FROM range(${ROWS}) t(i)`;
 const TEXT_SQL = `SELECT id::VARCHAR, k::VARCHAR, name, amount::VARCHAR FROM (${SQL})`;
 
 interface Figure {
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
   figures.push(await rawCursor(c, SQL, 'b) raw vectors (ResultCursor)'));
   figures.push(await rawCursor(c, TEXT_SQL, 'c) DuckDB casts to VARCHAR, JS copies'));
   figures.push(await rawCursor(c, SQL, 'b) raw vectors (ResultCursor), again'));
+  figures.push(await rawCursor(c, LONG_SQL, 'b) other types: long varchar, double, timestamp'));
   figures.push(await rowObjects(c));
   for (const f of figures) {
     const rate = Math.round(f.rows / f.seconds);

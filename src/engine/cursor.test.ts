@@ -111,6 +111,23 @@ describe('ResultCursor', () => {
     cursor.close();
   });
 
+  test('a suspended portal survives another statement on the same connection', async () => {
+    const a = await open('SELECT range AS i FROM range(5000) ORDER BY i');
+    const seen: number[] = [];
+    const collect = (m: Uint8Array): void => {
+      for (const row of splitDataRows(m)) seen.push(Number(row[0]!.toString()));
+    };
+    await a.next(10, collect);
+    const b = await open('SELECT 7 AS x');
+    await b.next(0, () => {});
+    const rest = await a.next(0, collect);
+    assert.deepEqual(rest, { rows: 4990, done: true });
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 5000 }, (_, i) => i),
+    );
+  });
+
   test('an empty result is done at once; close releases the statement', async () => {
     const cursor = await open('SELECT 1 AS a WHERE false');
     let writes = 0;

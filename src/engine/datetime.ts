@@ -3,6 +3,8 @@
 // dates, times, timestamps, time zone offsets and intervals (DateStyle ISO, IntervalStyle
 // postgres). PostgreSQL's own code: src/backend/utils/adt/datetime.c (EncodeDateTime,
 // EncodeInterval, EncodeTimezone).
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import { loadTzif, tzifOffset, type TzifZone } from './tzif.js';
 
 export const MICROS_PER_SECOND = 1_000_000;
 export const MICROS_PER_DAY = 86_400_000_000;
@@ -140,34 +142,35 @@ export function formatTimestamp(micros: bigint | number): string {
   return bc ? text + ' BC' : text;
 }
 
-/** Seconds east of UTC of a time zone at an instant (ms since 1970), cached per 15 minutes. */
+/**
+ * Seconds east of UTC of a time zone at an instant (ms since 1970), cached per 15 minutes: from
+ * the system tz database (as PostgreSQL reads it), and from ICU for zones it lacks and for
+ * instants past its last listed transition.
+ */
 export class ZoneOffsets {
   readonly utc: boolean;
   private readonly format: Intl.DateTimeFormat | undefined;
   private readonly cache = new Map<number, number>();
   private readonly fixed: number | undefined;
+  private readonly tzif: TzifZone | null;
 
   constructor(readonly timeZone: string) {
     const fixed = parseFixedOffset(timeZone);
     this.fixed = fixed;
     this.utc = fixed === 0;
+    this.tzif = fixed === undefined ? loadTzif(timeZone) : null;
     if (fixed === undefined) {
-      this.format = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        era: 'short',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
+      this.format = zoneFormat(timeZone, this.tzif !== null);
     }
   }
 
   offsetAt(epochMillis: number): number {
     if (this.fixed !== undefined) return this.fixed;
+    if (this.tzif !== null) {
+      // Exact to the second (LMT transitions fall anywhere), so not bucketed.
+      const offset = tzifOffset(this.tzif, Math.floor(epochMillis / 1000));
+      if (offset !== undefined) return offset;
+    }
     // Beyond what Date can represent, use the nearest representable instant's offset.
     const clamped = Math.max(-8.64e15, Math.min(8.64e15, epochMillis));
     const bucket = Math.floor(clamped / 900_000);
@@ -181,7 +184,9 @@ export class ZoneOffsets {
   }
 
   private compute(epochMillis: number): number {
-    const parts = (this.format as Intl.DateTimeFormat).formatToParts(new Date(epochMillis));
+    // A zone only the tz database knows, past its last transition: its last offset.
+    if (this.format === undefined) return this.tzif?.offsets.at(-1) ?? 0;
+    const parts = this.format.formatToParts(new Date(epochMillis));
     const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
     let year = get('year');
     if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
@@ -191,6 +196,28 @@ export class ZoneOffsets {
       get('minute') * 60 +
       get('second');
     return local - Math.floor(epochMillis / 1000);
+  }
+}
+
+function zoneFormat(timeZone: string, haveTzif: boolean): Intl.DateTimeFormat | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    if (haveTzif) return undefined;
+    throw new LakeshiftError(
+      SqlState.invalidParameterValue,
+      `invalid value for parameter "TimeZone": "${timeZone}"`,
+    );
   }
 }
 
@@ -226,23 +253,33 @@ export function formatTimestampTz(micros: bigint | number, zone: ZoneOffsets): s
   return bc ? text + ' BC' : text;
 }
 
+interface IntervalState {
+  out: string;
+  isZero: boolean;
+  isBefore: boolean;
+}
+
+/** AddPostgresIntPart: '1 year', ' -2 mons', ' +3 days'. */
+function intervalPart(state: IntervalState, value: number, unit: string): void {
+  if (value === 0) return;
+  state.out +=
+    (state.isZero ? '' : ' ') + (state.isBefore && value > 0 ? '+' : '') + value + ' ' + unit;
+  if (value !== 1) state.out += 's';
+  state.isBefore = value < 0;
+  state.isZero = false;
+}
+
 /** PostgreSQL's interval output, IntervalStyle 'postgres': '1 year 2 mons 3 days 04:05:06.5'. */
 export function formatInterval(months: number, days: number, micros: bigint | number): string {
   const year = Math.trunc(months / 12);
   const mon = months - year * 12;
-  let out = '';
-  let isZero = true;
-  let isBefore = false;
-  const part = (value: number, unit: string): void => {
-    if (value === 0) return;
-    out += (isZero ? '' : ' ') + (isBefore && value > 0 ? '+' : '') + value + ' ' + unit;
-    if (value !== 1) out += 's';
-    isBefore = value < 0;
-    isZero = false;
-  };
-  part(year, 'year');
-  part(mon, 'mon');
-  part(days, 'day');
+  const state: IntervalState = { out: '', isZero: true, isBefore: false };
+  intervalPart(state, year, 'year');
+  intervalPart(state, mon, 'mon');
+  intervalPart(state, days, 'day');
+  let out = state.out;
+  const isZero = state.isZero;
+  const isBefore = state.isBefore;
   const m = BigInt(micros);
   if (isZero || m !== 0n) {
     const minus = m < 0n;

@@ -101,8 +101,18 @@ export class EngineConnection {
 
   constructor(readonly duckdb: DuckDBConnection) {}
 
+  /**
+   * DuckDB runs one statement per connection: preparing or starting another ends an open
+   * streaming result. A suspended portal keeps its rows by buffering the rest of its chunks
+   * first (native DuckDB chunks, not JS values).
+   */
+  private async settle(): Promise<void> {
+    if (this.active !== undefined && !this.active.closed) await this.active.bufferRemaining();
+  }
+
   /** Prepares `sql` (one statement, $1..$n parameters). */
   async prepare(sql: string): Promise<PreparedStatement> {
+    await this.settle();
     try {
       return new PreparedStatement(this, await this.duckdb.prepare(sql));
     } catch (e) {
@@ -138,12 +148,7 @@ export class EngineConnection {
 
   /** Runs `start` as the connection's statement, with timeout and cancel wired to interrupt. */
   async start(start: () => Promise<DuckDBResult>, options: RunOptions): Promise<StatementResult> {
-    if (this.active !== undefined && !this.active.closed) {
-      throw new LakeshiftError(
-        SqlState.objectNotInPrerequisiteState,
-        'another statement is still running on this connection',
-      );
-    }
+    await this.settle();
     this.pendingCancel = undefined;
     const control = new StatementControl(this.duckdb, options);
     this.running++;
@@ -293,6 +298,7 @@ export class StatementResult {
   closed = false;
   private readonly closeHandlers: (() => void)[] = [];
   private exhausted = false;
+  private buffered: DuckDBDataChunk[] | undefined;
 
   constructor(
     readonly duckdb: DuckDBResult,
@@ -323,6 +329,7 @@ export class StatementResult {
   /** The next chunk, or null at the end. Fails with 57014 once canceled or timed out. */
   async fetchChunk(): Promise<DuckDBDataChunk | null> {
     if (this.control.reason !== undefined) throw canceledError(this.control.reason);
+    if (this.buffered !== undefined) return this.buffered.shift() ?? null;
     if (this.exhausted) return null;
     let chunk: DuckDBDataChunk | null;
     try {
@@ -336,6 +343,18 @@ export class StatementResult {
       return null;
     }
     return chunk;
+  }
+
+  /**
+   * Reads every remaining chunk from DuckDB and keeps it, so the connection can run another
+   * statement while this result is still being consumed (a suspended portal).
+   */
+  async bufferRemaining(): Promise<void> {
+    if (this.buffered !== undefined || this.closed) return;
+    const chunks: DuckDBDataChunk[] = [];
+    for (let chunk = await this.fetchChunk(); chunk !== null; chunk = await this.fetchChunk())
+      chunks.push(chunk);
+    this.buffered = chunks;
   }
 
   /** For INSERT/UPDATE/DELETE: the number of rows changed (reads the result). */

@@ -77,16 +77,49 @@ export function formatFloat4(v: number): string {
   const s = special(v);
   if (s !== undefined) return s;
   const abs = Math.abs(v);
-  let shortest = abs.toExponential();
-  for (let p = 1; p <= 9; p++) {
-    const candidate = abs.toExponential(p - 1);
-    if (Math.fround(Number(candidate)) === abs) {
-      shortest = Number(candidate).toExponential();
-      break;
-    }
+  // Round trip is monotone in the digit count (p + 1 correctly rounded digits are closer than
+  // p), so binary-search the fewest digits that read back as the same float4. The double's own
+  // shortest form bounds it.
+  // The double's shortest digits are within half a double ulp of the float's exact value; the
+  // fewest leading digits of them (rounded) that read back as the same float4 are the float4's
+  // shortest form. Round trip is monotone in the digit count, so binary-search it.
+  const [all, exp] = decompose(abs.toExponential());
+  // The first n digits, rounded half up, as an integer (n ≤ 9: exact in a double).
+  const top = Number(all.length >= 9 ? all.slice(0, 9) : all.padEnd(9, '0'));
+  const tenth = all.length > 9 ? all.charCodeAt(9) - 48 : 0;
+  let lo = 1;
+  let hi = Math.min(9, all.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Math.fround(decimalValue(leadDigits(top, tenth, mid), exp - mid + 1)) === abs) hi = mid;
+    else lo = mid + 1;
   }
-  const [digits, exponent] = decompose(shortest);
-  return layout(v < 0, digits, exponent, 6);
+  const m = String(leadDigits(top, tenth, hi));
+  let end = m.length;
+  while (end > 1 && m.charCodeAt(end - 1) === 48) end--;
+  const digits = m.slice(0, end);
+  return layout(v < 0, digits, exp - hi + m.length, 6);
+}
+
+/** The first n of 9 digits `top` (next digit `tenth`), rounded half up. */
+function leadDigits(top: number, tenth: number, n: number): number {
+  if (n === 9) return tenth >= 5 ? top + 1 : top;
+  const scale = POW10[9 - n] as number;
+  const m = Math.floor(top / scale);
+  return Math.floor((top - m * scale) / (scale / 10)) >= 5 ? m + 1 : m;
+}
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * m × 10^k as the nearest double (m < 2^53). Within ±22 both operands are exact, so one IEEE
+ * multiplication or division rounds correctly, exactly as parsing the decimal would, without
+ * the string.
+ */
+function decimalValue(m: number, k: number): number {
+  if (k >= 0 && k <= 22) return m * (POW10[k] as number);
+  if (k < 0 && k >= -22) return m / (POW10[-k] as number);
+  return Number(m + 'e' + k);
 }
 
 /** numeric text of an unscaled integer and a scale: (-12345n, 2) → '-123.45'. */
