@@ -305,6 +305,16 @@ const suite: Suite = {
         },
         benchmarks,
       };
+    } catch (e) {
+      // A server killed from outside fails the client first and exits a moment later.
+      await new Promise((res) => setTimeout(res, 2000));
+      const early = started.find((x) => x.exitedEarly() !== undefined);
+      if (early)
+        throw new Error(
+          `${early.system} exited during the run, before the suite stopped it (${early.exitedEarly()}); the error that followed: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
+      throw e;
     } finally {
       for (const e of started.reverse()) {
         ctx.log(`stopping ${e.system}`);

@@ -25,6 +25,8 @@ export interface Endpoint {
   user: string;
   password: string | undefined;
   database: string;
+  /** Why the server exited before stop() was called (its last output), if it did. */
+  exitedEarly(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,8 @@ export async function startLakeshift(
   exited.then(() => children.delete(child)).catch(() => undefined);
 
   const tail: string[] = [];
+  let stopRequested = false;
+  let earlyExit: string | undefined;
   const { host, port } = await new Promise<{ host: string; port: number }>((res, rej) => {
     let ready = false;
     const timer = setTimeout(() => {
@@ -148,7 +152,10 @@ export async function startLakeshift(
     });
     child.once('exit', (code, signal) => {
       if (ready) {
-        log(`lakeshift exited (code ${code}, signal ${signal}):\n${tail.slice(-10).join('\n')}`);
+        if (!stopRequested) {
+          earlyExit = `code ${code}, signal ${signal}; its last output:\n${tail.slice(-10).join('\n')}`;
+          log(`lakeshift exited before the suite stopped it (${earlyExit})`);
+        }
         return;
       }
       clearTimeout(timer);
@@ -168,8 +175,10 @@ export async function startLakeshift(
     user: 'admin',
     password,
     database: 'dev',
+    exitedEarly: () => earlyExit,
     stop: () =>
       (stopping ??= (async () => {
+        stopRequested = true;
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
         let timer: NodeJS.Timeout | undefined;
@@ -197,6 +206,7 @@ export async function startPostgresEndpoint(): Promise<Endpoint> {
     user: 'lakeshift',
     password: undefined,
     database: 'dev',
+    exitedEarly: () => undefined,
     stop: () => server.stop(),
   };
 }
