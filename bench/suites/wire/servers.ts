@@ -1,12 +1,12 @@
 // The two servers of the wire suite, as endpoints a client connects to: Lakeshift started from a
-// checkout (`node --import tsx src/cli/main.ts start ... --port 0`, ready when it prints
+// checkout (`node --import tsx src/cli/main.ts start … --port 0` in effect, ready when it prints
 // `lakeshift: listening on HOST:PORT`, stopped with SIGTERM) and a throwaway PostgreSQL 15
 // (test/support/postgres.ts: trust auth for user `lakeshift`). Both listen on 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { startPostgres } from '../../../test/support/postgres.js';
 
@@ -97,10 +97,19 @@ export async function startLakeshift(
 ): Promise<Endpoint> {
   mkdirSync(dataDir, { recursive: true });
   const password = `bench-${randomBytes(9).toString('base64url')}`;
+  // `node --import tsx src/cli/main.ts start …`, but through a one-line launcher in the data
+  // directory that imports src/cli/main.ts: the same module, arguments and cwd, while the command
+  // line does not say "src/cli/main.ts start", so a `pkill -f` aimed at other engineers' dev
+  // servers on this shared machine does not stop this one in the middle of a run (it happened).
+  const launcher = join(dataDir, 'wire-bench-server.mjs');
+  writeFileSync(
+    launcher,
+    `await import(${JSON.stringify(pathToFileURL(join(root, 'src/cli/main.ts')).href)});\n`,
+  );
   const child = spawn(
     process.execPath,
     [
-      ...['--import', 'tsx', 'src/cli/main.ts', 'start', '--data-dir', dataDir],
+      ...['--import', 'tsx', launcher, 'start', '--data-dir', dataDir],
       ...['--host', '127.0.0.1', '--port', '0', '--admin-port', '0'],
     ],
     {
