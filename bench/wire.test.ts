@@ -4,6 +4,7 @@
 // It asserts the shape, never the timings. Skipped, with the reason, when the Lakeshift server
 // of this checkout cannot start (the suite then fails with "lakeshift server could not start").
 // Run: node --import tsx --test bench/wire.test.ts
+// LAKESHIFT_ROOT=DIR starts the server of another checkout (bench option --lakeshift-root DIR).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +25,10 @@ test(
       const file = join(dir, 'RESULTS.md');
       const run = spawnSync(
         process.execPath,
-        ['--import', 'tsx', 'bench/run.ts', 'wire', '--quick'],
+        [
+          ...['--import', 'tsx', 'bench/run.ts', 'wire', '--quick'],
+          ...(process.env.LAKESHIFT_ROOT ? ['--lakeshift-root', process.env.LAKESHIFT_ROOT] : []),
+        ],
         {
           cwd: ROOT,
           env: { ...process.env, BENCH_RESULTS_FILE: file },

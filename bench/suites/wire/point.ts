@@ -97,7 +97,7 @@ export async function pointBenchmark(
       id: 'point',
       title: 'Parameterized point query, one connection',
       method: [
-        `\`SELECT * FROM t WHERE id = $1\` on a ${formatNumber(o.rows)}-row table (same columns and rows as the stream table), through node-postgres \`client.query({ text, values: [id] })\`:`,
+        `\`SELECT * FROM ${subjects[0]?.table ?? 't_point'} WHERE id = $1\` on a table of ${formatNumber(o.rows)} rows (the stream table's columns and first rows, in id order), through node-postgres \`client.query({ text, values: [id] })\`:`,
         `the extended protocol with an unnamed statement (Parse, Bind, Describe, Execute, Sync per query), default type parsing, each query checked to return one row.`,
         `Ids uniformly random in 1..${formatNumber(o.rows)} (seeded, the same for every server).`,
         `${n} timed queries per server in ${o.rounds} rounds of ${batch}, the servers taking turns each round, after ${o.warmupRounds} warm-up round(s); latency = client round trip of one query.`,
