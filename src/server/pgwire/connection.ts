@@ -344,8 +344,11 @@ export class Connection {
         this.terminate(adminShutdownError());
         return;
       }
-      // Pipelined messages are answered in one batch; flush only before waiting for input.
-      if (!this.#reader.hasCompleteMessage()) this.#output.flush();
+      // Pipelined messages are answered in one batch: flush before waiting for input or when a
+      // batch is full. A client that pipelines without reading its results is not read from
+      // until it does (as PostgreSQL blocks on its send buffer), so neither side grows unbounded.
+      if (!this.#reader.hasCompleteMessage() || this.#output.full) this.#output.flush();
+      await this.#output.drained();
       const message = await this.#reader.readMessage(checkFrontendType);
       if (message === null) return;
       this.#busy = true;
