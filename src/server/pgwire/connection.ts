@@ -144,6 +144,11 @@ export class Connection {
     void this.#run();
   }
 
+  /** A method, so that TypeScript does not narrow #phase across awaits. */
+  #isClosed(): boolean {
+    return this.#phase === 'closed';
+  }
+
   /** A message is being processed (a statement may be running). */
   get busy(): boolean {
     return this.#busy;
@@ -174,7 +179,12 @@ export class Connection {
       this.#reportFatal(e);
     } finally {
       this.#runFinished = true;
-      this.#close();
+      try {
+        this.#close();
+      } catch (e) {
+        this.#opts.log({ kind: 'internal-error', connection: this.id, error: e });
+        this.#raw.destroy();
+      }
     }
   }
 
@@ -272,10 +282,15 @@ export class Connection {
   // --------------------------------------------------------------------------- authentication
 
   async #authenticate(request: StartupRequest): Promise<WireSession | null> {
+    if (this.#isClosed()) return null;
     this.#phase = 'authentication';
     this.#backendCalled = true;
     const pending = await this.#opts.backend.startup(request);
     this.#pending = pending;
+    if (this.#isClosed()) {
+      this.#rejectPending(this.#closeReason);
+      return null;
+    }
     const io: AuthExchange = {
       user: request.user,
       send: (m) => this.#output.push(m),
@@ -306,7 +321,8 @@ export class Connection {
     const session = await pending.accept();
     this.#session = session;
     this.#opts.registry.add(session);
-    if (this.#socketClosed) return null;
+    // Closed meanwhile (client gone, shutdown): the run's end closes the session.
+    if (this.#isClosed()) return null;
     for (const m of outcome.messages ?? []) this.#output.push(m);
     this.#output.push(msg.authenticationOk());
     for (const [name, value] of session.initialParameters()) {
