@@ -14,7 +14,7 @@
 //   bignotice N          a NoticeResponse with an N-byte message (output that is not awaited)
 //   wait                 blocks until cancelled, then ERROR 57014
 //   sleep N              sleeps N ms (cancellable)
-//   set NAME = VALUE     ParameterStatus, then "SET"
+//   set NAME = VALUE     ParameterStatus, then "SET" (any other set ...: just "SET")
 //   begin|commit|rollback  transaction status for ReadyForQuery
 //   copy T from stdin    COPY in: counts lines and bytes, keeps the data in table T
 //   copy T to stdout     COPY out of what was copied into T (numbersN: lines 1..N)
@@ -136,7 +136,7 @@ function describe(sql: string): Prepared['fields'] {
 }
 
 const KNOWN =
-  /^(select 1|rows \d+|bigrow \d+|widerows \d+ \d+|add \$1 \$2|echo( \$\d+)*|fail|fatal|crash|notice|bignotice \d+|wait|sleep \d+|set \w+ (=|to) \S+|begin|commit|rollback|end|copy\s+\w+\s+from\s+stdin|copy\s+\w+\s+to\s+stdout)$/;
+  /^(select 1|rows \d+|bigrow \d+|widerows \d+ \d+|add \$1 \$2|echo( \$\d+)*|fail|fatal|crash|notice|bignotice \d+|wait|sleep \d+|set .+|begin|commit|rollback|end|copy\s+\w+\s+from\s+stdin|copy\s+\w+\s+to\s+stdout)$/;
 
 export class TestDoubleSession implements WireSession {
   readonly processId: number;
@@ -441,8 +441,9 @@ export class TestDoubleSession implements WireSession {
     } else if ((m = /^sleep (\d+)$/.exec(s))) {
       await this.#wait(Number(m[1]));
       sink.commandComplete('SLEEP');
-    } else if ((m = /^set (\w+) (?:=|to) (\S+)$/i.exec(sql))) {
-      sink.parameterStatus(m[1] as string, m[2] as string);
+    } else if (s.startsWith('set ')) {
+      m = /^set (\w+) (?:=|to) (\S+)$/i.exec(sql);
+      if (m) sink.parameterStatus(m[1] as string, m[2] as string);
       sink.commandComplete('SET');
     } else if (s === 'begin') {
       this.#status = 'T';
