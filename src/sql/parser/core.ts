@@ -142,6 +142,28 @@ export class Parser {
     }
   }
 
+  /**
+   * Tries `first`, else rewinds and tries `second`. When both fail, the error that got further
+   * into the input wins (ties go to `first`), so messages point where PostgreSQL's would.
+   */
+  either<T>(first: () => T, second: () => T): T {
+    const save = this.i;
+    const depth = this.depth;
+    try {
+      return first();
+    } catch (e1) {
+      if (e1 instanceof RangeError || !(e1 instanceof LakeshiftError)) throw e1;
+      this.i = save;
+      this.depth = depth;
+      try {
+        return second();
+      } catch (e2) {
+        if (e2 instanceof LakeshiftError && (e2.position ?? 0) > (e1.position ?? 0)) throw e2;
+        throw e2 instanceof LakeshiftError ? e1 : e2;
+      }
+    }
+  }
+
   enter(): void {
     if (++this.depth > MAX_DEPTH) {
       throw new LakeshiftError(SqlState.programLimitExceeded, 'stack depth limit exceeded', {

@@ -107,7 +107,7 @@ function infixPrecedence(p: Parser): number {
         : 0;
     }
     case 'operator':
-      return p.isPunct('(', 1) ? Prec.other : 0;
+      return Prec.other;
     case 'at':
       return p.isWords('at', 'time', 'zone') ? Prec.atTimeZone : 0;
     case 'collate':
@@ -209,14 +209,18 @@ function parseLikeFamily(p: Parser, left: Expr, t: Token, negated: boolean, pos:
     }
     case 'in': {
       p.expectPunct('(');
-      if (startsQuery(p)) {
+      const subquery = (): Expr => {
         const query = parseQuery(p);
         p.expectPunct(')');
         return { kind: 'InSubquery', expr: left, query, negated, pos };
-      }
-      const list = p.commaList(() => parseExpr(p));
-      p.expectPunct(')');
-      return { kind: 'InList', expr: left, list, negated, pos };
+      };
+      const list = (): Expr => {
+        const items = p.commaList(() => parseExpr(p));
+        p.expectPunct(')');
+        return { kind: 'InList', expr: left, list: items, negated, pos };
+      };
+      if (p.isWord('select') || p.isWord('with') || p.isWord('values')) return subquery();
+      return startsQuery(p) ? p.either(subquery, list) : list();
     }
     case 'like':
     case 'ilike':
@@ -286,29 +290,27 @@ function parsePrefix(p: Parser): Expr {
 }
 
 function parseParenthesized(p: Parser): Expr {
-  const open = p.next();
-  const pos = open.pos;
-  let e: Expr | undefined;
-  if (startsQuery(p)) {
-    // `((SELECT 1) UNION (SELECT 2))` is a query; `((SELECT 1) + 1)` is an expression.
-    const query = p.attempt(() => {
-      const q = parseQuery(p);
-      p.expectPunct(')');
-      return q;
-    });
-    if (query !== undefined) e = { kind: 'Subquery', query, pos };
-  }
-  if (e === undefined) {
+  const pos = p.next().pos;
+  const subquery = (): Expr => {
+    const query = parseQuery(p);
+    p.expectPunct(')');
+    return { kind: 'Subquery', query, pos };
+  };
+  const expression = (): Expr => {
     const first = parseExpr(p);
     if (p.eatPunct(',')) {
       const fields = [first, ...p.commaList(() => parseExpr(p))];
       p.expectPunct(')');
-      e = { kind: 'RowExpr', fields, explicit: false, pos };
-    } else {
-      p.expectPunct(')');
-      e = first;
+      return { kind: 'RowExpr', fields, explicit: false, pos };
     }
-  }
+    p.expectPunct(')');
+    return first;
+  };
+  let e: Expr;
+  if (p.isWord('select') || p.isWord('with') || p.isWord('values')) e = subquery();
+  // `((SELECT 1) UNION (SELECT 2))` is a query; `((SELECT 1) + 1)` is an expression.
+  else if (startsQuery(p)) e = p.either(subquery, expression);
+  else e = expression();
   return parseFieldSelection(p, e);
 }
 

@@ -293,32 +293,28 @@ function parseTablePrimary(p: Parser): TableRef {
   const pos = p.peek().pos;
   const lateral = p.eatWord('lateral');
   if (p.isPunct('(')) {
-    if (startsQuery(p)) {
-      const save = p.i;
-      p.next();
-      const query = p.attempt(() => {
-        const q = parseQuery(p);
-        p.expectPunct(')');
-        return q;
-      });
-      if (query !== undefined) {
-        const alias = parseAlias(p);
-        return { kind: 'DerivedTable', lateral, query, ...(alias ? { alias } : {}), pos };
+    const derived = (): TableRef => {
+      p.expectPunct('(');
+      const query = parseQuery(p);
+      p.expectPunct(')');
+      const alias = parseAlias(p);
+      return { kind: 'DerivedTable', lateral, query, ...(alias ? { alias } : {}), pos };
+    };
+    const nestedJoin = (): TableRef => {
+      if (lateral) throw p.errorAt();
+      p.expectPunct('(');
+      const inner = parseJoinedTable(p);
+      p.expectPunct(')');
+      if (
+        p.isWord('as') ||
+        (p.peek().type === 'word' && isColId(p.peek().value) && !JOIN_START.has(p.peek().value))
+      ) {
+        if (parseAlias(p) !== undefined) throw p.unsupported('an alias on a parenthesized join');
       }
-      p.i = save;
-    }
-    if (lateral) throw p.errorAt();
-    // A parenthesized join: (a JOIN b ON ...).
-    p.next();
-    const inner = parseJoinedTable(p);
-    p.expectPunct(')');
-    if (
-      p.isWord('as') ||
-      (p.peek().type === 'word' && isColId(p.peek().value) && !JOIN_START.has(p.peek().value))
-    ) {
-      if (parseAlias(p) !== undefined) throw p.unsupported('an alias on a parenthesized join');
-    }
-    return inner;
+      return inner;
+    };
+    if (p.isWord('select', 1) || p.isWord('with', 1) || p.isWord('values', 1)) return derived();
+    return startsQuery(p) ? p.either(derived, nestedJoin) : nestedJoin();
   }
   const only = p.eatWord('only');
   const name = p.parseQualifiedName(3);
