@@ -2,7 +2,7 @@
 // `lakeshift_pg` by installSystemMacros(). The function registry (functions.ts) calls them by
 // their qualified names; nothing else should.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { formatTypeMacroSql } from './format-type.js';
+import { formatTypeMacros } from './format-type.js';
 import { BUILTIN_PROCS } from './pg-data.generated.js';
 import { quoteString } from './sql.js';
 
@@ -90,17 +90,19 @@ const RESERVED = [
 ];
 
 function procCase(field: 'args' | 'result' | 'identity'): string {
-  const cases = BUILTIN_PROCS.map((p) => `WHEN ${p.oid} THEN ${quoteString(p[field])}`).join(' ');
-  return `CASE o ${cases} ELSE NULL END`;
+  const entries = BUILTIN_PROCS.map((p) => `${p.oid}: ${quoteString(p[field])}`).join(', ');
+  return `MAP {${entries}}[o]`;
 }
 
 /** The macro definitions, in creation order. */
 export function systemMacroSql(): string[] {
   const s = MACRO_SCHEMA;
   const reserved = `[${RESERVED.map(quoteString).join(', ')}]`;
+  const formatType = formatTypeMacros(s);
   return [
     `CREATE SCHEMA IF NOT EXISTS ${s}`,
-    `CREATE OR REPLACE MACRO ${s}.format_type(t, m) AS ${formatTypeMacroSql()}`,
+    `CREATE OR REPLACE MACRO ${s}.format_type_base(t, m) AS ${formatType.base}`,
+    `CREATE OR REPLACE MACRO ${s}.format_type(t, m) AS ${formatType.formatType}`,
     `CREATE OR REPLACE MACRO ${s}.quote_ident(x) AS CASE WHEN x IS NULL THEN NULL ` +
       `WHEN regexp_full_match(x, '[a-z_][a-z0-9_$]*') AND NOT list_contains(${reserved}, x) THEN x ` +
       `ELSE '"' || replace(x, '"', '""') || '"' END`,
