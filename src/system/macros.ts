@@ -1,9 +1,12 @@
 // DuckDB macros for the pure catalog functions, created once per DuckDB instance in the schema
-// `lakeshift_pg` by installSystemMacros(). The function registry (functions.ts) calls them by
-// their qualified names; nothing else should.
+// `lakeshift_pg` by installSystemMacros(), with the one static table the relations read
+// (lakeshift_pg.system_attributes: the system relations' own pg_attribute rows). The function
+// registry (functions.ts) and the relations call them by their qualified names; nothing else
+// should. Install after every system relation is registered (importing index.ts does that).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatTypeMacros } from './format-type.js';
 import { BUILTIN_PROCS } from './pg-data.generated.js';
+import { systemAttributesTableSql } from './pg-catalog.js';
 import { quoteString } from './sql.js';
 
 export const MACRO_SCHEMA = 'lakeshift_pg';
@@ -119,7 +122,8 @@ export function systemMacroSql(): string[] {
   ];
 }
 
-/** Creates (or replaces) the macros. Idempotent; run once per DuckDB instance. */
+/** Creates (or replaces) the macros and static tables. Idempotent; once per DuckDB instance. */
 export async function installSystemMacros(connection: DuckDBConnection): Promise<void> {
   for (const sql of systemMacroSql()) await connection.run(sql);
+  await connection.run(systemAttributesTableSql());
 }
