@@ -334,7 +334,7 @@ const CLIENT_IGNORED_COLUMNS: Record<string, number[]> = {
 };
 
 describe('captured client metadata queries give PostgreSQL 15s rows', () => {
-  for (const client of ['psql', 'jdbc', 'sqlalchemy']) {
+  for (const client of ['psql', 'jdbc', 'sqlalchemy', 'sqlalchemy-8.0.2']) {
     const captured = readJson<Captured>(`${client}.queries.json`);
     for (const { command, queries } of captured) {
       queries.forEach((query, index) => {
