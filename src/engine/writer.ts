@@ -84,10 +84,13 @@ export class ByteWriter {
     this.pos += 4 + b.length;
   }
 
-  /** Everything written so far; the writer starts over on a fresh buffer. */
+  /**
+   * Everything written so far; the writer starts over on a fresh buffer as large as the last
+   * one grew (a small result never pays for a large buffer, a large one stops growing).
+   */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(this.initialSize, 64));
+    this.buf = Buffer.allocUnsafe(Math.max(this.initialSize, this.buf.length, 64));
     this.pos = 0;
     return out;
   }
