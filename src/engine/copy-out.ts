@@ -42,8 +42,8 @@ export async function copyOut(
   const types = source.columnTypes;
   const encoders: ColumnEncoder[] = types.map((t) => columnEncoder(t, binary ? 1 : 0, ctx));
   const flushBytes = options.flushBytes ?? 256 * 1024;
-  const out = new ByteWriter(16 * 1024);
-  const scratch = new ByteWriter(4 * 1024);
+  const out = new ByteWriter(flushBytes + 64 * 1024);
+  const scratch = new ByteWriter(64 * 1024);
   const delimiter = byteOf(options.delimiter ?? (csv ? ',' : '\t'));
   const nullText = Buffer.from(options.null ?? (csv ? '' : '\\N'), 'utf8');
   const quote = byteOf(options.quote ?? '"');

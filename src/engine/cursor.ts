@@ -61,8 +61,7 @@ export class ResultCursor {
       columnEncoder(t, (fields[i] as FieldDescription).format, ctx),
     );
     this.flushBytes = options.flushBytes ?? 256 * 1024;
-    // Starts small: most results are a few rows; the buffer grows to the flush size when needed.
-    this.writer = new ByteWriter(16 * 1024);
+    this.writer = new ByteWriter(this.flushBytes + 64 * 1024);
   }
 
   get finished(): boolean {
