@@ -1,7 +1,8 @@
 // Statements that return no rows: transaction control, settings, DML, DDL, users, COPY.
 // Each returns its PostgreSQL command tag and the row count for query history.
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import type { SetTimeZone, SetVariable, Statement } from '../sql/index.js';
+import type { DeclareCursor, SetTimeZone, SetVariable, Statement } from '../sql/index.js';
+import { planRows } from './rows.js';
 import { identValue } from '../sql/index.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
@@ -35,6 +36,7 @@ export async function runCommand(
       return { tag: 'BEGIN', rows: 0 };
     }
     case 'Commit': {
+      await session.closeCursors();
       const { tag, noBlock } = await tx
         .commit()
         .finally(() => session.settings.endTransaction(true));
@@ -42,6 +44,7 @@ export async function runCommand(
       return { tag, rows: 0 };
     }
     case 'Rollback': {
+      await session.closeCursors();
       const { noBlock } = await tx.rollback().finally(() => session.settings.endTransaction(false));
       if (noBlock) warn(sink, '25P01', 'there is no transaction in progress');
       return { tag: 'ROLLBACK', rows: 0 };
@@ -115,6 +118,18 @@ export async function runCommand(
       throw unsupported('SQL-level PREPARE/EXECUTE (use the extended protocol)', stmt.pos);
     case 'Call':
       throw unsupported('CALL (stored procedures)', stmt.pos);
+    case 'DeclareCursor':
+      return declareCursor(session, stmt);
+    case 'Fetch': {
+      // MOVE: the rows are skipped, not sent.
+      const cursor = session.cursor(stmt.cursor);
+      const { rows } = await cursor.next(stmt.count === 'all' ? 0 : stmt.count, () => undefined);
+      return { tag: `MOVE ${rows}`, rows };
+    }
+    case 'CloseCursor':
+      if (stmt.name === undefined) await session.closeCursors();
+      else await session.closeCursor(identValue(stmt.name, session.caseSensitiveIdentifiers));
+      return { tag: 'CLOSE CURSOR', rows: 0 };
     case 'Lock':
       throw unsupported('LOCK', stmt.pos);
     default: {
@@ -169,6 +184,22 @@ function setTimeZone(session: Session, stmt: SetTimeZone): void {
     local: stmt.scope === 'local',
     inTransaction: session.transactions.inBlock,
   });
+}
+
+async function declareCursor(session: Session, stmt: DeclareCursor): Promise<CommandResult> {
+  if (!session.transactions.inBlock) {
+    throw new LakeshiftError(
+      SqlState.noActiveSqlTransaction,
+      'DECLARE CURSOR can only be used in transaction blocks',
+    );
+  }
+  if (stmt.hold) throw unsupported('WITH HOLD cursors', stmt.pos);
+  const name = identValue(stmt.name, session.caseSensitiveIdentifiers);
+  if (session.cursors.has(name)) {
+    throw new LakeshiftError(SqlState.duplicateCursor, `cursor "${name}" already exists`);
+  }
+  session.cursors.set(name, await planRows(session, stmt.query, [], []));
+  return { tag: 'DECLARE CURSOR', rows: 0 };
 }
 
 async function runVacuum(session: Session, all: boolean): Promise<CommandResult> {

@@ -62,7 +62,12 @@ export function queryTypeOf(stmt: Statement): string {
 
 /** Whether a statement returns rows (and so has a RowDescription). */
 export function returnsRows(stmt: Statement): boolean {
-  return stmt.kind === 'Query' || stmt.kind === 'Show' || stmt.kind === 'Explain';
+  return (
+    stmt.kind === 'Query' ||
+    stmt.kind === 'Show' ||
+    stmt.kind === 'Explain' ||
+    (stmt.kind === 'Fetch' && !stmt.move)
+  );
 }
 
 /** Plans the portal's rows if it returns any; returns its fields (null: a command). */

@@ -13,7 +13,7 @@ import {
 } from '../engine/index.js';
 import { literals } from './params.js';
 import { VARCHAR } from '@duckdb/node-api';
-import type { Explain, Query, Show, Statement } from '../sql/index.js';
+import type { Explain, Fetch, Query, Show, Statement } from '../sql/index.js';
 import { toDuckDb, identValue } from '../sql/index.js';
 import { settingDef } from './settings.js';
 import { codegenContext, quoteIdent, resolveRelations } from './resolve.js';
@@ -72,6 +72,8 @@ export async function planRows(
       sql = await explainSql(session, stmt, literals(params));
       tag = () => 'EXPLAIN';
       break;
+    case 'Fetch':
+      return fetchRows(session, stmt);
     default:
       throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns no rows`);
   }
@@ -186,6 +188,24 @@ async function preparedRows(
     async close() {
       cursor?.close();
       prepared.close();
+    },
+  };
+}
+
+/** FETCH: the next rows of a cursor, as their own result. */
+function fetchRows(session: Session, stmt: Fetch): RowsPlan {
+  const cursor = session.cursor(stmt.cursor);
+  return {
+    fields: cursor.fields,
+    async next(maxRows, write) {
+      const want =
+        stmt.count === 'all' ? maxRows : maxRows > 0 ? Math.min(maxRows, stmt.count) : stmt.count;
+      const { rows } = await cursor.next(want, write);
+      return { rows, done: true };
+    },
+    tag: (rows) => `FETCH ${rows}`,
+    async close() {
+      // The cursor stays open until CLOSE or the end of the transaction.
     },
   };
 }

@@ -5,7 +5,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fromDuckDBError, type EngineConnection } from '../engine/index.js';
 import { LakeshiftError, SqlState, isLakeshiftError, messageOf } from '../common/errors.js';
-import type { Statement } from '../sql/index.js';
+import type { Ident, Statement } from '../sql/index.js';
+import { identValue } from '../sql/index.js';
+import type { RowsPlan } from './rows.js';
 import { parseStatements, statementText } from '../sql/index.js';
 import type { UserRecord } from '../storage/index.js';
 import type { QueryRecord } from './history.js';
@@ -66,6 +68,8 @@ export class Session implements WireSession {
   /** Prepared statements by name ('' = unnamed) and portals by name. */
   readonly prepared = new Map<string, PreparedStatement>();
   readonly portals = new Map<string, Portal>();
+  /** Open cursors (DECLARE ... CURSOR) of the current transaction block. */
+  readonly cursors = new Map<string, RowsPlan>();
   /** Prepared DuckDB statements of parameterized queries, by generated SQL. */
   readonly statementCache: StatementCache;
   /** Temp tables of this session: name → DuckDB temp table name. */
@@ -447,6 +451,31 @@ export class Session implements WireSession {
     await this.transactions.endImplicit(!failed);
   }
 
+  // ---- cursors -----------------------------------------------------------------------------
+
+  cursor(name: Ident): RowsPlan {
+    const key = identValue(name, this.caseSensitiveIdentifiers);
+    const c = this.cursors.get(key);
+    if (c === undefined) {
+      throw new LakeshiftError(SqlState.invalidCursorName, `cursor "${key}" does not exist`);
+    }
+    return c;
+  }
+
+  async closeCursor(name: string): Promise<void> {
+    const c = this.cursors.get(name);
+    if (c === undefined) {
+      throw new LakeshiftError(SqlState.invalidCursorName, `cursor "${name}" does not exist`);
+    }
+    this.cursors.delete(name);
+    await c.close();
+  }
+
+  async closeCursors(): Promise<void> {
+    for (const c of this.cursors.values()) await c.close().catch(() => undefined);
+    this.cursors.clear();
+  }
+
   // ---- lifecycle ---------------------------------------------------------------------------
 
   cancel(): void {
@@ -479,6 +508,7 @@ export class Session implements WireSession {
     }
     for (const p of this.portals.values()) await p.close().catch(() => undefined);
     this.portals.clear();
+    await this.closeCursors();
     await this.transactions.close();
     this.statementCache.clear();
     // Temp tables live in this connection's temporary catalog: they go with it.

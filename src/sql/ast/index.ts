@@ -3,6 +3,7 @@
 // on nodes but are not part of a node's meaning: compare trees with astEqual.
 import type { AlterTable, CommentOn, CreateSchema, CreateTable, CreateView, Drop } from './ddl.js';
 import type { Copy, Delete, Insert, Truncate, Update } from './dml.js';
+import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
 import type {
   Begin,
@@ -39,6 +40,7 @@ export type * from './ddl.js';
 export type * from './session.js';
 export type * from './user.js';
 export type * from './utility.js';
+export type * from './cursor.js';
 
 export type Statement =
   // queries
@@ -81,7 +83,11 @@ export type Statement =
   | Call
   | Analyze
   | Vacuum
-  | Lock;
+  | Lock
+  // cursors
+  | DeclareCursor
+  | Fetch
+  | CloseCursor;
 
 export type StatementKind = Statement['kind'];
 

@@ -6,6 +6,7 @@ import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Statement } from '../ast/index.js';
 import { Parser, type ParseOptions } from './core.js';
 import { parseCopy } from './copy.js';
+import { parseClose, parseDeclare, parseFetch } from './cursor.js';
 import { parseAlterTable, parseCommentOn, parseCreate, parseDrop } from './ddl.js';
 import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml.js';
 import { parseQuery, startsQuery } from './select.js';
@@ -34,9 +35,6 @@ const KNOWN_UNSUPPORTED = new Set([
   'revoke',
   'unload',
   'refresh',
-  'declare',
-  'fetch',
-  'close',
   'cancel',
   'listen',
   'notify',
@@ -47,7 +45,6 @@ const KNOWN_UNSUPPORTED = new Set([
   'load',
   'merge',
   'do',
-  'move',
   'security',
   'reassign',
   'import',
@@ -124,6 +121,13 @@ export function parseStatement(p: Parser): Statement {
       return parseVacuum(p);
     case 'lock':
       return parseLock(p);
+    case 'declare':
+      return parseDeclare(p);
+    case 'fetch':
+    case 'move':
+      return parseFetch(p);
+    case 'close':
+      return parseClose(p);
   }
   if (KNOWN_UNSUPPORTED.has(t.value)) throw p.unsupported(t.value.toUpperCase(), t);
   throw p.errorAt();

@@ -318,6 +318,12 @@ export class StatementPrinter extends ExprPrinter {
       }
       case 'Lock':
         return `LOCK TABLE ${s.tables.map((t) => this.name(t)).join(', ')}`;
+      case 'DeclareCursor':
+        return `DECLARE ${this.ident(s.name)}${s.binary ? ' BINARY' : ''} CURSOR${s.hold ? ' WITH HOLD' : ''} FOR ${this.query(s.query)}`;
+      case 'Fetch':
+        return `${s.move ? 'MOVE' : 'FETCH'} ${s.count === 'all' ? 'ALL' : `FORWARD ${s.count}`} FROM ${this.ident(s.cursor)}`;
+      case 'CloseCursor':
+        return s.name ? `CLOSE ${this.ident(s.name)}` : 'CLOSE ALL';
     }
   }
 
