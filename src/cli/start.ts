@@ -106,10 +106,10 @@ export async function startServer(
     maxConnections: config.maxConnections,
     log: (event) => log.info(event, 'pgwire'),
   });
-  let admin: AdminServer;
+
   const started = Date.now();
   let stopping = false;
-  admin = await startAdminServer({
+  const admin: AdminServer = await startAdminServer({
     host: config.host,
     port: config.adminPort,
     health: async () => ({

@@ -71,12 +71,14 @@ export async function runInsert(
   const tx = await session.transactions.current();
   const t = await target(session, tx, stmt.table);
   const columns = stmt.columns.map((c) => identValue(c, session.caseSensitiveIdentifiers));
-  let source: string;
   if (stmt.defaultValues || stmt.source === undefined) {
-    source = 'SELECT NULL WHERE false';
     if (t.kind === 'lake') {
-      // DEFAULT VALUES: one row of defaults, i.e. an insert of no columns.
-      const n = await tx.insert(t.table, 'SELECT 1', { columns: [] });
+      // DEFAULT VALUES: one row of every column's default (NULL when it has none).
+      const info = (await tx.getTable(t.table.schema, t.table.name))!;
+      const n = await tx.insert(
+        t.table,
+        `SELECT ${info.columns.map((c) => c.defaultValue ?? 'NULL').join(', ')}`,
+      );
       return { tag: `INSERT 0 ${n}`, rows: n };
     }
     const n = await runOnConnection(
@@ -88,7 +90,7 @@ export async function runInsert(
   if (containsDefault(stmt.source)) {
     throw unsupported('DEFAULT inside VALUES (list the other columns instead)', stmt.pos);
   }
-  source = await translate(session, tx, stmt.source, params);
+  let source = await translate(session, tx, stmt.source, params);
   let n: number;
   if (t.kind === 'lake') {
     source = await lengthChecked(tx, t.table, columns, source);
