@@ -10,12 +10,16 @@ import type {
   CreateTable,
   CreateView,
   Drop,
+  Expr,
   Statement,
 } from '../sql/index.js';
 import {
+  decodeAnnotation,
+  encodeAnnotation,
   fromDuckDb,
   identValue,
   printRedshift,
+  printRedshiftExpr,
   qualifiedName,
   resolveType,
   toDuckDbExpr,
@@ -59,10 +63,29 @@ export async function runDdl(
   }
 }
 
-function columnDefinition(session: Session, c: ColumnDef): ColumnDefinition {
+/** Literals (possibly signed or cast): a DEFAULT that can be evaluated once, at CREATE. */
+function isConstant(e: Expr): boolean {
+  switch (e.kind) {
+    case 'StringLit':
+    case 'NumberLit':
+    case 'BoolLit':
+    case 'NullLit':
+    case 'TypedLit':
+      return true;
+    case 'Unary':
+      return (e.op === '-' || e.op === '+') && isConstant(e.operand);
+    case 'Cast':
+      return isConstant(e.expr);
+    default:
+      return false;
+  }
+}
+
+async function columnDefinition(session: Session, c: ColumnDef): Promise<ColumnDefinition> {
   const type = resolveType(c.type);
   let nullable = true;
   let defaultValue: string | null = null;
+  let defaultExpression: string | undefined;
   for (const k of c.constraints) {
     switch (k.kind) {
       case 'NotNull':
@@ -73,7 +96,15 @@ function columnDefinition(session: Session, c: ColumnDef): ColumnDefinition {
         nullable = true;
         break;
       case 'DefaultValue':
-        defaultValue = toDuckDbExpr(k.expr, codegenContext(session, new Map(), []));
+        if (isConstant(k.expr)) {
+          // The lake keeps a constant default as its text value (it also fills rows written
+          // before an added column existed).
+          const sql = toDuckDbExpr(k.expr, codegenContext(session, new Map(), []));
+          defaultValue = await evaluateText(session, `CAST((${sql}) AS ${type.duckdb})`);
+        } else {
+          // Evaluated at every INSERT (getdate(), current_user ...).
+          defaultExpression = printRedshiftExpr(k.expr);
+        }
         break;
       case 'Identity':
       case 'GeneratedIdentity':
@@ -93,10 +124,21 @@ function columnDefinition(session: Session, c: ColumnDef): ColumnDefinition {
   return {
     name: identValue(c.name, session.caseSensitiveIdentifiers),
     type: type.duckdb,
-    typeAnnotation: type.text,
+    typeAnnotation: encodeAnnotation({ type: type.text, default: defaultExpression }),
     nullable,
     defaultValue,
   };
+}
+
+/** The text of a constant DuckDB expression (null for NULL). */
+async function evaluateText(session: Session, sql: string): Promise<string | null> {
+  try {
+    const reader = await session.connection.runAndReadAll(`SELECT CAST(${sql} AS VARCHAR) AS v`);
+    const [row] = reader.getRowObjectsJS() as { v: string | null }[];
+    return row?.v ?? null;
+  } catch (e) {
+    throw fromDuckDBError(e);
+  }
 }
 
 async function createTable(
@@ -108,7 +150,8 @@ async function createTable(
   const cs = session.caseSensitiveIdentifiers;
   const q = qualifiedName(stmt.name, cs);
   const tx = await session.transactions.current();
-  let columns: ColumnDefinition[] = stmt.columns.map((c) => columnDefinition(session, c));
+  let columns: ColumnDefinition[] = [];
+  for (const c of stmt.columns) columns.push(await columnDefinition(session, c));
   for (const k of stmt.constraints) {
     if (k.kind === 'PrimaryKeyConstraint') {
       const keys = new Set(k.columns.map((c) => identValue(c, cs)));
@@ -123,7 +166,9 @@ async function createTable(
     columns = info.columns.map((c) => ({
       name: c.name,
       type: c.type,
-      typeAnnotation: c.typeAnnotation,
+      typeAnnotation: stmt.like!.includingDefaults
+        ? c.typeAnnotation
+        : encodeAnnotation({ type: decodeAnnotation(c.typeAnnotation).type }),
       nullable: c.nullable,
       defaultValue: stmt.like!.includingDefaults ? c.defaultValue : null,
     }));
@@ -336,7 +381,7 @@ async function alterTable(session: Session, stmt: AlterTable): Promise<CommandRe
   const a = stmt.action;
   switch (a.kind) {
     case 'AddColumn':
-      await tx.addColumn(t, columnDefinition(session, a.column));
+      await tx.addColumn(t, await columnDefinition(session, a.column));
       break;
     case 'DropColumn':
       await tx.dropColumn(t, identValue(a.column, cs));

@@ -4,8 +4,15 @@
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { fromDuckDBError } from '../engine/index.js';
 import type { Delete, Expr, Insert, Query, Truncate, Update } from '../sql/index.js';
-import { identValue, qualifiedName, toDuckDb, toDuckDbExpr } from '../sql/index.js';
-import type { LakeTransaction } from '../storage/index.js';
+import {
+  decodeAnnotation,
+  identValue,
+  parseStatements,
+  qualifiedName,
+  toDuckDb,
+  toDuckDbExpr,
+} from '../sql/index.js';
+import type { ColumnInfo, LakeTransaction, TableInfo } from '../storage/index.js';
 import type { CommandResult } from './commands.js';
 import { unsupported } from './execute.js';
 import {
@@ -75,9 +82,10 @@ export async function runInsert(
     if (t.kind === 'lake') {
       // DEFAULT VALUES: one row of every column's default (NULL when it has none).
       const info = (await tx.getTable(t.table.schema, t.table.name))!;
+      const ctx = codegenContext(session, new Map(), params);
       const n = await tx.insert(
         t.table,
-        `SELECT ${info.columns.map((c) => c.defaultValue ?? 'NULL').join(', ')}`,
+        `SELECT ${info.columns.map((c) => toDuckDbExpr(defaultExpr(c), ctx)).join(', ')}`,
       );
       return { tag: `INSERT 0 ${n}`, rows: n };
     }
@@ -87,14 +95,31 @@ export async function runInsert(
     );
     return { tag: `INSERT 0 ${n}`, rows: n };
   }
+  let info: TableInfo | undefined;
+  if (t.kind === 'lake') info = await tx.getTable(t.table.schema, t.table.name);
   if (containsDefault(stmt.source)) {
-    throw unsupported('DEFAULT inside VALUES (list the other columns instead)', stmt.pos);
+    if (info === undefined) throw unsupported('DEFAULT inside VALUES of a temp table', stmt.pos);
+    replaceDefaults(stmt.source, columns.length > 0 ? columns : info.columns.map((c) => c.name), info);
   }
   let source = await translate(session, tx, stmt.source, params);
   let n: number;
   if (t.kind === 'lake') {
-    source = await lengthChecked(tx, t.table, columns, source);
-    n = await tx.insert(t.table, source, columns.length > 0 ? { columns } : {});
+    let target = columns;
+    if (columns.length > 0 && info !== undefined) {
+      // Omitted columns whose DEFAULT is an expression get it evaluated now (constant defaults
+      // the lake fills in itself).
+      const extra = info.columns.filter(
+        (c) => !columns.includes(c.name) && decodeAnnotation(c.typeAnnotation).default,
+      );
+      if (extra.length > 0) {
+        const ctx = codegenContext(session, new Map(), params);
+        const exprs = extra.map((c) => toDuckDbExpr(defaultExpr(c), ctx));
+        source = `SELECT __d.*, ${exprs.join(', ')} FROM (${source}) AS __d`;
+        target = [...columns, ...extra.map((c) => c.name)];
+      }
+    }
+    source = await lengthChecked(tx, t.table, target, source);
+    n = await tx.insert(t.table, source, target.length > 0 ? { columns: target } : {});
   } else {
     const cols = columns.length > 0 ? ` (${columns.map(quoteIdent).join(', ')})` : '';
     n = await runOnConnection(
@@ -106,8 +131,8 @@ export async function runInsert(
 }
 
 /** character varying(n) / character(n) of a declared type, if it has a length. */
-function declaredLength(declared: string | null): { type: string; n: number } | undefined {
-  const m = /^(character varying|character)\((\d+)\)$/.exec(declared ?? '');
+function declaredLength(annotation: string | null): { type: string; n: number } | undefined {
+  const m = /^(character varying|character)\((\d+)\)$/.exec(decodeAnnotation(annotation).type ?? '');
   return m ? { type: m[1]!, n: Number(m[2]) } : undefined;
 }
 
@@ -137,6 +162,31 @@ export async function lengthChecked(
   return `SELECT ${checked.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
 }
 
+/** A column's default as an expression: its DEFAULT expression, constant, or NULL. */
+function defaultExpr(c: ColumnInfo): Expr {
+  const expression = decodeAnnotation(c.typeAnnotation).default;
+  if (expression !== undefined) {
+    const [stmt] = parseStatements(`SELECT ${expression}`);
+    if (stmt?.kind === 'Query' && stmt.body.kind === 'Select' && stmt.body.items[0]) {
+      return stmt.body.items[0].expr;
+    }
+  }
+  // The lake casts inserted values to the column's type: the constant's text is enough.
+  return c.defaultValue === null ? { kind: 'NullLit' } : { kind: 'StringLit', value: c.defaultValue };
+}
+
+/** DEFAULT items of a VALUES list become each column's default. */
+function replaceDefaults(q: Query, columns: readonly string[], info: TableInfo): void {
+  if (q.body.kind !== 'Values') return;
+  for (const row of q.body.rows) {
+    row.forEach((e, i) => {
+      if (e.kind !== 'Default') return;
+      const column = info.columns.find((c) => c.name === columns[i]);
+      row[i] = column ? defaultExpr(column) : { kind: 'NullLit' };
+    });
+  }
+}
+
 function containsDefault(q: Query): boolean {
   return q.body.kind === 'Values' && q.body.rows.some((r) => r.some((e) => e.kind === 'Default'));
 }
@@ -156,6 +206,11 @@ export async function runUpdate(
       throw unsupported('UPDATE ... SET (a, b) = (...)', a.pos);
     }
     const column = identValue(a.targets[0]!, session.caseSensitiveIdentifiers);
+    if (a.value.kind === 'Default') {
+      const info = t.kind === 'lake' ? await tx.getTable(t.table.schema, t.table.name) : undefined;
+      const c = info?.columns.find((x) => x.name === column);
+      a.value = c ? defaultExpr(c) : { kind: 'NullLit' };
+    }
     if (column in assignments) {
       throw new LakeshiftError(
         SqlState.syntaxError,

@@ -19,7 +19,7 @@ import {
   type SchemaName,
   type SessionContext,
 } from '../system/index.js';
-import { columnPgType, fromDuckDb, type CodegenContext } from '../sql/index.js';
+import { columnPgType, decodeAnnotation, fromDuckDb, type CodegenContext } from '../sql/index.js';
 import { viewSql } from './resolve.js';
 import type { LakeTransaction } from '../storage/index.js';
 import type { Session } from './session.js';
@@ -98,7 +98,7 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
               typeOid: pg.oid,
               typmod: pg.typmod,
               notNull: !c.nullable,
-              defaultExpr: c.defaultValue,
+              defaultExpr: defaultText(c.typeAnnotation, c.defaultValue, pg.oid, pg.text),
               redshiftType: pg.text,
               encoding: 'none',
               distkey: false,
@@ -347,4 +347,21 @@ async function viewColumns(
   } catch {
     return [];
   }
+}
+
+const BARE_DEFAULT_OIDS = new Set([20, 21, 23, 700, 701, 1700]);
+
+/** A column default as PostgreSQL's catalogs show it: 42, true, 'x'::character varying, now(). */
+function defaultText(
+  annotation: string | null,
+  value: string | null,
+  oid: number,
+  typeText: string,
+): string | null {
+  const expression = decodeAnnotation(annotation).default;
+  if (expression !== undefined) return expression;
+  if (value === null) return null;
+  if (BARE_DEFAULT_OIDS.has(oid)) return value;
+  if (oid === 16) return value.toLowerCase();
+  return `'${value.replace(/'/g, "''")}'::${typeText.replace(/\(.*\)$/, '')}`;
 }

@@ -4,3 +4,4 @@ export { relationRefs } from './relations.js';
 export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';
+export { encodeAnnotation, decodeAnnotation, type ColumnAnnotation } from './annotation.js';

@@ -4,6 +4,7 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/c_Supported_data_types.html
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { TypeName } from '../ast/index.js';
+import { decodeAnnotation } from './annotation.js';
 
 export interface ResolvedType {
   /** DuckDB logical type used for storage and computation. */
@@ -182,9 +183,10 @@ const ARRAY_OIDS: Record<number, number> = {
  * ("character varying(256)"), falling back to its DuckDB type for columns made without one.
  */
 export function columnPgType(
-  declared: string | null,
+  annotation: string | null,
   duckdbType: string,
 ): { oid: number; typmod: number; text: string } {
+  const declared = decodeAnnotation(annotation).type;
   if (declared) {
     const m = /^([a-z" ]+?)(?:\((\d+)(?:,(\d+))?\))?(\[\])?$/.exec(declared);
     if (m) {
