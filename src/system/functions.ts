@@ -348,9 +348,14 @@ const DEFS: SystemFunctionDef[] = [
     ],
     doc: PG,
     example: "SELECT pg_get_ruledef(oid) FROM pg_rewrite WHERE rulename = '_RETURN'",
-    // A view's _RETURN rule is the only rule there is: its definition as CREATE RULE text.
+    // A view's _RETURN rule is the only rule there is: its definition as CREATE RULE text. The
+    // argument is evaluated in its own derived table, so that an unqualified `oid` means the
+    // caller's column, not one of the relations inside.
     translate: ([oid], ctx) =>
-      `(SELECT first('CREATE RULE "_RETURN" AS ON SELECT TO ' || __ls_c.relname || ' DO INSTEAD ' || __ls_w.ev_action) FROM ${ctx.relation('pg_catalog', 'pg_rewrite')} AS __ls_w JOIN ${ctx.relation('pg_catalog', 'pg_class')} AS __ls_c ON __ls_c.oid = __ls_w.ev_class WHERE __ls_w.oid = (${oid}))`,
+      `(SELECT first('CREATE RULE "_RETURN" AS ON SELECT TO ' || __ls_c.relname || ' DO INSTEAD ' || __ls_w.ev_action) ` +
+      `FROM (SELECT (${oid}) AS __ls_arg) AS __ls_a ` +
+      `JOIN ${ctx.relation('pg_catalog', 'pg_rewrite')} AS __ls_w ON __ls_w.oid = __ls_a.__ls_arg ` +
+      `JOIN ${ctx.relation('pg_catalog', 'pg_class')} AS __ls_c ON __ls_c.oid = __ls_w.ev_class)`,
   },
   {
     name: 'pg_get_constraintdef',

@@ -274,7 +274,9 @@ const ROW_QUERIES: Record<string, string> = {
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     WHERE c.relname IN ('pg_class', 'pg_type', 'pg_namespace', 'pg_attribute', 'pg_proc',
       'pg_database', 'pg_settings', 'pg_roles')
-      AND c.relnamespace = 'pg_catalog'::regnamespace AND a.attnum > 0 ORDER BY 1, 2`,
+      AND c.relnamespace = 'pg_catalog'::regnamespace AND a.attnum > 0
+      -- Redshift's extra columns (see REDSHIFT_EXTRA_COLUMNS) are not PostgreSQL 15's.
+      AND a.attname NOT IN ('relhasoids', 'proisagg', 'proiswindow') ORDER BY 1, 2`,
   system_relation_kinds: `SELECT relname, relkind FROM pg_class
     WHERE relname IN ('pg_class', 'pg_roles', 'pg_settings', 'pg_tables', 'pg_description')
     ORDER BY 1`,
