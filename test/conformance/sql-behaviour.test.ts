@@ -7,9 +7,10 @@
 //   LAKESHIFT_E2E_TARGET=postgres node --import tsx --test test/conformance/sql-behaviour.test.ts
 //   SLT_FILTER=dml ...      only the files whose name contains "dml"
 //   SLT_RUN_BUGS=1 ...      also run the records skipped as a known Lakeshift BUG
+//   SLT_REPORT=<dir> ...    also write each file's result (failures, skips) as <dir>/<file>.json
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTarget, TARGET } from '../support/server.js';
 import { formatFailures, runSltFile } from './slt/runner.js';
@@ -26,6 +27,11 @@ describe(`sql behaviour (${TARGET})`, () => {
       const target = await startTarget();
       try {
         const result = await runSltFile(join(DIR, file), target, `test/conformance/slt/${file}`);
+        const reportDir = process.env.SLT_REPORT;
+        if (reportDir !== undefined && reportDir !== '') {
+          mkdirSync(reportDir, { recursive: true });
+          writeFileSync(join(reportDir, `${file}.json`), JSON.stringify(result, null, 2));
+        }
         const bugs = result.skipped.filter((s) => /^BUG\b/.test(s.reason)).length;
         t.diagnostic(
           `${file}: ${result.passed}/${result.ran} passed, ${result.skipped.length} skipped` +
