@@ -123,8 +123,8 @@ export async function startServer(
       snapshot: await lake.latestSnapshotId(),
     }),
   });
-  say(`lakeshift: listening on ${wire.host}:${wire.port}${tls ? ' (TLS available)' : ''}`);
   say(`lakeshift: admin endpoint http://${admin.host}:${admin.port}/health`);
+  say(`lakeshift: listening on ${wire.host}:${wire.port}${tls ? ' (TLS available)' : ''}`);
   say(
     `lakeshift: connect with: psql -h ${wire.host} -p ${wire.port} -U ${ADMIN_USER} ${DEFAULT_DATABASE}`,
   );

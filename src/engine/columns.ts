@@ -22,13 +22,7 @@ import {
   DATE_INFINITY,
   PG_EPOCH_DAYS,
 } from './datetime.js';
-import {
-  formatDecimal,
-  formatFloat4,
-  formatFloat8,
-  textOfValue,
-  type TextContext,
-} from './text.js';
+import { floatText, formatDecimal, textOfValue, type TextContext } from './text.js';
 import type { WireFormat } from './pg-field.js';
 import type { ByteWriter } from './writer.js';
 
@@ -240,6 +234,12 @@ class SmallDecimalText extends SmallIntText {
 
 class FloatText extends RawColumn {
   private items: Float32Array | Float64Array = new Float64Array(0);
+  constructor(
+    width: 4 | 8,
+    private readonly ctx: TextContext,
+  ) {
+    super(width);
+  }
   protected override loaded(rows: number): void {
     this.items =
       this.width === 4
@@ -248,7 +248,7 @@ class FloatText extends RawColumn {
   }
   protected value(row: number, w: ByteWriter): void {
     const v = this.items[row] as number;
-    w.asciiValue(this.width === 4 ? formatFloat4(v) : formatFloat8(v));
+    w.asciiValue(floatText(v, this.width as 4 | 8, this.ctx));
   }
 }
 
@@ -542,9 +542,9 @@ export function columnEncoder(
     case DuckDBTypeId.UHUGEINT:
       return binary ? new NumericBinary(16, 0, true) : new HugeText(true);
     case DuckDBTypeId.FLOAT:
-      return binary ? new FixedBinary(4) : new FloatText(4);
+      return binary ? new FixedBinary(4) : new FloatText(4, ctx);
     case DuckDBTypeId.DOUBLE:
-      return binary ? new FixedBinary(8) : new FloatText(8);
+      return binary ? new FixedBinary(8) : new FloatText(8, ctx);
     case DuckDBTypeId.DECIMAL: {
       const width = type.width <= 4 ? 2 : type.width <= 9 ? 4 : type.width <= 18 ? 8 : 16;
       if (binary) return new NumericBinary(width, type.scale);

@@ -21,14 +21,16 @@ export interface ChunkSource {
 export interface CursorOptions {
   /** Session TimeZone for timestamptz text (default UTC). */
   timeZone?: string;
+  /** Session extra_float_digits (default 1: shortest exact). */
+  extraFloatDigits?: number;
   /** Hand buffers to the writer once they hold this many bytes (default 256 KiB). */
   flushBytes?: number;
 }
 
 export type WriteMessages = (messages: Uint8Array) => void | Promise<void>;
 
-export function textContext(timeZone = 'UTC'): TextContext {
-  return { zone: new ZoneOffsets(timeZone) };
+export function textContext(timeZone = 'UTC', extraFloatDigits = 1): TextContext {
+  return { zone: new ZoneOffsets(timeZone), extraFloatDigits };
 }
 
 export class ResultCursor {
@@ -47,7 +49,7 @@ export class ResultCursor {
     readonly fields: readonly FieldDescription[],
     options: CursorOptions = {},
   ) {
-    const ctx = textContext(options.timeZone);
+    const ctx = textContext(options.timeZone, options.extraFloatDigits);
     const types = source.columnTypes;
     if (types.length !== fields.length) {
       throw new LakeshiftError(

@@ -72,6 +72,18 @@ export function formatFloat8(v: number): string {
   return layout(v < 0, digits, exponent, 15);
 }
 
+/**
+ * float8out / float4out with extra_float_digits ≤ 0 (Redshift's default is 0): printf's
+ * %.{precision}g, where precision is 15 (float8) or 6 (float4) plus extra_float_digits.
+ */
+export function formatFloatPrecision(v: number, precision: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  const p = Math.max(1, Math.min(17, precision));
+  const [digits, exponent] = decompose(Math.abs(v).toExponential(p - 1));
+  return layout(v < 0, digits.replace(/0+$/, '') || '0', exponent, p);
+}
+
 /** float4out: the shortest decimal that reads back as the same float4. */
 export function formatFloat4(v: number): string {
   const s = special(v);
@@ -180,6 +192,15 @@ export function quoteArrayElement(text: string): string {
 /** Session-dependent parts of the text output. */
 export interface TextContext {
   zone: ZoneOffsets;
+  /** The session's extra_float_digits: above 0 floats print shortest-exact (PostgreSQL 12+). */
+  extraFloatDigits?: number;
+}
+
+/** A float's text under the session's extra_float_digits. */
+export function floatText(v: number, width: 4 | 8, ctx: TextContext): string {
+  const extra = ctx.extraFloatDigits ?? 1;
+  if (extra > 0) return width === 4 ? formatFloat4(v) : formatFloat8(v);
+  return formatFloatPrecision(v, (width === 4 ? 6 : 15) + extra);
 }
 
 /**
@@ -192,9 +213,9 @@ export function textOfValue(type: DuckDBType, value: DuckDBValue, ctx: TextConte
     case DuckDBTypeId.BOOLEAN:
       return value ? 't' : 'f';
     case DuckDBTypeId.FLOAT:
-      return formatFloat4(value as number);
+      return floatText(value as number, 4, ctx);
     case DuckDBTypeId.DOUBLE:
-      return formatFloat8(value as number);
+      return floatText(value as number, 8, ctx);
     case DuckDBTypeId.DECIMAL: {
       const d = value as DuckDBDecimalValue;
       return formatDecimal(d.value, d.scale);

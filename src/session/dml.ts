@@ -54,8 +54,11 @@ async function translate(
   extraScope: unknown[] = [],
 ): Promise<string> {
   const relations = await resolveRelations(session, tx, [node, ...extraScope]);
-  return generateWithSystemFunctions(session, tx, codegenContext(session, relations, params), (ctx) =>
-    node.kind === 'Query' ? toDuckDb(node, ctx) : toDuckDbExpr(node, ctx),
+  return generateWithSystemFunctions(
+    session,
+    tx,
+    codegenContext(session, relations, params),
+    (ctx) => (node.kind === 'Query' ? toDuckDb(node, ctx) : toDuckDbExpr(node, ctx)),
   );
 }
 
@@ -163,7 +166,9 @@ export async function runUpdate(
   if (t.kind === 'lake') {
     const info = await tx.getTable(t.table.schema, t.table.name);
     for (const [column, expr] of Object.entries(assignments)) {
-      const l = declaredLength(info?.columns.find((c) => c.name === column)?.typeAnnotation ?? null);
+      const l = declaredLength(
+        info?.columns.find((c) => c.name === column)?.typeAnnotation ?? null,
+      );
       if (l !== undefined) {
         assignments[column] =
           `CASE WHEN strlen(CAST((${expr}) AS VARCHAR)) > ${l.n} THEN error('value too long for type ${l.type}(${l.n})') ELSE (${expr}) END`;

@@ -44,6 +44,8 @@ export class SessionManager implements WireBackend {
     const c = await this.options.engine.instance.connect();
     try {
       await installSystemMacros(c);
+      // Parquet footers are read once per file, not once per query: lake files never change.
+      await c.run('SET GLOBAL enable_object_cache = true');
     } finally {
       c.closeSync();
     }

@@ -77,8 +77,11 @@ export async function querySql(
 ): Promise<string> {
   const tx = await session.transactions.current();
   const relations = await resolveRelations(session, tx, query);
-  return generateWithSystemFunctions(session, tx, codegenContext(session, relations, params), (ctx) =>
-    toDuckDb(query, ctx),
+  return generateWithSystemFunctions(
+    session,
+    tx,
+    codegenContext(session, relations, params),
+    (ctx) => toDuckDb(query, ctx),
   );
 }
 
@@ -92,7 +95,10 @@ async function preparedRows(
   const prepared = await session.engine.prepare(sql);
   const shape = prepared.shape();
   if (shape.columnNames === undefined || shape.columnTypes === undefined) {
-    throw new LakeshiftError(SqlState.indeterminateDatatype, 'could not determine the result columns');
+    throw new LakeshiftError(
+      SqlState.indeterminateDatatype,
+      'could not determine the result columns',
+    );
   }
   const fields = describeResult(
     shape.columnNames,
@@ -107,6 +113,7 @@ async function preparedRows(
         const result = await prepared.run(params);
         cursor = new ResultCursor(result, fields, {
           timeZone: session.settings.get('TimeZone'),
+          extraFloatDigits: Number(session.settings.get('extra_float_digits')),
         });
       }
       return cursor.next(maxRows, write);

@@ -233,6 +233,7 @@ export class Session implements WireSession {
       if (this.cancelReason) throw this.cancellationError();
       record.transactionId = this.transactions.transactionId;
       this.manager.options.history.finish(record, { status: 'success', rows: result.rows });
+      this.logStatement(record);
       return result;
     } catch (e) {
       const error = this.cancelReason ? this.cancellationError(e) : toClientError(e);
@@ -240,6 +241,7 @@ export class Session implements WireSession {
         status: this.cancelReason ? 'canceled' : 'failed',
         error: error.message,
       });
+      this.logStatement(record, error.sqlstate);
       if (error.sqlstate === SqlState.internalError && !this.cancelReason) {
         this.manager.options.log.error(
           { err: e, pid: this.processId, sql: text },
@@ -254,6 +256,23 @@ export class Session implements WireSession {
       this.activeSink = undefined;
       this.cancelReason = undefined;
     }
+  }
+
+  /** One structured log line per statement (the query text is in the history, not the log). */
+  private logStatement(record: QueryRecord, sqlstate?: string): void {
+    this.manager.options.log.info(
+      {
+        pid: this.processId,
+        queryId: record.queryId,
+        user: record.userName,
+        type: record.queryType,
+        status: record.status,
+        sqlstate,
+        rows: record.returnedRows,
+        elapsedUs: record.elapsedTime,
+      },
+      'statement',
+    );
   }
 
   private cancellationError(cause?: unknown): LakeshiftError {

@@ -32,11 +32,15 @@ export type AuthMethod =
   | { kind: 'reject' }
   | { kind: 'trust' };
 
+/** The protocol calls exactly one of accept() and reject() on every PendingConnection. */
 export interface PendingConnection {
   method: AuthMethod;
   /** Authentication succeeded: opens the session (may still fail, e.g. 53300 connection limit). */
   accept(): Promise<WireSession>;
-  /** Authentication failed; `reason` is for the connection log, not the client. */
+  /**
+   * Authentication failed, or the connection ended before it completed (client disconnected,
+   * authentication timeout, server shutdown); `reason` is for the connection log, not the client.
+   */
   reject(reason: string): void;
 }
 
@@ -82,6 +86,8 @@ export interface ResultSink {
   /**
    * COPY ... FROM STDIN: sends CopyInResponse and yields the payload of each CopyData message.
    * Ends on CopyDone; throws LakeshiftError 57014 "COPY from stdin failed: <message>" on CopyFail.
+   * CopyInResponse goes out when iteration starts. A consumer that stops early (a bad row) just
+   * throws its error: the protocol discards the client's remaining CopyData/CopyDone/CopyFail.
    */
   copyIn(format: CopyFormat): AsyncIterable<Uint8Array>;
   /** COPY ... TO STDOUT: CopyOutResponse, then CopyData chunks (awaitable), then CopyDone. */
@@ -134,6 +140,11 @@ export interface WireSession {
 
   /** CancelRequest matched this session: stop the running statement (57014). */
   cancel(): void;
-  /** The connection is gone (Terminate, socket closed, server shutdown): release everything. */
+  /**
+   * The connection is gone (Terminate, socket closed, server shutdown): release everything and
+   * roll back an open transaction. Called exactly once. It may be called while a statement is
+   * still running (the client disconnected mid-statement, or shutdown's grace period ran out):
+   * it must then stop that statement as cancel() would; the running call's outcome is ignored.
+   */
   close(): Promise<void>;
 }

@@ -112,32 +112,32 @@ export const typmod = {
 };
 
 /**
- * The DuckDB macro body of format_type(t, m), generated from the same table: a CASE over the
- * built-in OIDs. Array types recurse one level through their element type.
+ * The DuckDB macro bodies of format_type(t, m), generated from the same table. DuckDB inlines
+ * macros, so each parameter must appear few times: names and array element types are MAP
+ * lookups, and the modifier cases live in a second macro over the element type.
  */
-export function formatTypeMacroSql(): string {
-  const base = (t: string, m: string): string => {
-    const cases: string[] = [
-      `WHEN ${t} = 1042 THEN CASE WHEN ${m} IS NULL THEN 'character' WHEN ${m} < 0 THEN 'bpchar' ELSE 'character(' || CAST(${m} - 4 AS VARCHAR) || ')' END`,
-      `WHEN ${t} = 1043 THEN CASE WHEN ${m} >= 0 THEN 'character varying(' || CAST(${m} - 4 AS VARCHAR) || ')' ELSE 'character varying' END`,
-      `WHEN ${t} = 1700 THEN CASE WHEN ${m} >= 0 THEN 'numeric(' || CAST(((${m} - 4) >> 16) & 65535 AS VARCHAR) || ',' || CAST(xor((${m} - 4) & 2047, 1024) - 1024 AS VARCHAR) || ')' ELSE 'numeric' END`,
-      `WHEN ${t} = 1083 THEN CASE WHEN ${m} >= 0 THEN 'time(' || CAST(${m} AS VARCHAR) || ') without time zone' ELSE 'time without time zone' END`,
-      `WHEN ${t} = 1114 THEN CASE WHEN ${m} >= 0 THEN 'timestamp(' || CAST(${m} AS VARCHAR) || ') without time zone' ELSE 'timestamp without time zone' END`,
-      `WHEN ${t} = 1184 THEN CASE WHEN ${m} >= 0 THEN 'timestamp(' || CAST(${m} AS VARCHAR) || ') with time zone' ELSE 'timestamp with time zone' END`,
-      `WHEN ${t} = 1266 THEN CASE WHEN ${m} >= 0 THEN 'time(' || CAST(${m} AS VARCHAR) || ') with time zone' ELSE 'time with time zone' END`,
-      `WHEN ${t} = 1560 THEN CASE WHEN ${m} >= 0 THEN 'bit(' || CAST(${m} AS VARCHAR) || ')' ELSE 'bit' END`,
-      `WHEN ${t} = 1562 THEN CASE WHEN ${m} >= 0 THEN 'bit varying(' || CAST(${m} AS VARCHAR) || ')' ELSE 'bit varying' END`,
-      `WHEN ${t} = 6551 THEN CASE WHEN ${m} >= 0 THEN 'varbyte(' || CAST(${m} - 4 AS VARCHAR) || ')' ELSE 'varbyte' END`,
-    ];
-    const names = [...BUILTIN_TYPES, ...REDSHIFT_TYPES]
-      .filter((row) => {
-        const builtin = byOid.get(row.oid);
-        return builtin === undefined || !isTrueArray(builtin);
-      })
-      .map((row) => `WHEN ${t} = ${row.oid} THEN '${baseName(row.oid, null).replace(/'/g, "''")}'`);
-    return `CASE ${cases.join(' ')} ${names.join(' ')} ELSE '???' END`;
-  };
-  const arrays = BUILTIN_TYPES.filter(isTrueArray);
-  const elem = `CASE t ${arrays.map((a) => `WHEN ${a.oid} THEN ${a.typelem}`).join(' ')} ELSE NULL END`;
-  return `CASE WHEN t IS NULL THEN NULL WHEN (${elem}) IS NOT NULL THEN (${base(elem, 'm')}) || '[]' ELSE ${base('t', 'm')} END`;
+export function formatTypeMacros(schema: string): { base: string; formatType: string } {
+  const names = [...BUILTIN_TYPES, ...REDSHIFT_TYPES]
+    .filter((row) => {
+      const builtin = byOid.get(row.oid);
+      return builtin === undefined || !isTrueArray(builtin);
+    })
+    .map((row) => `${row.oid}: '${baseName(row.oid, null).replace(/'/g, "''")}'`);
+  const elems = BUILTIN_TYPES.filter(isTrueArray).map((a) => `${a.oid}: ${a.typelem}`);
+  const mod = (text: string) => `CAST(m AS VARCHAR)`.replace('m', text);
+  const base =
+    `CASE WHEN m >= 0 AND t IN (1042, 1043, 6551) THEN ` +
+    `CASE t WHEN 1042 THEN 'character(' WHEN 1043 THEN 'character varying(' ELSE 'varbyte(' END || ${mod('m - 4')} || ')' ` +
+    `WHEN t = 1042 THEN CASE WHEN m IS NULL THEN 'character' ELSE 'bpchar' END ` +
+    `WHEN m >= 0 AND t = 1700 THEN 'numeric(' || CAST(((m - 4) >> 16) & 65535 AS VARCHAR) || ',' || CAST(xor((m - 4) & 2047, 1024) - 1024 AS VARCHAR) || ')' ` +
+    `WHEN m >= 0 AND t IN (1083, 1114, 1184, 1266) THEN ` +
+    `CASE WHEN t IN (1083, 1266) THEN 'time(' ELSE 'timestamp(' END || ${mod('m')} || ') ' || ` +
+    `CASE WHEN t IN (1083, 1114) THEN 'without' ELSE 'with' END || ' time zone' ` +
+    `WHEN m >= 0 AND t IN (1560, 1562) THEN CASE t WHEN 1560 THEN 'bit(' ELSE 'bit varying(' END || ${mod('m')} || ')' ` +
+    `ELSE coalesce(MAP {${names.join(', ')}}[t], '???') END`;
+  const elem = `MAP {${elems.join(', ')}}[t]`;
+  const formatType =
+    `CASE WHEN t IS NULL THEN NULL ELSE ${schema}.format_type_base(coalesce(${elem}, t), m) ` +
+    `|| CASE WHEN ${elem} IS NULL THEN '' ELSE '[]' END END`;
+  return { base, formatType };
 }

@@ -44,7 +44,23 @@ const PG_STRING = 'https://www.postgresql.org/docs/15/functions-string.html';
 const PG_ARRAY = 'https://www.postgresql.org/docs/15/functions-array.html';
 const RS = 'https://docs.aws.amazon.com/redshift/latest/dg/';
 
-const m = (name: string, args: string[]): string => `${MACRO_SCHEMA}.${name}(${args.join(', ')})`;
+/** A simple argument: a column reference, a literal, NULL. */
+const SIMPLE_ARG = /^(?:[\w"]+(?:\.[\w"]+)*|-?\d+|'(?:[^']|'')*'|NULL)$/i;
+
+/**
+ * A call of one of our macros. DuckDB inlines macros, repeating each argument expression at
+ * every use of its parameter, so an argument that is not simple is bound once in a subquery.
+ */
+const m = (name: string, args: string[]): string => {
+  if (args.every((a) => SIMPLE_ARG.test(a.trim()))) {
+    return `${MACRO_SCHEMA}.${name}(${args.join(', ')})`;
+  }
+  const params = args.map((_a, i) => `__ls_arg${i}`);
+  return (
+    `(SELECT ${MACRO_SCHEMA}.${name}(${params.join(', ')}) FROM (SELECT ` +
+    `${args.map((a, i) => `(${a}) AS ${params[i]}`).join(', ')}))`
+  );
+};
 
 /** The implicit search path: pg_catalog first unless listed, then the session's schemas. */
 export function effectivePath(session: SessionContext): string[] {
@@ -226,8 +242,10 @@ const DEFS: SystemFunctionDef[] = [
     doc: PG,
     example: "SELECT format_type(1043, 260) -- 'character varying(256)'",
     translate: ([t, mod], ctx) => {
+      // Built-in types by the macro; others (table row types, domains) by name from pg_type.
       const builtin = m('format_type', [t!, mod ?? 'NULL']);
-      return `CASE WHEN ${builtin} = '???' THEN coalesce((SELECT first(__ls_t.typname) FROM ${ctx.relation('pg_catalog', 'pg_type')} AS __ls_t WHERE __ls_t.oid = (${t})), '???') ELSE ${builtin} END`;
+      const byName = `(SELECT first(__ls_t.typname) FROM ${ctx.relation('pg_catalog', 'pg_type')} AS __ls_t WHERE __ls_t.oid = (${t}))`;
+      return `coalesce(nullif(${builtin}, '???'), ${byName}, ${builtin})`;
     },
   },
   {

@@ -1,9 +1,12 @@
 // DuckDB macros for the pure catalog functions, created once per DuckDB instance in the schema
-// `lakeshift_pg` by installSystemMacros(). The function registry (functions.ts) calls them by
-// their qualified names; nothing else should.
+// `lakeshift_pg` by installSystemMacros(), with the one static table the relations read
+// (lakeshift_pg.system_attributes: the system relations' own pg_attribute rows). The function
+// registry (functions.ts) and the relations call them by their qualified names; nothing else
+// should. Install after every system relation is registered (importing index.ts does that).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { formatTypeMacroSql } from './format-type.js';
+import { formatTypeMacros } from './format-type.js';
 import { BUILTIN_PROCS } from './pg-data.generated.js';
+import { systemAttributesTableSql } from './pg-catalog.js';
 import { quoteString } from './sql.js';
 
 export const MACRO_SCHEMA = 'lakeshift_pg';
@@ -90,17 +93,19 @@ const RESERVED = [
 ];
 
 function procCase(field: 'args' | 'result' | 'identity'): string {
-  const cases = BUILTIN_PROCS.map((p) => `WHEN ${p.oid} THEN ${quoteString(p[field])}`).join(' ');
-  return `CASE o ${cases} ELSE NULL END`;
+  const entries = BUILTIN_PROCS.map((p) => `${p.oid}: ${quoteString(p[field])}`).join(', ');
+  return `MAP {${entries}}[o]`;
 }
 
 /** The macro definitions, in creation order. */
 export function systemMacroSql(): string[] {
   const s = MACRO_SCHEMA;
   const reserved = `[${RESERVED.map(quoteString).join(', ')}]`;
+  const formatType = formatTypeMacros(s);
   return [
     `CREATE SCHEMA IF NOT EXISTS ${s}`,
-    `CREATE OR REPLACE MACRO ${s}.format_type(t, m) AS ${formatTypeMacroSql()}`,
+    `CREATE OR REPLACE MACRO ${s}.format_type_base(t, m) AS ${formatType.base}`,
+    `CREATE OR REPLACE MACRO ${s}.format_type(t, m) AS ${formatType.formatType}`,
     `CREATE OR REPLACE MACRO ${s}.quote_ident(x) AS CASE WHEN x IS NULL THEN NULL ` +
       `WHEN regexp_full_match(x, '[a-z_][a-z0-9_$]*') AND NOT list_contains(${reserved}, x) THEN x ` +
       `ELSE '"' || replace(x, '"', '""') || '"' END`,
@@ -117,7 +122,8 @@ export function systemMacroSql(): string[] {
   ];
 }
 
-/** Creates (or replaces) the macros. Idempotent; run once per DuckDB instance. */
+/** Creates (or replaces) the macros and static tables. Idempotent; once per DuckDB instance. */
 export async function installSystemMacros(connection: DuckDBConnection): Promise<void> {
   for (const sql of systemMacroSql()) await connection.run(sql);
+  await connection.run(systemAttributesTableSql());
 }

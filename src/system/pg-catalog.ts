@@ -30,7 +30,14 @@ import {
 } from './oids.js';
 import { BUILTIN_PROCS, BUILTIN_TYPES, PG15_RELATIONS } from './pg-data.generated.js';
 import { REDSHIFT_TYPES } from './format-type.js';
-import { columnsOf, defineRelation, mapPgType, type Row, type SystemRelationDef } from './sql.js';
+import {
+  columnsOf,
+  defineRelation,
+  mapPgType,
+  valuesSql,
+  type Row,
+  type SystemRelationDef,
+} from './sql.js';
 
 const DOC = 'https://www.postgresql.org/docs/15/';
 
@@ -386,12 +393,7 @@ export const PG_CATALOG_RELATIONS: readonly SystemRelationDef[] = [
   pgRelation('pg_class', 'catalog-pg-class.html', async (source) =>
     (await classEntries(source)).map(classRow),
   ),
-  pgRelation('pg_attribute', 'catalog-pg-attribute.html', async (source) => {
-    // Lake relations only: the system relations' columns are listed by systemAttributes()
-    // (not here, to keep every catalog query small). Only user columns (attnum > 0).
-    const relations = await source.relations();
-    return relations.flatMap((r) => attributesOf(lakeClassEntry(r))).map(attributeRow);
-  }),
+  pgAttribute(),
   pgRelation('pg_type', 'catalog-pg-type.html', typeRows),
   pgRelation('pg_database', 'catalog-pg-database.html', async (source) =>
     (await source.databases()).map((d) => ({
@@ -719,6 +721,32 @@ export const PG_CATALOG_RELATIONS: readonly SystemRelationDef[] = [
     }));
   }),
 ];
+
+/**
+ * pg_attribute: the lake relations' columns (user columns only, attnum > 0; no system columns
+ * ctid, xmin ...) plus the system relations' own columns, which installSystemMacros() stores
+ * once per DuckDB instance in lakeshift_pg.system_attributes (so \d pg_class works without
+ * putting ~1,500 constant rows into every catalog query).
+ */
+function pgAttribute(): SystemRelationDef {
+  const def = pgRelation('pg_attribute', 'catalog-pg-attribute.html');
+  return {
+    ...def,
+    async sql(source) {
+      const relations = await source.relations();
+      const rows = relations.flatMap((r) => attributesOf(lakeClassEntry(r))).map(attributeRow);
+      return `${valuesSql(def.columns, rows)} UNION ALL SELECT * FROM ${SYSTEM_ATTRIBUTES_TABLE}`;
+    },
+  };
+}
+
+export const SYSTEM_ATTRIBUTES_TABLE = 'lakeshift_pg.system_attributes';
+
+/** The SQL that creates SYSTEM_ATTRIBUTES_TABLE (run by installSystemMacros). */
+export function systemAttributesTableSql(): string {
+  const columns = PG_CATALOG_RELATIONS.find((d) => d.name === 'pg_attribute')!.columns;
+  return `CREATE OR REPLACE TABLE ${SYSTEM_ATTRIBUTES_TABLE} AS ${valuesSql(columns, systemAttributeRows())}`;
+}
 
 /** pg_attribute rows of the system relations themselves (for \d pg_class and the like). */
 export function systemAttributeRows(): Row[] {

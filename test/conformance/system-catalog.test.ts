@@ -270,6 +270,14 @@ const ROW_QUERIES: Record<string, string> = {
   pg_tables: `SELECT schemaname, tablename, tableowner, hasindexes, hasrules, hastriggers,
     rowsecurity FROM pg_tables WHERE schemaname IN ('public', 'sales') ORDER BY 1, 2`,
   pg_views: `SELECT schemaname, viewname, viewowner FROM pg_views WHERE schemaname = 'sales'`,
+  system_relation_columns: `SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod)
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    WHERE c.relname IN ('pg_class', 'pg_type', 'pg_namespace', 'pg_attribute', 'pg_proc',
+      'pg_database', 'pg_settings', 'pg_roles')
+      AND c.relnamespace = 'pg_catalog'::regnamespace AND a.attnum > 0 ORDER BY 1, 2`,
+  system_relation_kinds: `SELECT relname, relkind FROM pg_class
+    WHERE relname IN ('pg_class', 'pg_roles', 'pg_settings', 'pg_tables', 'pg_description')
+    ORDER BY 1`,
 };
 
 /** Known, intended differences from PostgreSQL, per row query: columns (0-based) not compared. */
@@ -328,7 +336,7 @@ const CLIENT_IGNORED_COLUMNS: Record<string, number[]> = {
 };
 
 describe('captured client metadata queries give PostgreSQL 15s rows', () => {
-  for (const client of ['psql', 'jdbc', 'sqlalchemy']) {
+  for (const client of ['psql', 'jdbc', 'sqlalchemy', 'sqlalchemy-8.0.2']) {
     const captured = readJson<Captured>(`${client}.queries.json`);
     for (const { command, queries } of captured) {
       queries.forEach((query, index) => {

@@ -40,6 +40,10 @@ export interface Target {
   readonly password: string;
   readonly database: string;
   readonly dataDir: string;
+  /** lakeshift: the port of the admin HTTP endpoint (/health). */
+  adminPort?: number;
+  /** lakeshift: the server process, for tests that signal it themselves. */
+  readonly pid?: number;
   /** Connection settings for pg.Client (the admin user unless overridden). */
   config(overrides?: Partial<pg.ClientConfig>): pg.ClientConfig;
   /** libpq environment (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE) for psql and friends. */
@@ -174,9 +178,9 @@ async function startLakeshift(opts: StartOptions): Promise<Target> {
   let child: ChildProcess | undefined;
   let untrack: (() => void) | undefined;
 
-  const launch = async (): Promise<{ host: string; port: number }> => {
+  const launch = async (): Promise<{ host: string; port: number; adminPort?: number }> => {
     const args = ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'start'];
-    args.push('--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0');
+    args.push('--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0');
     if (opts.tls === true) args.push('--tls-self-signed');
     const proc = spawn(process.execPath, args, {
       cwd: REPO,
@@ -216,7 +220,12 @@ async function startLakeshift(opts: StartOptions): Promise<Target> {
         if (m !== null) {
           ready = true;
           clearTimeout(timer);
-          resolve({ host: (m[1] as string).replace(/^\[|\]$/g, ''), port: Number(m[2]) });
+          const admin = /admin endpoint http:\/\/[^\s]+:(\d+)\/health/.exec(stdout);
+          resolve({
+            host: (m[1] as string).replace(/^\[|\]$/g, ''),
+            port: Number(m[2]),
+            adminPort: admin ? Number(admin[1]) : undefined,
+          });
         }
       });
       proc.once('error', (e) => fail(String(e)));
@@ -247,7 +256,7 @@ async function startLakeshift(opts: StartOptions): Promise<Target> {
     untrack?.();
   };
 
-  let first: { host: string; port: number };
+  let first: { host: string; port: number; adminPort?: number };
   try {
     first = await launch();
   } catch (e) {
@@ -258,6 +267,10 @@ async function startLakeshift(opts: StartOptions): Promise<Target> {
     target: 'lakeshift',
     host: first.host,
     port: first.port,
+    adminPort: first.adminPort,
+    get pid() {
+      return child?.pid;
+    },
     user: 'admin',
     password,
     database: 'dev',
@@ -269,6 +282,7 @@ async function startLakeshift(opts: StartOptions): Promise<Target> {
       const next = await launch();
       this.host = next.host;
       this.port = next.port;
+      this.adminPort = next.adminPort;
     },
     async dispose() {
       await halt('SIGTERM').catch(() => halt('SIGKILL'));

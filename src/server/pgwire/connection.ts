@@ -51,6 +51,24 @@ export interface ConnectionOptions {
 
 /** Frontend message types valid after startup; any other type is a FATAL protocol violation. */
 const FRONTEND_TYPES = new Set('QPBDECSHXFdcf');
+function checkFrontendType(code: number): LakeshiftError | undefined {
+  return FRONTEND_TYPES.has(String.fromCharCode(code))
+    ? undefined
+    : fatal(SqlState.protocolViolation, `invalid frontend message type ${code}`);
+}
+
+/** Frontend message types valid during COPY FROM STDIN. */
+const COPY_IN_TYPES = new Set('dcfHS');
+
+function checkCopyInType(code: number): LakeshiftError | undefined {
+  return COPY_IN_TYPES.has(String.fromCharCode(code))
+    ? undefined
+    : fatal(
+        SqlState.protocolViolation,
+        `unexpected message type 0x${code.toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`,
+      );
+}
+
 /** Messages of the extended query protocol: an error in one skips messages until Sync. */
 const EXTENDED_TYPES = new Set('PBDECH');
 /** How long a connection we closed may linger half-open before its socket is destroyed. */
@@ -126,6 +144,11 @@ export class Connection {
     void this.#run();
   }
 
+  /** A method, so that TypeScript does not narrow #phase across awaits. */
+  #isClosed(): boolean {
+    return this.#phase === 'closed';
+  }
+
   /** A message is being processed (a statement may be running). */
   get busy(): boolean {
     return this.#busy;
@@ -156,7 +179,12 @@ export class Connection {
       this.#reportFatal(e);
     } finally {
       this.#runFinished = true;
-      this.#close();
+      try {
+        this.#close();
+      } catch (e) {
+        this.#opts.log({ kind: 'internal-error', connection: this.id, error: e });
+        this.#raw.destroy();
+      }
     }
   }
 
@@ -254,16 +282,21 @@ export class Connection {
   // --------------------------------------------------------------------------- authentication
 
   async #authenticate(request: StartupRequest): Promise<WireSession | null> {
+    if (this.#isClosed()) return null;
     this.#phase = 'authentication';
     this.#backendCalled = true;
     const pending = await this.#opts.backend.startup(request);
     this.#pending = pending;
+    if (this.#isClosed()) {
+      this.#rejectPending(this.#closeReason);
+      return null;
+    }
     const io: AuthExchange = {
       user: request.user,
       send: (m) => this.#output.push(m),
-      receive: () => {
+      receive: (checkType) => {
         this.#output.flush();
-        return this.#reader.readMessage();
+        return this.#reader.readMessage(checkType);
       },
     };
     const outcome = await authenticate(pending.method, io);
@@ -288,7 +321,8 @@ export class Connection {
     const session = await pending.accept();
     this.#session = session;
     this.#opts.registry.add(session);
-    if (this.#socketClosed) return null;
+    // Closed meanwhile (client gone, shutdown): the run's end closes the session.
+    if (this.#isClosed()) return null;
     for (const m of outcome.messages ?? []) this.#output.push(m);
     this.#output.push(msg.authenticationOk());
     for (const [name, value] of session.initialParameters()) {
@@ -326,9 +360,12 @@ export class Connection {
         this.terminate(adminShutdownError());
         return;
       }
-      // Pipelined messages are answered in one batch; flush only before waiting for input.
-      if (!this.#reader.hasCompleteMessage()) this.#output.flush();
-      const message = await this.#reader.readMessage();
+      // Pipelined messages are answered in one batch: flush before waiting for input or when a
+      // batch is full. A client that pipelines without reading its results is not read from
+      // until it does (as PostgreSQL blocks on its send buffer), so neither side grows unbounded.
+      if (!this.#reader.hasCompleteMessage() || this.#output.full) this.#output.flush();
+      await this.#output.drained();
+      const message = await this.#reader.readMessage(checkFrontendType);
       if (message === null) return;
       this.#busy = true;
       let more: boolean;
@@ -348,9 +385,6 @@ export class Connection {
   /** Handles one message; false on Terminate. FATAL errors are thrown, others reported here. */
   async #dispatch(session: WireSession, code: number, body: Buffer): Promise<boolean> {
     const type = String.fromCharCode(code);
-    if (!FRONTEND_TYPES.has(type)) {
-      throw fatal(SqlState.protocolViolation, `invalid frontend message type ${code}`);
-    }
     if (type === 'X') return false;
     if (type === 'S') {
       this.#ignoreTillSync = false;
@@ -486,7 +520,7 @@ export class Connection {
     for (;;) {
       let message;
       try {
-        message = await this.#reader.readMessage();
+        message = await this.#reader.readMessage(checkCopyInType);
       } catch (e) {
         throw (this.#stickyFatal = this.#clientError(e));
       }
@@ -507,14 +541,8 @@ export class Connection {
             SqlState.queryCanceled,
             `COPY from stdin failed: ${decodeCopyFail(message.body)}`,
           );
-        case 0x48: // 'H' Flush
-        case 0x53: // 'S' Sync
+        default: // 'H' Flush, 'S' Sync: ignored during COPY (checkCopyInType allows no others)
           break;
-        default:
-          throw (this.#stickyFatal = fatal(
-            SqlState.protocolViolation,
-            `unexpected message type 0x${message.type.toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`,
-          ));
       }
     }
   }

@@ -168,10 +168,20 @@ export class MessageReader {
     return this.#take(length).subarray(4);
   }
 
-  /** The next typed message, or null at end of input (also in the middle of a message). */
-  async readMessage(): Promise<FrontendMessage | null> {
-    if (!(await this.#fill(5))) return null;
+  /**
+   * The next typed message, or null at end of input (also in the middle of a message).
+   * `checkType` sees the type byte as soon as it arrives, before the length is waited for (as
+   * PostgreSQL's SocketBackend does): a second startup packet, whose first byte is 0, fails at
+   * once instead of waiting for a length made of its version field.
+   */
+  async readMessage(
+    checkType?: (type: number) => LakeshiftError | undefined,
+  ): Promise<FrontendMessage | null> {
+    if (!(await this.#fill(1))) return null;
     const type = (this.#chunks[0] as Buffer)[0] as number;
+    const invalid = checkType?.(type);
+    if (invalid !== undefined) throw invalid;
+    if (!(await this.#fill(5))) return null;
     const length = this.#peekInt32(1);
     if (length < 4) throw fatalProtocol(`invalid message length ${length}`);
     if (length > this.#maxMessageBytes) {

@@ -43,6 +43,16 @@ export class Output {
     this.#socket.write(batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch, size));
   }
 
+  /** Bytes queued and not yet written. */
+  get pending(): number {
+    return this.#size;
+  }
+
+  /** Whether enough is queued to write a batch now. */
+  get full(): boolean {
+    return this.#size >= FLUSH_BYTES;
+  }
+
   /** Queues `message`; past the batch size flushes and resolves once the socket can take more. */
   pushAndWait(message: Uint8Array): void | Promise<void> {
     this.push(message);

@@ -244,27 +244,57 @@ describe('COPY', () => {
 
 test('a client that does not read holds the statement back (bounded output buffering)', async () => {
   const c = await ready();
-  const total = 1_000_000;
+  const session = t.backend.allSessions.at(-1);
+  assert.ok(session);
+  // 200 rows of 1 MB: far more than the kernel's socket buffers (up to ~36 MB here) can hold.
+  const rows = 200;
   c.socket.pause();
-  c.send(fe.query(`rows ${total}`));
-  await waitFor(() => t.backend.allSessions.some((s) => s.running === `rows ${total}`));
-  // Give the server every chance to buffer everything if it would (not a timing assertion: the
+  c.send(fe.query(`widerows ${rows} 1000000`));
+  await waitFor(() => session.rowsSent > 0);
+  // Give the server every chance to produce everything if it would (not a timing assertion: the
   // check below can only fail if the server ignores backpressure).
   await new Promise((resolve) => setTimeout(resolve, 1000));
   assert.ok(
-    t.backend.allSessions.some((s) => s.running === `rows ${total}`),
-    'the statement is still waiting for the client',
+    session.rowsSent < rows / 2,
+    `${session.rowsSent} of ${rows} rows produced for a client that reads nothing`,
+  );
+  assert.equal(session.running, `widerows ${rows} 1000000`);
+  // A client that goes away releases the statement: dataRows resolves, the session is closed.
+  c.destroy();
+  await waitFor(() => session.running === undefined && session.closeCalls === 1);
+
+  const d = await ready();
+  d.send(fe.query('widerows 3 10'));
+  assert.equal(types(await d.readUntil('Z')), 'TDDDCZ');
+  d.destroy();
+});
+
+test('a client that pipelines without reading is not read from (bounded output buffering)', async () => {
+  const c = await ready();
+  const session = t.backend.allSessions.at(-1);
+  assert.ok(session);
+  // A 10 KB notice per query (queued without awaiting, unlike DataRows), 100 MB in all: more
+  // than the socket buffers can hold.
+  const total = 10_000;
+  c.socket.pause();
+  const query = fe.query('bignotice 10000');
+  for (let i = 0; i < total; i += 1000) c.send(...Array.from({ length: 1000 }, () => query));
+  await waitFor(() => session.statementsRun > 0);
+  // As above: a check that can only fail if the server answers everything into its memory.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.ok(
+    session.statementsRun < total / 2,
+    `ran ${session.statementsRun} of ${total} unread queries`,
   );
   c.socket.resume();
-  let rows = 0;
-  for (;;) {
+  let readyCount = 0;
+  while (readyCount < 100) {
     const m = await c.read(60_000);
     assert.ok(m);
-    if (m.type === 'D') rows++;
-    else if (m.type === 'Z') break;
+    if (m.type === 'Z') readyCount++;
   }
-  assert.equal(rows, total);
   c.destroy();
+  await waitFor(() => session.closeCalls === 1);
 });
 
 test('the server never sends internals of a non-Lakeshift error', async () => {

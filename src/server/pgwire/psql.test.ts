@@ -9,7 +9,14 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { createScramVerifier } from '../../security/scram.js';
-import { startTestServer, waitFor, type TestServer } from './test-support.js';
+import {
+  RawClient,
+  fe,
+  reportFields,
+  startTestServer,
+  waitFor,
+  type TestServer,
+} from './test-support.js';
 
 const execFileAsync = promisify(execFile);
 const PSQL = '/usr/bin/psql';
@@ -134,4 +141,27 @@ test('psql cancels a running statement on SIGINT: 57014', async () => {
   const code = await exited;
   assert.notEqual(code, 0);
   assert.match(stderr, /canceling statement due to user request/);
+});
+
+test('TLS: unencrypted bytes after SSLRequest are refused; a garbage handshake closes only that connection', async () => {
+  const early = await RawClient.connect(t.port);
+  early.send(fe.sslRequest(), fe.startup({ user: 'alice' }));
+  const ms = await early.readUntil('E');
+  const e = ms.at(-1);
+  assert.equal(e?.type, 'E');
+  const f = reportFields(e.body);
+  assert.deepEqual(
+    [f.S, f.C, f.M],
+    ['FATAL', '08P01', 'received unencrypted data after SSL request'],
+  );
+  assert.ok(await early.waitClosed());
+
+  const garbage = await RawClient.connect(t.port);
+  garbage.send(fe.sslRequest());
+  assert.equal(await garbage.readByte(), 'S');
+  garbage.send(Buffer.from('this is not a TLS ClientHello at all\r\n'.repeat(20)));
+  assert.ok(await garbage.waitClosed());
+
+  const ok = await psql(['-At', '-c', 'select 1'], { sslmode: 'require' });
+  assert.equal(ok.stdout.trim(), '1', ok.stderr);
 });

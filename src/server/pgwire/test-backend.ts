@@ -4,15 +4,17 @@
 //   select 1             one int4 column "?column?" = 1
 //   rows N               N rows of one int4 column "n" = 1..N (row-limited Execute suspends)
 //   bigrow N             one text column of N bytes
+//   widerows N W         N rows of one text column of W bytes, one dataRows call per row
 //   add $1 $2            int4 sum of two int4 parameters (text or binary)
 //   echo $1 [$2 ...]     each parameter back as a text column (NULL stays NULL)
 //   fail                 ERROR 42601 with detail, hint and position
 //   fatal                FATAL 57P01-like error (the connection closes)
 //   crash                a plain Error (the client must see only XX000 "internal error")
 //   notice               a NoticeResponse, then "DO"
+//   bignotice N          a NoticeResponse with an N-byte message (output that is not awaited)
 //   wait                 blocks until cancelled, then ERROR 57014
 //   sleep N              sleeps N ms (cancellable)
-//   set NAME = VALUE     ParameterStatus, then "SET"
+//   set NAME = VALUE     ParameterStatus, then "SET" (any other set ...: just "SET")
 //   begin|commit|rollback  transaction status for ReadyForQuery
 //   copy T from stdin    COPY in: counts lines and bytes, keeps the data in table T
 //   copy T to stdout     COPY out of what was copied into T (numbersN: lines 1..N)
@@ -124,6 +126,7 @@ function describe(sql: string): Prepared['fields'] {
   if (s === 'select 1') return [field('?column?', INT4)];
   if (/^rows \d+$/.test(s)) return [field('n', INT4)];
   if (/^bigrow \d+$/.test(s)) return [field('big', TEXT)];
+  if (/^widerows \d+ \d+$/.test(s)) return [field('wide', TEXT)];
   if (s.startsWith('add ')) return [field('sum', INT4)];
   if (s.startsWith('echo')) {
     const n = parameterCount(s);
@@ -133,13 +136,17 @@ function describe(sql: string): Prepared['fields'] {
 }
 
 const KNOWN =
-  /^(select 1|rows \d+|bigrow \d+|add \$1 \$2|echo( \$\d+)*|fail|fatal|crash|notice|wait|sleep \d+|set \w+ (=|to) \S+|begin|commit|rollback|end|copy\s+\w+\s+from\s+stdin|copy\s+\w+\s+to\s+stdout)$/;
+  /^(select 1|rows \d+|bigrow \d+|widerows \d+ \d+|add \$1 \$2|echo( \$\d+)*|fail|fatal|crash|notice|bignotice \d+|wait|sleep \d+|set .+|begin|commit|rollback|end|copy\s+\w+\s+from\s+stdin|copy\s+\w+\s+to\s+stdout)$/;
 
 export class TestDoubleSession implements WireSession {
   readonly processId: number;
   readonly secretKey = randomInt(-0x80000000, 0x7fffffff);
   closeCalls = 0;
   cancelCalls = 0;
+  /** Statements run (simple or Execute). */
+  statementsRun = 0;
+  /** Rows handed to the sink by widerows. */
+  rowsSent = 0;
   /** The statement text being executed, if any (tests wait on it before cancelling). */
   running: string | undefined;
   #status: TransactionStatus = 'I';
@@ -327,6 +334,7 @@ export class TestDoubleSession implements WireSession {
       );
     }
     this.running = s;
+    this.statementsRun++;
     try {
       return await this.#runStatement(portal, sql, s, maxRows, sink);
     } catch (e) {
@@ -370,6 +378,13 @@ export class TestDoubleSession implements WireSession {
       portal.sent = end;
       if (end < total) return 'suspended';
       sink.commandComplete(`SELECT ${count}`);
+    } else if ((m = /^widerows (\d+) (\d+)$/.exec(s))) {
+      const row = encodeDataRow(['w'.repeat(Number(m[2]))], [0]);
+      for (let i = 0; i < Number(m[1]); i++) {
+        await sink.dataRows(row);
+        this.rowsSent++;
+      }
+      sink.commandComplete(`SELECT ${m[1]}`);
     } else if ((m = /^bigrow (\d+)$/.exec(s))) {
       await sink.dataRows(encodeDataRow(['x'.repeat(Number(m[1]))], [0]));
       sink.commandComplete('SELECT 1');
@@ -418,13 +433,17 @@ export class TestDoubleSession implements WireSession {
         hint: 'notice hint',
       });
       sink.commandComplete('DO');
+    } else if ((m = /^bignotice (\d+)$/.exec(s))) {
+      sink.notice({ severity: 'NOTICE', sqlstate: '00000', message: 'n'.repeat(Number(m[1])) });
+      sink.commandComplete('DO');
     } else if (s === 'wait') {
       await this.#wait(undefined);
     } else if ((m = /^sleep (\d+)$/.exec(s))) {
       await this.#wait(Number(m[1]));
       sink.commandComplete('SLEEP');
-    } else if ((m = /^set (\w+) (?:=|to) (\S+)$/i.exec(sql))) {
-      sink.parameterStatus(m[1] as string, m[2] as string);
+    } else if (s.startsWith('set ')) {
+      m = /^set (\w+) (?:=|to) (\S+)$/i.exec(sql);
+      if (m) sink.parameterStatus(m[1] as string, m[2] as string);
       sink.commandComplete('SET');
     } else if (s === 'begin') {
       this.#status = 'T';

@@ -120,3 +120,5 @@ export function stripPositions<T>(node: T): T {
   }
   return out as T;
 }
+
+export { rewrite, visit, type AnyNode } from './walk.js';

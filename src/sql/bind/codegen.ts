@@ -38,7 +38,6 @@ export interface CodegenContext {
   regCast?: (typeName: string, operand: Expr, operandSql: string) => string | undefined;
 }
 
-
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -54,9 +53,13 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
     if (ctx.params === 'placeholders') return `$${node.index}`;
     const value = ctx.params[node.index - 1];
     if (value === undefined) {
-      throw new LakeshiftError(SqlState.undefinedParameter, `there is no parameter $${node.index}`, {
-        position: node.pos,
-      });
+      throw new LakeshiftError(
+        SqlState.undefinedParameter,
+        `there is no parameter $${node.index}`,
+        {
+          position: node.pos,
+        },
+      );
     }
     return value;
   };

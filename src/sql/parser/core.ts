@@ -6,7 +6,7 @@ import { notSupported, syntaxErrorAt } from '../lexer/errors.js';
 import { Lexer, type LexerOptions, type Token } from '../lexer/lexer.js';
 
 export type ParseOptions = LexerOptions;
-import { isColId, NOT_BARE_ALIAS } from './keywords.js';
+import { isColId } from './keywords.js';
 
 /** How deeply expressions and queries may nest before parsing stops with 54000. */
 const MAX_DEPTH = 500;
@@ -142,6 +142,28 @@ export class Parser {
     }
   }
 
+  /**
+   * Tries `first`, else rewinds and tries `second`. When both fail, the error that got further
+   * into the input wins (ties go to `first`), so messages point where PostgreSQL's would.
+   */
+  either<T>(first: () => T, second: () => T): T {
+    const save = this.i;
+    const depth = this.depth;
+    try {
+      return first();
+    } catch (e1) {
+      if (e1 instanceof RangeError || !(e1 instanceof LakeshiftError)) throw e1;
+      this.i = save;
+      this.depth = depth;
+      try {
+        return second();
+      } catch (e2) {
+        if (e2 instanceof LakeshiftError && (e2.position ?? 0) > (e1.position ?? 0)) throw e2;
+        throw e2 instanceof LakeshiftError ? e1 : e2;
+      }
+    }
+  }
+
   enter(): void {
     if (++this.depth > MAX_DEPTH) {
       throw new LakeshiftError(SqlState.programLimitExceeded, 'stack depth limit exceeded', {
@@ -201,14 +223,14 @@ export class Parser {
     return out;
   }
 
-  /** An optional alias: `AS name` or a bare name that does not continue the statement. */
-  parseOptionalAlias(extraStop: ReadonlySet<string> = new Set()): Ident | undefined {
+  /**
+   * An optional alias: `AS name` (any word), or a bare name accepted by `bare` — select-list
+   * labels use isBareLabel, FROM items isColId (PostgreSQL's BareColLabel / ColId).
+   */
+  parseOptionalAlias(bare: (w: string) => boolean): Ident | undefined {
     if (this.eatWord('as')) return this.parseAnyIdent();
     const t = this.peek();
-    if (t.type === 'qident') return this.parseAnyIdent();
-    if (t.type === 'word' && !NOT_BARE_ALIAS.has(t.value) && !extraStop.has(t.value)) {
-      return this.parseAnyIdent();
-    }
+    if (t.type === 'qident' || (t.type === 'word' && bare(t.value))) return this.parseAnyIdent();
     return undefined;
   }
 

@@ -10,6 +10,7 @@ import type {
 } from '../ast/index.js';
 import type { Parser } from './core.js';
 import { parseExpr } from './expr.js';
+import { isBareLabel } from './keywords.js';
 import { parseFromList, parseQuery, startsQuery } from './select.js';
 
 function parseReturning(p: Parser): SelectItem[] | undefined {
@@ -18,7 +19,7 @@ function parseReturning(p: Parser): SelectItem[] | undefined {
     const pos = p.peek().pos;
     if (p.eatOp('*')) return { expr: { kind: 'Star', qualifier: [], pos }, pos };
     const expr = parseExpr(p);
-    const alias = p.parseOptionalAlias();
+    const alias = p.parseOptionalAlias(isBareLabel);
     return alias ? { expr, alias, pos } : { expr, pos };
   });
 }

@@ -28,6 +28,7 @@ export const Prec = {
   postfix: 140,
 } as const;
 
+const NOT_PREFIX = new Set(['=', '<', '>', '*', '/', '%', '^', '<=', '>=', '<>', '!=', '=>']);
 const CMP_OPS = new Set(['<', '>', '=', '<=', '>=', '<>', '!=']);
 const ADD_OPS = new Set(['+', '-']);
 const MUL_OPS = new Set(['*', '/', '%']);
@@ -107,9 +108,10 @@ function infixPrecedence(p: Parser): number {
         : 0;
     }
     case 'operator':
-      return p.isPunct('(', 1) ? Prec.other : 0;
+      return Prec.other;
     case 'at':
-      return p.isWords('at', 'time', 'zone') ? Prec.atTimeZone : 0;
+      // Like PostgreSQL's grammar, AT after an expression always begins AT TIME ZONE.
+      return Prec.atTimeZone;
     case 'collate':
       return Prec.collate;
     default:
@@ -209,14 +211,18 @@ function parseLikeFamily(p: Parser, left: Expr, t: Token, negated: boolean, pos:
     }
     case 'in': {
       p.expectPunct('(');
-      if (startsQuery(p)) {
+      const subquery = (): Expr => {
         const query = parseQuery(p);
         p.expectPunct(')');
         return { kind: 'InSubquery', expr: left, query, negated, pos };
-      }
-      const list = p.commaList(() => parseExpr(p));
-      p.expectPunct(')');
-      return { kind: 'InList', expr: left, list, negated, pos };
+      };
+      const list = (): Expr => {
+        const items = p.commaList(() => parseExpr(p));
+        p.expectPunct(')');
+        return { kind: 'InList', expr: left, list: items, negated, pos };
+      };
+      if (p.isWord('select') || p.isWord('with') || p.isWord('values')) return subquery();
+      return startsQuery(p) ? p.either(subquery, list) : list();
     }
     case 'like':
     case 'ilike':
@@ -270,7 +276,9 @@ function parsePrefix(p: Parser): Expr {
       if (t.value === '-' || t.value === '+') {
         return { kind: 'Unary', op: t.value, operand: parseExpr(p, Prec.unary), pos };
       }
-      if (t.value === '*') throw p.errorAt(t);
+      // Only PostgreSQL's generic operators are prefix operators; = < > * / % ^ and the
+      // two-character comparisons are not.
+      if (NOT_PREFIX.has(t.value)) throw p.errorAt(t);
       return { kind: 'Unary', op: t.value, operand: parseExpr(p, Prec.other), pos };
     case 'punct':
       if (t.value === '(') return parseParenthesized(p);
@@ -286,29 +294,27 @@ function parsePrefix(p: Parser): Expr {
 }
 
 function parseParenthesized(p: Parser): Expr {
-  const open = p.next();
-  const pos = open.pos;
-  let e: Expr | undefined;
-  if (startsQuery(p)) {
-    // `((SELECT 1) UNION (SELECT 2))` is a query; `((SELECT 1) + 1)` is an expression.
-    const query = p.attempt(() => {
-      const q = parseQuery(p);
-      p.expectPunct(')');
-      return q;
-    });
-    if (query !== undefined) e = { kind: 'Subquery', query, pos };
-  }
-  if (e === undefined) {
+  const pos = p.next().pos;
+  const subquery = (): Expr => {
+    const query = parseQuery(p);
+    p.expectPunct(')');
+    return { kind: 'Subquery', query, pos };
+  };
+  const expression = (): Expr => {
     const first = parseExpr(p);
     if (p.eatPunct(',')) {
       const fields = [first, ...p.commaList(() => parseExpr(p))];
       p.expectPunct(')');
-      e = { kind: 'RowExpr', fields, explicit: false, pos };
-    } else {
-      p.expectPunct(')');
-      e = first;
+      return { kind: 'RowExpr', fields, explicit: false, pos };
     }
-  }
+    p.expectPunct(')');
+    return first;
+  };
+  let e: Expr;
+  if (p.isWord('select') || p.isWord('with') || p.isWord('values')) e = subquery();
+  // `((SELECT 1) UNION (SELECT 2))` is a query; `((SELECT 1) + 1)` is an expression.
+  else if (startsQuery(p)) e = p.either(subquery, expression);
+  else e = expression();
   return parseFieldSelection(p, e);
 }
 
@@ -356,6 +362,7 @@ function parseWordExpr(p: Parser, t: Token): Expr {
       return { kind: 'Cast', expr, type, syntax: 'cast', pos };
     }
     case 'exists': {
+      if (!nextIsParen) break; // a column named exists
       p.next();
       p.expectPunct('(');
       const query = parseQuery(p);
@@ -415,6 +422,8 @@ function parseWordExpr(p: Parser, t: Token): Expr {
     }
     return { kind: 'KeywordFunction', name: w as 'current_date', pos };
   }
+  // PostgreSQL's lexer turns NULLS FIRST/LAST into one token: never a column named nulls.
+  if (w === 'nulls' && (p.isWord('first', 1) || p.isWord('last', 1))) throw p.errorAt(t);
   if (nextIsParen) {
     const special = parseSpecialFunction(p, w);
     if (special !== undefined) return special;
@@ -458,8 +467,10 @@ function parseNameExpr(p: Parser): Expr {
   const pos = first.pos;
   const callable = first.type === 'qident' || isFuncName(first.value);
   if (first.type === 'word' && !isColId(first.value) && !(callable && p.isPunct('(', 1))) {
-    // type_func_name keywords (left, right, ...) only as function names
-    if (!(TYPE_FUNC_NAME.has(first.value) && p.isPunct('(', 1))) throw p.errorAt(first);
+    // type_func_name keywords (left, right, ...) only as function names: like PostgreSQL,
+    // complain about the token after the keyword, where the call's `(` was expected.
+    if (TYPE_FUNC_NAME.has(first.value)) throw p.errorAt(p.peek(1));
+    throw p.errorAt(first);
   }
   p.next();
   const parts: Ident[] = [tokenIdent(first)];

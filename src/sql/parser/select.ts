@@ -19,7 +19,7 @@ import type {
 import type { Parser } from './core.js';
 import { parseExpr, parseOrderItems } from './expr.js';
 import { parseFunctionTail, parseWindowSpec } from './functions.js';
-import { isColId } from './keywords.js';
+import { isBareLabel, isColId } from './keywords.js';
 
 /** Does a query start here (SELECT, WITH, VALUES, or `(` before one of those)? */
 export function startsQuery(p: Parser): boolean {
@@ -140,8 +140,6 @@ export function parseValues(p: Parser): Values {
   return { kind: 'Values', rows, pos };
 }
 
-const SELECT_ITEM_END = new Set(['from']);
-
 function parseSelect(p: Parser): Select {
   const pos = p.expectWord('select').pos;
   const s: Select = { kind: 'Select', items: [], from: [], windows: [], pos };
@@ -156,7 +154,10 @@ function parseSelect(p: Parser): Select {
     s.quantifier = 'all';
   }
   if (p.eatWord('top')) s.top = parseExpr(p, 140);
-  if (!startsClauseAfterSelectList(p)) s.items = p.commaList(() => parseSelectItem(p));
+  // `SELECT FROM t` is legal; `SELECT DISTINCT` needs a list.
+  if (s.quantifier === 'distinct' || !startsClauseAfterSelectList(p)) {
+    s.items = p.commaList(() => parseSelectItem(p));
+  }
   if (p.isWord('into')) {
     p.next();
     const temporary = p.eatOneOf('temp', 'temporary') !== undefined;
@@ -203,6 +204,7 @@ function startsClauseAfterSelectList(p: Parser): boolean {
       'order',
       'limit',
       'offset',
+      'fetch',
       'into',
       'qualify',
     ].includes(t.value)
@@ -216,7 +218,7 @@ function parseSelectItem(p: Parser): SelectItem {
     return { expr: { kind: 'Star', qualifier: [], pos }, pos };
   }
   const expr = parseExpr(p);
-  const alias = expr.kind === 'Star' ? undefined : p.parseOptionalAlias(SELECT_ITEM_END);
+  const alias = expr.kind === 'Star' ? undefined : p.parseOptionalAlias(isBareLabel);
   return alias ? { expr, alias, pos } : { expr, pos };
 }
 
@@ -283,7 +285,7 @@ function parseJoinedTable(p: Parser): TableRef {
 }
 
 function parseAlias(p: Parser): Alias | undefined {
-  const name = p.parseOptionalAlias(JOIN_START);
+  const name = p.parseOptionalAlias(isColId);
   if (name === undefined) return undefined;
   const columns = p.isPunct('(') ? p.parseIdentList() : [];
   return { name, columns };
@@ -293,32 +295,28 @@ function parseTablePrimary(p: Parser): TableRef {
   const pos = p.peek().pos;
   const lateral = p.eatWord('lateral');
   if (p.isPunct('(')) {
-    if (startsQuery(p)) {
-      const save = p.i;
-      p.next();
-      const query = p.attempt(() => {
-        const q = parseQuery(p);
-        p.expectPunct(')');
-        return q;
-      });
-      if (query !== undefined) {
-        const alias = parseAlias(p);
-        return { kind: 'DerivedTable', lateral, query, ...(alias ? { alias } : {}), pos };
+    const derived = (): TableRef => {
+      p.expectPunct('(');
+      const query = parseQuery(p);
+      p.expectPunct(')');
+      const alias = parseAlias(p);
+      return { kind: 'DerivedTable', lateral, query, ...(alias ? { alias } : {}), pos };
+    };
+    const nestedJoin = (): TableRef => {
+      if (lateral) throw p.errorAt();
+      p.expectPunct('(');
+      const inner = parseJoinedTable(p);
+      p.expectPunct(')');
+      if (
+        p.isWord('as') ||
+        (p.peek().type === 'word' && isColId(p.peek().value) && !JOIN_START.has(p.peek().value))
+      ) {
+        if (parseAlias(p) !== undefined) throw p.unsupported('an alias on a parenthesized join');
       }
-      p.i = save;
-    }
-    if (lateral) throw p.errorAt();
-    // A parenthesized join: (a JOIN b ON ...).
-    p.next();
-    const inner = parseJoinedTable(p);
-    p.expectPunct(')');
-    if (
-      p.isWord('as') ||
-      (p.peek().type === 'word' && isColId(p.peek().value) && !JOIN_START.has(p.peek().value))
-    ) {
-      if (parseAlias(p) !== undefined) throw p.unsupported('an alias on a parenthesized join');
-    }
-    return inner;
+      return inner;
+    };
+    if (p.isWord('select', 1) || p.isWord('with', 1) || p.isWord('values', 1)) return derived();
+    return startsQuery(p) ? p.either(derived, nestedJoin) : nestedJoin();
   }
   const only = p.eatWord('only');
   const name = p.parseQualifiedName(3);

@@ -2,7 +2,7 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/c_Supported_data_types.html
 import type { TypeModifier, TypeName } from '../ast/index.js';
 import type { Parser } from './core.js';
-import { isFuncName } from './keywords.js';
+import { COL_NAME, isFuncName } from './keywords.js';
 
 /** Single-word spellings and their canonical names. */
 const SIMPLE: Record<string, string> = {
@@ -187,7 +187,7 @@ function parseBaseType(p: Parser): TypeName {
     p.next();
     return mk(simple, w, { modifiers: parseModifiers(p) });
   }
-  if (!isFuncName(w)) throw p.errorAt(t);
+  if (!isFuncName(w) || (COL_NAME.has(w) && !p.isPunct('.', 1))) throw p.errorAt(t);
   p.next();
   if (p.isPunct('.')) {
     p.next();

@@ -12,11 +12,13 @@ import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
 import type { ColumnInfo } from './types.js';
 
 /**
- * Rows per Parquet row group: DuckDB's own default, a good unit for parallel scans. No bloom
- * filters: DuckDB hashes a DOUBLE's bits, so a filter on 0.0 would skip a file holding only
- * -0.0 (and NaN one holding -NaN), rows that SQL says match.
+ * Rows per Parquet row group. Smaller than DuckDB's default (122,880): a selective filter then
+ * reads one small group through its min/max statistics (a point lookup in 100k rows went from
+ * 9 ms to 1.5 ms), and full scans get more units to parallelize (a 3M-row aggregate was faster
+ * too). No bloom filters: DuckDB hashes a DOUBLE's bits, so a filter on 0.0 would skip a file
+ * holding only -0.0 (and NaN one holding -NaN), rows that SQL says match.
  */
-export const ROW_GROUP_SIZE = 122_880;
+export const ROW_GROUP_SIZE = 16_384;
 
 /** Types whose min/max are kept for pruning: ordered scalars with a faithful text form. */
 const STATS_TYPE =

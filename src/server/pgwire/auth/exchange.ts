@@ -9,8 +9,10 @@ export interface AuthExchange {
   readonly user: string;
   /** Queues a message; it is flushed before the next receive(). */
   send(message: Buffer): void;
-  /** The client's next message, or null when it disconnected. */
-  receive(): Promise<FrontendMessage | null>;
+  /** The client's next message, or null when it disconnected; `checkType` as in MessageReader. */
+  receive(
+    checkType?: (type: number) => LakeshiftError | undefined,
+  ): Promise<FrontendMessage | null>;
 }
 
 export type AuthOutcome =
@@ -24,14 +26,14 @@ export async function receivePasswordMessage(
   io: AuthExchange,
   expected: 'password' | 'SASL',
 ): Promise<Buffer | null> {
-  const message = await io.receive();
-  if (message === null) return null;
-  if (message.type !== 0x70) {
-    throw new LakeshiftError(
-      SqlState.protocolViolation,
-      `expected ${expected} response, got message type ${message.type}`,
-      { severity: 'FATAL' },
-    );
-  }
-  return message.body;
+  const message = await io.receive((type) =>
+    type === 0x70
+      ? undefined
+      : new LakeshiftError(
+          SqlState.protocolViolation,
+          `expected ${expected} response, got message type ${type}`,
+          { severity: 'FATAL' },
+        ),
+  );
+  return message === null ? null : message.body;
 }
