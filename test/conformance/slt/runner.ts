@@ -15,9 +15,13 @@
 //     D date/time, N numeric); only their count is checked. rowsort sorts the rows of both sides
 //     before comparing (as strings), valuesort sorts all values. colnames: the first expected
 //     line holds the result's column names.
-//   connection <name>                 the following records run on connection <name> (its own
-//                                     pg.Client, i.e. its own session, opened on first use);
-//                                     the first connection is `default`.
+//   connection <name> [user=U password=P]
+//                                     the following records run on connection <name> (its own
+//                                     pg.Client, i.e. its own session, opened on first use, as
+//                                     user U with password P if given, else as the superuser);
+//                                     the first connection is `default`. If the log-in fails,
+//                                     the next record gets the log-in error (so `statement error
+//                                     28P01` can expect it) and the connection is forgotten.
 //   disconnect <name>                 closes that session; a later `connection <name>` opens a
 //                                     new one.
 //   skipif <target> [# reason]        skip the next record on that target (lakeshift|postgres)
@@ -61,7 +65,7 @@ export type SltRecord =
       colnames: boolean;
       expected: string[];
     })
-  | (Base & { kind: 'connection'; name: string })
+  | (Base & { kind: 'connection'; name: string; login?: { user: string; password: string } })
   | (Base & { kind: 'disconnect'; name: string })
   | (Base & { kind: 'halt' });
 
@@ -177,10 +181,31 @@ export function parseSlt(text: string, file: string): SltRecord[] {
         });
         break;
       }
-      case 'connection':
+      case 'connection': {
+        const opts = new Map<string, string>();
+        for (const w of words.slice(2)) {
+          const m = /^(user|password)=(.*)$/.exec(w);
+          if (m === null) fail(line, `connection options are user=U password=P, found "${w}"`);
+          else opts.set(m[1] as string, m[2] as string);
+        }
+        if (words.length < 2 || (opts.size > 0 && opts.size !== 2)) {
+          fail(line, 'connection takes a name, optionally with both user=U and password=P');
+        }
+        const login =
+          opts.size === 2
+            ? { user: opts.get('user') as string, password: opts.get('password') as string }
+            : undefined;
+        records.push({
+          ...base,
+          kind: 'connection',
+          name: words[1] as string,
+          ...(login ? { login } : {}),
+        });
+        break;
+      }
       case 'disconnect': {
-        if (words.length !== 2) fail(line, `${words[0]} takes one name`);
-        records.push({ ...base, kind: words[0], name: words[1] as string });
+        if (words.length !== 2) fail(line, 'disconnect takes one name');
+        records.push({ ...base, kind: 'disconnect', name: words[1] as string });
         break;
       }
       case 'halt':
@@ -248,13 +273,19 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
   const runBugs = process.env.SLT_RUN_BUGS === '1';
   const result: SltResult = { file: name, ran: 0, passed: 0, skipped: [], failures: [] };
   const clients = new Map<string, pg.Client>();
+  const logins = new Map<string, { user: string; password: string }>();
   let current = 'default';
 
   const client = async (): Promise<pg.Client> => {
     let c = clients.get(current);
     if (c === undefined) {
       // query_timeout only keeps a statement that blocks forever from hanging the run.
-      c = new pg.Client({ ...target.config(), types: TEXT_TYPES, query_timeout: QUERY_TIMEOUT_MS });
+      const login = logins.get(current) ?? {};
+      c = new pg.Client({
+        ...target.config(login),
+        types: TEXT_TYPES,
+        query_timeout: QUERY_TIMEOUT_MS,
+      });
       // A server that drops the connection must fail the record, not crash the runner.
       c.on('error', () => {});
       await c.connect();
@@ -271,8 +302,10 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
       const where = `${rec.file}:${rec.line}`;
       if (rec.kind === 'connection' || rec.kind === 'disconnect') {
         if (reason !== undefined) continue;
-        if (rec.kind === 'connection') current = rec.name;
-        else {
+        if (rec.kind === 'connection') {
+          current = rec.name;
+          if (rec.login !== undefined) logins.set(rec.name, rec.login);
+        } else {
           await clients
             .get(rec.name)
             ?.end()
@@ -312,11 +345,10 @@ async function runRecord(
     }
     return rec.expected.join('\n') || '(no rows)';
   };
-  if (!(c instanceof pg.Client)) {
-    return { expected: expectedText(), actual: `could not connect: ${String(c)}` };
-  }
   let res: pg.QueryResult<unknown[]>;
   try {
+    // A failed log-in is this record's error.
+    if (!(c instanceof pg.Client)) throw c;
     res = await c.query<unknown[]>({ text: rec.sql, rowMode: 'array' });
   } catch (e) {
     const err = e as PgError;
