@@ -37,6 +37,9 @@ describe(`sql behaviour (${TARGET})`, () => {
           `${file}: ${result.passed}/${result.ran} passed, ${result.skipped.length} skipped` +
             ` (${bugs} known bugs), ${result.failures.length} failed`,
         );
+        for (const f of result.fixed) {
+          t.diagnostic(`marked as a bug but passes now: ${f.where} (${f.reason})`);
+        }
         assert.equal(result.ran > 0, true, `${file} ran no records`);
         if (result.failures.length > 0) {
           assert.fail(`${result.failures.length} record(s) failed:\n\n${formatFailures(result)}`);

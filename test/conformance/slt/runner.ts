@@ -29,7 +29,9 @@
 //   halt                              stop reading the file
 //
 // A skip whose reason starts with `BUG` marks a known Lakeshift bug: set SLT_RUN_BUGS=1 to run
-// those records anyway and see what they do now.
+// those records anyway and see what they do now (the result lists the ones that pass: their skip
+// can go). A condition whose reason starts with `WORKAROUND` marks a record that stands in for a
+// bug-skipped one (so that later records see the same data); SLT_RUN_BUGS=1 leaves it out.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { Target, TargetKind } from '../../support/server.js';
@@ -238,6 +240,10 @@ export interface SltResult {
   passed: number;
   skipped: SltSkip[];
   failures: SltFailure[];
+  /** With SLT_RUN_BUGS=1: the records marked as a known bug that now pass (remove their skip). */
+  fixed: SltSkip[];
+  /** With SLT_RUN_BUGS=1: the records marked as a known bug, still failing (also in failures). */
+  stillFailing: SltSkip[];
 }
 
 /** Whether a record is skipped on `target`, and the reason given for it. */
@@ -271,7 +277,15 @@ const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export async function runSltFile(path: string, target: Target, name = path): Promise<SltResult> {
   const records = parseSlt(readFileSync(path, 'utf8'), name);
   const runBugs = process.env.SLT_RUN_BUGS === '1';
-  const result: SltResult = { file: name, ran: 0, passed: 0, skipped: [], failures: [] };
+  const result: SltResult = {
+    file: name,
+    ran: 0,
+    passed: 0,
+    skipped: [],
+    failures: [],
+    fixed: [],
+    stillFailing: [],
+  };
   const clients = new Map<string, pg.Client>();
   const logins = new Map<string, { user: string; password: string }>();
   let current = 'default';
@@ -298,7 +312,14 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
     for (const rec of records) {
       if (rec.kind === 'halt') break;
       let reason = skipReason(rec, target.target);
-      if (reason !== undefined && runBugs && /^BUG\b/.test(reason)) reason = undefined;
+      if (runBugs && rec.conditions.some((c) => /^WORKAROUND\b/.test(c.reason))) {
+        reason = 'WORKAROUND left out under SLT_RUN_BUGS=1';
+      }
+      let bug: string | undefined;
+      if (reason !== undefined && runBugs && /^BUG\b/.test(reason)) {
+        bug = reason;
+        reason = undefined;
+      }
       const where = `${rec.file}:${rec.line}`;
       if (rec.kind === 'connection' || rec.kind === 'disconnect') {
         if (reason !== undefined) continue;
@@ -320,6 +341,13 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
       }
       result.ran++;
       const failure = await runRecord(rec, await client().catch((e: unknown) => e));
+      if (bug !== undefined) {
+        (failure === undefined ? result.fixed : result.stillFailing).push({
+          where,
+          sql: rec.sql,
+          reason: bug,
+        });
+      }
       if (failure === undefined) result.passed++;
       else {
         const on = current === 'default' ? '' : ` (connection ${current})`;
