@@ -19,19 +19,37 @@ interface Figure {
   rows: number;
   seconds: number;
   bytes: number;
+  /** Seconds spent waiting for DuckDB chunks (the rest is JS encoding). */
+  fetchSeconds?: number;
 }
 
 async function rawCursor(c: DuckDBConnection, sql: string, variant: string): Promise<Figure> {
   const t0 = performance.now();
   const result = await c.stream(sql);
   const types = result.columnTypes();
-  const source = { columnTypes: types, fetchChunk: () => result.fetchChunk(), close: () => {} };
+  let fetchMs = 0;
+  const source = {
+    columnTypes: types,
+    fetchChunk: async () => {
+      const f0 = performance.now();
+      const chunk = await result.fetchChunk();
+      fetchMs += performance.now() - f0;
+      return chunk;
+    },
+    close: () => {},
+  };
   const cursor = new ResultCursor(source, describeResult(result.columnNames(), types));
   let bytes = 0;
   const { rows } = await cursor.next(0, (m) => {
     bytes += m.length;
   });
-  return { variant, rows, seconds: (performance.now() - t0) / 1000, bytes };
+  return {
+    variant,
+    rows,
+    seconds: (performance.now() - t0) / 1000,
+    bytes,
+    fetchSeconds: fetchMs / 1000,
+  };
 }
 
 async function perValue(c: DuckDBConnection): Promise<Figure> {
@@ -116,8 +134,12 @@ async function main(): Promise<void> {
   figures.push(await rowObjects(c));
   for (const f of figures) {
     const rate = Math.round(f.rows / f.seconds);
+    const encode =
+      f.fetchSeconds === undefined
+        ? ''
+        : `  (JS encoding alone: ${Math.round(f.rows / (f.seconds - f.fetchSeconds))} rows/s)`;
     console.log(
-      `${f.variant.padEnd(42)} ${String(f.rows).padStart(8)} rows ${f.seconds.toFixed(2).padStart(6)} s ${String(rate).padStart(9)} rows/s ${(f.bytes / 1e6).toFixed(0).padStart(5)} MB`,
+      `${f.variant.padEnd(48)} ${String(f.rows).padStart(8)} rows ${f.seconds.toFixed(2).padStart(6)} s ${String(rate).padStart(9)} rows/s ${(f.bytes / 1e6).toFixed(0).padStart(5)} MB${encode}`,
     );
   }
   c.closeSync();

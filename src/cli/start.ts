@@ -148,6 +148,7 @@ export async function startServer(
       await maintenance.stop();
       await lake.close();
       engine.close();
+      history.flushSync();
       log.info('stopped');
       log.flush();
     },

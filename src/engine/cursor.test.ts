@@ -87,6 +87,44 @@ describe('ResultCursor', () => {
     assert.ok(Math.max(...sizes) < 32 * 1024 + 1024, `largest write ${Math.max(...sizes)}`);
   });
 
+  test('strings of every length and order come out as DuckDB holds them', async () => {
+    await connection
+      .run(
+        `CREATE OR REPLACE TABLE strs AS SELECT range AS i,
+         CASE WHEN range % 7 = 0 THEN NULL
+              WHEN range % 5 = 0 THEN repeat('é✓', (range % 50)::INTEGER)
+              ELSE repeat(chr(65 + (range % 26)::INTEGER), (range % 90)::INTEGER) || range END AS s
+       FROM range(20000)`,
+      )
+      .then((r) => r.close());
+    for (const order of ['i', 'random()', 's DESC']) {
+      const expected = await connection.run(`SELECT i, s FROM strs`);
+      const want = new Map<number, string | null>();
+      for (
+        let chunk = await expected.fetchChunk();
+        chunk !== null;
+        chunk = await expected.fetchChunk()
+      ) {
+        for (const [i, s] of chunk.getRows()) want.set(Number(i), s as string | null);
+      }
+      expected.close();
+      const cursor = await open(`SELECT i, s FROM strs ORDER BY ${order}`, 8192);
+      let n = 0;
+      await cursor.next(0, (m) => {
+        for (const row of splitDataRows(m)) {
+          n++;
+          const i = Number(row[0]!.toString());
+          assert.equal(
+            row[1] === null ? null : row[1]!.toString('utf8'),
+            want.get(i),
+            `row ${i} ordered by ${order}`,
+          );
+        }
+      });
+      assert.equal(n, 20000);
+    }
+  });
+
   test('every write holds whole DataRow messages', async () => {
     const cursor = await open("SELECT range AS i, 'é✓' || range AS s FROM range(3000)", 1000);
     await cursor.next(0, (m) => {

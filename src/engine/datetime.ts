@@ -68,11 +68,18 @@ function pad4(n: number): string {
   return n >= 1000 ? String(n) : n >= 100 ? '0' + n : n >= 10 ? '00' + n : '000' + n;
 }
 
+let lastDays = NaN;
+let lastDatePart: [text: string, bc: boolean] = ['', false];
+
 /** 'YYYY-MM-DD' and whether the year is BC (PostgreSQL appends ' BC' at the very end). */
 function datePart(days: number): [text: string, bc: boolean] {
+  // Neighbouring timestamps mostly share their day.
+  if (days === lastDays) return lastDatePart;
   const { year, month, day } = civilFromDays(days);
   const bc = year <= 0;
-  return [pad4(bc ? 1 - year : year) + '-' + pad2(month) + '-' + pad2(day), bc];
+  lastDays = days;
+  lastDatePart = [pad4(bc ? 1 - year : year) + '-' + pad2(month) + '-' + pad2(day), bc];
+  return lastDatePart;
 }
 
 /** PostgreSQL's date output: '2024-02-29', '0044-03-15 BC', 'infinity'. */

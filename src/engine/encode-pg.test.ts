@@ -9,6 +9,7 @@ import pg from 'pg';
 import { startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { Engine, type EngineConnection } from './engine.js';
 import { queryRows } from './test-support.js';
+import { formatFloat4, formatFloat8 } from './text.js';
 
 interface Case {
   /** PostgreSQL expression. */
@@ -344,6 +345,40 @@ describe('encoders match PostgreSQL 15 byte for byte', () => {
           );
       }
     }
+  });
+
+  test('float8 and float4 text for thousands of random values', async () => {
+    let seed = 42;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const doubles: number[] = [];
+    const floats: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const magnitude = 10 ** Math.floor(random() * 60 - 30);
+      const v = (random() - 0.5) * magnitude;
+      doubles.push(v, Math.round(v), v * 1e-280, v * 1e280);
+      floats.push(Math.fround(v), Math.fround(v * 1e-10));
+    }
+    const pgDoubles = await client.query(
+      'SELECT v::text AS t FROM unnest($1::float8[]) WITH ORDINALITY AS u(v, n) ORDER BY n',
+      [`{${doubles.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}}`],
+    );
+    const pgFloats = await client.query(
+      'SELECT v::text AS t FROM unnest($1::float4[]) WITH ORDINALITY AS u(v, n) ORDER BY n',
+      [`{${floats.map((v) => (Object.is(v, -0) ? '-0' : v.toPrecision(9))).join(',')}}`],
+    );
+    const bad: string[] = [];
+    doubles.forEach((v, i) => {
+      if (formatFloat8(v) !== pgDoubles.rows[i].t)
+        bad.push(`float8 ${v}: ${formatFloat8(v)} ≠ ${pgDoubles.rows[i].t}`);
+    });
+    floats.forEach((v, i) => {
+      if (formatFloat4(v) !== pgFloats.rows[i].t)
+        bad.push(`float4 ${v}: ${formatFloat4(v)} ≠ ${pgFloats.rows[i].t}`);
+    });
+    assert.deepEqual(bad.slice(0, 10), []);
   });
 
   test('numeric typmod and RowDescription sizes match', async () => {

@@ -196,6 +196,7 @@ class StatementControl {
   ) {
     if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
       this.timer = setTimeout(() => this.cancel('timeout'), options.timeoutMs);
+      this.timer.unref();
     }
     if (options.signal !== undefined) {
       this.abort = () => this.cancel('user');

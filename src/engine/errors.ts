@@ -50,6 +50,12 @@ export function fromDuckDBError(e: unknown, cancelReason?: CancelReason): Lakesh
     sqlstate = SqlState.undefinedTable;
   } else if (type === 'Catalog Error' && /^(Scalar|Table|Aggregate) Function/.test(text)) {
     sqlstate = SqlState.undefinedFunction;
+  } else if (type === 'Binder Error' && /^No function matches/.test(text)) {
+    sqlstate = SqlState.undefinedFunction;
+  } else if (type === 'Binder Error' && /^Referenced table .* not found/.test(text)) {
+    sqlstate = SqlState.undefinedTable;
+  } else if (type === 'Binder Error' && /^Ambiguous reference to column/.test(text)) {
+    sqlstate = SqlState.ambiguousColumn;
   } else if (type === 'Constraint Error' && /NOT NULL/.test(text)) {
     sqlstate = SqlState.notNullViolation;
   } else if (type === 'Out of Range Error' && /[Dd]ivision by zero/.test(text)) {

@@ -66,9 +66,15 @@ function special(v: number): string | undefined {
 
 /** float8out with extra_float_digits ≥ 1 (the default since PostgreSQL 12). */
 export function formatFloat8(v: number): string {
+  const abs = v < 0 ? -v : v;
+  // In PostgreSQL's fixed-notation range JS prints the same shortest digits the same way.
+  if (abs >= 1e-4 && abs < 1e15) return String(v);
   const s = special(v);
   if (s !== undefined) return s;
-  const [digits, exponent] = decompose(Math.abs(v).toExponential());
+  let [digits, exponent] = decompose(abs.toExponential());
+  // PostgreSQL's Ryu never picks a decimal exactly on the rounding boundary between v and its
+  // neighbour; JS may. Boundaries have few digits only for integers of 2^54 and up.
+  if (abs >= 18014398509481984) [digits, exponent] = strictlyInside(abs, digits, exponent);
   return layout(v < 0, digits, exponent, 15);
 }
 
@@ -84,41 +90,94 @@ export function formatFloatPrecision(v: number, precision: number): string {
   return layout(v < 0, digits.replace(/0+$/, '') || '0', exponent, p);
 }
 
+/** Shortest digits strictly inside v's rounding interval (v an integer ≥ 2^54). */
+function strictlyInside(abs: number, digits: string, exponent: number): [string, number] {
+  const exact = BigInt(abs);
+  const bits = exact.toString(2).length - 1;
+  const ulp = 1n << BigInt(bits - 52);
+  const lowerGap = exact === 1n << BigInt(bits) ? ulp / 2n : ulp;
+  const inside = (d: string, e: number): boolean => {
+    const c = BigInt(d) * 10n ** BigInt(e - d.length + 1);
+    return c >= exact ? (c - exact) * 2n < ulp : (exact - c) * 2n < lowerGap;
+  };
+  if (inside(digits, exponent)) return [digits, exponent];
+  for (let n = digits.length + 1; n <= 17; n++) {
+    const [d, e] = decompose(abs.toExponential(n - 1));
+    if (inside(d, e)) return [d.replace(/0+$/, '') || '0', e];
+  }
+  return decompose(abs.toExponential(16));
+}
+
 /** float4out: the shortest decimal that reads back as the same float4. */
 export function formatFloat4(v: number): string {
   const s = special(v);
   if (s !== undefined) return s;
   const abs = Math.abs(v);
-  // Round trip is monotone in the digit count (p + 1 correctly rounded digits are closer than
-  // p), so binary-search the fewest digits that read back as the same float4. The double's own
-  // shortest form bounds it.
-  // The double's shortest digits are within half a double ulp of the float's exact value; the
-  // fewest leading digits of them (rounded) that read back as the same float4 are the float4's
-  // shortest form. Round trip is monotone in the digit count, so binary-search it.
+  if (abs >= 16777216) {
+    const [digits, exponent] = float4IntegerShortest(abs);
+    return layout(v < 0, digits, exponent, 6);
+  }
+  // The double's shortest digits of a float4 are within half a double ulp of its exact value
+  // (and are the exact value when that short); the fewest leading digits of them, rounded,
+  // that read back as the same float4 are its shortest form. Round trip is monotone in the
+  // digit count, so binary-search it. Exact ties round half to even, as Ryu does.
   const [all, exp] = decompose(abs.toExponential());
-  // The first n digits, rounded half up, as an integer (n ≤ 9: exact in a double).
+  const exactLength = all.length <= 15 ? all.length : -1;
   const top = Number(all.length >= 9 ? all.slice(0, 9) : all.padEnd(9, '0'));
   const tenth = all.length > 9 ? all.charCodeAt(9) - 48 : 0;
   let lo = 1;
   let hi = Math.min(9, all.length);
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (Math.fround(decimalValue(leadDigits(top, tenth, mid), exp - mid + 1)) === abs) hi = mid;
+    const lead = leadDigits(top, tenth, mid, exactLength);
+    if (Math.fround(decimalValue(lead, exp - mid + 1)) === abs) hi = mid;
     else lo = mid + 1;
   }
-  const m = String(leadDigits(top, tenth, hi));
+  const m = String(leadDigits(top, tenth, hi, exactLength));
   let end = m.length;
   while (end > 1 && m.charCodeAt(end - 1) === 48) end--;
   const digits = m.slice(0, end);
   return layout(v < 0, digits, exp - hi + m.length, 6);
 }
 
-/** The first n of 9 digits `top` (next digit `tenth`), rounded half up. */
-function leadDigits(top: number, tenth: number, n: number): number {
-  if (n === 9) return tenth >= 5 ? top + 1 : top;
-  const scale = POW10[9 - n] as number;
-  const m = Math.floor(top / scale);
-  return Math.floor((top - m * scale) / (scale / 10)) >= 5 ? m + 1 : m;
+/**
+ * Shortest digits of an integer float4 (≥ 2^24) strictly inside its rounding interval: Ryu in
+ * PostgreSQL never picks a decimal exactly on the boundary with a neighbour, and these
+ * boundaries are integers that can be shorter than the value.
+ */
+function float4IntegerShortest(abs: number): [string, number] {
+  const exact = BigInt(abs);
+  const text = exact.toString();
+  const bits = exact.toString(2).length - 1;
+  const ulp = 1n << BigInt(bits - 23);
+  const lowerGap = exact === 1n << BigInt(bits) ? ulp / 2n : ulp;
+  for (let n = 1; n < text.length; n++) {
+    const scale = 10n ** BigInt(text.length - n);
+    let q = exact / scale;
+    const r = exact - q * scale;
+    const half = scale / 2n;
+    if (r > half || (r === half && q % 2n === 1n)) q += 1n;
+    const c = q * scale;
+    const inside = c >= exact ? (c - exact) * 2n < ulp : (exact - c) * 2n < lowerGap;
+    if (inside) {
+      const digits = q.toString();
+      return [digits.replace(/0+$/, '') || '0', text.length - n + digits.length - 1];
+    }
+  }
+  return [text.replace(/0+$/, ''), text.length - 1];
+}
+
+/**
+ * The first n of 9 digits `top` (next digit `tenth`), rounded half up, or half to even on an
+ * exact tie (the digits are exact and end with that 5: exactLength is n + 1).
+ */
+function leadDigits(top: number, tenth: number, n: number, exactLength: number): number {
+  const scale = n === 9 ? 1 : (POW10[9 - n] as number);
+  const m = n === 9 ? top : Math.floor(top / scale);
+  const next = n === 9 ? tenth : Math.floor((top - m * scale) / (scale / 10));
+  if (next < 5) return m;
+  if (next === 5 && exactLength === n + 1 && m % 2 === 0) return m;
+  return m + 1;
 }
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);

@@ -5,8 +5,12 @@ export class ByteWriter {
   buf: Buffer;
   pos = 0;
 
-  constructor(readonly initialSize = 512 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialSize);
+  /**
+   * Starts small (a one-row result should not cost half a megabyte) and grows by doubling;
+   * after a `take` the next buffer is as big as the last one needed, up to `maxSize`.
+   */
+  constructor(readonly maxSize = 512 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.min(maxSize, 16 * 1024));
   }
 
   ensure(n: number): void {
@@ -84,10 +88,13 @@ export class ByteWriter {
     this.pos += 4 + b.length;
   }
 
-  /** Everything written so far; the writer starts over on a fresh buffer. */
+  /**
+   * Everything written so far; the writer starts over on a fresh buffer as large as the last
+   * one grew (a small result never pays for a large buffer, a large one stops growing).
+   */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(this.initialSize, 64));
+    this.buf = Buffer.allocUnsafe(Math.max(16 * 1024, Math.min(this.maxSize, this.buf.length)));
     this.pos = 0;
     return out;
   }

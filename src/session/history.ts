@@ -3,6 +3,7 @@
 // (bounded); every finished entry is also appended as one JSON line to a file under the data
 // directory, from which the tail is reloaded at start, so history survives restarts.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export type QueryStatus = 'running' | 'success' | 'failed' | 'canceled';
@@ -99,13 +100,40 @@ export class History {
     if (list.length > this.limit) list.splice(0, list.length - this.limit);
   }
 
+  /** Lines not yet on disk: written in one append a moment later, not one write per statement. */
+  private pending: string[] = [];
+  private flushing: Promise<void> | undefined;
+
   private persist(stored: Stored): void {
     if (!this.file) return;
+    this.pending.push(JSON.stringify(stored));
+    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, 50))
+      .then(() => this.writePending())
+      .finally(() => (this.flushing = undefined));
+  }
+
+  private async writePending(): Promise<void> {
+    const lines = this.pending;
+    this.pending = [];
+    if (lines.length === 0 || !this.file) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, JSON.stringify(stored) + '\n');
+      await appendFile(this.file, lines.join('\n') + '\n');
     } catch {
-      // History is best effort: a full disk must not fail the statement.
+      // History is best effort: a full disk must not fail statements.
+    }
+  }
+
+  /** Writes what is pending now (at shutdown). */
+  flushSync(): void {
+    const lines = this.pending;
+    this.pending = [];
+    if (lines.length === 0 || !this.file) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      appendFileSync(this.file, lines.join('\n') + '\n');
+    } catch {
+      // best effort
     }
   }
 

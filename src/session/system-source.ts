@@ -17,6 +17,7 @@ import {
   systemRelation,
   type FunctionContext,
   type SchemaName,
+  type SessionContext,
 } from '../system/index.js';
 import { columnPgType, fromDuckDb, type CodegenContext } from '../sql/index.js';
 import { viewSql } from './resolve.js';
@@ -255,11 +256,20 @@ export async function generateWithSystemFunctions(
   generate: (ctx: CodegenContext) => string,
 ): Promise<string> {
   const source = catalogSource(session, tx);
-  const sessionContext = await source.session();
+  // Most statements call no system function: the session context (which reads the catalog) is
+  // made only when one does, and generation then runs again with it.
+  let sessionContext: SessionContext | undefined;
+  let needsContext = false;
   const wanted = new Map<string, [SchemaName, string]>();
   const relationSql = new Map<string, string>();
   const fctx: FunctionContext = {
-    session: sessionContext,
+    get session(): SessionContext {
+      if (sessionContext === undefined) {
+        needsContext = true;
+        return PLACEHOLDER_CONTEXT;
+      }
+      return sessionContext;
+    },
     relation(schema, name) {
       const key = `${schema}.${name}`;
       const sql = relationSql.get(key);
@@ -280,13 +290,36 @@ export async function generateWithSystemFunctions(
       return textual ? def.fromText(sql, fctx) : def.fromOid(sql, fctx);
     },
   };
-  const first = generate(withFunctions);
-  if (wanted.size === 0) return first;
-  for (const [key, [schema, name]] of wanted) {
-    relationSql.set(key, await systemRelation(schema, name)!.sql(source));
+  let sql = generate(withFunctions);
+  // Each pass supplies what the previous one asked for; a relation needed only because of the
+  // session context shows up in the next pass.
+  for (let pass = 0; pass < 3 && (wanted.size > 0 || needsContext); pass++) {
+    if (needsContext) {
+      sessionContext = await source.session();
+      needsContext = false;
+    }
+    for (const [key, [schema, name]] of wanted) {
+      relationSql.set(key, await systemRelation(schema, name)!.sql(source));
+    }
+    wanted.clear();
+    sql = generate(withFunctions);
   }
-  return generate(withFunctions);
+  return sql;
 }
+
+/** Stands in for the session context during the first generation pass (never in output). */
+const PLACEHOLDER_CONTEXT: SessionContext = {
+  userId: 0,
+  userName: '',
+  sessionUserName: '',
+  superuser: false,
+  databaseId: 0,
+  databaseName: '',
+  searchPath: [],
+  pid: 0,
+  serverStartTime: new Date(0),
+  serverVersion: '',
+};
 
 /**
  * A view's columns as its bound query produces them (names and client-visible types); none when
