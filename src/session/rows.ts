@@ -4,8 +4,11 @@
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import {
   ResultCursor,
+  decodeParameter,
   describeResult,
   fromDuckDBError,
+  pgTypeOf,
+  textContext,
   type BoundParameter,
 } from '../engine/index.js';
 import { literals } from './params.js';
@@ -50,11 +53,17 @@ export async function planRows(
   let sql: string;
   let tag = (n: number) => `SELECT ${n}`;
   switch (stmt.kind) {
-    case 'Query':
-      // Parameters go in as typed literals: DuckDB then knows every type (a $n it cannot type
-      // would leave the result's columns unknown until execution).
+    case 'Query': {
+      // With parameters, the DuckDB statement (text with $n) is the same for every execution
+      // until the catalog changes: it is prepared once per session and rebound. When DuckDB
+      // cannot type a $n, parameters go in as typed literals instead.
+      if (params.length > 0) {
+        const cached = await cachedQueryRows(session, stmt, params, resultFormats, tag);
+        if (cached !== undefined) return cached;
+      }
       sql = await querySql(session, stmt, literals(params));
       break;
+    }
     case 'Show':
       sql = showSql(session, stmt);
       tag = () => 'SHOW';
@@ -83,6 +92,61 @@ export async function querySql(
     codegenContext(session, relations, params),
     (ctx) => toDuckDb(query, ctx),
   );
+}
+
+/**
+ * A query with DuckDB-bound parameters on the session's statement cache, or undefined when
+ * DuckDB cannot type its parameters.
+ */
+async function cachedQueryRows(
+  session: Session,
+  stmt: Query,
+  params: readonly BoundParameter[],
+  resultFormats: WireFormat[],
+  tag: (rows: number) => string,
+): Promise<RowsPlan | undefined> {
+  const sql = await querySql(session, stmt, 'placeholders');
+  const entry = await session.statementCache.acquire(sql);
+  const shape = entry.prepared.shape();
+  if (shape.columnNames === undefined || shape.columnTypes === undefined) {
+    session.statementCache.release(entry);
+    return undefined;
+  }
+  // Untyped (text) parameters take the type DuckDB infers for them, as PostgreSQL resolves an
+  // unknown-typed parameter from its context.
+  const zone = textContext(session.settings.get('TimeZone')).zone;
+  const bound = params.map((p, i) => {
+    if (p.type !== undefined || p.value === null || typeof p.value !== 'string') return p;
+    const t = shape.parameterTypes[i];
+    if (t === undefined) return p;
+    return decodeParameter(pgTypeOf(t).typeOid, 0, Buffer.from(p.value, 'utf8'), { zone });
+  });
+  const fields = describeResult(
+    shape.columnNames,
+    shape.columnTypes.map((t) => t ?? VARCHAR),
+    resultFormats,
+  );
+  let cursor: ResultCursor | undefined;
+  let released = false;
+  return {
+    fields,
+    async next(maxRows, write) {
+      if (cursor === undefined) {
+        const result = await entry.prepared.run(bound);
+        cursor = new ResultCursor(result, fields, {
+          timeZone: session.settings.get('TimeZone'),
+          extraFloatDigits: Number(session.settings.get('extra_float_digits')),
+        });
+      }
+      return cursor.next(maxRows, write);
+    },
+    tag,
+    async close() {
+      cursor?.close();
+      if (!released) session.statementCache.release(entry);
+      released = true;
+    },
+  };
 }
 
 async function preparedRows(

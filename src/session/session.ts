@@ -12,6 +12,7 @@ import type { QueryRecord } from './history.js';
 import type { SessionInfo, SessionManager } from './manager.js';
 import { SessionSettings, searchPathSchemas } from './settings.js';
 import { SessionTransactions } from './transaction.js';
+import { StatementCache } from './statement-cache.js';
 import type {
   BindRequest,
   FieldDescription,
@@ -65,6 +66,8 @@ export class Session implements WireSession {
   /** Prepared statements by name ('' = unnamed) and portals by name. */
   readonly prepared = new Map<string, PreparedStatement>();
   readonly portals = new Map<string, Portal>();
+  /** Prepared DuckDB statements of parameterized queries, by generated SQL. */
+  readonly statementCache: StatementCache;
   /** Temp tables of this session: name → DuckDB temp table name. */
   readonly tempTables = new Map<string, { duckdbName: string; columns: string[] }>();
 
@@ -92,6 +95,7 @@ export class Session implements WireSession {
     this.ssl = options.ssl;
     this.engine = options.engine;
     this.connection = options.engine.duckdb;
+    this.statementCache = new StatementCache(options.engine);
     const initial: Record<string, string> = { ...options.user.settings };
     for (const name of STARTUP_SETTINGS) {
       const value =
@@ -476,6 +480,7 @@ export class Session implements WireSession {
     for (const p of this.portals.values()) await p.close().catch(() => undefined);
     this.portals.clear();
     await this.transactions.close();
+    this.statementCache.clear();
     // Temp tables live in this connection's temporary catalog: they go with it.
     try {
       this.engine.close();
