@@ -1,0 +1,462 @@
+// A small sqllogictest-style runner: SQL in, rows or a SQLSTATE out, through the real `pg`
+// client (simple query protocol, every value in PostgreSQL's text format).
+//
+// A file is a list of records separated by blank lines. Lines starting with `#` are comments.
+//
+//   statement ok [TAG]                the SQL must succeed (and its command tag must be TAG,
+//                                     e.g. `statement ok UPDATE 2`, `statement ok ROLLBACK`)
+//   statement error [SQLSTATE] [msg]  the SQL must fail (with that SQLSTATE; the message must
+//                                     contain msg, case-insensitively)
+//   query <types> [rowsort|nosort|valuesort] [colnames]
+//     SQL …
+//     ----
+//     expected rows, one per line, values separated by a tab; NULL for SQL NULL, (empty) for
+//     the empty string. <types> has one letter per column (I integer, R real, T text, B bool,
+//     D date/time, N numeric); only their count is checked. rowsort sorts the rows of both sides
+//     before comparing (as strings), valuesort sorts all values. colnames: the first expected
+//     line holds the result's column names.
+//   connection <name> [user=U password=P]
+//                                     the following records run on connection <name> (its own
+//                                     pg.Client, i.e. its own session, opened on first use, as
+//                                     user U with password P if given, else as the superuser);
+//                                     the first connection is `default`. If the log-in fails,
+//                                     the next record gets the log-in error (so `statement error
+//                                     28P01` can expect it) and the connection is forgotten.
+//   disconnect <name>                 closes that session; a later `connection <name>` opens a
+//                                     new one.
+//   skipif <target> [# reason]        skip the next record on that target (lakeshift|postgres)
+//   onlyif <target> [# reason]        run the next record only on that target
+//   halt                              stop reading the file
+//
+// A skip whose reason starts with `BUG` marks a known Lakeshift bug: set SLT_RUN_BUGS=1 to run
+// those records anyway and see what they do now (the result lists the ones that pass: their skip
+// can go). A condition whose reason starts with `WORKAROUND` marks a record that stands in for a
+// bug-skipped one (so that later records see the same data); SLT_RUN_BUGS=1 leaves it out.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { Target, TargetKind } from '../../support/server.js';
+
+export type SortMode = 'nosort' | 'rowsort' | 'valuesort';
+
+export interface Condition {
+  kind: 'skipif' | 'onlyif';
+  target: string;
+  reason: string;
+}
+
+interface Base {
+  file: string;
+  line: number;
+  conditions: Condition[];
+}
+
+export type SltRecord =
+  | (Base & { kind: 'statement'; sql: string; expectError: false; tag?: string })
+  | (Base & {
+      kind: 'statement';
+      sql: string;
+      expectError: true;
+      sqlstate?: string;
+      message?: string;
+    })
+  | (Base & {
+      kind: 'query';
+      sql: string;
+      types: string;
+      sort: SortMode;
+      colnames: boolean;
+      expected: string[];
+    })
+  | (Base & { kind: 'connection'; name: string; login?: { user: string; password: string } })
+  | (Base & { kind: 'disconnect'; name: string })
+  | (Base & { kind: 'halt' });
+
+export class SltSyntaxError extends Error {}
+
+/** Parses the text of an .slt file into records. */
+export function parseSlt(text: string, file: string): SltRecord[] {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const records: SltRecord[] = [];
+  let i = 0;
+  let conditions: Condition[] = [];
+  const fail = (line: number, why: string): never => {
+    throw new SltSyntaxError(`${file}:${line}: ${why}`);
+  };
+  // Collects SQL lines until a blank line (or `----` when stopAtDashes).
+  const readSql = (stopAtDashes: boolean): string => {
+    const sql: string[] = [];
+    while (i < lines.length) {
+      const l = lines[i] as string;
+      if (l.trim() === '') break;
+      if (stopAtDashes && l === '----') break;
+      sql.push(l);
+      i++;
+    }
+    return sql.join('\n');
+  };
+  while (i < lines.length) {
+    const raw = lines[i] as string;
+    const line = i + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      if (trimmed === '' && conditions.length > 0)
+        fail(line, 'skipif/onlyif must precede a record');
+      i++;
+      continue;
+    }
+    const hash = raw.indexOf(' #');
+    const head = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
+    const comment = hash >= 0 ? raw.slice(hash + 2).trim() : '';
+    const words = head.split(/\s+/);
+    const base = { file, line, conditions };
+    i++;
+    switch (words[0]) {
+      case 'skipif':
+      case 'onlyif': {
+        if (words.length !== 2) fail(line, `${words[0]} takes one target`);
+        conditions = [
+          ...conditions,
+          { kind: words[0], target: words[1] as string, reason: comment },
+        ];
+        continue;
+      }
+      case 'statement': {
+        if (words[1] === 'ok') {
+          const tag = words.slice(2).join(' ');
+          const sql = readSql(false);
+          if (sql === '') fail(line, 'statement without SQL');
+          records.push({
+            ...base,
+            kind: 'statement',
+            sql,
+            expectError: false,
+            ...(tag !== '' ? { tag } : {}),
+          });
+        } else if (words[1] === 'error') {
+          // The message substring is the rest of the header after the SQLSTATE, verbatim.
+          const rest = head.replace(/^statement\s+error\s*/, '');
+          const m = /^([0-9A-Z]{5})(?:\s+(.*))?$/.exec(rest);
+          const sqlstate = m?.[1];
+          const message = m !== null ? m[2] : rest !== '' ? rest : undefined;
+          const sql = readSql(false);
+          if (sql === '') fail(line, 'statement without SQL');
+          records.push({
+            ...base,
+            kind: 'statement',
+            sql,
+            expectError: true,
+            ...(sqlstate !== undefined ? { sqlstate } : {}),
+            ...(message !== undefined && message !== '' ? { message } : {}),
+          });
+        } else {
+          fail(line, `expected "statement ok" or "statement error", found "${head}"`);
+        }
+        break;
+      }
+      case 'query': {
+        const types = words[1];
+        if (types === undefined || !/^[A-Z]+$/.test(types)) fail(line, 'query needs column types');
+        let sort: SortMode = 'nosort';
+        let colnames = false;
+        for (const w of words.slice(2)) {
+          if (w === 'nosort' || w === 'rowsort' || w === 'valuesort') sort = w;
+          else if (w === 'colnames') colnames = true;
+          else fail(line, `unknown query option "${w}"`);
+        }
+        const sql = readSql(true);
+        if (sql === '') fail(line, 'query without SQL');
+        if (lines[i] !== '----') fail(i + 1, 'query needs ---- before its expected rows');
+        i++;
+        const expected: string[] = [];
+        while (i < lines.length && (lines[i] as string) !== '') {
+          expected.push(lines[i] as string);
+          i++;
+        }
+        records.push({
+          ...base,
+          kind: 'query',
+          sql,
+          types: types as string,
+          sort,
+          colnames,
+          expected,
+        });
+        break;
+      }
+      case 'connection': {
+        const opts = new Map<string, string>();
+        for (const w of words.slice(2)) {
+          const m = /^(user|password)=(.*)$/.exec(w);
+          if (m === null) fail(line, `connection options are user=U password=P, found "${w}"`);
+          else opts.set(m[1] as string, m[2] as string);
+        }
+        if (words.length < 2 || (opts.size > 0 && opts.size !== 2)) {
+          fail(line, 'connection takes a name, optionally with both user=U and password=P');
+        }
+        const login =
+          opts.size === 2
+            ? { user: opts.get('user') as string, password: opts.get('password') as string }
+            : undefined;
+        records.push({
+          ...base,
+          kind: 'connection',
+          name: words[1] as string,
+          ...(login ? { login } : {}),
+        });
+        break;
+      }
+      case 'disconnect': {
+        if (words.length !== 2) fail(line, 'disconnect takes one name');
+        records.push({ ...base, kind: 'disconnect', name: words[1] as string });
+        break;
+      }
+      case 'halt':
+        records.push({ ...base, kind: 'halt' });
+        break;
+      default:
+        fail(line, `unknown record "${head}"`);
+    }
+    conditions = [];
+  }
+  return records;
+}
+
+export interface SltFailure {
+  where: string;
+  sql: string;
+  expected: string;
+  actual: string;
+}
+
+export interface SltSkip {
+  where: string;
+  sql: string;
+  reason: string;
+}
+
+export interface SltResult {
+  file: string;
+  ran: number;
+  passed: number;
+  skipped: SltSkip[];
+  failures: SltFailure[];
+  /** With SLT_RUN_BUGS=1: the records marked as a known bug that now pass (remove their skip). */
+  fixed: SltSkip[];
+  /** With SLT_RUN_BUGS=1: the records marked as a known bug, still failing (also in failures). */
+  stillFailing: SltSkip[];
+}
+
+/** Whether a record is skipped on `target`, and the reason given for it. */
+function skipReason(rec: SltRecord, target: TargetKind): string | undefined {
+  for (const c of rec.conditions) {
+    if (c.kind === 'skipif' && c.target === target) return c.reason || `skipif ${c.target}`;
+    if (c.kind === 'onlyif' && c.target !== target) return `onlyif ${c.target}`;
+  }
+  return undefined;
+}
+
+const QUERY_TIMEOUT_MS = 120_000;
+
+/** Text-format values, exactly as the server sent them. */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
+/** The text of one value in expected-row form. */
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  const s = String(value);
+  return s === '' ? '(empty)' : s;
+}
+
+interface PgError extends Error {
+  code?: string;
+}
+
+const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Runs the records of `file` against `target`; never throws for a wrong result. */
+export async function runSltFile(path: string, target: Target, name = path): Promise<SltResult> {
+  const records = parseSlt(readFileSync(path, 'utf8'), name);
+  const runBugs = process.env.SLT_RUN_BUGS === '1';
+  const result: SltResult = {
+    file: name,
+    ran: 0,
+    passed: 0,
+    skipped: [],
+    failures: [],
+    fixed: [],
+    stillFailing: [],
+  };
+  const clients = new Map<string, pg.Client>();
+  const logins = new Map<string, { user: string; password: string }>();
+  let current = 'default';
+
+  const client = async (): Promise<pg.Client> => {
+    let c = clients.get(current);
+    if (c === undefined) {
+      // query_timeout only keeps a statement that blocks forever from hanging the run.
+      const login = logins.get(current) ?? {};
+      c = new pg.Client({
+        ...target.config(login),
+        types: TEXT_TYPES,
+        query_timeout: QUERY_TIMEOUT_MS,
+      });
+      // A server that drops the connection must fail the record, not crash the runner.
+      c.on('error', () => {});
+      await c.connect();
+      clients.set(current, c);
+    }
+    return c;
+  };
+
+  try {
+    for (const rec of records) {
+      if (rec.kind === 'halt') break;
+      let reason = skipReason(rec, target.target);
+      if (runBugs && rec.conditions.some((c) => /^WORKAROUND\b/.test(c.reason))) {
+        reason = 'WORKAROUND left out under SLT_RUN_BUGS=1';
+      }
+      let bug: string | undefined;
+      if (reason !== undefined && runBugs && /^BUG\b/.test(reason)) {
+        bug = reason;
+        reason = undefined;
+      }
+      const where = `${rec.file}:${rec.line}`;
+      if (rec.kind === 'connection' || rec.kind === 'disconnect') {
+        if (reason !== undefined) continue;
+        if (rec.kind === 'connection') {
+          current = rec.name;
+          if (rec.login !== undefined) logins.set(rec.name, rec.login);
+        } else {
+          await clients
+            .get(rec.name)
+            ?.end()
+            .catch(() => {});
+          clients.delete(rec.name);
+        }
+        continue;
+      }
+      if (reason !== undefined) {
+        result.skipped.push({ where, sql: rec.sql, reason });
+        continue;
+      }
+      result.ran++;
+      const failure = await runRecord(rec, await client().catch((e: unknown) => e));
+      if (bug !== undefined) {
+        (failure === undefined ? result.fixed : result.stillFailing).push({
+          where,
+          sql: rec.sql,
+          reason: bug,
+        });
+      }
+      if (failure === undefined) result.passed++;
+      else {
+        const on = current === 'default' ? '' : ` (connection ${current})`;
+        result.failures.push({ where: where + on, sql: rec.sql, ...failure });
+      }
+    }
+  } finally {
+    await Promise.all([...clients.values()].map((c) => c.end().catch(() => {})));
+  }
+  return result;
+}
+
+type StatementOrQuery = Extract<SltRecord, { kind: 'statement' | 'query' }>;
+
+async function runRecord(
+  rec: StatementOrQuery,
+  c: pg.Client | unknown,
+): Promise<{ expected: string; actual: string } | undefined> {
+  const expectedText = (): string => {
+    if (rec.kind === 'statement') {
+      if (!rec.expectError) return rec.tag !== undefined ? `success: ${rec.tag}` : 'success';
+      return `error${rec.sqlstate !== undefined ? ` ${rec.sqlstate}` : ''}${rec.message !== undefined ? ` containing "${rec.message}"` : ''}`;
+    }
+    return rec.expected.join('\n') || '(no rows)';
+  };
+  let res: pg.QueryResult<unknown[]>;
+  try {
+    // A failed log-in is this record's error.
+    if (!(c instanceof pg.Client)) throw c;
+    res = await c.query<unknown[]>({ text: rec.sql, rowMode: 'array' });
+  } catch (e) {
+    const err = e as PgError;
+    const actual = `error ${err.code ?? '(no SQLSTATE)'}: ${err.message}`;
+    if (rec.kind === 'statement' && rec.expectError) {
+      const codeOk = rec.sqlstate === undefined || rec.sqlstate === err.code;
+      const msgOk =
+        rec.message === undefined || err.message.toLowerCase().includes(rec.message.toLowerCase());
+      return codeOk && msgOk ? undefined : { expected: expectedText(), actual };
+    }
+    return { expected: expectedText(), actual };
+  }
+  if (rec.kind === 'statement') {
+    const tag = commandTag(res);
+    if (rec.expectError) return { expected: expectedText(), actual: `success: ${tag}` };
+    if (rec.tag !== undefined && rec.tag !== tag) {
+      return { expected: expectedText(), actual: `success: ${tag}` };
+    }
+    return undefined;
+  }
+  if (Array.isArray(res)) {
+    return { expected: expectedText(), actual: `${(res as unknown[]).length} results` };
+  }
+  const ncols = res.fields.length;
+  let rows = res.rows.map((r) => r.map(cell));
+  let expected = rec.expected;
+  const names = res.fields.map((f) => f.name).join('\t');
+  let header = '';
+  if (rec.colnames) {
+    header = `${names}\n`;
+    const want = expected[0] ?? '';
+    expected = expected.slice(1);
+    if (want !== names) {
+      return {
+        expected: expectedText(),
+        actual: header + (rows.map((r) => r.join('\t')).join('\n') || '(no rows)'),
+      };
+    }
+  }
+  let actualLines: string[];
+  if (rec.sort === 'valuesort') {
+    actualLines = rows.flat().sort(compareStrings);
+    expected = expected.flatMap((l) => l.split('\t')).sort(compareStrings);
+  } else {
+    if (rec.sort === 'rowsort')
+      rows = [...rows].sort((a, b) => compareStrings(a.join('\t'), b.join('\t')));
+    actualLines = rows.map((r) => r.join('\t'));
+    if (rec.sort === 'rowsort') expected = [...expected].sort(compareStrings);
+  }
+  const actualText = () => header + (rows.map((r) => r.join('\t')).join('\n') || '(no rows)');
+  if (ncols !== rec.types.length) {
+    return {
+      expected: `${rec.types.length} column(s): ${expectedText()}`,
+      actual: `${ncols} column(s) (${names}): ${actualText()}`,
+    };
+  }
+  const same =
+    actualLines.length === expected.length && actualLines.every((l, k) => l === expected[k]);
+  return same ? undefined : { expected: expectedText(), actual: actualText() };
+}
+
+/** The command tag as the server sent it (`INSERT 0 3`, `UPDATE 2`, `COMMIT`). */
+function commandTag(res: pg.QueryResult<unknown[]>): string {
+  const command = String(res.command);
+  if (res.rowCount === null || res.rowCount === undefined) return command;
+  return command === 'INSERT' ? `INSERT 0 ${res.rowCount}` : `${command} ${res.rowCount}`;
+}
+
+/** A readable report of a file's failures: file:line, the SQL, expected and actual. */
+export function formatFailures(result: SltResult): string {
+  return result.failures
+    .map(
+      (f) =>
+        `${f.where}\n  SQL:\n${indent(f.sql)}\n  expected:\n${indent(f.expected)}\n  actual:\n${indent(f.actual)}`,
+    )
+    .join('\n\n');
+}
+
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
