@@ -67,6 +67,7 @@ export const SqlState = {
   invalidEscapeSequence: '22025',
   dataException: '22000',
   uniqueViolation: '23505',
+  cardinalityViolation: '21000',
   programLimitExceeded: '54000',
   cantChangeRuntimeParam: '55P02',
   reservedName: '42939',

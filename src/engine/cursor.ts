@@ -21,7 +21,7 @@ export interface ChunkSource {
 export interface CursorOptions {
   /** Session TimeZone for timestamptz text (default UTC). */
   timeZone?: string;
-  /** Session extra_float_digits (default 1: shortest exact). */
+  /** Session extra_float_digits (undefined: shortest exact). */
   extraFloatDigits?: number;
   /** Hand buffers to the writer once they hold this many bytes (default 256 KiB). */
   flushBytes?: number;
@@ -29,7 +29,7 @@ export interface CursorOptions {
 
 export type WriteMessages = (messages: Uint8Array) => void | Promise<void>;
 
-export function textContext(timeZone = 'UTC', extraFloatDigits = 1): TextContext {
+export function textContext(timeZone = 'UTC', extraFloatDigits?: number): TextContext {
   return { zone: new ZoneOffsets(timeZone), extraFloatDigits };
 }
 

@@ -64,6 +64,19 @@ export function fromDuckDBError(e: unknown, cancelReason?: CancelReason): Lakesh
     sqlstate = SqlState.stringDataRightTruncation;
   } else if (/^Division by zero/i.test(text)) {
     sqlstate = SqlState.divisionByZero;
+  } else if (/More than one row returned by a subquery/i.test(text)) {
+    sqlstate = SqlState.cardinalityViolation;
+    text = 'more than one row returned by a subquery used as an expression';
+  } else if (type === 'Binder Error' && /must appear in the GROUP BY clause/.test(text)) {
+    sqlstate = SqlState.groupingError;
+    text = text.split('\n')[0]!;
+  } else if (type === 'Conversion Error' && /out of range for the destination type/.test(text)) {
+    sqlstate = SqlState.numericValueOutOfRange;
+  } else if (
+    type === 'Conversion Error' &&
+    /field value out of range|date field value/.test(text)
+  ) {
+    sqlstate = SqlState.datetimeFieldOverflow;
   }
   return new LakeshiftError(sqlstate ?? SqlState.internalError, text.trim(), { cause: e });
 }

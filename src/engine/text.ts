@@ -251,14 +251,18 @@ export function quoteArrayElement(text: string): string {
 /** Session-dependent parts of the text output. */
 export interface TextContext {
   zone: ZoneOffsets;
-  /** The session's extra_float_digits: above 0 floats print shortest-exact (PostgreSQL 12+). */
+  /** The session's extra_float_digits (see floatText); undefined: shortest exact. */
   extraFloatDigits?: number;
 }
 
-/** A float's text under the session's extra_float_digits. */
+/**
+ * A float's text under the session's extra_float_digits, with Redshift's (PostgreSQL 8's)
+ * meaning: printf %.{15 + n}g for float8, %.{6 + n}g for float4. Without a session setting
+ * (undefined), the shortest exact form of PostgreSQL 12+.
+ */
 export function floatText(v: number, width: 4 | 8, ctx: TextContext): string {
-  const extra = ctx.extraFloatDigits ?? 1;
-  if (extra > 0) return width === 4 ? formatFloat4(v) : formatFloat8(v);
+  const extra = ctx.extraFloatDigits;
+  if (extra === undefined) return width === 4 ? formatFloat4(v) : formatFloat8(v);
   return formatFloatPrecision(v, (width === 4 ? 6 : 15) + extra);
 }
 

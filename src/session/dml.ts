@@ -97,9 +97,20 @@ export async function runInsert(
   }
   let info: TableInfo | undefined;
   if (t.kind === 'lake') info = await tx.getTable(t.table.schema, t.table.name);
+  const width =
+    columns.length > 0
+      ? columns.length
+      : t.kind === 'lake'
+        ? info?.columns.length
+        : t.columns.length;
+  checkValuesWidth(stmt.source, width);
   if (containsDefault(stmt.source)) {
     if (info === undefined) throw unsupported('DEFAULT inside VALUES of a temp table', stmt.pos);
-    replaceDefaults(stmt.source, columns.length > 0 ? columns : info.columns.map((c) => c.name), info);
+    replaceDefaults(
+      stmt.source,
+      columns.length > 0 ? columns : info.columns.map((c) => c.name),
+      info,
+    );
   }
   let source = await translate(session, tx, stmt.source, params);
   let n: number;
@@ -132,7 +143,9 @@ export async function runInsert(
 
 /** character varying(n) / character(n) of a declared type, if it has a length. */
 function declaredLength(annotation: string | null): { type: string; n: number } | undefined {
-  const m = /^(character varying|character)\((\d+)\)$/.exec(decodeAnnotation(annotation).type ?? '');
+  const m = /^(character varying|character)\((\d+)\)$/.exec(
+    decodeAnnotation(annotation).type ?? '',
+  );
   return m ? { type: m[1]!, n: Number(m[2]) } : undefined;
 }
 
@@ -162,6 +175,31 @@ export async function lengthChecked(
   return `SELECT ${checked.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
 }
 
+/** PostgreSQL's errors for a VALUES list wider or narrower than the target columns. */
+function checkValuesWidth(q: Query, width: number | undefined): void {
+  if (q.body.kind !== 'Values' || !width) return;
+  for (const row of q.body.rows) {
+    if (row.length > width) {
+      throw new LakeshiftError(
+        SqlState.syntaxError,
+        'INSERT has more expressions than target columns',
+        {
+          position: (row[width] as { pos?: number }).pos,
+        },
+      );
+    }
+    if (row.length < width) {
+      throw new LakeshiftError(
+        SqlState.syntaxError,
+        'INSERT has more target columns than expressions',
+        {
+          position: q.pos,
+        },
+      );
+    }
+  }
+}
+
 /** A column's default as an expression: its DEFAULT expression, constant, or NULL. */
 function defaultExpr(c: ColumnInfo): Expr {
   const expression = decodeAnnotation(c.typeAnnotation).default;
@@ -172,7 +210,9 @@ function defaultExpr(c: ColumnInfo): Expr {
     }
   }
   // The lake casts inserted values to the column's type: the constant's text is enough.
-  return c.defaultValue === null ? { kind: 'NullLit' } : { kind: 'StringLit', value: c.defaultValue };
+  return c.defaultValue === null
+    ? { kind: 'NullLit' }
+    : { kind: 'StringLit', value: c.defaultValue };
 }
 
 /** DEFAULT items of a VALUES list become each column's default. */
@@ -277,7 +317,8 @@ export async function runTruncate(session: Session, stmt: Truncate): Promise<Com
     if (t.kind === 'lake') await tx.truncate(t.table);
     else await runOnConnection(session, `DELETE FROM temp.main.${quoteIdent(t.duckdbName)}`);
   }
-  // Redshift commits the current transaction after TRUNCATE; here it is part of it.
+  // Redshift's TRUNCATE commits the transaction it runs in (a later ROLLBACK cannot undo it).
+  if (session.transactions.inBlock) await session.transactions.commitWork();
   return { tag: 'TRUNCATE TABLE', rows: 0 };
 }
 

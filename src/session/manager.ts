@@ -143,8 +143,10 @@ export class SessionManager implements WireBackend {
     do processId = randomInt(1000, 2 ** 30);
     while (this.sessions.has(processId));
     const engine = await this.options.engine.connect();
-    // Redshift divides integers as integers (5 / 2 = 2).
+    // Redshift divides integers as integers (5 / 2 = 2), and sorts NULLs as larger than any
+    // value (last ascending, first descending), as PostgreSQL does.
     await engine.duckdb.run('SET integer_division = true');
+    await engine.duckdb.run("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
     const session = new Session(this, {
       processId,
       secretKey: randomInt(0, 2 ** 31),

@@ -82,6 +82,16 @@ export class SessionTransactions {
     return { tag: failed ? 'ROLLBACK' : 'COMMIT', noBlock };
   }
 
+  /**
+   * Commits the work so far and stays in the block (Redshift's TRUNCATE commits the transaction
+   * it runs in); the next statement starts a new transaction.
+   */
+  async commitWork(): Promise<void> {
+    const tx = this.tx;
+    this.tx = undefined;
+    if (tx?.isOpen) await tx.commit();
+  }
+
   /** ROLLBACK / ABORT. */
   async rollback(): Promise<{ noBlock: boolean }> {
     const noBlock = !this.explicit;

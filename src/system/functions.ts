@@ -479,7 +479,7 @@ const DEFS: SystemFunctionDef[] = [
     doc: PG_ADMIN,
     example: "SELECT current_setting('search_path')",
     translate: ([name], ctx) =>
-      `(SELECT first(__ls_s.setting) FROM ${ctx.relation('pg_catalog', 'pg_settings')} AS __ls_s WHERE __ls_s.name = lower(${name}))`,
+      `(SELECT first(__ls_s.setting) FROM ${ctx.relation('pg_catalog', 'pg_settings')} AS __ls_s WHERE lower(__ls_s.name) = lower(${name}))`,
   },
   {
     name: 'pg_get_serial_sequence',

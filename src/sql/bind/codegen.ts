@@ -149,7 +149,7 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
 }
 
 export function toDuckDb(query: Query, ctx: CodegenContext): string {
-  nameResultColumns(query);
+  nameResultColumns(query, ctx.caseSensitive);
   return printDuckDb(query, hooks(ctx));
 }
 

@@ -70,9 +70,9 @@ export function columnName(e: Expr): string {
  * Gives every unaliased select item of the query (and of its subqueries) its PostgreSQL name,
  * as an explicit alias. Idempotent; returns the same tree.
  */
-export function nameResultColumns(node: unknown): void {
+export function nameResultColumns(node: unknown, caseSensitive = false): void {
   if (Array.isArray(node)) {
-    for (const n of node) nameResultColumns(n);
+    for (const n of node) nameResultColumns(n, caseSensitive);
     return;
   }
   if (node === null || typeof node !== 'object') return;
@@ -81,12 +81,19 @@ export function nameResultColumns(node: unknown): void {
     for (const item of o.items) {
       if (item.alias === undefined && item.expr.kind !== 'Star') {
         item.alias = { value: columnName(item.expr), quoted: true };
+      } else if (
+        item.alias?.quoted &&
+        !caseSensitive &&
+        item.alias.value !== item.alias.value.toLowerCase()
+      ) {
+        // Redshift folds quoted names to lower case too unless enable_case_sensitive_identifier.
+        item.alias = { ...item.alias, value: item.alias.value.toLowerCase() };
       }
     }
   }
   for (const [key, value] of Object.entries(o)) {
     if (key !== 'pos' && key !== 'span' && value !== null && typeof value === 'object') {
-      nameResultColumns(value);
+      nameResultColumns(value, caseSensitive);
     }
   }
 }
