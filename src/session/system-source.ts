@@ -82,6 +82,7 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
       const owner = await ownerId();
       const out: RelationInfo[] = [];
       for (const t of await tx.listTables()) {
+        const stats = await tx.tableStats(t);
         out.push({
           id: t.tableId,
           schemaId: t.schemaId,
@@ -109,8 +110,9 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
             diststyle: 'AUTO(EVEN)',
             sortkey: t.sortKey,
             sortkeyType: t.sortKey.length > 0 ? 'compound' : null,
-            rowCount: 0,
-            sizeBytes: 0,
+            rowCount: stats.rows,
+            sizeBytes: stats.bytes,
+            fileCount: stats.files,
           },
         });
       }
