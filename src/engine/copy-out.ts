@@ -2,6 +2,7 @@
 // Values are the types' text (or binary) output, as in DataRows; only the framing differs.
 // References: https://www.postgresql.org/docs/15/sql-copy.html (File Formats) and
 // src/backend/commands/copyto.c (CopyAttributeOutText, CopyAttributeOutCSV).
+import { DuckDBTypeId } from '@duckdb/node-api';
 import { columnEncoder, type ColumnEncoder } from './columns.js';
 import type { ChunkSource, WriteMessages } from './cursor.js';
 import { textContext } from './cursor.js';
@@ -28,6 +29,27 @@ export interface CopyOutOptions {
   flushBytes?: number;
 }
 
+const PLAIN_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.DECIMAL,
+  DuckDBTypeId.DATE,
+  DuckDBTypeId.TIME,
+  DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_TZ,
+  DuckDBTypeId.UUID,
+]);
+
 const BINARY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /** Streams `source` as COPY data to `write`; resolves to the number of rows (for "COPY n"). */
@@ -51,6 +73,17 @@ export async function copyOut(
   const force = options.forceQuote ?? [];
   const forced = types.map((_, i) => force === '*' || force.includes(i));
   const single = types.length === 1;
+  // Numbers, booleans, dates and times print only digits, signs, '.', ':', '-', ' ' and letters
+  // of Infinity/NaN/BC/e: with a delimiter outside that set they never need escaping or quoting,
+  // so their bytes are copied as they are (most of a numeric COPY's work).
+  const safeDelimiter = !/[0-9A-Za-z.:+\- ]/.test(String.fromCharCode(delimiter));
+  const plain = types.map(
+    (t, i) =>
+      safeDelimiter &&
+      !forced[i] &&
+      PLAIN_TYPES.has(t.typeId) &&
+      !(csv && nullText.length > 0 && /^[0-9A-Za-z.:+\- ]*$/.test(nullText.toString('latin1'))),
+  );
   const field = (bytes: Uint8Array, column: number): void => {
     if (csv)
       writeCsv(
@@ -97,7 +130,11 @@ export async function copyOut(
             (encoders[c] as ColumnEncoder).write(row, scratch);
             const len = scratch.buf.readInt32BE(0);
             if (len < 0) out.bytes(nullText);
-            else field(scratch.buf.subarray(4, 4 + len), c);
+            else if (plain[c]) {
+              out.ensure(len);
+              scratch.buf.copy(out.buf, out.pos, 4, 4 + len);
+              out.pos += len;
+            } else field(scratch.buf.subarray(4, 4 + len), c);
           }
           out.byte(10);
         }
