@@ -10,6 +10,7 @@ import {
   pgTypeOf,
   textContext,
   type BoundParameter,
+  type PreparedStatement,
 } from '../engine/index.js';
 import { literals } from './params.js';
 import { VARCHAR } from '@duckdb/node-api';
@@ -97,6 +98,54 @@ export async function querySql(
 }
 
 /**
+ * The rows of a prepared DuckDB statement, streamed through a result cursor on the first
+ * Execute; `release` gives the statement back when the portal closes.
+ */
+function streamedRows(
+  session: Session,
+  prepared: PreparedStatement,
+  params: readonly BoundParameter[],
+  resultFormats: WireFormat[],
+  tag: (rows: number) => string,
+  release: () => void,
+): RowsPlan {
+  const shape = prepared.shape();
+  if (shape.columnNames === undefined || shape.columnTypes === undefined) {
+    release();
+    throw new LakeshiftError(
+      SqlState.indeterminateDatatype,
+      'could not determine the result columns',
+    );
+  }
+  const fields = describeResult(
+    shape.columnNames,
+    shape.columnTypes.map((t) => t ?? VARCHAR),
+    resultFormats,
+  );
+  let cursor: ResultCursor | undefined;
+  let released = false;
+  return {
+    fields,
+    async next(maxRows, write) {
+      if (cursor === undefined) {
+        const result = await prepared.run(params);
+        cursor = new ResultCursor(result, fields, {
+          timeZone: session.settings.get('TimeZone'),
+          extraFloatDigits: Number(session.settings.get('extra_float_digits')),
+        });
+      }
+      return cursor.next(maxRows, write);
+    },
+    tag,
+    async close() {
+      cursor?.close();
+      if (!released) release();
+      released = true;
+    },
+  };
+}
+
+/**
  * A query with DuckDB-bound parameters on the session's statement cache, or undefined when
  * DuckDB cannot type its parameters.
  */
@@ -123,32 +172,9 @@ async function cachedQueryRows(
     if (t === undefined) return p;
     return decodeParameter(pgTypeOf(t).typeOid, 0, Buffer.from(p.value, 'utf8'), { zone });
   });
-  const fields = describeResult(
-    shape.columnNames,
-    shape.columnTypes.map((t) => t ?? VARCHAR),
-    resultFormats,
+  return streamedRows(session, entry.prepared, bound, resultFormats, tag, () =>
+    session.statementCache.release(entry),
   );
-  let cursor: ResultCursor | undefined;
-  let released = false;
-  return {
-    fields,
-    async next(maxRows, write) {
-      if (cursor === undefined) {
-        const result = await entry.prepared.run(bound);
-        cursor = new ResultCursor(result, fields, {
-          timeZone: session.settings.get('TimeZone'),
-          extraFloatDigits: Number(session.settings.get('extra_float_digits')),
-        });
-      }
-      return cursor.next(maxRows, write);
-    },
-    tag,
-    async close() {
-      cursor?.close();
-      if (!released) session.statementCache.release(entry);
-      released = true;
-    },
-  };
 }
 
 async function preparedRows(
@@ -159,37 +185,7 @@ async function preparedRows(
   tag: (rows: number) => string,
 ): Promise<RowsPlan> {
   const prepared = await session.engine.prepare(sql);
-  const shape = prepared.shape();
-  if (shape.columnNames === undefined || shape.columnTypes === undefined) {
-    throw new LakeshiftError(
-      SqlState.indeterminateDatatype,
-      'could not determine the result columns',
-    );
-  }
-  const fields = describeResult(
-    shape.columnNames,
-    shape.columnTypes.map((t) => t ?? VARCHAR),
-    resultFormats,
-  );
-  let cursor: ResultCursor | undefined;
-  return {
-    fields,
-    async next(maxRows, write) {
-      if (cursor === undefined) {
-        const result = await prepared.run(params);
-        cursor = new ResultCursor(result, fields, {
-          timeZone: session.settings.get('TimeZone'),
-          extraFloatDigits: Number(session.settings.get('extra_float_digits')),
-        });
-      }
-      return cursor.next(maxRows, write);
-    },
-    tag,
-    async close() {
-      cursor?.close();
-      prepared.close();
-    },
-  };
+  return streamedRows(session, prepared, params, resultFormats, tag, () => prepared.close());
 }
 
 /** FETCH: the next rows of a cursor, as their own result. */
