@@ -131,10 +131,15 @@ export async function copyOut(
             const len = scratch.buf.readInt32BE(0);
             if (len < 0) out.bytes(nullText);
             else if (plain[c]) {
+              // A byte loop: for these short fields it beats Buffer.copy's native call.
               out.ensure(len);
-              scratch.buf.copy(out.buf, out.pos, 4, 4 + len);
-              out.pos += len;
-            } else field(scratch.buf.subarray(4, 4 + len), c);
+              const from = scratch.buf;
+              const to = out.buf;
+              let p = out.pos;
+              for (let i = 4; i < 4 + len; i++) to[p++] = from[i] as number;
+              out.pos = p;
+            } else if (!csv) writeText(out, scratch.buf, delimiter, 4, 4 + len);
+            else field(scratch.buf.subarray(4, 4 + len), c);
           }
           out.byte(10);
         }
@@ -164,11 +169,17 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** CopyAttributeOutText: backslash, the delimiter and \b \f \n \r \t \v are escaped. */
-function writeText(out: ByteWriter, bytes: Uint8Array, delimiter: number): void {
-  out.ensure(bytes.length * 2);
+function writeText(
+  out: ByteWriter,
+  bytes: Uint8Array,
+  delimiter: number,
+  start = 0,
+  end = bytes.length,
+): void {
+  out.ensure((end - start) * 2);
   const buf = out.buf;
   let p = out.pos;
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = bytes[i] as number;
     if (c < 0x20) {
       let e = 0;
