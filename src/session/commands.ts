@@ -64,6 +64,10 @@ export async function runCommand(
       setTimeZone(session, stmt);
       return { tag: 'SET', rows: 0 };
     case 'Reset':
+      if (!stmt.all && stmt.name.map((p) => p.value).join('.') === 'session_authorization') {
+        await runSetSessionAuthorization(session, { kind: 'SetSessionAuthorization' });
+        return { tag: 'RESET', rows: 0 };
+      }
       if (stmt.all) session.settings.resetAll();
       else session.settings.reset(stmt.name.map((p) => identValue(p, false)).join('.'));
       return { tag: 'RESET', rows: 0 };

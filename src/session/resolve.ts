@@ -194,7 +194,8 @@ export function codegenContext(
     params,
     caseSensitive: session.caseSensitiveIdentifiers,
     currentUser: session.user.name,
-    sessionUser: session.sessionUser.name,
+    // SET SESSION AUTHORIZATION changes session_user too (PostgreSQL and Redshift).
+    sessionUser: session.user.name,
     database: session.databaseName,
     searchPath: session.searchPath(),
     processId: session.processId,

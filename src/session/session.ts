@@ -451,6 +451,11 @@ export class Session implements WireSession {
     await this.transactions.endImplicit(!failed);
   }
 
+  /** Reports a parameter the client tracks (ParameterStatus) during the running statement. */
+  reportParameter(name: string, value: string): void {
+    this.activeSink?.parameterStatus(name, value);
+  }
+
   // ---- cursors -----------------------------------------------------------------------------
 
   cursor(name: Ident): RowsPlan {

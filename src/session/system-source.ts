@@ -53,7 +53,7 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
       return {
         userId: session.user.userId,
         userName: session.user.name,
-        sessionUserName: session.sessionUser.name,
+        sessionUserName: session.user.name,
         superuser: session.user.superuser,
         databaseId: 1,
         databaseName: session.databaseName,

@@ -216,6 +216,7 @@ export async function runSetSessionAuthorization(
   }
   if (stmt.user === undefined) {
     session.user = session.sessionUser;
+    reportUser(session);
     return;
   }
   const name =
@@ -225,4 +226,11 @@ export async function runSetSessionAuthorization(
   const user = await session.manager.lake.directory.user(name);
   if (user === undefined) throw userMissing(name);
   session.user = user;
+  reportUser(session);
+}
+
+/** Drivers track the session user through ParameterStatus, as PostgreSQL reports it. */
+function reportUser(session: Session): void {
+  session.reportParameter('session_authorization', session.user.name);
+  session.reportParameter('is_superuser', session.user.superuser ? 'on' : 'off');
 }
