@@ -16,6 +16,7 @@ import type {
 } from '../ast/index.js';
 import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
 import { nameResultColumns } from './colnames.js';
+import { translateRedshiftCall } from './functions.js';
 import { fieldOrder, normalizeDateLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
@@ -101,6 +102,10 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
       }
     },
     columnRef(node: ColumnRef): string | undefined {
+      // SYSDATE: the transaction's start time (Redshift reserves the word).
+      if (node.parts.length === 1 && node.parts[0]!.value === 'sysdate' && !node.parts[0]!.quoted) {
+        return 'CAST(current_timestamp AS TIMESTAMP)';
+      }
       // schema.table.column and db.schema.table.column name the relation by its full name; in
       // the generated SQL each relation is aliased by its last name part.
       if (node.parts.length <= 2) return undefined;
@@ -129,6 +134,8 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
       }
     },
     functionCall(node: FunctionCall, _printArgs, printer): string | undefined {
+      const redshift = translateRedshiftCall(node, printer);
+      if (redshift !== undefined) return redshift;
       const name = node.name.map((p) => identValue(p, false)).join('.');
       const qualified = name.startsWith('pg_catalog.');
       const plain = qualified ? name.slice('pg_catalog.'.length) : name;

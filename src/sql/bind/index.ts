@@ -5,3 +5,4 @@ export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './type
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';
 export { encodeAnnotation, decodeAnnotation, type ColumnAnnotation } from './annotation.js';
+export { redshiftFunction, redshiftFunctions, type RedshiftFunction } from './functions.js';

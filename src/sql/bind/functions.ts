@@ -1,0 +1,241 @@
+// Redshift's functions that DuckDB spells differently or lacks, declared as data: name, the
+// Redshift documentation page it follows, an example, and its DuckDB translation over the
+// printed arguments. Functions DuckDB has with Redshift's meaning need no entry.
+// https://docs.aws.amazon.com/redshift/latest/dg/c_SQL_functions.html
+import { LakeshiftError, SqlState } from '../../common/errors.js';
+import type { Expr, FunctionCall } from '../ast/index.js';
+import type { DuckDbPrinter } from '../print/index.js';
+
+export interface RedshiftFunction {
+  name: string;
+  /** Page under https://docs.aws.amazon.com/redshift/latest/dg/ */
+  doc: string;
+  example: string;
+  /** Accepted argument counts. */
+  arity: readonly number[];
+  /** DuckDB SQL of the call, or undefined to print it as written. */
+  translate(call: FunctionCall, printer: DuckDbPrinter): string | undefined;
+}
+
+/** Redshift's date part names and abbreviations → DuckDB's part. */
+const DATE_PARTS: Record<string, string> = {};
+for (const [part, names] of Object.entries({
+  millennium: ['millennium', 'millennia', 'mil', 'mils'],
+  century: ['century', 'centuries', 'c', 'cent', 'cents'],
+  decade: ['decade', 'decades', 'dec', 'decs'],
+  year: ['year', 'years', 'y', 'yr', 'yrs'],
+  quarter: ['quarter', 'quarters', 'qtr', 'qtrs'],
+  month: ['month', 'months', 'mon', 'mons'],
+  week: ['week', 'weeks', 'w'],
+  day: ['day', 'days', 'd'],
+  hour: ['hour', 'hours', 'h', 'hr', 'hrs'],
+  minute: ['minute', 'minutes', 'm', 'min', 'mins'],
+  second: ['second', 'seconds', 's', 'sec', 'secs'],
+  millisecond: [
+    'millisecond',
+    'milliseconds',
+    'ms',
+    'msec',
+    'msecs',
+    'msecond',
+    'mseconds',
+    'millisec',
+    'millisecs',
+    'millisecon',
+  ],
+  microsecond: [
+    'microsecond',
+    'microseconds',
+    'microsec',
+    'microsecs',
+    'microsecond',
+    'usecond',
+    'useconds',
+    'us',
+    'usec',
+    'usecs',
+  ],
+})) {
+  for (const n of names) DATE_PARTS[n] = part;
+}
+
+/** A date part written as a bare word (DATEADD(month, ...)) or a string ('month'). */
+function datePart(e: Expr | undefined, fn: string): string {
+  let word: string | undefined;
+  if (e?.kind === 'ColumnRef' && e.parts.length === 1) word = e.parts[0]!.value;
+  else if (e?.kind === 'StringLit') word = e.value.toLowerCase();
+  const part = word === undefined ? undefined : DATE_PARTS[word];
+  if (part === undefined) {
+    throw new LakeshiftError(
+      SqlState.invalidParameterValue,
+      `${fn}: invalid date part${word === undefined ? '' : ` "${word}"`}`,
+      { position: e?.pos },
+    );
+  }
+  return part;
+}
+
+/** DuckDB interval of n units of a date part. */
+function interval(part: string, n: string): string {
+  switch (part) {
+    case 'millennium':
+      return `to_years(1000 * (${n}))`;
+    case 'century':
+      return `to_years(100 * (${n}))`;
+    case 'decade':
+      return `to_years(10 * (${n}))`;
+    case 'quarter':
+      return `to_months(3 * (${n}))`;
+    default:
+      return `to_${part}s(${n})`;
+  }
+}
+
+const args = (call: FunctionCall, p: DuckDbPrinter) => call.args.map((a) => p.expr(a));
+
+const FUNCTIONS: RedshiftFunction[] = [
+  {
+    name: 'nvl',
+    doc: 'r_NVL_function.html',
+    example: "SELECT nvl(NULL, 'b')",
+    arity: [2],
+    translate: (c, p) => `coalesce(${args(c, p).join(', ')})`,
+  },
+  {
+    name: 'nvl2',
+    doc: 'r_NVL2.html',
+    example: "SELECT nvl2(NULL, 'not null', 'null')",
+    arity: [3],
+    translate: (c, p) => {
+      const [e, a, b] = args(c, p);
+      return `(CASE WHEN (${e}) IS NOT NULL THEN ${a} ELSE ${b} END)`;
+    },
+  },
+  {
+    name: 'decode',
+    doc: 'r_DECODE_expression.html',
+    example: "SELECT decode(2, 1, 'one', 2, 'two', 'other')",
+    arity: Array.from({ length: 60 }, (_, i) => i + 3),
+    // A NULL search value matches a NULL expression, as in Redshift.
+    translate: (c, p) => {
+      const [e, ...rest] = args(c, p);
+      const whens: string[] = [];
+      for (let i = 0; i + 1 < rest.length; i += 2) {
+        whens.push(`WHEN (${e}) IS NOT DISTINCT FROM (${rest[i]}) THEN ${rest[i + 1]}`);
+      }
+      const dflt = rest.length % 2 === 1 ? ` ELSE ${rest[rest.length - 1]}` : '';
+      return `(CASE ${whens.join(' ')}${dflt} END)`;
+    },
+  },
+  {
+    name: 'dateadd',
+    doc: 'r_DATEADD_function.html',
+    example: "SELECT dateadd(month, 1, '2008-01-31'::date)",
+    arity: [3],
+    // Returns a TIMESTAMP; adding months to a month's end clamps to the shorter month's end.
+    translate: (c, p) => {
+      const part = datePart(c.args[0], 'DATEADD');
+      const [, n, d] = args(c, p);
+      return `(CAST(${d} AS TIMESTAMP) + ${interval(part, n!)})`;
+    },
+  },
+  {
+    name: 'datediff',
+    doc: 'r_DATEDIFF_function.html',
+    example: "SELECT datediff(week, '2009-01-01'::date, '2009-12-31'::date)",
+    arity: [3],
+    // The number of date part boundaries crossed between the two values (DuckDB's date_diff).
+    translate: (c, p) => {
+      const part = datePart(c.args[0], 'DATEDIFF');
+      const [, a, b] = args(c, p);
+      return `CAST(date_diff('${part}', CAST(${a} AS TIMESTAMP), CAST(${b} AS TIMESTAMP)) AS BIGINT)`;
+    },
+  },
+  {
+    name: 'add_months',
+    doc: 'r_ADD_MONTHS.html',
+    example: "SELECT add_months('2008-02-29', 12)",
+    arity: [2],
+    // The last day of a month maps to the last day of the resulting month.
+    translate: (c, p) => {
+      const [d, n] = args(c, p);
+      const ts = `CAST(${d} AS TIMESTAMP)`;
+      return (
+        `(CASE WHEN CAST(${ts} AS DATE) = last_day(CAST(${ts} AS DATE)) ` +
+        `THEN CAST(last_day(CAST(${ts} + to_months(${n}) AS DATE)) AS TIMESTAMP) + (${ts} - date_trunc('day', ${ts})) ` +
+        `ELSE ${ts} + to_months(${n}) END)`
+      );
+    },
+  },
+  {
+    name: 'len',
+    doc: 'r_LEN.html',
+    example: "SELECT len('français')",
+    arity: [1],
+    // Redshift returns INTEGER (DuckDB BIGINT).
+    translate: (c, p) => `CAST(length(${args(c, p)[0]}) AS INTEGER)`,
+  },
+  {
+    name: 'charindex',
+    doc: 'r_CHARINDEX.html',
+    example: "SELECT charindex('dog', 'fish')",
+    arity: [2],
+    translate: (c, p) => {
+      const [needle, haystack] = args(c, p);
+      return `CAST(strpos(${haystack}, ${needle}) AS INTEGER)`;
+    },
+  },
+  {
+    name: 'regexp_replace',
+    doc: 'REGEXP_REPLACE.html',
+    example: "SELECT regexp_replace('a1b22c', '[0-9]+', '#')",
+    arity: [2, 3],
+    // Redshift replaces every match (DuckDB only the first unless 'g').
+    translate: (c, p) => {
+      const [s, pattern, replacement] = args(c, p);
+      return `regexp_replace(${s}, ${pattern}, ${replacement ?? "''"}, 'g')`;
+    },
+  },
+  {
+    name: 'listagg',
+    doc: 'r_LISTAGG.html',
+    example: "SELECT listagg(name, ', ') WITHIN GROUP (ORDER BY name) FROM t",
+    arity: [1, 2],
+    translate: (c, p) => {
+      if (c.over) return undefined;
+      const [e, delim] = args(c, p);
+      const order = c.withinGroup?.length ? ` ORDER BY ${p.orderItems(c.withinGroup)}` : '';
+      return `string_agg(${c.distinct ? 'DISTINCT ' : ''}${e}, ${delim ?? "''"}${order})`;
+    },
+  },
+];
+
+const BY_NAME = new Map(FUNCTIONS.map((f) => [f.name, f]));
+
+export function redshiftFunction(name: string): RedshiftFunction | undefined {
+  return BY_NAME.get(name);
+}
+
+export function redshiftFunctions(): readonly RedshiftFunction[] {
+  return FUNCTIONS;
+}
+
+/** DuckDB SQL for a call of a Redshift function, or undefined when DuckDB's own applies. */
+export function translateRedshiftCall(
+  call: FunctionCall,
+  printer: DuckDbPrinter,
+): string | undefined {
+  const name = call.name[call.name.length - 1]!.value;
+  const fn = BY_NAME.get(name);
+  if (fn === undefined || (call.name.length > 1 && call.name[0]!.value !== 'pg_catalog')) {
+    return undefined;
+  }
+  if (!fn.arity.includes(call.args.length)) {
+    throw new LakeshiftError(
+      SqlState.undefinedFunction,
+      `function ${name} with ${call.args.length} argument(s) does not exist`,
+      { position: call.pos, hint: `See ${fn.doc} in the Redshift documentation.` },
+    );
+  }
+  return fn.translate(call, printer);
+}
