@@ -76,6 +76,29 @@ const CASES: [string, unknown, string][] = [
     'r_LISTAGG',
   ],
   ['SELECT sysdate IS NOT NULL', true, 'r_SYSDATE'],
+  ["SELECT btrim('xyzaxyzbxyzcxyz', 'xyz')", 'axyzbxyzc', 'r_BTRIM'],
+  ["SELECT btrim('   abc   ')", 'abc', 'r_BTRIM'],
+  ["SELECT octet_length('français')", 9, 'r_OCTET_LENGTH'],
+  ["SELECT regexp_substr('Email: a@b.com, c@d.org', '[^ ,]+@[^ ,]+')", 'a@b.com', 'REGEXP_SUBSTR'],
+  [
+    "SELECT regexp_substr('Email: a@b.com, c@d.org', '[^ ,]+@[^ ,]+', 1, 2)",
+    'c@d.org',
+    'REGEXP_SUBSTR',
+  ],
+  ["SELECT regexp_substr('no mail here', '[^ ]+@[^ ]+')", '', 'REGEXP_SUBSTR'],
+  ["SELECT regexp_count('abcabc', 'b')", 2, 'REGEXP_COUNT'],
+  [
+    "SELECT convert_timezone('UTC', 'America/New_York', '2008-03-05 12:25:29'::timestamp)",
+    '2008-03-05 07:25:29',
+    'CONVERT_TIMEZONE',
+  ],
+  [
+    "SELECT convert_timezone('America/New_York', '2008-03-05 12:25:29'::timestamp)",
+    '2008-03-05 07:25:29',
+    'CONVERT_TIMEZONE',
+  ],
+  ['SELECT dlog10(100)', 2, 'r_DLOG10'],
+  ['SELECT round(dexp(1), 6)', 2.718282, 'r_DEXP'],
 ];
 
 for (const [sql, expected, doc] of CASES) {

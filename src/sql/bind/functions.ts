@@ -208,6 +208,77 @@ const FUNCTIONS: RedshiftFunction[] = [
       return `string_agg(${c.distinct ? 'DISTINCT ' : ''}${e}, ${delim ?? "''"}${order})`;
     },
   },
+  {
+    name: 'btrim',
+    doc: 'r_BTRIM.html',
+    example: "SELECT btrim('xyzaxyzbxyzcxyz', 'xyz')",
+    arity: [1, 2],
+    translate: (c, p) => `trim(${args(c, p).join(', ')})`,
+  },
+  {
+    name: 'octet_length',
+    doc: 'r_OCTET_LENGTH.html',
+    example: "SELECT octet_length('français')",
+    arity: [1],
+    translate: (c, p) => `CAST(strlen(CAST(${args(c, p)[0]} AS VARCHAR)) AS INTEGER)`,
+  },
+  {
+    name: 'regexp_substr',
+    doc: 'REGEXP_SUBSTR.html',
+    example: "SELECT regexp_substr('Email: a@b.com', '[^ ]+@[^ ]+')",
+    arity: [2, 3, 4],
+    // The occurrence-th match at or after position (1-based); '' when there is none.
+    translate: (c, p) => {
+      const [s, pattern, position, occurrence] = args(c, p);
+      const from = position ? `substr(${s}, ${position})` : s;
+      if (!occurrence) return `regexp_extract(${from}, ${pattern})`;
+      return `coalesce(regexp_extract_all(${from}, ${pattern})[${occurrence}], '')`;
+    },
+  },
+  {
+    name: 'regexp_count',
+    doc: 'REGEXP_COUNT.html',
+    example: "SELECT regexp_count('abcabc', 'b')",
+    arity: [2, 3],
+    translate: (c, p) => {
+      const [s, pattern, position] = args(c, p);
+      const from = position ? `substr(${s}, ${position})` : s;
+      return `CAST(len(regexp_extract_all(${from}, ${pattern})) AS INTEGER)`;
+    },
+  },
+  {
+    name: 'convert_timezone',
+    doc: 'CONVERT_TIMEZONE.html',
+    example: "SELECT convert_timezone('UTC', 'America/New_York', '2008-03-05 12:25:29'::timestamp)",
+    arity: [2, 3],
+    // The timestamp is read in the source zone (UTC when omitted) and shown in the target zone.
+    translate: (c, p) => {
+      const a = args(c, p);
+      const [source, target, ts] = a.length === 3 ? a : ["'UTC'", a[0], a[1]];
+      return `timezone(${target}, timezone(${source}, CAST(${ts} AS TIMESTAMP)))`;
+    },
+  },
+  {
+    name: 'dexp',
+    doc: 'r_DEXP.html',
+    example: 'SELECT dexp(1)',
+    arity: [1],
+    translate: (c, p) => `exp(${args(c, p)[0]})`,
+  },
+  {
+    name: 'dlog1',
+    doc: 'r_DLOG1.html',
+    example: 'SELECT dlog1(2.718281828)',
+    arity: [1],
+    translate: (c, p) => `ln(${args(c, p)[0]})`,
+  },
+  {
+    name: 'dlog10',
+    doc: 'r_DLOG10.html',
+    example: 'SELECT dlog10(100)',
+    arity: [1],
+    translate: (c, p) => `log10(${args(c, p)[0]})`,
+  },
 ];
 
 const BY_NAME = new Map(FUNCTIONS.map((f) => [f.name, f]));
