@@ -98,7 +98,8 @@ const FUNCTIONS: RedshiftFunction[] = [
     name: 'nvl',
     doc: 'r_NVL_function.html',
     example: "SELECT nvl(NULL, 'b')",
-    arity: [2],
+    // NVL takes any number of expressions, like COALESCE.
+    arity: Array.from({ length: 99 }, (_, i) => i + 2),
     translate: (c, p) => `coalesce(${args(c, p).join(', ')})`,
   },
   {
