@@ -1,6 +1,7 @@
 // Redshift functions translated to DuckDB, run on a real DuckDB, checked against the results the
 // Redshift documentation gives for the same examples.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { isLakeshiftError } from '../../common/errors.js';
@@ -98,6 +99,19 @@ const CASES: [string, unknown, string][] = [
     'CONVERT_TIMEZONE',
   ],
   ['SELECT dlog10(100)', 2, 'r_DLOG10'],
+  ["SELECT datediff(week, '2024-01-07'::date, '2024-01-08'::date)", 1n, 'r_DATEDIFF_function'],
+  ["SELECT datediff(week, '2024-01-08'::date, '2024-01-14'::date)", 0n, 'r_DATEDIFF_function'],
+  ["SELECT CAST(next_day('2014-08-20'::date, 'Tuesday') AS VARCHAR)", '2014-08-26', 'r_NEXT_DAY'],
+  ["SELECT CAST(next_day('2014-08-20'::date, 'We') AS VARCHAR)", '2014-08-27', 'r_NEXT_DAY'],
+  ["SELECT months_between('1969-03-18'::date, '1969-01-18'::date)", 2, 'r_MONTHS_BETWEEN_function'],
+  ["SELECT months_between('1969-02-28'::date, '1969-01-31'::date)", 1, 'r_MONTHS_BETWEEN_function'],
+  ["SELECT replicate('ab', 3)", 'ababab', 'r_REPLICATE'],
+  ["SELECT quote_literal('it''s')", "'it''s'", 'r_QUOTE_LITERAL'],
+  ["SELECT lpad('abc', 5)", '  abc', 'r_LPAD'],
+  ["SELECT rpad('abc', 5)", 'abc  ', 'r_LPAD'],
+  ["SELECT concat('a', NULL)", null, 'r_CONCAT'],
+  ["SELECT concat('a', 'b')", 'ab', 'r_CONCAT'],
+  ["SELECT initcap('hello world-wide WEB')", 'Hello World-Wide Web', 'r_INITCAP'],
   ['SELECT round(dexp(1), 6)', 2.718282, 'r_DEXP'],
 ];
 
@@ -106,6 +120,11 @@ for (const [sql, expected, doc] of CASES) {
     assert.deepEqual(await value(sql), expected);
   });
 }
+
+test('SHA2(s, 256) is the hex SHA-256 of the text (SHA2)', async () => {
+  const expected = createHash('sha256').update('Amazon Redshift').digest('hex');
+  assert.equal(await value("SELECT sha2('Amazon Redshift', 256)"), expected);
+});
 
 test('a date part Redshift does not know fails with 22023 naming it', async () => {
   await assert.rejects(

@@ -149,6 +149,10 @@ const FUNCTIONS: RedshiftFunction[] = [
     translate: (c, p) => {
       const part = datePart(c.args[0], 'DATEDIFF');
       const [, a, b] = args(c, p);
+      if (part === 'week') {
+        // Weeks start on Monday: count the Mondays crossed (DuckDB counts 7-day spans).
+        return `CAST((CAST(date_trunc('week', CAST(${b} AS TIMESTAMP)) AS DATE) - CAST(date_trunc('week', CAST(${a} AS TIMESTAMP)) AS DATE)) // 7 AS BIGINT)`;
+      }
       return `CAST(date_diff('${part}', CAST(${a} AS TIMESTAMP), CAST(${b} AS TIMESTAMP)) AS BIGINT)`;
     },
   },
@@ -280,7 +284,128 @@ const FUNCTIONS: RedshiftFunction[] = [
     arity: [1],
     translate: (c, p) => `log10(${args(c, p)[0]})`,
   },
+  {
+    name: 'next_day',
+    doc: 'r_NEXT_DAY.html',
+    example: "SELECT next_day('2014-08-20', 'Tuesday')",
+    arity: [2],
+    // The first date after the given one that falls on the named day ('Tu', 'tue', 'Tuesday').
+    translate: (c, p) => {
+      const day = c.args[1];
+      if (day?.kind !== 'StringLit') return undefined;
+      const target = weekday(day.value);
+      if (target === undefined) {
+        throw new LakeshiftError(
+          SqlState.invalidParameterValue,
+          `invalid day name "${day.value}"`,
+          {
+            position: day.pos,
+          },
+        );
+      }
+      const d = `CAST(${args(c, p)[0]} AS DATE)`;
+      return `(${d} + CAST(((${target} - isodow(${d}) + 6) % 7) + 1 AS INTEGER))`;
+    },
+  },
+  {
+    name: 'months_between',
+    doc: 'r_MONTHS_BETWEEN_function.html',
+    example: "SELECT months_between('1969-03-18', '1969-01-18')",
+    arity: [2],
+    // Whole months when both dates are the same day of the month or both month ends; else the
+    // day difference over 31-day months.
+    translate: (c, p) => {
+      const [a, b] = args(c, p).map((x) => `CAST(${x} AS DATE)`);
+      const whole = `((year(${a}) - year(${b})) * 12 + month(${a}) - month(${b}))`;
+      return (
+        `CAST(CASE WHEN day(${a}) = day(${b}) OR (${a} = last_day(${a}) AND ${b} = last_day(${b})) ` +
+        `THEN ${whole} ELSE ${whole} + (day(${a}) - day(${b})) / 31.0 END AS DOUBLE)`
+      );
+    },
+  },
+  {
+    name: 'replicate',
+    doc: 'r_REPLICATE.html',
+    example: "SELECT replicate('ab', 3)",
+    arity: [2],
+    translate: (c, p) => `repeat(${args(c, p).join(', ')})`,
+  },
+  {
+    name: 'quote_literal',
+    doc: 'r_QUOTE_LITERAL.html',
+    example: "SELECT quote_literal('it''s')",
+    arity: [1],
+    translate: (c, p) =>
+      `('''' || replace(CAST(${args(c, p)[0]} AS VARCHAR), '''', '''''') || '''')`,
+  },
+  {
+    name: 'lpad',
+    doc: 'r_LPAD.html',
+    example: "SELECT lpad('abc', 5)",
+    arity: [2, 3],
+    translate: (c, p) => `lpad(${args(c, p).join(', ')}${c.args.length === 2 ? ", ' '" : ''})`,
+  },
+  {
+    name: 'rpad',
+    doc: 'r_LPAD.html',
+    example: "SELECT rpad('abc', 5)",
+    arity: [2, 3],
+    translate: (c, p) => `rpad(${args(c, p).join(', ')}${c.args.length === 2 ? ", ' '" : ''})`,
+  },
+  {
+    name: 'concat',
+    doc: 'r_CONCAT.html',
+    example: "SELECT concat('a', 'b')",
+    // Redshift's CONCAT takes exactly two arguments and is NULL when either is.
+    arity: [2],
+    translate: (c, p) => {
+      const [a, b] = args(c, p);
+      return `(CAST(${a} AS VARCHAR) || CAST(${b} AS VARCHAR))`;
+    },
+  },
+  {
+    name: 'initcap',
+    doc: 'r_INITCAP.html',
+    example: "SELECT initcap('hello world-wide web')",
+    arity: [1],
+    // Upper case after any character that is not a letter or digit, lower case elsewhere.
+    translate: (c, p) => {
+      const s = `CAST(${args(c, p)[0]} AS VARCHAR)`;
+      return (
+        `array_to_string(list_transform(range(1, length(${s}) + 1), __i -> CASE WHEN __i = 1 OR NOT ` +
+        `regexp_matches(substr(${s}, __i - 1, 1), '[[:alnum:]]') THEN upper(substr(${s}, __i, 1)) ` +
+        `ELSE lower(substr(${s}, __i, 1)) END), '')`
+      );
+    },
+  },
+  {
+    name: 'sha2',
+    doc: 'SHA2.html',
+    example: "SELECT sha2('Amazon Redshift', 256)",
+    arity: [2],
+    translate: (c, p) => {
+      const bits = c.args[1];
+      if (bits?.kind !== 'NumberLit' || !['0', '256'].includes(bits.value)) {
+        throw new LakeshiftError(
+          SqlState.featureNotSupported,
+          'SHA2 supports 256 bits (or 0) so far',
+          { position: bits?.pos },
+        );
+      }
+      return `sha256(CAST(${args(c, p)[0]} AS VARCHAR))`;
+    },
+  },
 ];
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** ISO day number (Monday 1) of a day name or its abbreviation (two letters at least). */
+function weekday(name: string): number | undefined {
+  const n = name.trim().toLowerCase();
+  if (n.length < 2) return undefined;
+  const i = WEEKDAYS.findIndex((d) => d.startsWith(n));
+  return i < 0 ? undefined : i + 1;
+}
 
 const BY_NAME = new Map(FUNCTIONS.map((f) => [f.name, f]));
 
