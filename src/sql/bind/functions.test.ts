@@ -106,6 +106,22 @@ const CASES: [string, unknown, string][] = [
   ["SELECT months_between('1969-03-18'::date, '1969-01-18'::date)", 2, 'r_MONTHS_BETWEEN_function'],
   ["SELECT months_between('1969-02-28'::date, '1969-01-31'::date)", 1, 'r_MONTHS_BETWEEN_function'],
   ["SELECT replicate('ab', 3)", 'ababab', 'r_REPLICATE'],
+  [
+    "SELECT to_char('2008-04-25 12:30:45'::timestamp, 'MON-DD-YYYY HH12:MIPM')",
+    'APR-25-2008 12:30PM',
+    'r_TO_CHAR',
+  ],
+  ["SELECT to_char('2024-01-05'::date, 'YYYY-MM-DD')", '2024-01-05', 'r_TO_CHAR'],
+  [
+    "SELECT to_char('2024-01-05'::date, 'Day, DD Month YYYY')",
+    'Friday   , 05 January   2024',
+    'r_FORMAT_strings',
+  ],
+  [
+    `SELECT to_char('2024-01-05 09:08:07.123'::timestamp, 'HH24:MI:SS.MS "Q"Q')`,
+    '09:08:07.123 Q1',
+    'r_FORMAT_strings',
+  ],
   ["SELECT quote_literal('it''s')", "'it''s'", 'r_QUOTE_LITERAL'],
   ["SELECT lpad('abc', 5)", '  abc', 'r_LPAD'],
   ["SELECT rpad('abc', 5)", 'abc  ', 'r_LPAD'],

@@ -5,6 +5,7 @@
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Expr, FunctionCall } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
+import { datetimeFormatSql, isDatetimeFormat } from './datetime-format.js';
 
 export interface RedshiftFunction {
   name: string;
@@ -376,6 +377,24 @@ const FUNCTIONS: RedshiftFunction[] = [
         `regexp_matches(substr(${s}, __i - 1, 1), '[[:alnum:]]') THEN upper(substr(${s}, __i, 1)) ` +
         `ELSE lower(substr(${s}, __i, 1)) END), '')`
       );
+    },
+  },
+  {
+    name: 'to_char',
+    doc: 'r_TO_CHAR.html',
+    example: "SELECT to_char(timestamp '2008-04-25 12:30:45', 'MON-DD-YYYY HH12:MIPM')",
+    arity: [2],
+    // Dates and timestamps with a constant format; number formats are not translated yet.
+    translate: (c, p) => {
+      const format = c.args[1];
+      if (format?.kind !== 'StringLit' || !isDatetimeFormat(format.value)) {
+        throw new LakeshiftError(
+          SqlState.featureNotSupported,
+          'TO_CHAR supports dates and timestamps with a constant format so far',
+          { position: c.pos },
+        );
+      }
+      return datetimeFormatSql(`CAST(${args(c, p)[0]} AS TIMESTAMP)`, format.value);
     },
   },
   {
