@@ -106,3 +106,62 @@ export function datetimeFormatSql(ts: string, format: string): string {
   flush();
   return pieces.length === 0 ? "''" : `(${pieces.join(' || ')})`;
 }
+
+/** Input patterns (TO_DATE, TO_TIMESTAMP) → DuckDB strptime specifiers, longest first. */
+const INPUT_PATTERNS: [string, string][] = [
+  ['HH24', '%H'],
+  ['HH12', '%I'],
+  ['YYYY', '%Y'],
+  ['MONTH', '%B'],
+  ['Month', '%B'],
+  ['month', '%B'],
+  ['DDD', '%j'],
+  ['MON', '%b'],
+  ['Mon', '%b'],
+  ['mon', '%b'],
+  ['DAY', '%A'],
+  ['Day', '%A'],
+  ['day', '%A'],
+  ['YY', '%y'],
+  ['MM', '%m'],
+  ['DD', '%d'],
+  ['DY', '%a'],
+  ['Dy', '%a'],
+  ['dy', '%a'],
+  ['HH', '%I'],
+  ['MI', '%M'],
+  ['SS', '%S'],
+  ['MS', '%g'],
+  ['US', '%f'],
+  ['AM', '%p'],
+  ['PM', '%p'],
+  ['am', '%p'],
+  ['pm', '%p'],
+];
+
+/**
+ * A strptime format for a Redshift datetime format, or undefined when it uses a pattern that
+ * input parsing does not support yet.
+ */
+export function strptimeFormat(format: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < format.length;) {
+    if (format[i] === '"') {
+      const end = format.indexOf('"', i + 1);
+      out += format.slice(i + 1, end < 0 ? undefined : end).replaceAll('%', '%%');
+      i = end < 0 ? format.length : end + 1;
+      continue;
+    }
+    const hit = INPUT_PATTERNS.find(([p]) => format.startsWith(p, i));
+    if (hit) {
+      out += hit[1];
+      i += hit[0].length;
+    } else if (/[A-Za-z]/.test(format[i]!)) {
+      return undefined;
+    } else {
+      out += format[i] === '%' ? '%%' : format[i];
+      i++;
+    }
+  }
+  return out;
+}

@@ -107,6 +107,17 @@ const CASES: [string, unknown, string][] = [
   ["SELECT months_between('1969-02-28'::date, '1969-01-31'::date)", 1, 'r_MONTHS_BETWEEN_function'],
   ["SELECT replicate('ab', 3)", 'ababab', 'r_REPLICATE'],
   [
+    "SELECT CAST(to_date('02 Oct 2001', 'DD Mon YYYY') AS VARCHAR)",
+    '2001-10-02',
+    'r_TO_DATE_function',
+  ],
+  ["SELECT CAST(to_date('20230105', 'YYYYMMDD') AS VARCHAR)", '2023-01-05', 'r_TO_DATE_function'],
+  [
+    "SELECT CAST(to_timestamp('2017-05-18 17:20:05', 'YYYY-MM-DD HH24:MI:SS') AS TIMESTAMP)",
+    '2017-05-18 17:20:05',
+    'r_TO_TIMESTAMP',
+  ],
+  [
     "SELECT to_char('2008-04-25 12:30:45'::timestamp, 'MON-DD-YYYY HH12:MIPM')",
     'APR-25-2008 12:30PM',
     'r_TO_CHAR',
@@ -140,6 +151,10 @@ for (const [sql, expected, doc] of CASES) {
 test('SHA2(s, 256) is the hex SHA-256 of the text (SHA2)', async () => {
   const expected = createHash('sha256').update('Amazon Redshift').digest('hex');
   assert.equal(await value("SELECT sha2('Amazon Redshift', 256)"), expected);
+});
+
+test('TO_DATE fails on a value that does not fit the format', async () => {
+  await assert.rejects(() => value("SELECT to_date('20010631', 'YYYYMMDD', TRUE)"));
 });
 
 test('a date part Redshift does not know fails with 22023 naming it', async () => {

@@ -5,7 +5,7 @@
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Expr, FunctionCall } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
-import { datetimeFormatSql, isDatetimeFormat } from './datetime-format.js';
+import { datetimeFormatSql, isDatetimeFormat, strptimeFormat } from './datetime-format.js';
 
 export interface RedshiftFunction {
   name: string;
@@ -398,6 +398,26 @@ const FUNCTIONS: RedshiftFunction[] = [
     },
   },
   {
+    name: 'to_date',
+    doc: 'r_TO_DATE_function.html',
+    example: "SELECT to_date('02 Oct 2001', 'DD Mon YYYY')",
+    arity: [2, 3],
+    // A value that does not fit the format fails (22007); Redshift's non-strict roll-over of
+    // out-of-range days (June 31 → July 1) is not reproduced yet.
+    translate: (c, p) => `CAST(strptime(${args(c, p)[0]}, ${inputFormat(c, 'TO_DATE')}) AS DATE)`,
+  },
+  {
+    name: 'to_timestamp',
+    doc: 'r_TO_TIMESTAMP.html',
+    example: "SELECT to_timestamp('2017-05-18 17:20:05', 'YYYY-MM-DD HH24:MI:SS')",
+    arity: [1, 2, 3],
+    // TO_TIMESTAMP(string, format) is Redshift's (TIMESTAMPTZ); one argument is an epoch.
+    translate: (c, p) => {
+      if (c.args.length === 1) return undefined;
+      return `CAST(strptime(${args(c, p)[0]}, ${inputFormat(c, 'TO_TIMESTAMP')}) AS TIMESTAMPTZ)`;
+    },
+  },
+  {
     name: 'sha2',
     doc: 'SHA2.html',
     example: "SELECT sha2('Amazon Redshift', 256)",
@@ -415,6 +435,20 @@ const FUNCTIONS: RedshiftFunction[] = [
     },
   },
 ];
+
+/** The strptime format of a call's constant format argument (the second). */
+function inputFormat(c: FunctionCall, fn: string): string {
+  const format = c.args[1];
+  const translated = format?.kind === 'StringLit' ? strptimeFormat(format.value) : undefined;
+  if (translated === undefined) {
+    throw new LakeshiftError(
+      SqlState.featureNotSupported,
+      `${fn} supports constant formats of date and time patterns so far`,
+      { position: format?.pos ?? c.pos },
+    );
+  }
+  return `'${translated.replace(/'/g, "''")}'`;
+}
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
