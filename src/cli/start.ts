@@ -1,11 +1,11 @@
 // `lakeshift start`: one namespace + one workgroup. Opens (or creates) the lake, bootstraps the
 // namespace on first use, starts DuckDB, the PostgreSQL wire endpoint, the admin HTTP endpoint
 // and background maintenance; shuts all of it down in order on SIGTERM or SIGINT.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Engine } from '../engine/index.js';
+import { writeSelfSignedCertificate } from '../security/certificate.js';
 import { startAdminServer, type AdminServer } from '../server/admin/http.js';
 import { startPgServer } from '../server/pgwire/index.js';
 import { bootstrapNamespace, ADMIN_USER, DEFAULT_DATABASE } from '../session/bootstrap.js';
@@ -29,25 +29,7 @@ function selfSignedCertificate(dataDir: string): { key: string; cert: string } {
   const certPath = join(dir, 'server.crt');
   if (!existsSync(keyPath) || !existsSync(certPath)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-        '-days',
-        '3650',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSignedCertificate({ keyPath, certPath, commonName: 'localhost', days: 3650 });
   }
   return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
 }

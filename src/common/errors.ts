@@ -58,6 +58,8 @@ export const SqlState = {
   groupingError: '42803',
   nameTooLong: '42622',
   invalidTextRepresentation: '22P02',
+  invalidBinaryRepresentation: '22P03',
+  badCopyFileFormat: '22P04',
   invalidDatetimeFormat: '22007',
   datetimeFieldOverflow: '22008',
   numericValueOutOfRange: '22003',

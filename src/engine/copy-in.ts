@@ -4,11 +4,10 @@
 // follow src/backend/commands/copyfromparse.c.
 // Line numbers count records from 1 (the header is line 1 when HEADER is on); a CSV record with
 // quoted newlines counts as one line.
-import { LakeshiftError, type ErrorFields, type SqlStateCode } from '../common/errors.js';
+import { LakeshiftError, SqlState, type ErrorFields } from '../common/errors.js';
 import { decodeUtf8 } from './params.js';
 
-/** 22P04 bad_copy_file_format (not yet in common/errors.ts). */
-export const BAD_COPY_FILE_FORMAT = '22P04' as SqlStateCode;
+export const BAD_COPY_FILE_FORMAT = SqlState.badCopyFileFormat;
 
 export class CopyFormatError extends LakeshiftError {
   constructor(

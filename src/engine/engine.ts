@@ -13,6 +13,7 @@ import {
   StatementType,
 } from '@duckdb/node-api';
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { quoteLiteral } from '../common/sql-quote.js';
 import { canceledError, fromDuckDBError, type CancelReason } from './errors.js';
 import type { BoundParameter } from './params.js';
 
@@ -40,9 +41,9 @@ export class Engine {
       if (options.threads !== undefined)
         settings.push(`SET threads = ${Math.trunc(options.threads)}`);
       if (options.memoryLimit !== undefined)
-        settings.push(`SET memory_limit = '${sqlString(options.memoryLimit)}'`);
+        settings.push(`SET memory_limit = ${quoteLiteral(options.memoryLimit)}`);
       if (options.tempDirectory !== undefined)
-        settings.push(`SET temp_directory = '${sqlString(options.tempDirectory)}'`);
+        settings.push(`SET temp_directory = ${quoteLiteral(options.tempDirectory)}`);
       if (settings.length > 0) {
         const c = await engine.instance.connect();
         try {
@@ -69,10 +70,6 @@ export class Engine {
   close(): void {
     if (this.ownsInstance) this.instance.closeSync();
   }
-}
-
-function sqlString(s: string): string {
-  return s.replace(/'/g, "''");
 }
 
 export interface RunOptions {

@@ -32,7 +32,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { LakeshiftError, SqlState, type SqlStateCode } from '../common/errors.js';
+import { LakeshiftError, SqlState } from '../common/errors.js';
 import {
   DATE_INFINITY,
   PG_EPOCH_DAYS,
@@ -45,9 +45,6 @@ import {
 } from './datetime.js';
 import type { WireFormat } from './pg-field.js';
 import { PgElementOid, PgOid } from './types.js';
-
-/** 22P03 invalid_binary_representation (not yet in common/errors.ts). */
-const INVALID_BINARY = '22P03' as SqlStateCode;
 
 /** A value to bind and the DuckDB type to bind it as (undefined: inferred from the value). */
 export interface BoundParameter {
@@ -464,7 +461,7 @@ function elementTypeOf(oid: number): DuckDBType {
 function expectLength(typeOid: number, bytes: Uint8Array, n: number): Buffer {
   if (bytes.length !== n) {
     throw new LakeshiftError(
-      INVALID_BINARY,
+      SqlState.invalidBinaryRepresentation,
       `incorrect binary data format for type ${NAMES[typeOid] ?? typeOid}`,
     );
   }
@@ -474,14 +471,20 @@ function expectLength(typeOid: number, bytes: Uint8Array, n: number): Buffer {
 /** numeric_recv → DECIMAL / DOUBLE. */
 function numericFromBinary(bytes: Uint8Array): BoundParameter {
   if (bytes.length < 8)
-    throw new LakeshiftError(INVALID_BINARY, 'insufficient data left in message');
+    throw new LakeshiftError(
+      SqlState.invalidBinaryRepresentation,
+      'insufficient data left in message',
+    );
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ndigits = b.readInt16BE(0);
   const weight = b.readInt16BE(2);
   const sign = b.readUInt16BE(4);
   const dscale = b.readInt16BE(6);
   if (bytes.length !== 8 + ndigits * 2)
-    throw new LakeshiftError(INVALID_BINARY, 'insufficient data left in message');
+    throw new LakeshiftError(
+      SqlState.invalidBinaryRepresentation,
+      'insufficient data left in message',
+    );
   if (sign === 0xc000) return { value: NaN, type: DOUBLE };
   if (sign === 0xd000) return { value: Infinity, type: DOUBLE };
   if (sign === 0xf000) return { value: -Infinity, type: DOUBLE };

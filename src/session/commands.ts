@@ -93,7 +93,7 @@ export async function runCommand(
     case 'Truncate':
       return runTruncate(session, stmt);
     case 'Copy':
-      return runCopy(session, stmt, params, sink);
+      return runCopy(session, stmt, sink);
     case 'CreateTable':
     case 'CreateView':
     case 'CreateSchema':
@@ -111,7 +111,7 @@ export async function runCommand(
       // so there is nothing left for ANALYZE to collect.
       return { tag: 'ANALYZE', rows: 0 };
     case 'Vacuum':
-      return runVacuum(session, stmt.table === undefined);
+      return runVacuum(session);
     case 'Query':
     case 'Show':
     case 'Explain':
@@ -206,14 +206,13 @@ async function declareCursor(session: Session, stmt: DeclareCursor): Promise<Com
   return { tag: 'DECLARE CURSOR', rows: 0 };
 }
 
-async function runVacuum(session: Session, all: boolean): Promise<CommandResult> {
+async function runVacuum(session: Session): Promise<CommandResult> {
   if (session.transactions.inBlock) {
     throw new LakeshiftError(
       SqlState.activeSqlTransaction,
       'VACUUM cannot run inside a transaction block',
     );
   }
-  void all;
   // VACUUM rewrites small files and applies deletes: the lake's compaction does exactly that.
   await compact(session.manager.lake);
   return { tag: 'VACUUM', rows: 0 };

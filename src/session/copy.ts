@@ -11,7 +11,8 @@ import type { Copy, CopyOption } from '../sql/index.js';
 import { identValue, qualifiedName } from '../sql/index.js';
 import type { CommandResult } from './commands.js';
 import { unsupported } from './execute.js';
-import { findLakeTable, quoteIdent, relationMissing } from './resolve.js';
+import { findLakeTable, relationMissing } from './resolve.js';
+import { quoteIdent } from '../common/sql-quote.js';
 import { querySql } from './rows.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
@@ -103,10 +104,8 @@ export function copyOptions(stmt: Copy): CopyOptions {
 export async function runCopy(
   session: Session,
   stmt: Copy,
-  params: string[],
   sink: ResultSink,
 ): Promise<CommandResult> {
-  void params;
   if (stmt.target === 'location') {
     throw unsupported('COPY from or to a location (COPY from S3 comes with COPY/UNLOAD)', stmt.pos);
   }
@@ -162,14 +161,12 @@ async function copyFromStdin(
       escape: options.escape,
     });
     const input = sink.copyIn({ format: 0, columnFormats: columns.map(() => 0) });
-    let rows = 0;
     const append = (values: (string | null)[]) => {
       for (const v of values) {
         if (v === null) appender.appendNull();
         else appender.appendVarchar(v);
       }
       appender.endRow();
-      rows++;
     };
     for await (const chunk of input) {
       for (const row of parser.push(chunk)) append(row);
@@ -181,7 +178,6 @@ async function copyFromStdin(
       `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM temp.main.${quoteIdent(stage)}`,
       { columns },
     );
-    void rows;
     return { tag: `COPY ${n}`, rows: n };
   } finally {
     await session.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(stage)}`);

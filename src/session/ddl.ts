@@ -2,6 +2,7 @@
 // transaction (visible to others at COMMIT); temp tables are DuckDB temp tables on the
 // session's connection, gone with the session.
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { quoteIdent } from '../common/sql-quote.js';
 import { fromDuckDBError } from '../engine/index.js';
 import type {
   AlterTable,
@@ -31,7 +32,6 @@ import {
   codegenContext,
   creationSchema,
   findLakeTable,
-  quoteIdent,
   relationMissing,
   checkDatabase,
 } from './resolve.js';

@@ -2,6 +2,7 @@
 // transaction) or a session temp table (a DuckDB temp table on the session's connection); the
 // expressions are translated to DuckDB SQL against the same relations a query would see.
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { quoteIdent } from '../common/sql-quote.js';
 import { fromDuckDBError } from '../engine/index.js';
 import type { Delete, Expr, Insert, Query, Truncate, Update } from '../sql/index.js';
 import {
@@ -18,7 +19,6 @@ import { unsupported } from './execute.js';
 import {
   codegenContext,
   findLakeTable,
-  quoteIdent,
   relationMissing,
   resolveRelations,
   type LakeTarget,
@@ -27,7 +27,8 @@ import type { Session } from './session.js';
 import { generateWithSystemFunctions } from './system-source.js';
 
 type Target =
-  { kind: 'lake'; table: LakeTarget } | { kind: 'temp'; duckdbName: string; columns: string[] };
+  | { kind: 'lake'; table: LakeTarget; info: TableInfo }
+  | { kind: 'temp'; duckdbName: string; columns: string[] };
 
 async function target(
   session: Session,
@@ -41,7 +42,7 @@ async function target(
   }
   const table = await findLakeTable(session, tx, q);
   if (table === undefined) throw relationMissing(q);
-  return { kind: 'lake', table };
+  return { kind: 'lake', table, info: (await tx.getTable(table.schema, table.name))! };
 }
 
 async function runOnConnection(session: Session, sql: string): Promise<number> {
@@ -81,11 +82,10 @@ export async function runInsert(
   if (stmt.defaultValues || stmt.source === undefined) {
     if (t.kind === 'lake') {
       // DEFAULT VALUES: one row of every column's default (NULL when it has none).
-      const info = (await tx.getTable(t.table.schema, t.table.name))!;
       const ctx = codegenContext(session, new Map(), params);
       const n = await tx.insert(
         t.table,
-        `SELECT ${info.columns.map((c) => toDuckDbExpr(defaultExpr(c), ctx)).join(', ')}`,
+        `SELECT ${t.info.columns.map((c) => toDuckDbExpr(defaultExpr(c), ctx)).join(', ')}`,
       );
       return { tag: `INSERT 0 ${n}`, rows: n };
     }
@@ -95,8 +95,7 @@ export async function runInsert(
     );
     return { tag: `INSERT 0 ${n}`, rows: n };
   }
-  let info: TableInfo | undefined;
-  if (t.kind === 'lake') info = await tx.getTable(t.table.schema, t.table.name);
+  const info = t.kind === 'lake' ? t.info : undefined;
   const width =
     columns.length > 0
       ? columns.length
@@ -129,7 +128,7 @@ export async function runInsert(
         target = [...columns, ...extra.map((c) => c.name)];
       }
     }
-    source = await lengthChecked(tx, t.table, target, source);
+    source = lengthChecked(t.info, target, source);
     n = await tx.insert(t.table, source, target.length > 0 ? { columns: target } : {});
   } else {
     const cols = columns.length > 0 ? ` (${columns.map(quoteIdent).join(', ')})` : '';
@@ -153,26 +152,21 @@ function declaredLength(annotation: string | null): { type: string; n: number } 
  * The source query with Redshift's length check on character columns: a value longer than the
  * column's length in bytes fails with 22001 instead of being stored.
  */
-export async function lengthChecked(
-  tx: LakeTransaction,
-  target: LakeTarget,
-  columns: readonly string[],
-  source: string,
-): Promise<string> {
-  const info = await tx.getTable(target.schema, target.name);
-  if (info === undefined) return source;
+function lengthChecked(info: TableInfo, columns: readonly string[], source: string): string {
   const names = columns.length > 0 ? columns : info.columns.map((c) => c.name);
   const limits = names.map((name) =>
     declaredLength(info.columns.find((c) => c.name === name)?.typeAnnotation ?? null),
   );
   if (limits.every((l) => l === undefined)) return source;
   const aliases = names.map((_, i) => `__v${i}`);
-  const checked = aliases.map((a, i) => {
-    const l = limits[i];
-    if (l === undefined) return a;
-    return `CASE WHEN strlen(CAST(${a} AS VARCHAR)) > ${l.n} THEN error('value too long for type ${l.type}(${l.n})') ELSE ${a} END`;
-  });
+  const checked = aliases.map((a, i) => checkedLength(a, limits[i]));
   return `SELECT ${checked.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
+}
+
+/** A value of a character column, failing with 22001 when longer than its declared bytes. */
+function checkedLength(value: string, limit: { type: string; n: number } | undefined): string {
+  if (limit === undefined) return value;
+  return `CASE WHEN strlen(CAST((${value}) AS VARCHAR)) > ${limit.n} THEN error('value too long for type ${limit.type}(${limit.n})') ELSE (${value}) END`;
 }
 
 /** PostgreSQL's errors for a VALUES list wider or narrower than the target columns. */
@@ -247,8 +241,7 @@ export async function runUpdate(
     }
     const column = identValue(a.targets[0]!, session.caseSensitiveIdentifiers);
     if (a.value.kind === 'Default') {
-      const info = t.kind === 'lake' ? await tx.getTable(t.table.schema, t.table.name) : undefined;
-      const c = info?.columns.find((x) => x.name === column);
+      const c = t.kind === 'lake' ? t.info.columns.find((x) => x.name === column) : undefined;
       a.value = c ? defaultExpr(c) : { kind: 'NullLit' };
     }
     if (column in assignments) {
@@ -261,15 +254,9 @@ export async function runUpdate(
     assignments[column] = await translate(session, tx, a.value, params);
   }
   if (t.kind === 'lake') {
-    const info = await tx.getTable(t.table.schema, t.table.name);
     for (const [column, expr] of Object.entries(assignments)) {
-      const l = declaredLength(
-        info?.columns.find((c) => c.name === column)?.typeAnnotation ?? null,
-      );
-      if (l !== undefined) {
-        assignments[column] =
-          `CASE WHEN strlen(CAST((${expr}) AS VARCHAR)) > ${l.n} THEN error('value too long for type ${l.type}(${l.n})') ELSE (${expr}) END`;
-      }
+      const c = t.info.columns.find((x) => x.name === column);
+      assignments[column] = checkedLength(expr, declaredLength(c?.typeAnnotation ?? null));
     }
   }
   const where = stmt.where && (await translate(session, tx, stmt.where, params));

@@ -1,7 +1,8 @@
 // The extended query protocol's session side: Describe of statements, Bind (parameters become
 // typed SQL literals in the generated DuckDB SQL), Describe and Execute of portals.
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import { decodeParameter, pgTypeOf, textContext } from '../engine/index.js';
+import { decodeParameter, formatOf, pgTypeOf, textContext } from '../engine/index.js';
+import { visit, type Param } from '../sql/index.js';
 import type { Portal, PreparedStatement } from './execute.js';
 import { ensurePlanned, executeStatement, returnsRows } from './execute.js';
 import { querySql } from './rows.js';
@@ -11,15 +12,9 @@ import type { FieldDescription, ResultSink, StatementDescription, WireFormat } f
 /** Highest $n a statement uses (the SQL text decides the parameter count, as in PostgreSQL). */
 function parameterCount(node: unknown): number {
   let max = 0;
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n !== null && typeof n === 'object') {
-      const o = n as { kind?: string; index?: number };
-      if (o.kind === 'Param' && typeof o.index === 'number') max = Math.max(max, o.index);
-      for (const [k, v] of Object.entries(o)) if (k !== 'pos' && typeof v === 'object') walk(v);
-    }
-  };
-  walk(node);
+  visit(node, (n) => {
+    if (n.kind === 'Param') max = Math.max(max, (n as Param).index);
+  });
   return max;
 }
 
@@ -71,12 +66,6 @@ export async function describeStatement(
   } finally {
     await portal.close();
   }
-}
-
-function formatOf(formats: WireFormat[], i: number): WireFormat {
-  if (formats.length === 0) return 0;
-  if (formats.length === 1) return formats[0]!;
-  return formats[i] ?? 0;
 }
 
 export async function bindPortal(

@@ -2,7 +2,15 @@
 // (SYS_CONNECTION_LOG, STL_CONNECTION_LOG) of this workgroup. The newest entries stay in memory
 // (bounded); every finished entry is also appended as one JSON line to a file under the data
 // directory, from which the tail is reloaded at start, so history survives restarts.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -68,14 +76,25 @@ export class History {
     private readonly file: string | undefined,
     private readonly limit = 20_000,
   ) {
-    if (file) this.load(file);
+    if (file) {
+      mkdirSync(dirname(file), { recursive: true });
+      this.load(file);
+    }
   }
 
   private load(file: string): void {
     if (!existsSync(file)) return;
-    // Only the tail matters: read at most the last 16 MiB.
+    // Only the tail matters (the newest `limit` entries): read at most the last 16 MiB.
     const size = statSync(file).size;
-    const text = readFileSync(file, 'utf8').slice(Math.max(0, size - 16 * 1024 * 1024));
+    const length = Math.min(size, 16 * 1024 * 1024);
+    const tail = Buffer.alloc(length);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, tail, 0, length, size - length);
+    } finally {
+      closeSync(fd);
+    }
+    const text = tail.toString('utf8');
     for (const line of text.split('\n')) {
       if (!line.startsWith('{')) continue;
       try {
@@ -117,7 +136,6 @@ export class History {
     this.pending = [];
     if (lines.length === 0 || !this.file) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
       await appendFile(this.file, lines.join('\n') + '\n');
     } catch {
       // History is best effort: a full disk must not fail statements.
@@ -130,7 +148,6 @@ export class History {
     this.pending = [];
     if (lines.length === 0 || !this.file) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
       appendFileSync(this.file, lines.join('\n') + '\n');
     } catch {
       // best effort

@@ -3,6 +3,7 @@
 // search_path; a qualified name looks in its schema only. Lake tables become snapshot scans of
 // the session's transaction, views their bound definition, system relations generated SQL.
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { quoteIdent } from '../common/sql-quote.js';
 import type { TableName } from '../sql/index.js';
 import {
   parseStatements,
@@ -18,10 +19,6 @@ import { systemRelationSql, isSystemSchema, systemRelationExists } from './syste
 
 /** Views may name views; a cycle or absurd depth stops here. */
 const MAX_VIEW_DEPTH = 32;
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 export function relationMissing(q: QualifiedName): LakeshiftError {
   const name = q.schema ? `${q.schema}.${q.name}` : q.name;

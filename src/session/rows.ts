@@ -2,6 +2,7 @@
 // prepared on the session's connection (which gives the result columns for Describe), then
 // streamed chunk by chunk into DataRow messages by the engine's result cursor.
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { quoteIdent, textOrNull } from '../common/sql-quote.js';
 import {
   ResultCursor,
   decodeParameter,
@@ -17,7 +18,7 @@ import { VARCHAR } from '@duckdb/node-api';
 import type { Explain, Fetch, Query, Show, Statement } from '../sql/index.js';
 import { toDuckDb, identValue } from '../sql/index.js';
 import { settingDef } from './settings.js';
-import { codegenContext, quoteIdent, resolveRelations } from './resolve.js';
+import { codegenContext, resolveRelations } from './resolve.js';
 import type { Session } from './session.js';
 import type { FieldDescription, WireFormat } from './wire.js';
 import { generateWithSystemFunctions } from './system-source.js';
@@ -32,16 +33,12 @@ export interface RowsPlan {
   close(): Promise<void>;
 }
 
-function literal(value: string | null): string {
-  return value === null ? 'NULL' : `'${value.replace(/'/g, "''")}'`;
-}
-
 /** DuckDB SQL of a constant table: one VARCHAR column per name. */
 export function valuesSql(columns: string[], rows: (string | null)[][]): string {
   if (rows.length === 0) {
     return `SELECT ${columns.map((c) => `NULL::VARCHAR AS ${quoteIdent(c)}`).join(', ')} WHERE false`;
   }
-  const body = rows.map((r) => `(${r.map((v) => `${literal(v)}::VARCHAR`).join(', ')})`);
+  const body = rows.map((r) => `(${r.map((v) => `${textOrNull(v)}::VARCHAR`).join(', ')})`);
   return `SELECT * FROM (VALUES ${body.join(', ')}) AS __v(${columns.map(quoteIdent).join(', ')})`;
 }
 

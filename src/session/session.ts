@@ -75,6 +75,8 @@ export class Session implements WireSession {
   /** Temp tables of this session: name → DuckDB temp table name. */
   readonly tempTables = new Map<string, { duckdbName: string; columns: string[] }>();
 
+  /** Counts statements; per-statement caches (the catalog source) key on it. */
+  statementNumber = 0;
   /** Where ParameterStatus changes go while a statement runs. */
   private activeSink: ResultSink | undefined;
   private running: QueryRecord | undefined;
@@ -210,18 +212,8 @@ export class Session implements WireSession {
     if (this.closed) {
       throw new LakeshiftError(SqlState.adminShutdown, 'the session is closing');
     }
-    const record = this.manager.options.history.start({
-      userId: this.user.userId,
-      userName: this.user.name,
-      sessionId: this.processId,
-      transactionId: this.transactions.transactionId,
-      databaseName: this.databaseName,
-      queryType: stmt ? queryTypeOf(stmt) : 'UTILITY',
-      startTime: new Date(),
-      queueTime: 0,
-      queryText: text,
-      queryLabel: this.settings.get('query_group'),
-    });
+    const record = this.startRecord(text, stmt ? queryTypeOf(stmt) : 'UTILITY');
+    this.statementNumber++;
     this.running = record;
     let settle!: () => void;
     this.runningDone = new Promise<void>((r) => (settle = r));
@@ -297,21 +289,26 @@ export class Session implements WireSession {
     );
   }
 
-  private recordUnparsed(sql: string, e: unknown): void {
-    const h = this.manager.options.history;
-    const record = h.start({
+  /** A query history record of a statement of this session, running from now. */
+  private startRecord(text: string, queryType: string): QueryRecord {
+    return this.manager.options.history.start({
       userId: this.user.userId,
       userName: this.user.name,
       sessionId: this.processId,
       transactionId: this.transactions.transactionId,
       databaseName: this.databaseName,
-      queryType: 'UTILITY',
+      queryType,
       startTime: new Date(),
       queueTime: 0,
-      queryText: sql,
+      queryText: text,
       queryLabel: this.settings.get('query_group'),
     });
-    h.finish(record, { status: 'failed', error: messageOf(e) });
+  }
+
+  /** A statement that failed before it could run (it did not parse) is in the history too. */
+  private recordUnparsed(sql: string, e: unknown): void {
+    const record = this.startRecord(sql, 'UTILITY');
+    this.manager.options.history.finish(record, { status: 'failed', error: messageOf(e) });
   }
 
   // ---- extended query protocol ------------------------------------------------------------

@@ -2,6 +2,7 @@
 // SVV_/STV_/STL_/SYS_ views read (SystemCatalogSource), taken from the session's transaction
 // (so a table created in an open transaction shows in \d), the directory, the live sessions and
 // the history; and the bridge the resolver and code generation use to reach them.
+import { quoteLiteral } from '../common/sql-quote.js';
 import type {
   ConnectionLogRow,
   QueryHistoryRow,
@@ -42,7 +43,26 @@ function memo<T>(fn: () => Promise<T>): () => Promise<T> {
   return () => (value ??= fn());
 }
 
+/**
+ * The catalog source of the session's current statement: one per statement and transaction,
+ * so that a query naming pg_class, pg_namespace and pg_attribute (or calling functions over
+ * them) reads the catalog once, while a later statement sees its transaction's DDL.
+ */
+const statementSources = new WeakMap<
+  LakeTransaction,
+  { statement: number; source: SystemCatalogSource }
+>();
+
 export function catalogSource(session: Session, tx: LakeTransaction): SystemCatalogSource {
+  const cached = statementSources.get(tx);
+  if (cached && cached.statement === session.statementNumber) return cached.source;
+  const source = newCatalogSource(session, tx);
+  statementSources.set(tx, { statement: session.statementNumber, source });
+  return source;
+}
+
+/** Every method reads at most once (memo). */
+function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogSource {
   const lake = session.manager.lake;
   const users = memo(() => lake.directory.users());
   const schemas = memo(() => tx.listSchemas());
@@ -63,12 +83,13 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
         serverVersion: LAKESHIFT_VERSION,
       };
     },
-    databases: async () =>
+    databases: memo(async () =>
       (await lake.directory.databases()).map((d) => ({
         id: d.databaseId,
         name: d.name,
         ownerUserId: d.ownerId,
       })),
+    ),
     schemas: async () => {
       const owner = await ownerId();
       return (await schemas()).map((s) => ({
@@ -78,7 +99,7 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
         acl: null,
       }));
     },
-    relations: async () => {
+    relations: memo(async () => {
       const owner = await ownerId();
       const out: RelationInfo[] = [];
       for (const t of await tx.listTables()) {
@@ -142,7 +163,7 @@ export function catalogSource(session: Session, tx: LakeTransaction): SystemCata
         });
       }
       return out;
-    },
+    }),
     users: async () =>
       (await users()).map((u) => ({
         usesysid: u.userId,
@@ -365,5 +386,5 @@ function defaultText(
   if (value === null) return null;
   if (BARE_DEFAULT_OIDS.has(oid)) return value;
   if (oid === 16) return value.toLowerCase();
-  return `'${value.replace(/'/g, "''")}'::${typeText.replace(/\(.*\)$/, '')}`;
+  return `${quoteLiteral(value)}::${typeText.replace(/\(.*\)$/, '')}`;
 }

@@ -36,12 +36,7 @@ export class SessionTransactions {
 
   /** The lake transaction for the next statement, opening an implicit one when needed. */
   async current(): Promise<LakeTransaction> {
-    if (this.failed) {
-      throw new LakeshiftError(
-        SqlState.inFailedSqlTransaction,
-        'current transaction is aborted, commands ignored until end of transaction block',
-      );
-    }
+    this.assertNotFailed();
     if (this.tx === undefined || !this.tx.isOpen) {
       this.tx = await this.lake.begin({ connection: this.connection });
       this.id = ++transactionSeq;

@@ -5,6 +5,7 @@
 // https://www.postgresql.org/docs/15/functions-info.html
 import { BUILTIN_TYPES, type BuiltinTypeRow } from './pg-data.generated.js';
 import { REDSHIFT_TYPE_OID } from './oids.js';
+import { quoteString } from './sql.js';
 
 /** The types Redshift adds to pg_type (OIDs from Redshift's drivers), formatted by name. */
 export const REDSHIFT_TYPES: readonly { oid: number; typname: string; typlen: number }[] = [
@@ -122,7 +123,7 @@ export function formatTypeMacros(schema: string): { base: string; formatType: st
       const builtin = byOid.get(row.oid);
       return builtin === undefined || !isTrueArray(builtin);
     })
-    .map((row) => `${row.oid}: '${baseName(row.oid, null).replace(/'/g, "''")}'`);
+    .map((row) => `${row.oid}: ${quoteString(baseName(row.oid, null))}`);
   const elems = BUILTIN_TYPES.filter(isTrueArray).map((a) => `${a.oid}: ${a.typelem}`);
   const mod = (text: string) => `CAST(m AS VARCHAR)`.replace('m', text);
   const base =

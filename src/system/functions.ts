@@ -15,6 +15,7 @@
 //   Subquery aliases are prefixed `__ls_` so they never capture the caller's column references.
 import type { SessionContext } from './input.js';
 import { MACRO_SCHEMA } from './macros.js';
+import { CLASS_OID } from './oids.js';
 import { quoteString } from './sql.js';
 
 export interface FunctionContext {
@@ -131,19 +132,8 @@ function namespaceVisible(
   );
 }
 
-const CATALOG_CLASS_OIDS: Record<string, number> = {
-  pg_class: 1259,
-  pg_attribute: 1249,
-  pg_type: 1247,
-  pg_proc: 1255,
-  pg_namespace: 2615,
-  pg_database: 1262,
-  pg_constraint: 2606,
-  pg_authid: 1260,
-};
-
 function classOidOf(catalogName: string): string {
-  const cases = Object.entries(CATALOG_CLASS_OIDS)
+  const cases = Object.entries(CLASS_OID)
     .map(([name, oid]) => `WHEN ${quoteString(name)} THEN ${oid}`)
     .join(' ');
   return `CASE regexp_replace(CAST(${catalogName} AS VARCHAR), '^pg_catalog\\.', '') ${cases} ELSE NULL END`;

@@ -42,6 +42,35 @@ async function commentsByRelation(source: SystemCatalogSource): Promise<Map<stri
   return map;
 }
 
+/** Every column of every relation with the facts SVV_COLUMNS and SVV_ALL_COLUMNS share. */
+async function columnRows(source: SystemCatalogSource) {
+  const db = (await source.session()).databaseName;
+  const comments = await commentsByRelation(source);
+  return (await source.relations()).flatMap((r) =>
+    r.columns.map((c) => {
+      const f = columnTypeFacts(c.typeOid, c.typmod);
+      return {
+        database: db,
+        schema: r.schemaName,
+        table: r.name,
+        radix: f.numeric_precision_radix,
+        datetimePrecision: f.datetime_precision,
+        facts: {
+          column_name: c.name,
+          ordinal_position: c.attnum,
+          column_default: c.defaultExpr,
+          is_nullable: c.notNull ? 'NO' : 'YES',
+          data_type: f.data_type,
+          character_maximum_length: f.character_maximum_length,
+          numeric_precision: f.numeric_precision,
+          numeric_scale: f.numeric_scale,
+          remarks: comments.get(`${r.id}:${c.attnum}`) ?? null,
+        },
+      };
+    }),
+  );
+}
+
 const micros = (start: Date, end: Date | null): number =>
   end === null ? 0 : Math.max(0, Math.round((end.getTime() - start.getTime()) * 1000));
 
@@ -218,31 +247,15 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
       ['domain_name', 'text'],
       ['remarks', 'text'],
     ],
-    async (source) => {
-      const db = (await source.session()).databaseName;
-      const comments = await commentsByRelation(source);
-      return (await source.relations()).flatMap((r) =>
-        r.columns.map((c) => {
-          const f = columnTypeFacts(c.typeOid, c.typmod);
-          return {
-            table_catalog: db,
-            table_schema: r.schemaName,
-            table_name: r.name,
-            column_name: c.name,
-            ordinal_position: c.attnum,
-            column_default: c.defaultExpr,
-            is_nullable: c.notNull ? 'NO' : 'YES',
-            data_type: f.data_type,
-            character_maximum_length: f.character_maximum_length,
-            numeric_precision: f.numeric_precision,
-            numeric_precision_radix: f.numeric_precision_radix,
-            numeric_scale: f.numeric_scale,
-            datetime_precision: f.datetime_precision,
-            remarks: comments.get(`${r.id}:${c.attnum}`) ?? null,
-          };
-        }),
-      );
-    },
+    async (source) =>
+      (await columnRows(source)).map((c) => ({
+        table_catalog: c.database,
+        table_schema: c.schema,
+        table_name: c.table,
+        ...c.facts,
+        numeric_precision_radix: c.radix,
+        datetime_precision: c.datetimePrecision,
+      })),
   ),
   redshiftView(
     'svv_all_columns',
@@ -261,29 +274,13 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
       ['numeric_scale', 'integer'],
       ['remarks', 'character varying(256)'],
     ],
-    async (source) => {
-      const db = (await source.session()).databaseName;
-      const comments = await commentsByRelation(source);
-      return (await source.relations()).flatMap((r) =>
-        r.columns.map((c) => {
-          const f = columnTypeFacts(c.typeOid, c.typmod);
-          return {
-            database_name: db,
-            schema_name: r.schemaName,
-            table_name: r.name,
-            column_name: c.name,
-            ordinal_position: c.attnum,
-            column_default: c.defaultExpr,
-            is_nullable: c.notNull ? 'NO' : 'YES',
-            data_type: f.data_type,
-            character_maximum_length: f.character_maximum_length,
-            numeric_precision: f.numeric_precision,
-            numeric_scale: f.numeric_scale,
-            remarks: comments.get(`${r.id}:${c.attnum}`) ?? null,
-          };
-        }),
-      );
-    },
+    async (source) =>
+      (await columnRows(source)).map((c) => ({
+        database_name: c.database,
+        schema_name: c.schema,
+        table_name: c.table,
+        ...c.facts,
+      })),
   ),
   redshiftView(
     'svv_user_info',

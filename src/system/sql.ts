@@ -14,6 +14,7 @@
 //   timestamptz           TIMESTAMPTZ
 //   numeric(p,s)          DECIMAL(p,s)
 import type { SystemCatalogSource } from './input.js';
+import { quoteIdent, quoteLiteral as quoteString } from '../common/sql-quote.js';
 
 export interface PgTypeMapping {
   /** DuckDB type the column has in the generated SQL. */
@@ -83,13 +84,7 @@ export interface SystemColumn {
 
 export type Row = Record<string, unknown>;
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function quoteString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export { quoteIdent, quoteLiteral as quoteString } from '../common/sql-quote.js';
 
 /** A JavaScript value as a DuckDB literal of the given DuckDB type. */
 export function literal(value: unknown, duckType: string): string {

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { scramClientFinal } from '../../src/security/scram.js';
 import { fe, reportFields, type RawClient } from '../../src/server/pgwire/test-support.js';
-import { TARGET, startTarget, type Target } from '../support/server.js';
+import { TARGET, alive, startTarget, type Target } from '../support/server.js';
 import { CASES, malformedCases, runCase, type CaseServer } from './pgwire-malformed-cases.js';
 
 /** A user whose password is stored as Redshift's 'md5' + md5hex(password || user). */
@@ -36,15 +36,6 @@ function rssOf(pid: number): number {
   }
   const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   return m === null ? 0 : Number(m[1]) * 1024;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The code of an Authentication message ('R'): 0 ok, 5 MD5, 10 SASL, 11 continue, 12 final. */

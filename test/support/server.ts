@@ -13,7 +13,7 @@
 //
 // The handle's host and port can change across restart() (the server listens on port 0): read
 // them again after a restart.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync, chownSync, chmodSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import type { Socket } from 'node:net';
 import pg from 'pg';
 import { startPostgres } from './postgres.js';
+import { writeSelfSignedCertificate } from '../../src/security/certificate.js';
 
 export type TargetKind = 'lakeshift' | 'postgres';
 
@@ -125,7 +126,8 @@ function track(pid: number, signal: 'KILL' | 'QUIT'): { watchdog: ChildProcess; 
   };
 }
 
-function alive(pid: number): boolean {
+/** Whether a process still exists. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -348,25 +350,12 @@ async function startReference(opts: StartOptions): Promise<Target> {
       'local all all trust\nhostssl all all 127.0.0.1/32 md5\nhost all all 127.0.0.1/32 md5\n',
     );
     own(join(dataDir, 'pg_hba.conf'), 0o600);
-    const cert = spawnSync(
-      'openssl',
-      [
-        ...[
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '2',
-          '-subj',
-          '/CN=127.0.0.1',
-        ],
-        ...['-keyout', join(dataDir, 'server.key'), '-out', join(dataDir, 'server.crt')],
-      ],
-      { encoding: 'utf8' },
-    );
-    if (cert.status !== 0) throw new Error(`openssl failed: ${cert.stderr}`);
+    writeSelfSignedCertificate({
+      keyPath: join(dataDir, 'server.key'),
+      certPath: join(dataDir, 'server.crt'),
+      commonName: '127.0.0.1',
+      days: 2,
+    });
     own(join(dataDir, 'server.key'), 0o600);
     own(join(dataDir, 'server.crt'), 0o644);
 

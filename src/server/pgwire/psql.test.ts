@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { writeSelfSignedCertificate } from '../../security/certificate.js';
 import { createScramVerifier } from '../../security/scram.js';
 import {
   RawClient,
@@ -27,11 +28,12 @@ let cert: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lakeshift-psql-'));
-  await execFileAsync('openssl', [
-    ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
-    ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1'],
-    ...['-subj', '/CN=localhost'],
-  ]);
+  writeSelfSignedCertificate({
+    keyPath: join(dir, 'key.pem'),
+    certPath: join(dir, 'cert.pem'),
+    commonName: 'localhost',
+    days: 1,
+  });
   cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
   t = await startTestServer({
     users: { alice: { kind: 'scram-sha-256', verifier: createScramVerifier('alice-pw') } },

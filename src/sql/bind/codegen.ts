@@ -4,6 +4,7 @@
 // functions their translations. Never string patching of the user's SQL: every substitution is
 // of an AST node.
 import { LakeshiftError, SqlState } from '../../common/errors.js';
+import { quoteIdent, quoteLiteral } from '../../common/sql-quote.js';
 import type {
   ColumnRef,
   Expr,
@@ -39,17 +40,15 @@ export interface CodegenContext {
   regCast?: (typeName: string, operand: Expr, operandSql: string) => string | undefined;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
 
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 function hooks(ctx: CodegenContext): DuckDbHooks {
+  /** A date/timestamp literal in the session's DateStyle field order, as ISO for DuckDB. */
+  const dateLiteral = (type: TypeName, text: string): string | undefined => {
+    if (!DATE_TYPES.has(type.name)) return undefined;
+    const iso = normalizeDateLiteral(text, fieldOrder(ctx.setting('DateStyle')));
+    return `CAST(${quoteLiteral(iso)} AS ${resolveType(type).duckdb})`;
+  };
   const param = (node: Param): string => {
     if (ctx.params === 'placeholders') return `$${node.index}`;
     const value = ctx.params[node.index - 1];
@@ -77,18 +76,12 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
           const reg = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
           if (reg !== undefined) return reg;
-          if (DATE_TYPES.has(node.type.name) && node.expr.kind === 'StringLit') {
-            const iso = normalizeDateLiteral(node.expr.value, fieldOrder(ctx.setting('DateStyle')));
-            return `CAST(${sqlString(iso)} AS ${resolveType(node.type).duckdb})`;
-          }
-          return undefined;
+          return node.expr.kind === 'StringLit'
+            ? dateLiteral(node.type, node.expr.value)
+            : undefined;
         }
         case 'TypedLit':
-          if (DATE_TYPES.has(node.type.name)) {
-            const iso = normalizeDateLiteral(node.value, fieldOrder(ctx.setting('DateStyle')));
-            return `CAST(${sqlString(iso)} AS ${resolveType(node.type).duckdb})`;
-          }
-          return undefined;
+          return dateLiteral(node.type, node.value);
         case 'Binary':
           // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
           // divide as integers: sessions run with DuckDB's integer_division on.
@@ -122,13 +115,13 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
         case 'current_user':
         case 'current_role':
         case 'user':
-          return sqlString(ctx.currentUser);
+          return quoteLiteral(ctx.currentUser);
         case 'session_user':
-          return sqlString(ctx.sessionUser);
+          return quoteLiteral(ctx.sessionUser);
         case 'current_catalog':
-          return sqlString(ctx.database);
+          return quoteLiteral(ctx.database);
         case 'current_schema':
-          return ctx.searchPath[0] === undefined ? 'NULL' : sqlString(ctx.searchPath[0]);
+          return ctx.searchPath[0] === undefined ? 'NULL' : quoteLiteral(ctx.searchPath[0]);
         default:
           return undefined;
       }

@@ -1,7 +1,8 @@
 // Result column names as PostgreSQL and Redshift give them to unaliased select items
 // (FigureColname): a column's name, a function's name, a cast's type, "case", or "?column?".
 // DuckDB names such columns after their expression text, which clients would see otherwise.
-import type { Expr, Ident, Query, SetExpr } from '../ast/index.js';
+import type { Expr, Query, Select, SetExpr } from '../ast/index.js';
+import { visit } from '../ast/index.js';
 
 const TRIM_NAMES = { leading: 'ltrim', trailing: 'rtrim', both: 'btrim' } as const;
 
@@ -71,14 +72,9 @@ export function columnName(e: Expr): string {
  * as an explicit alias. Idempotent; returns the same tree.
  */
 export function nameResultColumns(node: unknown, caseSensitive = false): void {
-  if (Array.isArray(node)) {
-    for (const n of node) nameResultColumns(n, caseSensitive);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const o = node as { kind?: string; items?: { expr: Expr; alias?: Ident }[] };
-  if (o.kind === 'Select' && o.items) {
-    for (const item of o.items) {
+  visit(node, (n) => {
+    if (n.kind !== 'Select') return;
+    for (const item of (n as Select).items) {
       if (item.alias === undefined && item.expr.kind !== 'Star') {
         item.alias = { value: columnName(item.expr), quoted: true };
       } else if (
@@ -90,10 +86,5 @@ export function nameResultColumns(node: unknown, caseSensitive = false): void {
         item.alias = { ...item.alias, value: item.alias.value.toLowerCase() };
       }
     }
-  }
-  for (const [key, value] of Object.entries(o)) {
-    if (key !== 'pos' && key !== 'span' && value !== null && typeof value === 'object') {
-      nameResultColumns(value, caseSensitive);
-    }
-  }
+  });
 }

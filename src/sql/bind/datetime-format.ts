@@ -3,6 +3,8 @@
 // Redshift's case variants (MON, Mon, mon) and blank padding (MONTH, DAY to 9 characters).
 // https://docs.aws.amazon.com/redshift/latest/dg/r_FORMAT_strings.html
 
+import { quoteLiteral } from '../../common/sql-quote.js';
+
 type Piece = (ts: string) => string;
 
 const sf =
@@ -74,16 +76,12 @@ export function isDatetimeFormat(format: string): boolean {
   return /YYYY|YY|MM|DD|HH|MI|SS|MON|DAY|DY|Q|IW/i.test(format.replace(/"[^"]*"/g, ''));
 }
 
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 /** DuckDB SQL of TO_CHAR(ts, format) for a constant format. */
 export function datetimeFormatSql(ts: string, format: string): string {
   const pieces: string[] = [];
   let text = '';
   const flush = () => {
-    if (text) pieces.push(sqlString(text));
+    if (text) pieces.push(quoteLiteral(text));
     text = '';
   };
   for (let i = 0; i < format.length;) {

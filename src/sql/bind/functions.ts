@@ -3,6 +3,7 @@
 // printed arguments. Functions DuckDB has with Redshift's meaning need no entry.
 // https://docs.aws.amazon.com/redshift/latest/dg/c_SQL_functions.html
 import { LakeshiftError, SqlState } from '../../common/errors.js';
+import { quoteLiteral } from '../../common/sql-quote.js';
 import type { Expr, FunctionCall } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
 import { datetimeFormatSql, isDatetimeFormat, strptimeFormat } from './datetime-format.js';
@@ -447,7 +448,7 @@ function inputFormat(c: FunctionCall, fn: string): string {
       { position: format?.pos ?? c.pos },
     );
   }
-  return `'${translated.replace(/'/g, "''")}'`;
+  return quoteLiteral(translated);
 }
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];

@@ -2,6 +2,7 @@
 // at any depth), skipping names that refer to a WITH query in scope. The session resolves each
 // to a lake table, a temp table, a view or a system relation before code generation.
 import type { Cte, Query, TableName } from '../ast/index.js';
+import { visit } from '../ast/index.js';
 
 type Scope = readonly ReadonlySet<string>[];
 
@@ -17,37 +18,26 @@ export function relationRefs(node: unknown): TableName[] {
 }
 
 function walk(node: unknown, scope: Scope, out: TableName[]): void {
-  if (Array.isArray(node)) {
-    for (const n of node) walk(n, scope, out);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const obj = node as { kind?: string };
-  if (obj.kind === 'Query' && (obj as Query).with) {
-    const q = obj as Query;
-    const names = new Set<string>();
-    const inner = [...scope, names];
-    const ctes: Cte[] = q.with!.ctes;
-    if (q.with!.recursive) for (const c of ctes) names.add(c.name.value);
-    for (const cte of ctes) {
-      walk(cte.query, inner, out);
-      names.add(cte.name.value);
+  visit(node, (n) => {
+    if (n.kind === 'Query' && (n as Query).with) {
+      const q = n as Query;
+      const names = new Set<string>();
+      const inner = [...scope, names];
+      const ctes: Cte[] = q.with!.ctes;
+      if (q.with!.recursive) for (const c of ctes) names.add(c.name.value);
+      for (const cte of ctes) {
+        walk(cte.query, inner, out);
+        names.add(cte.name.value);
+      }
+      const { with: _with, ...rest } = q;
+      walk(rest, inner, out);
+      return false;
     }
-    const { with: _with, ...rest } = q;
-    walkFields(rest, inner, out);
-    return;
-  }
-  if (obj.kind === 'TableName') {
-    const t = obj as TableName;
-    if (!(t.name.length === 1 && inScope(scope, t.name[0]!.value))) out.push(t);
-    return;
-  }
-  walkFields(obj, scope, out);
-}
-
-function walkFields(obj: object, scope: Scope, out: TableName[]): void {
-  for (const [key, value] of Object.entries(obj)) {
-    if (key === 'pos' || key === 'span' || key === 'raw') continue;
-    if (value !== null && typeof value === 'object') walk(value, scope, out);
-  }
+    if (n.kind === 'TableName') {
+      const t = n as TableName;
+      if (!(t.name.length === 1 && inScope(scope, t.name[0]!.value))) out.push(t);
+      return false;
+    }
+    return undefined;
+  });
 }

@@ -3,6 +3,7 @@
 import type { TypeModifier, TypeName } from '../ast/index.js';
 import type { Parser } from './core.js';
 import { COL_NAME, isFuncName } from './keywords.js';
+import { quoteIdent as quoteIdentText } from '../../common/sql-quote.js';
 
 /** Single-word spellings and their canonical names. */
 const SIMPLE: Record<string, string> = {
@@ -199,8 +200,4 @@ function parseBaseType(p: Parser): TypeName {
     });
   }
   return mk(w, w, { modifiers: parseModifiers(p) });
-}
-
-function quoteIdentText(v: string): string {
-  return `"${v.replace(/"/g, '""')}"`;
 }

@@ -1,12 +1,17 @@
 // Quoting of identifiers and strings for printed SQL.
 import type { Ident } from '../ast/index.js';
+import {
+  quoteIdent as quoteIdentText,
+  quoteLiteral as quoteString,
+} from '../../common/sql-quote.js';
 import { RESERVED, TYPE_FUNC_NAME } from '../parser/keywords.js';
 
 const SIMPLE = /^[a-z_][a-z0-9_$]*$/;
 
-export function quoteIdentText(value: string): string {
-  return `"${value.replace(/"/g, '""')}"`;
-}
+export {
+  quoteIdent as quoteIdentText,
+  quoteLiteral as quoteString,
+} from '../../common/sql-quote.js';
 
 /** An identifier in a position where keywords are not names (first part of a name). */
 export function identText(id: Ident): string {
@@ -32,11 +37,6 @@ export function funcNameText(id: Ident): string {
   if (id.quoted || !SIMPLE.test(id.value) || RESERVED.has(id.value))
     return quoteIdentText(id.value);
   return id.value;
-}
-
-/** A standard SQL string literal ('' doubles quotes; backslashes are literal). */
-export function quoteString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**

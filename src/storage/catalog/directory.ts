@@ -1,7 +1,7 @@
 // The namespace's directory of databases and users (tables lake_database and lake_user, see
 // schema.ts). Changes apply at once, outside snapshots, each in one catalog write.
 import { LakeshiftError, SqlState } from '../../common/errors.js';
-import type { CatalogDb, CatalogTx } from './db.js';
+import type { CatalogDb, CatalogTx, SqlValue } from './db.js';
 
 export interface DatabaseRecord {
   databaseId: number;
@@ -120,19 +120,7 @@ export class Directory {
         `INSERT INTO lake_user (user_id, user_name, password, superuser, create_db,
            connection_limit, valid_until, syslog_unrestricted, session_timeout, settings, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          userId,
-          user.name,
-          user.password,
-          user.superuser ? 1 : 0,
-          user.createDb ? 1 : 0,
-          user.connectionLimit,
-          user.validUntil?.getTime() ?? null,
-          user.syslogUnrestricted ? 1 : 0,
-          user.sessionTimeout,
-          JSON.stringify(user.settings),
-          now,
-        ],
+        [userId, ...userValues(user), now],
       );
       return { ...user, userId, createdAt: new Date(now) };
     });
@@ -149,18 +137,7 @@ export class Directory {
         `UPDATE lake_user SET user_name = ?, password = ?, superuser = ?, create_db = ?,
            connection_limit = ?, valid_until = ?, syslog_unrestricted = ?, session_timeout = ?,
            settings = ? WHERE user_id = ?`,
-        [
-          next.name,
-          next.password,
-          next.superuser ? 1 : 0,
-          next.createDb ? 1 : 0,
-          next.connectionLimit,
-          next.validUntil?.getTime() ?? null,
-          next.syslogUnrestricted ? 1 : 0,
-          next.sessionTimeout,
-          JSON.stringify(next.settings),
-          next.userId,
-        ],
+        [...userValues(next), next.userId],
       );
       return next;
     });
@@ -173,6 +150,21 @@ export class Directory {
       return changes > 0;
     });
   }
+}
+
+/** The stored columns of a user, user_name through settings, in table order. */
+function userValues(u: NewUser): SqlValue[] {
+  return [
+    u.name,
+    u.password,
+    u.superuser ? 1 : 0,
+    u.createDb ? 1 : 0,
+    u.connectionLimit,
+    u.validUntil?.getTime() ?? null,
+    u.syslogUnrestricted ? 1 : 0,
+    u.sessionTimeout,
+    JSON.stringify(u.settings),
+  ];
 }
 
 async function requireFreeName(tx: CatalogTx, name: string): Promise<void> {

@@ -223,11 +223,19 @@ export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<v
     .catch(() => undefined);
   if (existing !== undefined) {
     await checkCatalogFormat(db);
-    await db.write(async (tx) => {
-      for (const statement of DIRECTORY_DDL.split(';')) {
-        if (statement.trim() !== '') await tx.run(statement);
-      }
-    });
+    // Catalogs made before the directory tables existed gain them once; opening a current
+    // catalog writes nothing.
+    const hasDirectory = await db
+      .get(`SELECT 1 AS x FROM lake_user WHERE 1 = 0`)
+      .then(() => true)
+      .catch(() => false);
+    if (!hasDirectory) {
+      await db.write(async (tx) => {
+        for (const statement of DIRECTORY_DDL.split(';')) {
+          if (statement.trim() !== '') await tx.run(statement);
+        }
+      });
+    }
     return;
   }
   await db.write(async (tx) => {
