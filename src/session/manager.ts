@@ -10,6 +10,7 @@ import type { Lake, UserRecord } from '../storage/index.js';
 import type { History } from './history.js';
 import type { PendingConnection, StartupRequest, WireBackend, WireSession } from './wire.js';
 import { Session } from './session.js';
+import { ResultCache } from './result-cache.js';
 
 export interface SessionManagerOptions {
   lake: Lake;
@@ -36,6 +37,8 @@ export interface SessionInfo {
 export class SessionManager implements WireBackend {
   private readonly sessions = new Map<number, Session>();
   private shuttingDown = false;
+  /** Redshift's result cache, shared by every session of the workgroup. */
+  readonly resultCache = new ResultCache();
 
   constructor(readonly options: SessionManagerOptions) {}
 

@@ -85,6 +85,21 @@ export async function creationSchema(
 }
 
 /**
+ * What a statement's relations were, as far as caching its translation or its result goes.
+ * System relations are generated from live state (sessions, history, the directory), so a
+ * statement reading one is translated afresh each time; a temp table's rows change without any
+ * catalog version, so results reading one are never reused.
+ */
+export interface RelationFacts {
+  readsSystem: boolean;
+  readsTemp: boolean;
+}
+
+export function noRelationFacts(): RelationFacts {
+  return { readsSystem: false, readsTemp: false };
+}
+
+/**
  * DuckDB SQL for every relation the node reads (keyed by the TableName node), resolving views
  * recursively.
  */
@@ -93,10 +108,11 @@ export async function resolveRelations(
   tx: LakeTransaction,
   node: unknown,
   depth = 0,
+  facts: RelationFacts = noRelationFacts(),
 ): Promise<Map<TableName, string>> {
   const out = new Map<TableName, string>();
   for (const ref of relationRefs(node)) {
-    out.set(ref, await resolveRelation(session, tx, ref, depth));
+    out.set(ref, await resolveRelation(session, tx, ref, depth, facts));
   }
   return out;
 }
@@ -106,33 +122,39 @@ async function resolveRelation(
   tx: LakeTransaction,
   ref: TableName,
   depth: number,
+  facts: RelationFacts,
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
   checkDatabase(session, q);
+  const temp = () => {
+    const found = session.tempTables.get(q.name);
+    if (found) facts.readsTemp = true;
+    return found && `temp.main.${quoteIdent(found.duckdbName)}`;
+  };
+  const system = async (schema: string) => {
+    facts.readsSystem = true;
+    return `(${await systemRelationSql(session, tx, schema, q.name)})`;
+  };
   if (q.schema === undefined) {
-    const temp = session.tempTables.get(q.name);
-    if (temp) return `temp.main.${quoteIdent(temp.duckdbName)}`;
-    if (systemRelationExists(undefined, q.name)) {
-      return `(${await systemRelationSql(session, tx, 'pg_catalog', q.name)})`;
-    }
+    const found = temp();
+    if (found) return found;
+    if (systemRelationExists(undefined, q.name)) return system('pg_catalog');
     for (const schema of session.searchPath()) {
-      const found = await lakeRelation(session, tx, schema, q.name, depth);
+      const found = await lakeRelation(session, tx, schema, q.name, depth, facts);
       if (found !== undefined) return found;
     }
     throw relationMissing(q);
   }
   if (q.schema === 'pg_temp' || /^pg_temp_\d+$/.test(q.schema)) {
-    const temp = session.tempTables.get(q.name);
-    if (temp) return `temp.main.${quoteIdent(temp.duckdbName)}`;
+    const found = temp();
+    if (found) return found;
     throw relationMissing(q);
   }
   if (isSystemSchema(q.schema)) {
-    if (systemRelationExists(q.schema, q.name)) {
-      return `(${await systemRelationSql(session, tx, q.schema, q.name)})`;
-    }
+    if (systemRelationExists(q.schema, q.name)) return system(q.schema);
     throw relationMissing(q);
   }
-  const found = await lakeRelation(session, tx, q.schema, q.name, depth);
+  const found = await lakeRelation(session, tx, q.schema, q.name, depth, facts);
   if (found === undefined) throw relationMissing(q);
   return found;
 }
@@ -154,6 +176,7 @@ async function lakeRelation(
   schema: string,
   name: string,
   depth: number,
+  facts: RelationFacts = noRelationFacts(),
 ): Promise<string | undefined> {
   const table = await tx.getTable(schema, name);
   if (table) return tx.scan(table);
@@ -172,7 +195,7 @@ async function lakeRelation(
       `the definition of view "${schema}.${name}" is not a query`,
     );
   }
-  const relations = await resolveRelations(session, tx, body, depth + 1);
+  const relations = await resolveRelations(session, tx, body, depth + 1, facts);
   const sql = toDuckDb(body, codegenContext(session, relations, []));
   if (view.columnAliases && view.columnAliases.length > 0) {
     return `(SELECT * FROM (${sql}) AS __v(${view.columnAliases.map(quoteIdent).join(', ')}))`;

@@ -16,9 +16,11 @@ import {
 import { literals } from './params.js';
 import { VARCHAR } from '@duckdb/node-api';
 import type { Explain, Fetch, Query, Show, Statement } from '../sql/index.js';
-import { toDuckDb, identValue } from '../sql/index.js';
+import { callsVolatileFunction, toDuckDb, identValue } from '../sql/index.js';
+import { CachedRowsReader, type CachedResult, type ResultCache } from './result-cache.js';
 import { settingDef } from './settings.js';
-import { codegenContext, resolveRelations } from './resolve.js';
+import { codegenContext, noRelationFacts, resolveRelations } from './resolve.js';
+import type { Translation } from './translation-cache.js';
 import type { Session } from './session.js';
 import type { FieldDescription, WireFormat } from './wire.js';
 import { generateWithSystemFunctions } from './system-source.js';
@@ -51,17 +53,8 @@ export async function planRows(
   let sql: string;
   let tag = (n: number) => `SELECT ${n}`;
   switch (stmt.kind) {
-    case 'Query': {
-      // With parameters, the DuckDB statement (text with $n) is the same for every execution
-      // until the catalog changes: it is prepared once per session and rebound. When DuckDB
-      // cannot type a $n, parameters go in as typed literals instead.
-      if (params.length > 0) {
-        const cached = await cachedQueryRows(session, stmt, params, resultFormats, tag);
-        if (cached !== undefined) return cached;
-      }
-      sql = await querySql(session, stmt, literals(params));
-      break;
-    }
+    case 'Query':
+      return queryRows(session, stmt, params, resultFormats, tag);
     case 'Show':
       sql = showSql(session, stmt);
       tag = () => 'SHOW';
@@ -78,20 +71,99 @@ export async function planRows(
   return preparedRows(session, sql, [], resultFormats, tag);
 }
 
+/** A query translated to DuckDB SQL, and what caching it and its result may rely on. */
+export interface QueryTranslation extends Translation {
+  /** It reads a system relation or function: live state, translated afresh each time. */
+  readsSystem: boolean;
+  /** The transaction has changes of its own: the SQL reads staged rows. */
+  readsLocalChanges: boolean;
+  /** The key it is cached under (undefined: not cacheable); `fromCache`: it was found there. */
+  cacheKey: string | undefined;
+  fromCache: boolean;
+}
+
+/**
+ * Everything a query's translation depends on besides its text: the snapshot, the settings
+ * (search_path, case sensitivity ...), the temp tables, the user and the parameter values.
+ */
+function translationKey(
+  session: Session,
+  snapshotId: number,
+  params: readonly string[] | 'placeholders',
+): string {
+  const values = params === 'placeholders' ? '$' : params.join('\u0001');
+  return `${snapshotId}\u0000${session.settings.version}\u0000${session.tempTables.version}\u0000${session.user.name}\u0000${values}`;
+}
+
+/**
+ * The DuckDB SQL of a query as the session sees it (its snapshot, temp tables, settings), from
+ * the session's translation cache when the same statement was translated under the same key.
+ */
+export async function translateQuery(
+  session: Session,
+  query: Query,
+  params: readonly string[] | 'placeholders',
+  useCache = true,
+): Promise<QueryTranslation> {
+  const tx = await session.transactions.current();
+  const readsLocalChanges = tx.hasLocalChanges;
+  const cacheKey = readsLocalChanges ? undefined : translationKey(session, tx.snapshotId, params);
+  if (cacheKey !== undefined && useCache) {
+    const hit = session.translations.lookup(query, cacheKey);
+    if (hit !== undefined) {
+      return { ...hit, readsSystem: false, readsLocalChanges, cacheKey, fromCache: true };
+    }
+  }
+  const facts = noRelationFacts();
+  const relations = await resolveRelations(session, tx, query, 0, facts);
+  const sql = await generateWithSystemFunctions(
+    session,
+    tx,
+    codegenContext(session, relations, params),
+    (ctx) => toDuckDb(query, ctx),
+    facts,
+  );
+  const translation = { sql, readsTemp: facts.readsTemp };
+  if (cacheKey !== undefined && !facts.readsSystem) {
+    session.translations.store(query, cacheKey, translation);
+  }
+  return {
+    ...translation,
+    readsSystem: facts.readsSystem,
+    readsLocalChanges,
+    cacheKey: facts.readsSystem ? undefined : cacheKey,
+    fromCache: false,
+  };
+}
+
 /** The DuckDB SQL of a query as the session sees it (its snapshot, temp tables, settings). */
 export async function querySql(
   session: Session,
   query: Query,
   params: readonly string[] | 'placeholders',
 ): Promise<string> {
-  const tx = await session.transactions.current();
-  const relations = await resolveRelations(session, tx, query);
-  return generateWithSystemFunctions(
-    session,
-    tx,
-    codegenContext(session, relations, params),
-    (ctx) => toDuckDb(query, ctx),
-  );
+  return (await translateQuery(session, query, params)).sql;
+}
+
+/**
+ * Runs `use` on the query's translation. A cached translation that fails (a file it names is
+ * gone or damaged, say) is forgotten and the query translated afresh, so that the failure is
+ * reported as resolution reports it, or does not happen.
+ */
+export async function withTranslation<T>(
+  session: Session,
+  query: Query,
+  params: readonly string[] | 'placeholders',
+  use: (t: QueryTranslation) => Promise<T>,
+): Promise<T> {
+  const first = await translateQuery(session, query, params);
+  try {
+    return await use(first);
+  } catch (e) {
+    if (!first.fromCache) throw e;
+    session.translations.forget(query, first.cacheKey!);
+    return use(await translateQuery(session, query, params, false));
+  }
 }
 
 /**
@@ -143,17 +215,117 @@ function streamedRows(
 }
 
 /**
- * A query with DuckDB-bound parameters on the session's statement cache, or undefined when
- * DuckDB cannot type its parameters.
+ * The rows of a query: from the result cache when the same user ran the same translation with
+ * the same parameters before (and the query may be answered so), else run. With parameters, the
+ * DuckDB statement (text with $n) is the same for every execution until the catalog changes: it
+ * is prepared once per session and rebound. When DuckDB cannot type a $n, parameters go in as
+ * typed literals instead.
  */
-async function cachedQueryRows(
+async function queryRows(
   session: Session,
   stmt: Query,
   params: readonly BoundParameter[],
   resultFormats: WireFormat[],
   tag: (rows: number) => string,
+): Promise<RowsPlan> {
+  const values = literals(params);
+  const run = (mode: readonly string[] | 'placeholders') =>
+    withTranslation(session, stmt, mode, async (t) => {
+      const key = resultCacheKey(session, stmt, t, values, resultFormats);
+      const cache = session.manager.resultCache;
+      const hit = key === undefined ? undefined : cache.get(key);
+      if (hit !== undefined) {
+        return cachedRows(session, hit, tag);
+      }
+      const rows =
+        mode === 'placeholders'
+          ? await boundQueryRows(session, t.sql, params, resultFormats, tag)
+          : await preparedRows(session, t.sql, [], resultFormats, tag);
+      return rows && key !== undefined ? recordedRows(rows, key, cache) : rows;
+    });
+  return (params.length > 0 ? await run('placeholders') : undefined) ?? (await run(values))!;
+}
+
+/** Rows from the result cache; the statement that reads them is marked as a cache hit. */
+function cachedRows(session: Session, hit: CachedResult, tag: (rows: number) => string): RowsPlan {
+  const reader = new CachedRowsReader(hit);
+  return {
+    fields: hit.fields,
+    next: (n, w) => {
+      // Noted at execution: Describe may have planned it before the statement started.
+      session.noteResultCacheHit();
+      return reader.next(n, w);
+    },
+    tag,
+    close: async () => {},
+  };
+}
+
+/** The result cache key of a query run, or undefined when its result must not be reused. */
+function resultCacheKey(
+  session: Session,
+  stmt: Query,
+  t: QueryTranslation,
+  values: readonly string[],
+  resultFormats: WireFormat[],
+): string | undefined {
+  if (session.settings.get('enable_result_cache_for_session') !== 'on') return undefined;
+  if (t.readsSystem || t.readsTemp || t.readsLocalChanges || callsVolatileFunction(stmt)) {
+    return undefined;
+  }
+  const output = [
+    session.user.name,
+    session.settings.get('TimeZone'),
+    session.settings.get('extra_float_digits'),
+    resultFormats.join(','),
+    values.join('\u0001'),
+  ];
+  return `${output.join('\u0000')}\u0000${t.sql}`;
+}
+
+/**
+ * Passes rows through, keeping a copy of the DataRow messages; a run that ends in one Execute
+ * (no row limit) within the size bound is stored.
+ */
+function recordedRows(plan: RowsPlan, key: string, cache: ResultCache): RowsPlan {
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let keep = true;
+  return {
+    fields: plan.fields,
+    tag: plan.tag,
+    close: () => plan.close(),
+    async next(maxRows, write) {
+      if (maxRows !== 0 || chunks.length > 0) keep = false;
+      const result = await plan.next(maxRows, (m) => {
+        if (keep) {
+          bytes += m.byteLength;
+          if (bytes > cache.maxEntryBytes) keep = false;
+          // A copy: the writer may reuse its buffer.
+          else chunks.push(new Uint8Array(m));
+        }
+        return write(m);
+      });
+      if (result.done && keep) {
+        cache.put(key, { fields: plan.fields, chunks, rows: result.rows, bytes });
+      }
+      keep = false;
+      return result;
+    },
+  };
+}
+
+/**
+ * A query with DuckDB-bound parameters on the session's statement cache, or undefined when
+ * DuckDB cannot type its parameters.
+ */
+async function boundQueryRows(
+  session: Session,
+  sql: string,
+  params: readonly BoundParameter[],
+  resultFormats: WireFormat[],
+  tag: (rows: number) => string,
 ): Promise<RowsPlan | undefined> {
-  const sql = await querySql(session, stmt, 'placeholders');
   const entry = await session.statementCache.acquire(sql);
   const shape = entry.prepared.shape();
   if (shape.columnNames === undefined || shape.columnTypes === undefined) {

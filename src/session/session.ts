@@ -8,7 +8,8 @@ import { LakeshiftError, SqlState, isLakeshiftError, messageOf } from '../common
 import type { Ident, Statement } from '../sql/index.js';
 import { identValue } from '../sql/index.js';
 import type { RowsPlan } from './rows.js';
-import { parseStatements, statementText } from '../sql/index.js';
+import { statementText } from '../sql/index.js';
+import { TempTables, TranslationCache } from './translation-cache.js';
 import type { UserRecord } from '../storage/index.js';
 import type { QueryRecord } from './history.js';
 import type { SessionInfo, SessionManager } from './manager.js';
@@ -73,7 +74,9 @@ export class Session implements WireSession {
   /** Prepared DuckDB statements of parameterized queries, by generated SQL. */
   readonly statementCache: StatementCache;
   /** Temp tables of this session: name → DuckDB temp table name. */
-  readonly tempTables = new Map<string, { duckdbName: string; columns: string[] }>();
+  readonly tempTables = new TempTables();
+  /** Parsed statements by text, and their translations (see translation-cache.ts). */
+  readonly translations = new TranslationCache();
 
   /** Counts statements; per-statement caches (the catalog source) key on it. */
   statementNumber = 0;
@@ -127,6 +130,11 @@ export class Session implements WireSession {
 
   // ---- what the rest of the session room reads -------------------------------------------
 
+  /** The running statement was answered from the result cache (SYS_QUERY_HISTORY shows it). */
+  noteResultCacheHit(): void {
+    if (this.running) this.running.resultCacheHit = true;
+  }
+
   get caseSensitiveIdentifiers(): boolean {
     return this.settings.get('enable_case_sensitive_identifier') === 'on';
   }
@@ -167,7 +175,7 @@ export class Session implements WireSession {
   async simpleQuery(sql: string, sink: ResultSink): Promise<void> {
     let statements: Statement[];
     try {
-      statements = parseStatements(sql);
+      statements = this.translations.parse(sql);
     } catch (e) {
       this.recordUnparsed(sql, e);
       await this.transactions.statementFailed();
@@ -321,7 +329,7 @@ export class Session implements WireSession {
           `prepared statement "${name}" already exists`,
         );
       }
-      const statements = parseStatements(sql);
+      const statements = this.translations.parse(sql);
       if (statements.length > 1) {
         throw new LakeshiftError(
           SqlState.syntaxError,

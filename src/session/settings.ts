@@ -297,6 +297,8 @@ export class SessionSettings {
    * change was SET LOCAL (restored at COMMIT too). Every change is undone by ROLLBACK.
    */
   private readonly undo = new Map<string, { previous: string | undefined; local: boolean }>();
+  /** Counts changes of any value: what was derived from the settings is stale when it moves. */
+  private changes = 0;
 
   constructor(
     private readonly onReportedChange: (name: string, value: string) => void,
@@ -375,8 +377,13 @@ export class SessionSettings {
     ]);
   }
 
+  get version(): number {
+    return this.changes;
+  }
+
   private store(def: SettingDef, value: string): void {
     const before = this.values.get(def.name) ?? def.default;
+    if (before !== value) this.changes++;
     if (value === def.default) this.values.delete(def.name);
     else this.values.set(def.name, value);
     if (def.reported && before !== value) this.onReportedChange(def.name, value);

@@ -21,7 +21,7 @@ import {
   type SessionContext,
 } from '../system/index.js';
 import { columnPgType, decodeAnnotation, fromDuckDb, type CodegenContext } from '../sql/index.js';
-import { viewSql } from './resolve.js';
+import { viewSql, type RelationFacts } from './resolve.js';
 import type { LakeTransaction } from '../storage/index.js';
 import type { Session } from './session.js';
 
@@ -277,6 +277,7 @@ export async function generateWithSystemFunctions(
   tx: LakeTransaction,
   ctx: CodegenContext,
   generate: (ctx: CodegenContext) => string,
+  facts?: RelationFacts,
 ): Promise<string> {
   const source = catalogSource(session, tx);
   // Most statements call no system function: the session context (which reads the catalog) is
@@ -303,10 +304,15 @@ export async function generateWithSystemFunctions(
   };
   const withFunctions: CodegenContext = {
     ...ctx,
-    functionCall: (name, args) => systemFunction(name)?.translate(args, fctx),
+    functionCall: (name, args) => {
+      const def = systemFunction(name);
+      if (def !== undefined && facts) facts.readsSystem = true;
+      return def?.translate(args, fctx);
+    },
     regCast: (type, operand, sql) => {
       const def = systemRegCast(type);
       if (def === undefined) return undefined;
+      if (facts) facts.readsSystem = true;
       const textual =
         operand.kind === 'StringLit' ||
         (operand.kind === 'Cast' && ['text', 'varchar', 'name'].includes(operand.type.name));

@@ -146,6 +146,11 @@ export class LakeTransaction {
     return this.state === 'open';
   }
 
+  /** Whether this transaction changed anything yet (its reads then differ from the snapshot's). */
+  get hasLocalChanges(): boolean {
+    return !this.overlay.isEmpty || this.staged.size > 0;
+  }
+
   // ---- catalog reads -------------------------------------------------------------------
 
   async listSchemas(): Promise<SchemaInfo[]> {
