@@ -47,6 +47,9 @@ export function clientConfig(e: Endpoint): pg.ClientConfig {
     database: e.database,
     ssl: false,
     application_name: 'lakeshift-bench-wire',
+    // Every query runs: Lakeshift's result cache (as Redshift's, on by default) would otherwise
+    // answer repeated point queries without running them. PostgreSQL has no such setting.
+    ...(e.system === 'Lakeshift' ? { options: '-c enable_result_cache_for_session=off' } : {}),
   };
 }
 
