@@ -244,7 +244,7 @@ describe(
         const ours = selects[0] as pg.QueryResult;
         const actual: Result = {
           columns: ours.fields.map((f) => f.name),
-          rows: (ours.rows as (string | null)[][]).map((r) => r.map((v) => v)),
+          rows: ours.rows as Cell[][],
         };
         const theirs = await duck.runAndReadAll(reference);
         const expected: Result = {

@@ -34,6 +34,8 @@ class CopyIn implements pg.Submittable {
   private async send(connection: Connection): Promise<void> {
     try {
       for (const chunk of this.chunks) {
+        // The server has already refused the COPY: it skips data until CopyDone.
+        if (this.error !== undefined) break;
         connection.sendCopyFromChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
         if (connection.stream.writableNeedDrain === true) {
           await new Promise((resolve) => connection.stream.once('drain', resolve));
