@@ -41,6 +41,7 @@ export interface NewDeleteFile {
 export interface NewSchemaRow {
   schemaId: number;
   name: string;
+  annotation: string | null;
 }
 export interface NewTableRow {
   tableId: number;
@@ -48,6 +49,7 @@ export interface NewTableRow {
   schemaId: number;
   name: string;
   sortKey: number[];
+  annotation: string | null;
 }
 export interface NewColumnRow {
   columnId: number;
@@ -66,6 +68,7 @@ export interface NewViewRow {
   dialect: string;
   sql: string;
   columnAliases: string[] | null;
+  annotation: string | null;
 }
 
 export type VersionedCatalogTable = 'lake_schema' | 'lake_table' | 'lake_column' | 'lake_view';
@@ -289,14 +292,16 @@ export function commitPlan(
     }
     for (const r of plan.newSchemas) {
       await tx.run(
-        `INSERT INTO lake_schema (schema_id, begin_snapshot, end_snapshot, schema_name) VALUES (?, ?, NULL, ?)`,
-        [r.schemaId, s, r.name],
+        `INSERT INTO lake_schema (schema_id, begin_snapshot, end_snapshot, schema_name, annotation)
+         VALUES (?, ?, NULL, ?, ?)`,
+        [r.schemaId, s, r.name, r.annotation],
       );
     }
     for (const r of plan.newTables) {
       await tx.run(
-        `INSERT INTO lake_table (table_id, table_uuid, begin_snapshot, end_snapshot, schema_id, table_name, sort_key)
-         VALUES (?, ?, ?, NULL, ?, ?, ?)`,
+        `INSERT INTO lake_table (table_id, table_uuid, begin_snapshot, end_snapshot, schema_id, table_name, sort_key,
+           annotation)
+         VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`,
         [
           r.tableId,
           r.tableUuid,
@@ -304,6 +309,7 @@ export function commitPlan(
           r.schemaId,
           r.name,
           r.sortKey.length ? JSON.stringify(r.sortKey) : null,
+          r.annotation,
         ],
       );
       await tx.run(
@@ -331,8 +337,9 @@ export function commitPlan(
     }
     for (const v of plan.newViews) {
       await tx.run(
-        `INSERT INTO lake_view (view_id, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases)
-         VALUES (?, ?, NULL, ?, ?, ?, ?, ?)`,
+        `INSERT INTO lake_view (view_id, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases,
+           annotation)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
         [
           v.viewId,
           s,
@@ -341,6 +348,7 @@ export function commitPlan(
           v.dialect,
           v.sql,
           v.columnAliases ? JSON.stringify(v.columnAliases) : null,
+          v.annotation,
         ],
       );
     }

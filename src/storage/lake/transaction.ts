@@ -151,7 +151,10 @@ export class LakeTransaction {
   async listSchemas(): Promise<SchemaInfo[]> {
     const rows = await schemasAt(this.ctx.db, this.snapshotId);
     const result = new Map<number, SchemaInfo>(
-      rows.map((r) => [r.schema_id, { schemaId: r.schema_id, name: r.schema_name }]),
+      rows.map((r) => [
+        r.schema_id,
+        { schemaId: r.schema_id, name: r.schema_name, annotation: r.annotation },
+      ]),
     );
     for (const [id, v] of this.overlay.schemas) {
       if (v.current) result.set(id, v.current);
@@ -165,7 +168,7 @@ export class LakeTransaction {
     if (staged) return staged.current;
     const row = await schemaByNameAt(this.ctx.db, this.snapshotId, name);
     if (row === undefined || this.overlay.schemas.has(row.schema_id)) return undefined;
-    return { schemaId: row.schema_id, name: row.schema_name };
+    return { schemaId: row.schema_id, name: row.schema_name, annotation: row.annotation };
   }
 
   private async requireSchema(name: string): Promise<SchemaInfo> {
@@ -222,6 +225,7 @@ export class LakeTransaction {
       dialect: r.dialect,
       sql: r.sql,
       columnAliases: r.column_aliases ? (JSON.parse(r.column_aliases) as string[]) : null,
+      annotation: r.annotation,
     };
   }
 
@@ -279,7 +283,10 @@ export class LakeTransaction {
     );
   }
 
-  async createSchema(name: string, opts: { ifNotExists?: boolean } = {}): Promise<SchemaInfo> {
+  async createSchema(
+    name: string,
+    opts: { ifNotExists?: boolean; annotation?: string | null } = {},
+  ): Promise<SchemaInfo> {
     this.assertWritable();
     const existing = await this.getSchema(name);
     if (existing) {
@@ -287,9 +294,19 @@ export class LakeTransaction {
       throw new LakeshiftError(SqlState.duplicateSchema, `schema "${name}" already exists`);
     }
     const schemaId = await reserveCatalogIds(this.ctx.db, 1);
-    const info = { schemaId, name };
+    const info = { schemaId, name, annotation: opts.annotation ?? null };
     this.overlay.setSchema(undefined, info, schemaId);
     return info;
+  }
+
+  /** Replaces a schema's annotation (free text of the SQL layer). */
+  async setSchemaAnnotation(name: string, annotation: string | null): Promise<void> {
+    this.assertWritable();
+    const s = await this.requireSchema(name);
+    const original = this.overlay.schemas.has(s.schemaId)
+      ? this.overlay.schemas.get(s.schemaId)!.original
+      : s;
+    this.overlay.setSchema(original, { ...s, annotation }, s.schemaId);
   }
 
   async dropSchema(
@@ -320,7 +337,7 @@ export class LakeTransaction {
     schema: string,
     name: string,
     columns: readonly ColumnDefinition[],
-    opts: { sortKey?: readonly string[]; ifNotExists?: boolean } = {},
+    opts: { sortKey?: readonly string[]; ifNotExists?: boolean; annotation?: string | null } = {},
   ): Promise<TableInfo> {
     this.assertWritable();
     const s = await this.requireSchema(schema);
@@ -359,6 +376,7 @@ export class LakeTransaction {
         order: i,
       })),
       sortKey: [...(opts.sortKey ?? [])],
+      annotation: opts.annotation ?? null,
     };
     this.overlay.setTable(undefined, info, info.tableId);
     return info;
@@ -391,6 +409,52 @@ export class LakeTransaction {
       throw new LakeshiftError(SqlState.duplicateTable, `relation "${newName}" already exists`);
     }
     await this.alterTable(t, { ...t, name: newName });
+  }
+
+  /** Replaces a table's annotation (free text of the SQL layer). */
+  async setTableAnnotation(ref: TableRef, annotation: string | null): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    await this.alterTable(t, { ...t, annotation });
+  }
+
+  /** Replaces a table's sort key (column names, in order; empty for none). */
+  async setSortKey(ref: TableRef, columns: readonly string[]): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    for (const c of columns) this.requireColumn(t, c);
+    await this.alterTable(t, { ...t, sortKey: [...columns] });
+  }
+
+  /**
+   * Changes what the catalog records of a column without touching its data: its type
+   * annotation, NOT NULL, or default (the DuckDB type stays: files are never rewritten here).
+   */
+  async alterColumn(
+    ref: TableRef,
+    column: string,
+    change: { typeAnnotation?: string | null; nullable?: boolean; defaultValue?: string | null },
+  ): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    this.requireColumn(t, column);
+    await this.alterTable(t, {
+      ...t,
+      columns: t.columns.map((c) => (c.name === column ? { ...c, ...change } : c)),
+    });
+  }
+
+  /** Replaces a view's annotation (free text of the SQL layer). */
+  async setViewAnnotation(schema: string, name: string, annotation: string | null): Promise<void> {
+    this.assertWritable();
+    const v = await this.getView(schema, name);
+    if (v === undefined) {
+      throw new LakeshiftError(SqlState.undefinedTable, `view "${schema}.${name}" does not exist`);
+    }
+    const original = this.overlay.views.has(v.viewId)
+      ? this.overlay.views.get(v.viewId)!.original
+      : v;
+    this.overlay.setView(original, { ...v, annotation }, v.viewId);
   }
 
   async addColumn(ref: TableRef, column: ColumnDefinition): Promise<void> {
@@ -481,7 +545,12 @@ export class LakeTransaction {
     schema: string,
     name: string,
     sql: string,
-    opts: { dialect?: string; columnAliases?: string[]; orReplace?: boolean } = {},
+    opts: {
+      dialect?: string;
+      columnAliases?: string[];
+      orReplace?: boolean;
+      annotation?: string | null;
+    } = {},
   ): Promise<ViewInfo> {
     this.assertWritable();
     const s = await this.requireSchema(schema);
@@ -498,6 +567,7 @@ export class LakeTransaction {
       dialect: opts.dialect ?? 'duckdb',
       sql,
       columnAliases: opts.columnAliases ?? null,
+      annotation: opts.annotation ?? null,
     };
     const original = this.overlay.views.has(viewId)
       ? this.overlay.views.get(viewId)!.original
