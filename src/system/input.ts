@@ -69,8 +69,15 @@ export interface RelationInfo {
   table?: {
     diststyle: DistStyle;
     sortkey: string[];
-    /** 'compound' | 'interleaved' | null when there is no sort key. */
-    sortkeyType: 'compound' | 'interleaved' | null;
+    /**
+     * 'compound' | 'interleaved', 'auto' for SORTKEY AUTO (with or without a key chosen),
+     * null when there is no sort key.
+     */
+    sortkeyType: 'compound' | 'interleaved' | 'auto' | null;
+    /** ENCODE AUTO: Redshift manages the encodings. */
+    encodeAuto?: boolean;
+    /** Live rows the last ANALYZE saw (null: never analyzed). */
+    analyzedRows?: number | null;
     rowCount: number;
     sizeBytes: number;
     /** Number of Parquet data files (for svv_table_info-like statistics). */

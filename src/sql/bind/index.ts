@@ -4,5 +4,27 @@ export { relationRefs } from './relations.js';
 export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';
-export { encodeAnnotation, decodeAnnotation, type ColumnAnnotation } from './annotation.js';
+export {
+  encodeAnnotation,
+  decodeAnnotation,
+  encodeTableAnnotation,
+  decodeTableAnnotation,
+  encodeViewAnnotation,
+  decodeViewAnnotation,
+  encodeSchemaAnnotation,
+  decodeSchemaAnnotation,
+  type ColumnAnnotation,
+  type ConstraintAnnotation,
+  type IdentityAnnotation,
+  type SchemaAnnotation,
+  type TableAnnotation,
+  type ViewAnnotation,
+} from './annotation.js';
+export {
+  checkEncoding,
+  defaultEncoding,
+  isIdentityType,
+  isKeyType,
+  ENCODINGS,
+} from './encodings.js';
 export { redshiftFunction, redshiftFunctions, type RedshiftFunction } from './functions.js';

@@ -178,6 +178,8 @@ for (const backend of backends) {
       for (const t of ['lake_schema', 'lake_table', 'lake_view']) {
         await a.run(`ALTER TABLE ${t} DROP COLUMN annotation`);
       }
+      await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_rows`);
+      await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_at`);
       await a.run(`UPDATE lake_metadata SET value = '1' WHERE key = 'format_version'`);
       await a.close();
       const b = await openCatalogDb(location);

@@ -89,6 +89,8 @@ export interface CommitPlan {
   namesToClaim: { schemaId: number; name: string; objectId: number }[];
   /** Schemas that must still exist at commit time (a table is being created in them). */
   schemasRequired: number[];
+  /** Schema names (of a rename) no other live schema may hold at commit time. */
+  schemaNamesToClaim: string[];
   /** Data files this transaction deletes rows from or rewrites: they must still be live. */
   filesRequired: number[];
   /** Inlined rows this transaction deletes or flushes: they must still be live. */
@@ -116,6 +118,7 @@ export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): 
     changes: [],
     namesToClaim: [],
     schemasRequired: [],
+    schemaNamesToClaim: [],
     filesRequired: [],
     inlinedRequired: [],
     endRows: [],
@@ -222,6 +225,20 @@ async function checkConflicts(
     if (row === undefined) {
       throw serializationFailure(
         `Serializable isolation violation on schema ${objectName(schemaId)}: it was dropped by a concurrent transaction`,
+      );
+    }
+  }
+  const releasedSchemas = new Set(
+    plan.endRows.filter((e) => e.table === 'lake_schema').map((e) => e.id),
+  );
+  for (const name of plan.schemaNamesToClaim) {
+    const holders = await tx.all<{ id: number }>(
+      `SELECT schema_id AS id FROM lake_schema WHERE schema_name = ? AND end_snapshot IS NULL`,
+      [name],
+    );
+    if (holders.some((h) => !releasedSchemas.has(h.id))) {
+      throw serializationFailure(
+        `Serializable isolation violation: schema "${name}" was created by a concurrent transaction`,
       );
     }
   }
@@ -481,14 +498,33 @@ export function commitPlan(
 
 /** Reserves n consecutive ids for schemas, tables, views and columns; returns the first. */
 export function reserveCatalogIds(db: CatalogDb, n: number): Promise<number> {
+  return reserveFromCounter(db, 'next_catalog_id', n, 1);
+}
+
+/**
+ * Reserves n consecutive values of a counter kept in lake_metadata (created at `start` when it
+ * does not exist yet) and returns the first. Runs in its own catalog transaction: what it hands
+ * out is never handed out again, whatever happens to the caller's transaction.
+ */
+export function reserveFromCounter(
+  db: CatalogDb,
+  key: string,
+  n: number,
+  start = 0,
+): Promise<number> {
   return db.write(async (tx) => {
-    const row = await tx.get<{ value: string }>(
-      `SELECT value FROM lake_metadata WHERE key = 'next_catalog_id'`,
-    );
-    const first = Number(row?.value ?? 1);
-    await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = 'next_catalog_id'`, [
-      String(first + n),
+    const row = await tx.get<{ value: string }>(`SELECT value FROM lake_metadata WHERE key = ?`, [
+      key,
     ]);
+    const first = row === undefined ? start : Number(row.value);
+    if (row === undefined) {
+      await tx.run(`INSERT INTO lake_metadata (key, value) VALUES (?, ?)`, [
+        key,
+        String(first + n),
+      ]);
+    } else {
+      await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = ?`, [String(first + n), key]);
+    }
     return first;
   });
 }

@@ -11,13 +11,15 @@ import type { CatalogDb } from './db.js';
  * Bumped whenever the catalog layout changes; a catalog written by a newer version is refused,
  * and an older one is upgraded in place when opened (see MIGRATIONS).
  *   1: the first layout.
- *   2: lake_schema, lake_table and lake_view gain `annotation` (free text for the SQL layer).
+ *   2: lake_schema, lake_table and lake_view gain `annotation` (free text for the SQL layer);
+ *      lake_table_stats gains the row count and time of the last ANALYZE.
  */
 export const CATALOG_FORMAT_VERSION = 2;
 
 export const CATALOG_DDL = `
 -- key/value facts about the namespace: format_version, namespace_id, created_at,
--- next_catalog_id.
+-- next_catalog_id, and identity:<column id> (the next index an IDENTITY column hands out, like
+-- a sequence: reserved outside transactions, so a rolled-back insert leaves a gap).
 CREATE TABLE IF NOT EXISTS lake_metadata (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -162,12 +164,15 @@ CREATE TABLE IF NOT EXISTS lake_inlined_row (
   PRIMARY KEY (table_id, row_id)
 );
 
--- Current (not versioned) per-table counters: the next row id to hand out, and how many
--- inlined rows are live (when to flush them into a file).
+-- Current (not versioned) per-table counters: the next row id to hand out, how many inlined
+-- rows are live (when to flush them into a file), and the live row count and time (epoch ms)
+-- of the last ANALYZE (NULL: never analyzed).
 CREATE TABLE IF NOT EXISTS lake_table_stats (
   table_id BIGINT PRIMARY KEY,
   next_row_id BIGINT NOT NULL,
-  inlined_rows BIGINT NOT NULL
+  inlined_rows BIGINT NOT NULL,
+  analyzed_rows BIGINT,
+  analyzed_at BIGINT
 );
 
 -- Files no live snapshot reads any more, removed from the object store once no pinned
@@ -231,6 +236,8 @@ const MIGRATIONS: Record<number, string[]> = {
     'ALTER TABLE lake_schema ADD COLUMN annotation TEXT',
     'ALTER TABLE lake_table ADD COLUMN annotation TEXT',
     'ALTER TABLE lake_view ADD COLUMN annotation TEXT',
+    'ALTER TABLE lake_table_stats ADD COLUMN analyzed_rows BIGINT',
+    'ALTER TABLE lake_table_stats ADD COLUMN analyzed_at BIGINT',
   ],
 };
 

@@ -65,10 +65,11 @@ export class CatalogOverlay {
         plan.endRows.push({ table: 'lake_schema', id });
         plan.changes.push({ objectId: id, kind: 'dropped' });
       } else if (original !== undefined && row !== undefined) {
-        if (original.annotation === row.annotation) continue;
+        if (original.annotation === row.annotation && original.name === row.name) continue;
         plan.endRows.push({ table: 'lake_schema', id });
         plan.newSchemas.push(row);
         plan.changes.push({ objectId: id, kind: 'altered' });
+        if (original.name !== row.name) plan.schemaNamesToClaim.push(row.name);
       }
     }
     for (const [id, v] of this.tables) this.addTable(plan, id, v);

@@ -11,6 +11,7 @@ import {
   emptyCommitPlan,
   planIsEmpty,
   reserveCatalogIds,
+  reserveFromCounter,
   type CommitPlan,
 } from '../catalog/commit.js';
 import {
@@ -303,10 +304,16 @@ export class LakeTransaction {
   async setSchemaAnnotation(name: string, annotation: string | null): Promise<void> {
     this.assertWritable();
     const s = await this.requireSchema(name);
-    const original = this.overlay.schemas.has(s.schemaId)
-      ? this.overlay.schemas.get(s.schemaId)!.original
-      : s;
-    this.overlay.setSchema(original, { ...s, annotation }, s.schemaId);
+    this.overlay.setSchema(s, { ...s, annotation }, s.schemaId);
+  }
+
+  async renameSchema(name: string, newName: string): Promise<void> {
+    this.assertWritable();
+    const s = await this.requireSchema(name);
+    if (await this.getSchema(newName)) {
+      throw new LakeshiftError(SqlState.duplicateSchema, `schema "${newName}" already exists`);
+    }
+    this.overlay.setSchema(s, { ...s, name: newName }, s.schemaId);
   }
 
   async dropSchema(
@@ -444,17 +451,21 @@ export class LakeTransaction {
     });
   }
 
-  /** Replaces a view's annotation (free text of the SQL layer). */
-  async setViewAnnotation(schema: string, name: string, annotation: string | null): Promise<void> {
+  /** Changes a view's name or annotation (free text of the SQL layer). */
+  async alterView(
+    schema: string,
+    name: string,
+    change: { name?: string; annotation?: string | null },
+  ): Promise<void> {
     this.assertWritable();
     const v = await this.getView(schema, name);
     if (v === undefined) {
       throw new LakeshiftError(SqlState.undefinedTable, `view "${schema}.${name}" does not exist`);
     }
-    const original = this.overlay.views.has(v.viewId)
-      ? this.overlay.views.get(v.viewId)!.original
-      : v;
-    this.overlay.setView(original, { ...v, annotation }, v.viewId);
+    if (change.name !== undefined && (await this.nameTaken(v.schemaId, change.name))) {
+      throw new LakeshiftError(SqlState.duplicateTable, `relation "${change.name}" already exists`);
+    }
+    this.overlay.setView(v, { ...v, ...change }, v.viewId);
   }
 
   async addColumn(ref: TableRef, column: ColumnDefinition): Promise<void> {
@@ -611,6 +622,43 @@ export class LakeTransaction {
       bytes += f.sizeBytes + (f.deleteFile?.sizeBytes ?? 0);
     }
     return { rows, bytes, files: state.files.length };
+  }
+
+  /**
+   * Reserves n values of an IDENTITY column's counter and returns the index of the first (the
+   * column's k-th value is seed + k * step). Like a sequence, outside this transaction.
+   */
+  reserveIdentityValues(columnId: number, n: number): Promise<number> {
+    return reserveFromCounter(this.ctx.db, `identity:${columnId}`, n);
+  }
+
+  /** Records what ANALYZE saw of a table: its live rows now (outside this transaction). */
+  async recordAnalysis(ref: TableRef | TableInfo, rows: number): Promise<void> {
+    const t = await this.requireTable(ref);
+    await this.ctx.db.write((tx) =>
+      tx.run(`UPDATE lake_table_stats SET analyzed_rows = ?, analyzed_at = ? WHERE table_id = ?`, [
+        rows,
+        Date.now(),
+        t.tableId,
+      ]),
+    );
+  }
+
+  /** The last ANALYZE of each table that had one: live rows then, and when (epoch ms). */
+  async analyses(): Promise<Map<number, { rows: number; at: number }>> {
+    const rows = await this.ctx.db.all<{
+      table_id: number;
+      analyzed_rows: number;
+      analyzed_at: number;
+    }>(
+      `SELECT table_id, analyzed_rows, analyzed_at FROM lake_table_stats WHERE analyzed_at IS NOT NULL`,
+    );
+    return new Map(
+      rows.map((r) => [
+        Number(r.table_id),
+        { rows: Number(r.analyzed_rows), at: Number(r.analyzed_at) },
+      ]),
+    );
   }
 
   /**
