@@ -86,7 +86,7 @@ export async function runInsert(
       const ctx = codegenContext(session, new Map(), params);
       const defaults = `SELECT ${t.info.columns.map((c) => toDuckDbExpr(defaultExpr(c), ctx)).join(', ')}`;
       const n = await withIdentityValues(session, tx, t.info, [], defaults, (src, cols) =>
-        tx.insert(t.table, src, { columns: cols }),
+        tx.insert(t.table, src, cols.length > 0 ? { columns: cols } : {}),
       );
       return { tag: `INSERT 0 ${n}`, rows: n };
     }

@@ -103,14 +103,27 @@ export async function withIdentityValues(
     `CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT *, row_number() OVER () AS __rn FROM (${source}) AS __s(${aliases.join(', ')})`,
   );
   try {
-    const counted = await run(`SELECT count(*)::BIGINT AS n FROM ${rows}`);
-    const n = Number((counted.getRowObjectsJS()[0] as { n: bigint }).n);
+    // Per identity column: which rows need a value (all, when the INSERT leaves it out; those
+    // with NULL, i.e. DEFAULT, when it names it), and that row's index among them.
+    const needs = identities.map(({ column }) => {
+      const i = columns.indexOf(column.name);
+      return i < 0 ? undefined : `${aliases[i]} IS NULL`;
+    });
+    const counts = needs.map((w, k) => `count(*) FILTER (WHERE ${w ?? 'true'})::BIGINT AS n${k}`);
+    const counted = await run(`SELECT ${counts.join(', ')} FROM ${rows}`);
+    const n = counted.getRowObjectsJS()[0] as Record<string, bigint>;
     const generated = new Map<string, string>();
-    for (const { column, identity } of identities) {
-      const first = n > 0 ? await tx.reserveIdentityValues(column.columnId, n) : 0;
+    for (const [k, { column, identity }] of identities.entries()) {
+      const wanted = Number(n[`n${k}`]);
+      const first = wanted > 0 ? await tx.reserveIdentityValues(column.columnId, wanted) : 0;
+      const when = needs[k];
+      const index =
+        when === undefined
+          ? '__rn'
+          : `sum(CASE WHEN ${when} THEN 1 ELSE 0 END) OVER (ORDER BY __rn)`;
       generated.set(
         column.name,
-        `CAST(${identity.seed} + (${identity.step}) * (${first} + __rn - 1) AS ${column.type})`,
+        `CAST(${identity.seed} + (${identity.step}) * (${first} + ${index} - 1) AS ${column.type})`,
       );
     }
     const items = columns.map((c, i) => {
@@ -119,7 +132,7 @@ export async function withIdentityValues(
     });
     const omitted = identities.filter(({ column }) => !columns.includes(column.name));
     for (const { column } of omitted) items.push(generated.get(column.name)!);
-    return await insert(`SELECT ${items.join(', ')} FROM ${rows}`, [
+    return await insert(`SELECT ${items.join(', ')} FROM ${rows} ORDER BY __rn`, [
       ...columns,
       ...omitted.map(({ column }) => column.name),
     ]);

@@ -6,14 +6,17 @@ import { LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteIdent } from '../common/sql-quote.js';
 import type { TableName } from '../sql/index.js';
 import {
+  decodeAnnotation,
   parseStatements,
   qualifiedName,
   relationRefs,
+  scanFilters,
+  type ScanFilter,
   toDuckDb,
   type CodegenContext,
   type QualifiedName,
 } from '../sql/index.js';
-import type { LakeTransaction } from '../storage/index.js';
+import type { ColumnFilter, LakeTransaction, TableInfo } from '../storage/index.js';
 import type { Session } from './session.js';
 import { systemRelationSql, isSystemSchema, systemRelationExists } from './system-source.js';
 
@@ -95,10 +98,29 @@ export async function resolveRelations(
   depth = 0,
 ): Promise<Map<TableName, string>> {
   const out = new Map<TableName, string>();
+  const filters = scanFilters(node, session.caseSensitiveIdentifiers);
   for (const ref of relationRefs(node)) {
-    out.set(ref, await resolveRelation(session, tx, ref, depth));
+    out.set(ref, await resolveRelation(session, tx, ref, depth, filters.get(ref)));
   }
   return out;
+}
+
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|REAL|DOUBLE|DECIMAL\(.*\))$/i;
+
+/**
+ * The WHERE filters a scan of the table can prune files with: those on its columns whose
+ * comparison means the same on the stored values (a number literal only against a numeric
+ * column; never CHAR(n), where trailing blanks do not count).
+ */
+function pruningFilters(table: TableInfo, filters: readonly ScanFilter[] = []): ColumnFilter[] {
+  return filters.flatMap((f) => {
+    const c = table.columns.find((x) => x.name === f.column);
+    if (c === undefined || /^character\(/.test(decodeAnnotation(c.typeAnnotation).type ?? '')) {
+      return [];
+    }
+    if (f.literal === 'number' && !NUMERIC_TYPE.test(c.type)) return [];
+    return [{ column: f.column, op: f.op, value: f.value }];
+  });
 }
 
 async function resolveRelation(
@@ -106,6 +128,7 @@ async function resolveRelation(
   tx: LakeTransaction,
   ref: TableName,
   depth: number,
+  filters?: readonly ScanFilter[],
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
   checkDatabase(session, q);
@@ -116,7 +139,7 @@ async function resolveRelation(
       return `(${await systemRelationSql(session, tx, 'pg_catalog', q.name)})`;
     }
     for (const schema of session.searchPath()) {
-      const found = await lakeRelation(session, tx, schema, q.name, depth);
+      const found = await lakeRelation(session, tx, schema, q.name, depth, filters);
       if (found !== undefined) return found;
     }
     throw relationMissing(q);
@@ -132,7 +155,7 @@ async function resolveRelation(
     }
     throw relationMissing(q);
   }
-  const found = await lakeRelation(session, tx, q.schema, q.name, depth);
+  const found = await lakeRelation(session, tx, q.schema, q.name, depth, filters);
   if (found === undefined) throw relationMissing(q);
   return found;
 }
@@ -154,9 +177,10 @@ async function lakeRelation(
   schema: string,
   name: string,
   depth: number,
+  filters?: readonly ScanFilter[],
 ): Promise<string | undefined> {
   const table = await tx.getTable(schema, name);
-  if (table) return tx.scan(table);
+  if (table) return tx.scan(table, { filters: pruningFilters(table, filters) });
   const view = await tx.getView(schema, name);
   if (view === undefined) return undefined;
   if (depth >= MAX_VIEW_DEPTH) {

@@ -248,6 +248,8 @@ function parseColumnConstraint(p: Parser): ColumnConstraint | undefined {
       }
       seed = options.start ?? '1';
       step = options.increment ?? '1';
+    } else if (p.peek().type === 'word') {
+      throw p.unsupported('identity sequence options');
     } else {
       seed = parseSignedInteger(p);
       p.expectPunct(',');

@@ -181,11 +181,13 @@ export class LakeTransaction {
   async getTable(schema: string, name: string): Promise<TableInfo | undefined> {
     const s = await this.getSchema(schema);
     if (s === undefined) return undefined;
-    const staged = this.overlay.tableByName(s.schemaId, name);
-    if (staged) return staged.current;
+    const staged = this.overlay.tableByName(s.schemaId, name)?.current;
+    if (staged) return staged.schemaName === s.name ? staged : { ...staged, schemaName: s.name };
     const row = await tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name);
     if (row === undefined || this.overlay.tables.has(row.table_id)) return undefined;
-    return this.ctx.tableStates.definition(this.ctx.db, row.table_id, this.snapshotId);
+    const t = await this.ctx.tableStates.definition(this.ctx.db, row.table_id, this.snapshotId);
+    // A renamed schema does not change its tables' definitions: name it as it is now.
+    return t.schemaName === s.name ? t : { ...t, schemaName: s.name };
   }
 
   async requireTable(ref: TableRef | TableInfo): Promise<TableInfo> {
