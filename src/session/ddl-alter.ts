@@ -28,7 +28,7 @@ import {
 } from '../sql/index.js';
 import type { LakeTransaction, TableInfo } from '../storage/index.js';
 import type { CommandResult } from './commands.js';
-import { findView, quotaMb, requireLakeTable, userIdOf } from './ddl.js';
+import { findView, quotaMb, renameInViews, requireLakeTable, userIdOf } from './ddl.js';
 import { defaultExpr } from './dml.js';
 import { unsupported } from './execute.js';
 import { withIdentityValues } from './identity.js';
@@ -96,7 +96,10 @@ async function alterView(
   const [a, ...more] = stmt.actions;
   if (a === undefined || more.length > 0) throw notAllowed('ALTER TABLE on a view');
   if (a.kind === 'RenameTable') {
-    await tx.alterView(schema, name, { name: identValue(a.to, cs) });
+    const to = identValue(a.to, cs);
+    const v = (await tx.getView(schema, name))!;
+    await tx.alterView(schema, name, { name: to });
+    await renameInViews(session, tx, v.viewId, { schema, name }, { schema, name: to });
   } else if (a.kind === 'OwnerTo') {
     const v = (await tx.getView(schema, name))!;
     const ownerId = await userIdOf(session, identValue(a.owner, cs));
@@ -156,8 +159,12 @@ async function alterAction(
       return dropColumn(tx, t, identValue(a.column, cs), a.behavior === 'cascade');
     case 'RenameColumn':
       return tx.renameColumn(t.ref, identValue(a.column, cs), identValue(a.to, cs));
-    case 'RenameTable':
-      return tx.renameTable(t.ref, identValue(a.to, cs));
+    case 'RenameTable': {
+      const to = identValue(a.to, cs);
+      await tx.renameTable(t.ref, to);
+      const { schema, name } = t.ref;
+      return renameInViews(session, tx, t.info.tableId, { schema, name }, { schema, name: to });
+    }
     case 'AlterColumnType':
       return alterColumnType(session, tx, t, identValue(a.column, cs), a.type);
     case 'AlterColumnEncode': {
@@ -554,9 +561,26 @@ export async function runAlterSchema(session: Session, stmt: AlterSchema): Promi
   }
   const a = decodeSchemaAnnotation(s.annotation);
   switch (stmt.action.kind) {
-    case 'RenameSchema':
-      await tx.renameSchema(name, identValue(stmt.action.to, cs));
+    case 'RenameSchema': {
+      const to = identValue(stmt.action.to, cs);
+      const tables = await tx.listTables(name);
+      const views = await tx.listViews(name);
+      await tx.renameSchema(name, to);
+      const moved = [
+        ...tables.map((x) => ({ id: x.tableId, name: x.name })),
+        ...views.map((x) => ({ id: x.viewId, name: x.name })),
+      ];
+      for (const m of moved) {
+        await renameInViews(
+          session,
+          tx,
+          m.id,
+          { schema: name, name: m.name },
+          { schema: to, name: m.name },
+        );
+      }
       break;
+    }
     case 'SchemaOwnerTo': {
       const ownerId = await userIdOf(session, identValue(stmt.action.owner, cs));
       await tx.setSchemaAnnotation(name, encodeSchemaAnnotation({ ...a, ownerId }));

@@ -11,6 +11,7 @@ import { quoteIdent } from '../common/sql-quote.js';
 import { fromDuckDBError } from '../engine/index.js';
 import type {
   CommentOn,
+  Ident,
   CreateSchema,
   CreateTable,
   CreateView,
@@ -31,6 +32,7 @@ import {
   encodeViewAnnotation,
   fromDuckDb,
   identValue,
+  parseStatements,
   printRedshift,
   qualifiedName,
   relationRefs,
@@ -340,28 +342,62 @@ async function createTempTable(
   return { tag: 'CREATE TABLE', rows: 0 };
 }
 
+/** An identifier that prints as the given (already folded) name. */
+export function nameIdent(value: string): Ident {
+  return { value, quoted: value !== value.toLowerCase() };
+}
+
 /**
- * The lake tables and views a view's definition reads directly (by id): what it depends on.
- * Names are looked up as a query would look them up now; temp tables and system relations are
- * not lake objects.
+ * Binds a view's definition the way a schema-bound view is bound at CREATE: each name that
+ * reads a lake table or view (looked up as a query would look it up now) is qualified with its
+ * schema, so a later search_path does not change what the view reads, and the view depends on
+ * those relations (their ids). Temp tables and system relations stay as written.
  */
-async function viewDependencies(
+async function bindViewDefinition(
   session: Session,
   tx: LakeTransaction,
   query: Query,
-): Promise<number[]> {
+): Promise<{ query: Query; dependsOn: number[] }> {
+  const bound = structuredClone(query);
   const ids = new Set<number>();
-  for (const ref of relationRefs(query)) {
+  for (const ref of relationRefs(bound)) {
     const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
     if (q.schema === undefined && session.tempTables.has(q.name)) continue;
     for (const schema of q.schema !== undefined ? [q.schema] : session.searchPath()) {
       const found = (await tx.getTable(schema, q.name)) ?? (await tx.getView(schema, q.name));
       if (found === undefined) continue;
       ids.add('tableId' in found ? found.tableId : found.viewId);
+      ref.name = [nameIdent(schema), nameIdent(q.name)];
       break;
     }
   }
-  return [...ids];
+  return { query: bound, dependsOn: [...ids] };
+}
+
+/**
+ * After a table or view of `schema` was renamed (or the schema itself): the definitions of the
+ * views that read it name it anew, as a view bound to the object (not its name) would.
+ */
+export async function renameInViews(
+  session: Session,
+  tx: LakeTransaction,
+  id: number,
+  from: { schema: string; name: string },
+  to: { schema: string; name: string },
+): Promise<void> {
+  for (const v of await tx.listViews()) {
+    if (!(decodeViewAnnotation(v.annotation).dependsOn ?? []).includes(id)) continue;
+    const [body] = parseStatements(v.sql);
+    if (body?.kind !== 'Query') continue;
+    let changed = false;
+    for (const ref of relationRefs(body)) {
+      const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
+      if (q.name !== from.name || (q.schema ?? from.schema) !== from.schema) continue;
+      ref.name = [nameIdent(to.schema), nameIdent(to.name)];
+      changed = true;
+    }
+    if (changed) await tx.alterView(v.schemaName, v.name, { sql: printRedshift(body) });
+  }
 }
 
 async function createView(session: Session, stmt: CreateView): Promise<CommandResult> {
@@ -372,14 +408,20 @@ async function createView(session: Session, stmt: CreateView): Promise<CommandRe
   // Bind the body now, so a view over missing tables fails at CREATE (unless Redshift's
   // WITH NO SCHEMA BINDING says to check at query time).
   // The definition is kept as Redshift SQL, printed before binding adds anything to the tree.
-  const definition = printRedshift(stmt.query);
-  if (!stmt.noSchemaBinding) await querySql(session, stmt.query, 'placeholders');
+  let definition = printRedshift(stmt.query);
+  let dependsOn: number[] | undefined;
+  if (!stmt.noSchemaBinding) {
+    await querySql(session, stmt.query, 'placeholders');
+    const bound = await bindViewDefinition(session, tx, stmt.query);
+    definition = printRedshift(bound.query);
+    dependsOn = bound.dependsOn;
+  }
   const previous = stmt.orReplace ? await tx.getView(schema, q.name) : undefined;
   const kept = decodeViewAnnotation(previous?.annotation);
   const annotation = encodeViewAnnotation({
     noSchemaBinding: stmt.noSchemaBinding || undefined,
     // A late-binding view depends on nothing: what it reads may be dropped and recreated.
-    dependsOn: stmt.noSchemaBinding ? undefined : await viewDependencies(session, tx, stmt.query),
+    dependsOn,
     ownerId: kept.ownerId ?? session.user.userId,
     comment: kept.comment,
   });

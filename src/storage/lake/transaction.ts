@@ -453,11 +453,11 @@ export class LakeTransaction {
     });
   }
 
-  /** Changes a view's name or annotation (free text of the SQL layer). */
+  /** Changes a view's name, definition or annotation (free text of the SQL layer). */
   async alterView(
     schema: string,
     name: string,
-    change: { name?: string; annotation?: string | null },
+    change: { name?: string; sql?: string; annotation?: string | null },
   ): Promise<void> {
     this.assertWritable();
     const v = await this.getView(schema, name);
