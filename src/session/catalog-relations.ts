@@ -113,7 +113,7 @@ function constraints(t: TableInfo, a: TableAnnotation, attnumOf: AttnumOf): Cons
 
 export function tableRelation(
   t: TableInfo,
-  stats: { rows: number; bytes: number; files: number },
+  stats: { rows: number; storedRows: number; bytes: number; files: number },
   analysis: { rows: number; at: number } | undefined,
   defaultOwner: number,
   attnumOf: AttnumOf,
@@ -154,6 +154,8 @@ export function tableRelation(
       sortkeyType: sortKeyType(t, a),
       encodeAuto: a.encodeAuto !== false,
       rowCount: stats.rows,
+      storedRows: stats.storedRows,
+      createTime: a.createdAt === undefined ? null : new Date(a.createdAt),
       sizeBytes: stats.bytes,
       fileCount: stats.files,
       analyzedRows: analysis?.rows ?? null,

@@ -238,6 +238,7 @@ async function likeTable(
       ...inherited,
       encodeAuto: a.encodeAuto === true || inherited.encodeAuto,
       ownerId: session.user.userId,
+      createdAt: Date.now(),
     },
     constraints: [],
   };

@@ -341,6 +341,7 @@ export function tableAnnotation(
     encodeAuto,
     backup: a.backup === false ? false : undefined,
     ownerId: session.user.userId,
+    createdAt: Date.now(),
   };
 }
 

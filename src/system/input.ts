@@ -78,6 +78,10 @@ export interface RelationInfo {
     encodeAuto?: boolean;
     /** Live rows the last ANALYZE saw (null: never analyzed). */
     analyzedRows?: number | null;
+    /** Rows stored, deleted ones not yet vacuumed included (rowCount when absent). */
+    storedRows?: number;
+    /** When the table was created, when known. */
+    createTime?: Date | null;
     rowCount: number;
     sizeBytes: number;
     /** Number of Parquet data files (for svv_table_info-like statistics). */

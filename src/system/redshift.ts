@@ -157,7 +157,13 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
       const db = (await source.session()).databaseName;
       // "SVV_TABLE_INFO doesn't return any information for empty tables."
       return (await source.relations())
-        .filter((r) => r.kind === 'r' && r.table && r.table.rowCount > 0 && !r.temporary)
+        .filter(
+          (r) =>
+            r.kind === 'r' &&
+            r.table &&
+            (r.table.storedRows ?? r.table.rowCount) > 0 &&
+            !r.temporary,
+        )
         .map((r) => {
           const t = r.table!;
           const sortCols = r.columns
@@ -182,13 +188,14 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
             empty: 0,
             unsorted: sortCols.length ? 0 : null,
             stats_off: statsOff(t.rowCount, t.analyzedRows),
-            tbl_rows: t.rowCount,
+            // Deleted rows count until VACUUM; estimated_visible_rows leaves them out.
+            tbl_rows: t.storedRows ?? t.rowCount,
             skew_sortkey1: null,
             skew_rows: null,
             estimated_visible_rows: t.rowCount,
             risk_event: null,
             vacuum_sort_benefit: null,
-            create_time: null,
+            create_time: t.createTime ?? null,
           };
         });
     },

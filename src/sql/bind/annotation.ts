@@ -97,6 +97,8 @@ export interface TableAnnotation {
   backup?: boolean;
   /** usesysid of the owner. */
   ownerId?: number;
+  /** When CREATE TABLE ran (epoch ms). */
+  createdAt?: number;
   comment?: string;
   constraints?: ConstraintAnnotation[];
 }
@@ -119,6 +121,7 @@ export function decodeTableAnnotation(text: string | null | undefined): TableAnn
     encodeAuto: bool(v.encodeAuto),
     backup: bool(v.backup),
     ownerId: num(v.ownerId),
+    createdAt: num(v.createdAt),
     comment: str(v.comment),
     constraints: Array.isArray(v.constraints)
       ? (v.constraints as ConstraintAnnotation[])

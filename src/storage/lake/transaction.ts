@@ -606,24 +606,28 @@ export class LakeTransaction {
 
   /**
    * A table's committed size as of this transaction's snapshot (its own uncommitted changes
-   * aside): live rows, bytes of data and delete files, data files. From catalog records only.
+   * aside): live rows, rows stored (deleted ones included), bytes of data and delete files, data
+   * files. From catalog records only.
    */
   async tableStats(
     ref: TableRef | TableInfo,
-  ): Promise<{ rows: number; bytes: number; files: number }> {
+  ): Promise<{ rows: number; storedRows: number; bytes: number; files: number }> {
     const table = await this.requireTable(ref);
     const versions = this.overlay.tables.get(table.tableId);
     if (versions !== undefined && versions.original === undefined) {
-      return { rows: 0, bytes: 0, files: 0 };
+      return { rows: 0, storedRows: 0, bytes: 0, files: 0 };
     }
     const state = await this.committedState(table.tableId);
     let rows = state.inlined.length;
+    // Rows still in data files though deleted (until compaction rewrites those files).
+    let storedRows = state.inlined.length;
     let bytes = 0;
     for (const f of state.files) {
       rows += f.recordCount - (f.deleteFile?.deleteCount ?? 0);
+      storedRows += f.recordCount;
       bytes += f.sizeBytes + (f.deleteFile?.sizeBytes ?? 0);
     }
-    return { rows, bytes, files: state.files.length };
+    return { rows, storedRows, bytes, files: state.files.length };
   }
 
   /**
