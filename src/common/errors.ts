@@ -73,6 +73,10 @@ export const SqlState = {
   programLimitExceeded: '54000',
   cantChangeRuntimeParam: '55P02',
   reservedName: '42939',
+  invalidTableDefinition: '42P16',
+  wrongObjectType: '42809',
+  invalidForeignKey: '42830',
+  generatedAlways: '428C9',
   objectInUse: '55006',
   outOfMemory: '53200',
 } as const;

@@ -6,12 +6,12 @@ import { planRows } from './rows.js';
 import { identValue } from '../sql/index.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
-import { runDdl } from './ddl.js';
+import { runDdl, selectInto } from './ddl.js';
 import { runDelete, runInsert, runTruncate, runUpdate } from './dml.js';
 import { runCopy } from './copy.js';
 import { runAlterUser, runCreateUser, runDropUsers, runSetSessionAuthorization } from './users.js';
 import { unsupported } from './execute.js';
-import { compact } from '../storage/index.js';
+import { runAnalyze, runVacuum } from './maintenance.js';
 
 export interface CommandResult {
   tag: string;
@@ -99,6 +99,7 @@ export async function runCommand(
     case 'CreateSchema':
     case 'Drop':
     case 'AlterTable':
+    case 'AlterSchema':
     case 'CommentOn':
       if (stmt.kind === 'Drop' && stmt.objectType === 'user') return runDropUsers(session, stmt);
       return runDdl(session, stmt, params, sink);
@@ -107,12 +108,13 @@ export async function runCommand(
     case 'AlterUser':
       return runAlterUser(session, stmt);
     case 'Analyze':
-      // Column statistics (min/max/null counts) are written with every data file at commit,
-      // so there is nothing left for ANALYZE to collect.
-      return { tag: 'ANALYZE', rows: 0 };
+      return runAnalyze(session, stmt);
     case 'Vacuum':
-      return runVacuum(session);
+      return runVacuum(session, stmt);
     case 'Query':
+      // SELECT ... INTO t: CTAS (r_SELECT_INTO); a plain query returns rows.
+      if (selectInto(stmt)) return runDdl(session, stmt, params, sink);
+      throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns rows`);
     case 'Show':
     case 'Explain':
       throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns rows`);
@@ -204,16 +206,4 @@ async function declareCursor(session: Session, stmt: DeclareCursor): Promise<Com
   }
   session.cursors.set(name, await planRows(session, stmt.query, [], []));
   return { tag: 'DECLARE CURSOR', rows: 0 };
-}
-
-async function runVacuum(session: Session): Promise<CommandResult> {
-  if (session.transactions.inBlock) {
-    throw new LakeshiftError(
-      SqlState.activeSqlTransaction,
-      'VACUUM cannot run inside a transaction block',
-    );
-  }
-  // VACUUM rewrites small files and applies deletes: the lake's compaction does exactly that.
-  await compact(session.manager.lake);
-  return { tag: 'VACUUM', rows: 0 };
 }

@@ -15,6 +15,7 @@ import { findLakeTable, relationMissing } from './resolve.js';
 import { quoteIdent } from '../common/sql-quote.js';
 import { querySql } from './rows.js';
 import type { Session } from './session.js';
+import { withIdentityValues } from './identity.js';
 import type { ResultSink } from './wire.js';
 
 function optionText(o: CopyOption): string | undefined {
@@ -173,10 +174,14 @@ async function copyFromStdin(
     }
     for (const row of parser.end()) append(row);
     appender.closeSync();
-    const n = await tx.insert(
-      target,
+    // IDENTITY columns left out of the column list (or NULL in the data) get generated values.
+    const n = await withIdentityValues(
+      session,
+      tx,
+      table,
+      columns,
       `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM temp.main.${quoteIdent(stage)}`,
-      { columns },
+      (source, cols) => tx.insert(target, source, { columns: cols }),
     );
     return { tag: `COPY ${n}`, rows: n };
   } finally {

@@ -25,6 +25,7 @@ import {
 } from './resolve.js';
 import type { Session } from './session.js';
 import { generateWithSystemFunctions } from './system-source.js';
+import { checkIdentityInsert, checkIdentityUpdate, withIdentityValues } from './identity.js';
 
 type Target =
   | { kind: 'lake'; table: LakeTarget; info: TableInfo }
@@ -83,9 +84,9 @@ export async function runInsert(
     if (t.kind === 'lake') {
       // DEFAULT VALUES: one row of every column's default (NULL when it has none).
       const ctx = codegenContext(session, new Map(), params);
-      const n = await tx.insert(
-        t.table,
-        `SELECT ${t.info.columns.map((c) => toDuckDbExpr(defaultExpr(c), ctx)).join(', ')}`,
+      const defaults = `SELECT ${t.info.columns.map((c) => toDuckDbExpr(defaultExpr(c), ctx)).join(', ')}`;
+      const n = await withIdentityValues(session, tx, t.info, [], defaults, (src, cols) =>
+        tx.insert(t.table, src, cols.length > 0 ? { columns: cols } : {}),
       );
       return { tag: `INSERT 0 ${n}`, rows: n };
     }
@@ -103,6 +104,7 @@ export async function runInsert(
         ? info?.columns.length
         : t.columns.length;
   checkValuesWidth(stmt.source, width);
+  if (info !== undefined) checkIdentityInsert(info, columns, stmt.source);
   if (containsDefault(stmt.source)) {
     if (info === undefined) throw unsupported('DEFAULT inside VALUES of a temp table', stmt.pos);
     replaceDefaults(
@@ -129,7 +131,9 @@ export async function runInsert(
       }
     }
     source = lengthChecked(t.info, target, source);
-    n = await tx.insert(t.table, source, target.length > 0 ? { columns: target } : {});
+    n = await withIdentityValues(session, tx, t.info, target, source, (src, cols) =>
+      tx.insert(t.table, src, cols.length > 0 ? { columns: cols } : {}),
+    );
   } else {
     const cols = columns.length > 0 ? ` (${columns.map(quoteIdent).join(', ')})` : '';
     n = await runOnConnection(
@@ -195,7 +199,7 @@ function checkValuesWidth(q: Query, width: number | undefined): void {
 }
 
 /** A column's default as an expression: its DEFAULT expression, constant, or NULL. */
-function defaultExpr(c: ColumnInfo): Expr {
+export function defaultExpr(c: ColumnInfo): Expr {
   const expression = decodeAnnotation(c.typeAnnotation).default;
   if (expression !== undefined) {
     const [stmt] = parseStatements(`SELECT ${expression}`);
@@ -240,6 +244,7 @@ export async function runUpdate(
       throw unsupported('UPDATE ... SET (a, b) = (...)', a.pos);
     }
     const column = identValue(a.targets[0]!, session.caseSensitiveIdentifiers);
+    if (t.kind === 'lake' && a.value.kind !== 'Default') checkIdentityUpdate(t.info, column);
     if (a.value.kind === 'Default') {
       const c = t.kind === 'lake' ? t.info.columns.find((x) => x.name === column) : undefined;
       a.value = c ? defaultExpr(c) : { kind: 'NullLit' };

@@ -35,7 +35,7 @@ export interface Portal {
 export function queryTypeOf(stmt: Statement): string {
   switch (stmt.kind) {
     case 'Query':
-      return 'SELECT';
+      return stmt.body.kind === 'Select' && stmt.body.into ? 'CTAS' : 'SELECT';
     case 'Insert':
       return 'INSERT';
     case 'Update':
@@ -50,6 +50,7 @@ export function queryTypeOf(stmt: Statement): string {
     case 'CreateSchema':
     case 'Drop':
     case 'AlterTable':
+    case 'AlterSchema':
     case 'CommentOn':
     case 'Truncate':
     case 'CreateUser':
@@ -63,7 +64,7 @@ export function queryTypeOf(stmt: Statement): string {
 /** Whether a statement returns rows (and so has a RowDescription). */
 export function returnsRows(stmt: Statement): boolean {
   return (
-    stmt.kind === 'Query' ||
+    (stmt.kind === 'Query' && !(stmt.body.kind === 'Select' && stmt.body.into)) ||
     stmt.kind === 'Show' ||
     stmt.kind === 'Explain' ||
     (stmt.kind === 'Fetch' && !stmt.move)

@@ -6,14 +6,17 @@ import { LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteIdent } from '../common/sql-quote.js';
 import type { TableName } from '../sql/index.js';
 import {
+  decodeAnnotation,
   parseStatements,
   qualifiedName,
   relationRefs,
+  scanFilters,
+  type ScanFilter,
   toDuckDb,
   type CodegenContext,
   type QualifiedName,
 } from '../sql/index.js';
-import type { LakeTransaction } from '../storage/index.js';
+import type { ColumnFilter, LakeTransaction, TableInfo } from '../storage/index.js';
 import type { Session } from './session.js';
 import { systemRelationSql, isSystemSchema, systemRelationExists } from './system-source.js';
 
@@ -111,10 +114,29 @@ export async function resolveRelations(
   facts: RelationFacts = noRelationFacts(),
 ): Promise<Map<TableName, string>> {
   const out = new Map<TableName, string>();
+  const filters = scanFilters(node, session.caseSensitiveIdentifiers);
   for (const ref of relationRefs(node)) {
-    out.set(ref, await resolveRelation(session, tx, ref, depth, facts));
+    out.set(ref, await resolveRelation(session, tx, ref, depth, facts, filters.get(ref)));
   }
   return out;
+}
+
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|REAL|DOUBLE|DECIMAL\(.*\))$/i;
+
+/**
+ * The WHERE filters a scan of the table can prune files with: those on its columns whose
+ * comparison means the same on the stored values (a number literal only against a numeric
+ * column; never CHAR(n), where trailing blanks do not count).
+ */
+function pruningFilters(table: TableInfo, filters: readonly ScanFilter[] = []): ColumnFilter[] {
+  return filters.flatMap((f) => {
+    const c = table.columns.find((x) => x.name === f.column);
+    if (c === undefined || /^character\(/.test(decodeAnnotation(c.typeAnnotation).type ?? '')) {
+      return [];
+    }
+    if (f.literal === 'number' && !NUMERIC_TYPE.test(c.type)) return [];
+    return [{ column: f.column, op: f.op, value: f.value }];
+  });
 }
 
 async function resolveRelation(
@@ -123,6 +145,7 @@ async function resolveRelation(
   ref: TableName,
   depth: number,
   facts: RelationFacts,
+  filters?: readonly ScanFilter[],
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
   checkDatabase(session, q);
@@ -140,7 +163,7 @@ async function resolveRelation(
     if (found) return found;
     if (systemRelationExists(undefined, q.name)) return system('pg_catalog');
     for (const schema of session.searchPath()) {
-      const found = await lakeRelation(session, tx, schema, q.name, depth, facts);
+      const found = await lakeRelation(session, tx, schema, q.name, depth, facts, filters);
       if (found !== undefined) return found;
     }
     throw relationMissing(q);
@@ -154,7 +177,7 @@ async function resolveRelation(
     if (systemRelationExists(q.schema, q.name)) return system(q.schema);
     throw relationMissing(q);
   }
-  const found = await lakeRelation(session, tx, q.schema, q.name, depth, facts);
+  const found = await lakeRelation(session, tx, q.schema, q.name, depth, facts, filters);
   if (found === undefined) throw relationMissing(q);
   return found;
 }
@@ -177,9 +200,10 @@ async function lakeRelation(
   name: string,
   depth: number,
   facts: RelationFacts = noRelationFacts(),
+  filters?: readonly ScanFilter[],
 ): Promise<string | undefined> {
   const table = await tx.getTable(schema, name);
-  if (table) return tx.scan(table);
+  if (table) return tx.scan(table, { filters: pruningFilters(table, filters) });
   const view = await tx.getView(schema, name);
   if (view === undefined) return undefined;
   if (depth >= MAX_VIEW_DEPTH) {

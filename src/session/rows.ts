@@ -394,12 +394,33 @@ function showSql(session: Session, stmt: Show): string {
   return valuesSql([column], [[session.settings.get(def.name)]]);
 }
 
+/**
+ * The query whose plan EXPLAIN shows: the statement itself, or the query that CTAS, SELECT INTO
+ * and INSERT ... SELECT run (r_EXPLAIN); nothing runs.
+ */
+function explainedQuery(stmt: Statement): Query | undefined {
+  switch (stmt.kind) {
+    case 'Query':
+      if (stmt.body.kind === 'Select' && stmt.body.into) {
+        const { into: _into, ...body } = stmt.body;
+        return { ...stmt, body };
+      }
+      return stmt;
+    case 'CreateTable':
+      return stmt.as;
+    case 'Insert':
+      return stmt.source;
+    default:
+      return undefined;
+  }
+}
+
 async function explainSql(session: Session, stmt: Explain, params: string[]): Promise<string> {
-  const inner = stmt.statement;
-  if (inner.kind !== 'Query') {
+  const inner = explainedQuery(stmt.statement);
+  if (inner === undefined) {
     throw new LakeshiftError(
       SqlState.featureNotSupported,
-      `EXPLAIN of ${inner.kind} is not supported yet`,
+      `EXPLAIN of ${stmt.statement.kind} is not supported yet`,
     );
   }
   const sql = await querySql(session, inner, params);

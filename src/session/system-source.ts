@@ -2,8 +2,8 @@
 // SVV_/STV_/STL_/SYS_ views read (SystemCatalogSource), taken from the session's transaction
 // (so a table created in an open transaction shows in \d), the directory, the live sessions and
 // the history; and the bridge the resolver and code generation use to reach them.
-import { quoteLiteral } from '../common/sql-quote.js';
 import type {
+  CommentInfo,
   ConnectionLogRow,
   QueryHistoryRow,
   RelationInfo,
@@ -20,7 +20,15 @@ import {
   type SchemaName,
   type SessionContext,
 } from '../system/index.js';
-import { columnPgType, decodeAnnotation, fromDuckDb, type CodegenContext } from '../sql/index.js';
+import {
+  decodeAnnotation,
+  decodeSchemaAnnotation,
+  decodeTableAnnotation,
+  decodeViewAnnotation,
+  fromDuckDb,
+  type CodegenContext,
+} from '../sql/index.js';
+import { relationComment, tableRelation } from './catalog-relations.js';
 import { viewSql, type RelationFacts } from './resolve.js';
 import type { LakeTransaction } from '../storage/index.js';
 import type { Session } from './session.js';
@@ -95,47 +103,21 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
       return (await schemas()).map((s) => ({
         id: s.schemaId,
         name: s.name,
-        ownerUserId: owner,
+        ownerUserId: decodeSchemaAnnotation(s.annotation).ownerId ?? owner,
         acl: null,
       }));
     },
     relations: memo(async () => {
       const owner = await ownerId();
+      const analyses = await tx.analyses();
       const out: RelationInfo[] = [];
-      for (const t of await tx.listTables()) {
+      const tables = await tx.listTables();
+      const byId = new Map(tables.map((t) => [t.tableId, t]));
+      const attnumOf = (tableId: number, columnId: number) =>
+        (byId.get(tableId)?.columns.findIndex((c) => c.columnId === columnId) ?? -1) + 1;
+      for (const t of tables) {
         const stats = await tx.tableStats(t);
-        out.push({
-          id: t.tableId,
-          schemaId: t.schemaId,
-          schemaName: t.schemaName,
-          name: t.name,
-          kind: 'r',
-          temporary: false,
-          ownerUserId: owner,
-          columns: t.columns.map((c, i) => {
-            const pg = columnPgType(c.typeAnnotation, c.type);
-            return {
-              attnum: i + 1,
-              name: c.name,
-              typeOid: pg.oid,
-              typmod: pg.typmod,
-              notNull: !c.nullable,
-              defaultExpr: defaultText(c.typeAnnotation, c.defaultValue, pg.oid, pg.text),
-              redshiftType: pg.text,
-              encoding: 'none',
-              distkey: false,
-              sortkeyPosition: t.sortKey.indexOf(c.name) + 1,
-            };
-          }),
-          table: {
-            diststyle: 'AUTO(EVEN)',
-            sortkey: t.sortKey,
-            sortkeyType: t.sortKey.length > 0 ? 'compound' : null,
-            rowCount: stats.rows,
-            sizeBytes: stats.bytes,
-            fileCount: stats.files,
-          },
-        });
+        out.push(tableRelation(t, stats, analyses.get(t.tableId), owner, attnumOf));
       }
       for (const v of await tx.listViews()) {
         const columns = await viewColumns(session, tx, v.schemaName, v.name);
@@ -146,7 +128,7 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
           name: v.name,
           kind: 'v',
           temporary: false,
-          ownerUserId: owner,
+          ownerUserId: decodeViewAnnotation(v.annotation).ownerId ?? owner,
           columns: columns.map((c, i) => ({
             attnum: i + 1,
             name: c.name,
@@ -176,7 +158,27 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
         syslogAccess: u.syslogUnrestricted ? 'UNRESTRICTED' : 'RESTRICTED',
         sessionTimeout: u.sessionTimeout ?? 0,
       })),
-    comments: () => [],
+    comments: memo(async () => {
+      const out: CommentInfo[] = [];
+      for (const t of await tx.listTables()) {
+        const comment = decodeTableAnnotation(t.annotation).comment;
+        if (comment) out.push(relationComment(t.tableId, 0, comment));
+        t.columns.forEach((c, i) => {
+          const text = decodeAnnotation(c.typeAnnotation).comment;
+          if (text) out.push(relationComment(t.tableId, i + 1, text));
+        });
+      }
+      for (const v of await tx.listViews()) {
+        const comment = decodeViewAnnotation(v.annotation).comment;
+        if (comment) out.push(relationComment(v.viewId, 0, comment));
+      }
+      for (const sch of await schemas()) {
+        const comment = decodeSchemaAnnotation(sch.annotation).comment;
+        if (comment)
+          out.push({ object: { kind: 'schema', schemaId: sch.schemaId }, description: comment });
+      }
+      return out;
+    }),
     settings: () =>
       session.settings.all().map(({ def, value }): SettingInfo => ({
         name: def.name,
@@ -376,21 +378,4 @@ async function viewColumns(
   } catch {
     return [];
   }
-}
-
-const BARE_DEFAULT_OIDS = new Set([20, 21, 23, 700, 701, 1700]);
-
-/** A column default as PostgreSQL's catalogs show it: 42, true, 'x'::character varying, now(). */
-function defaultText(
-  annotation: string | null,
-  value: string | null,
-  oid: number,
-  typeText: string,
-): string | null {
-  const expression = decodeAnnotation(annotation).default;
-  if (expression !== undefined) return expression;
-  if (value === null) return null;
-  if (BARE_DEFAULT_OIDS.has(oid)) return value;
-  if (oid === 16) return value.toLowerCase();
-  return `${quoteLiteral(value)}::${typeText.replace(/\(.*\)$/, '')}`;
 }

@@ -69,8 +69,19 @@ export interface RelationInfo {
   table?: {
     diststyle: DistStyle;
     sortkey: string[];
-    /** 'compound' | 'interleaved' | null when there is no sort key. */
-    sortkeyType: 'compound' | 'interleaved' | null;
+    /**
+     * 'compound' | 'interleaved', 'auto' for SORTKEY AUTO (with or without a key chosen),
+     * null when there is no sort key.
+     */
+    sortkeyType: 'compound' | 'interleaved' | 'auto' | null;
+    /** ENCODE AUTO: Redshift manages the encodings. */
+    encodeAuto?: boolean;
+    /** Live rows the last ANALYZE saw (null: never analyzed). */
+    analyzedRows?: number | null;
+    /** Rows stored, deleted ones not yet vacuumed included (rowCount when absent). */
+    storedRows?: number;
+    /** When the table was created, when known. */
+    createTime?: Date | null;
     rowCount: number;
     sizeBytes: number;
     /** Number of Parquet data files (for svv_table_info-like statistics). */

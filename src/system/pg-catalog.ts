@@ -197,7 +197,8 @@ function classRow(e: ClassEntry): Row {
     relfilenode: isTable && e.lake ? e.oid : 0,
     reltablespace: 0,
     relpages: Math.ceil(size / 8192),
-    reltuples: e.lake?.table ? e.lake.table.rowCount : -1,
+    // As in PostgreSQL: the row count the last ANALYZE saw, -1 before the first.
+    reltuples: e.lake?.table?.analyzedRows ?? -1,
     relallvisible: 0,
     reltoastrelid: 0,
     relhasindex: false,

@@ -32,6 +32,25 @@ function diststyleText(r: RelationInfo): string | null {
   return style;
 }
 
+/** SVV_TABLE_INFO.sortkey1: the key's first column, AUTO(SORTKEY) or AUTO(SORTKEY(column)). */
+function sortkey1Text(
+  type: NonNullable<RelationInfo['table']>['sortkeyType'],
+  firstColumn: string | undefined,
+): string | null {
+  if (type === 'auto') return firstColumn ? `AUTO(SORTKEY(${firstColumn}))` : 'AUTO(SORTKEY)';
+  return firstColumn ?? null;
+}
+
+/**
+ * SVV_TABLE_INFO.stats_off: how stale the statistics are, 0 (current) to 100 (out of date or
+ * never analyzed): the share of rows that changed since the last ANALYZE.
+ */
+function statsOff(rows: number, analyzed: number | null | undefined): number {
+  if (analyzed === null || analyzed === undefined) return 100;
+  if (rows === analyzed) return 0;
+  return Math.min(100, Math.round((Math.abs(rows - analyzed) / Math.max(rows, 1)) * 10000) / 100);
+}
+
 async function commentsByRelation(source: SystemCatalogSource): Promise<Map<string, string>> {
   const map = new Map<string, string>();
   for (const c of await source.comments()) {
@@ -138,7 +157,13 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
       const db = (await source.session()).databaseName;
       // "SVV_TABLE_INFO doesn't return any information for empty tables."
       return (await source.relations())
-        .filter((r) => r.kind === 'r' && r.table && r.table.rowCount > 0 && !r.temporary)
+        .filter(
+          (r) =>
+            r.kind === 'r' &&
+            r.table &&
+            (r.table.storedRows ?? r.table.rowCount) > 0 &&
+            !r.temporary,
+        )
         .map((r) => {
           const t = r.table!;
           const sortCols = r.columns
@@ -146,14 +171,15 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
             .sort((a, b) => Math.abs(a.sortkeyPosition) - Math.abs(b.sortkeyPosition));
           const first = sortCols[0];
           const varchars = r.columns.filter((c) => c.typeOid === 1043 && c.typmod >= 4);
+          const encoded = r.columns.some((c) => !['raw', 'none'].includes(c.encoding)) ? 'Y' : 'N';
           return {
             database: db,
             schema: r.schemaName,
             table_id: relationOid(r.id),
             table: r.name,
-            encoded: r.columns.some((c) => !['raw', 'none'].includes(c.encoding)) ? 'Y' : 'N',
+            encoded: t.encodeAuto ? `${encoded}, AUTO(ENCODE)` : encoded,
             diststyle: diststyleText(r),
-            sortkey1: t.sortkeyType === 'interleaved' ? 'INTERLEAVED' : (first?.name ?? null),
+            sortkey1: sortkey1Text(t.sortkeyType, first?.name),
             max_varchar: varchars.length ? Math.max(...varchars.map((c) => c.typmod - 4)) : 0,
             sortkey1_enc: first?.encoding ?? null,
             sortkey_num: sortCols.length,
@@ -161,14 +187,15 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
             pct_used: 0,
             empty: 0,
             unsorted: sortCols.length ? 0 : null,
-            stats_off: 0,
-            tbl_rows: t.rowCount,
+            stats_off: statsOff(t.rowCount, t.analyzedRows),
+            // Deleted rows count until VACUUM; estimated_visible_rows leaves them out.
+            tbl_rows: t.storedRows ?? t.rowCount,
             skew_sortkey1: null,
             skew_rows: null,
             estimated_visible_rows: t.rowCount,
             risk_event: null,
             vacuum_sort_benefit: null,
-            create_time: null,
+            create_time: t.createTime ?? null,
           };
         });
     },

@@ -1,7 +1,15 @@
 // The typed AST of Lakeshift's SQL front end (Redshift dialect). Every node has a `kind`;
 // `Statement` is the union of statement kinds. Source positions (`pos`, `span`, `raw`) are kept
 // on nodes but are not part of a node's meaning: compare trees with astEqual.
-import type { AlterTable, CommentOn, CreateSchema, CreateTable, CreateView, Drop } from './ddl.js';
+import type {
+  AlterSchema,
+  AlterTable,
+  CommentOn,
+  CreateSchema,
+  CreateTable,
+  CreateView,
+  Drop,
+} from './ddl.js';
 import type { Copy, Delete, Insert, Truncate, Update } from './dml.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
@@ -57,6 +65,7 @@ export type Statement =
   | CreateSchema
   | Drop
   | AlterTable
+  | AlterSchema
   | CommentOn
   // users
   | CreateUser

@@ -1,9 +1,32 @@
 // The binder's interface: name rules, relation references, types and DuckDB code generation.
 export { identValue, qualifiedName, displayName, type QualifiedName } from './names.js';
 export { relationRefs } from './relations.js';
+export { scanFilters, type ScanFilter } from './scan-filters.js';
 export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';
-export { encodeAnnotation, decodeAnnotation, type ColumnAnnotation } from './annotation.js';
+export {
+  encodeAnnotation,
+  decodeAnnotation,
+  encodeTableAnnotation,
+  decodeTableAnnotation,
+  encodeViewAnnotation,
+  decodeViewAnnotation,
+  encodeSchemaAnnotation,
+  decodeSchemaAnnotation,
+  type ColumnAnnotation,
+  type ConstraintAnnotation,
+  type IdentityAnnotation,
+  type SchemaAnnotation,
+  type TableAnnotation,
+  type ViewAnnotation,
+} from './annotation.js';
+export {
+  checkEncoding,
+  defaultEncoding,
+  isIdentityType,
+  isKeyType,
+  ENCODINGS,
+} from './encodings.js';
 export { redshiftFunction, redshiftFunctions, type RedshiftFunction } from './functions.js';
 export { callsVolatileFunction } from './volatility.js';

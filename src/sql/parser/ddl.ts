@@ -3,6 +3,8 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_AS.html
 // https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_TABLE.html
 import type {
+  AlterSchema,
+  AlterSchemaAction,
   AlterTable,
   AlterTableAction,
   ColumnConstraint,
@@ -14,6 +16,7 @@ import type {
   Drop,
   DropObjectType,
   Ident,
+  SchemaQuota,
   SortKey,
   Statement,
   TableAttributes,
@@ -230,11 +233,30 @@ function parseColumnConstraint(p: Parser): ColumnConstraint | undefined {
     if (p.eatWord('always')) always = true;
     else p.expectWords('by', 'default');
     p.expectWords('as', 'identity');
-    const g: ColumnConstraint = { kind: 'GeneratedIdentity', always };
-    if (p.eatPunct('(')) {
+    if (!p.eatPunct('(')) return { kind: 'GeneratedIdentity', always };
+    let seed: string;
+    let step: string;
+    if (p.isWord('start') || p.isWord('increment')) {
+      // PostgreSQL's sequence options: START [WITH] s, INCREMENT [BY] i, in either order.
+      const options: Record<string, string> = {};
+      while (!p.isPunct(')')) {
+        const option = p.eatOneOf('start', 'increment');
+        if (option === undefined) throw p.unsupported('identity sequence options');
+        if (options[option] !== undefined) throw p.errorAt(p.tokens[p.i - 1]);
+        p.eatWord(option === 'start' ? 'with' : 'by');
+        options[option] = parseSignedInteger(p);
+      }
+      seed = options.start ?? '1';
+      step = options.increment ?? '1';
+    } else if (p.peek().type === 'word') {
       throw p.unsupported('identity sequence options');
+    } else {
+      seed = parseSignedInteger(p);
+      p.expectPunct(',');
+      step = parseSignedInteger(p);
     }
-    return g;
+    p.expectPunct(')');
+    return { kind: 'GeneratedIdentity', always, seed, step };
   }
   if (p.eatWord('encode')) return { kind: 'Encode', encoding: p.parseAnyIdent().value };
   if (p.eatWord('distkey')) return { kind: 'DistKey' };
@@ -303,8 +325,27 @@ function parseCreateSchema(p: Parser, pos: number): CreateSchema {
   if (!p.isWord('authorization')) cs.name = p.parseIdent();
   if (p.eatWord('authorization')) cs.authorization = p.parseIdent();
   if (cs.name === undefined && cs.authorization === undefined) throw p.errorAt();
-  if (p.isWord('quota')) throw p.unsupported('CREATE SCHEMA ... QUOTA');
+  if (p.eatWord('quota')) cs.quota = parseQuota(p);
   return cs;
+}
+
+/** After QUOTA: `n [MB | GB | TB]` or `UNLIMITED`. */
+function parseQuota(p: Parser): SchemaQuota {
+  if (p.eatWord('unlimited')) return 'unlimited';
+  const amount = p.parseInteger();
+  return { amount, unit: p.eatOneOf('mb', 'gb', 'tb') ?? 'mb' };
+}
+
+/** After ALTER: `SCHEMA name { RENAME TO n | OWNER TO u | QUOTA ... }`. */
+export function parseAlterSchema(p: Parser, pos: number): AlterSchema {
+  p.expectWord('schema');
+  const name = p.parseIdent();
+  let action: AlterSchemaAction;
+  if (p.eatWords('rename', 'to')) action = { kind: 'RenameSchema', to: p.parseIdent() };
+  else if (p.eatWords('owner', 'to')) action = { kind: 'SchemaOwnerTo', owner: p.parseIdent() };
+  else if (p.eatWord('quota')) action = { kind: 'SchemaQuota', quota: parseQuota(p) };
+  else throw p.errorAt();
+  return { kind: 'AlterSchema', name, action, pos };
 }
 
 const DROP_TYPES: DropObjectType[] = ['table', 'view', 'schema', 'user', 'database', 'function'];
@@ -346,8 +387,20 @@ export function parseAlterTable(p: Parser, pos: number): AlterTable {
   p.expectWord('table');
   const ifExists = p.eatWords('if', 'exists');
   const name = p.parseQualifiedName();
-  return { kind: 'AlterTable', ifExists, name, action: parseAlterAction(p), pos };
+  const actions = p.commaList(() => parseAlterAction(p));
+  if (actions.length > 1 && actions.some((a) => !COMBINABLE.has(a.kind))) {
+    throw p.unsupported('combining these ALTER TABLE actions in one statement');
+  }
+  return { kind: 'AlterTable', ifExists, name, actions, pos };
 }
+
+/** Actions Redshift runs together in one ALTER TABLE (r_ALTER_TABLE: combinations). */
+const COMBINABLE = new Set<AlterTableAction['kind']>([
+  'AlterColumnEncode',
+  'AlterSortKey',
+  'AlterDistKey',
+  'AlterDistStyle',
+]);
 
 function parseAlterAction(p: Parser): AlterTableAction {
   if (p.eatWord('add')) {
@@ -405,6 +458,7 @@ function parseAlterAction(p: Parser): AlterTableAction {
     const style = p.eatOneOf('compound', 'interleaved');
     return { kind: 'AlterSortKey', sortKey: parseSortKeyColumns(p, style) };
   }
+  if (p.eatWords('alter', 'encode', 'auto')) return { kind: 'AlterEncodeAuto' };
   if (p.eatWord('alter')) {
     p.eatWord('column');
     const column = p.parseIdent();
@@ -419,7 +473,11 @@ function parseAlterAction(p: Parser): AlterTableAction {
     if (p.isWord('set') || p.isWord('drop')) throw p.unsupported('ALTER COLUMN SET/DROP');
     throw p.errorAt();
   }
-  if (p.isWord('append')) throw p.unsupported('ALTER TABLE APPEND');
+  if (p.eatWords('append', 'from')) {
+    const source = p.parseQualifiedName();
+    const extra = p.eatOneOf('ignoreextra', 'filltarget');
+    return extra ? { kind: 'AppendFrom', source, extra } : { kind: 'AppendFrom', source };
+  }
   throw p.errorAt();
 }
 

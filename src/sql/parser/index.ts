@@ -7,7 +7,13 @@ import type { Statement } from '../ast/index.js';
 import { Parser, type ParseOptions } from './core.js';
 import { parseCopy } from './copy.js';
 import { parseClose, parseDeclare, parseFetch } from './cursor.js';
-import { parseAlterTable, parseCommentOn, parseCreate, parseDrop } from './ddl.js';
+import {
+  parseAlterSchema,
+  parseAlterTable,
+  parseCommentOn,
+  parseCreate,
+  parseDrop,
+} from './ddl.js';
 import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml.js';
 import { parseQuery, startsQuery } from './select.js';
 import {
@@ -80,6 +86,7 @@ export function parseStatement(p: Parser): Statement {
     case 'alter': {
       const pos = p.next().pos;
       if (p.isWord('table')) return parseAlterTable(p, pos);
+      if (p.isWord('schema')) return parseAlterSchema(p, pos);
       if (p.isWord('user')) return parseAlterUser(p, pos);
       const w = p.peek();
       if (w.type === 'word') throw p.unsupported(`ALTER ${w.value.toUpperCase()}`, w);

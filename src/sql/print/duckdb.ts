@@ -379,7 +379,8 @@ export class DuckDbPrinter extends StatementPrinter {
       case 'Rollback':
         return 'ROLLBACK';
       case 'AlterTable': {
-        const a = s.action;
+        const [a, ...more] = s.actions;
+        if (a === undefined || more.length > 0) break;
         const head = `ALTER TABLE ${s.ifExists ? 'IF EXISTS ' : ''}${this.targetName(s.name, 'alter')}`;
         switch (a.kind) {
           case 'AddColumn':

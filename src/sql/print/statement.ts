@@ -2,6 +2,7 @@
 // printer is this class as is; the DuckDB printer overrides the parts whose syntax differs.
 import type {
   Alias,
+  AlterTableAction,
   ColumnConstraint,
   ColumnDef,
   CopyOption,
@@ -12,6 +13,7 @@ import type {
   Select,
   SelectItem,
   SetExpr,
+  SchemaQuota,
   SortKey,
   Statement,
   TableAttributes,
@@ -232,12 +234,26 @@ export class StatementPrinter extends ExprPrinter {
         if (s.name) out += this.ident(s.name);
         if (s.authorization)
           out += `${s.name ? ' ' : ''}AUTHORIZATION ${this.ident(s.authorization)}`;
+        if (s.quota !== undefined) out += ` QUOTA ${this.quota(s.quota)}`;
         return out;
       }
       case 'Drop':
         return `DROP ${s.objectType.toUpperCase()} ${s.ifExists ? 'IF EXISTS ' : ''}${s.names.map((n) => this.name(n)).join(', ')}${s.behavior ? ` ${s.behavior.toUpperCase()}` : ''}`;
       case 'AlterTable':
-        return `ALTER TABLE ${s.ifExists ? 'IF EXISTS ' : ''}${this.name(s.name)} ${this.alterAction(s.action)}`;
+        return `ALTER TABLE ${s.ifExists ? 'IF EXISTS ' : ''}${this.name(s.name)} ${s.actions.map((a) => this.alterAction(a)).join(', ')}`;
+      case 'AlterSchema': {
+        const a = s.action;
+        const head = `ALTER SCHEMA ${this.ident(s.name)}`;
+        switch (a.kind) {
+          case 'RenameSchema':
+            return `${head} RENAME TO ${this.ident(a.to)}`;
+          case 'SchemaOwnerTo':
+            return `${head} OWNER TO ${this.ident(a.owner)}`;
+          case 'SchemaQuota':
+            return `${head} QUOTA ${this.quota(a.quota)}`;
+        }
+        break;
+      }
       case 'CommentOn':
         return `COMMENT ON ${s.objectType.toUpperCase()} ${this.name(s.name)} IS ${s.comment === null ? 'NULL' : this.string(s.comment)}`;
       case 'CreateUser':
@@ -452,8 +468,10 @@ export class StatementPrinter extends ExprPrinter {
         return `${this.constraintName(k.name)}CHECK (${this.expr(k.expr)})`;
       case 'Identity':
         return `IDENTITY(${k.seed}, ${k.step})`;
-      case 'GeneratedIdentity':
-        return `GENERATED ${k.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+      case 'GeneratedIdentity': {
+        const args = k.seed === undefined ? '' : `(${k.seed}, ${k.step ?? '1'})`;
+        return `GENERATED ${k.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${args}`;
+      }
       case 'Encode':
         return `ENCODE ${k.encoding}`;
       case 'DistKey':
@@ -481,6 +499,10 @@ export class StatementPrinter extends ExprPrinter {
     }
   }
 
+  quota(q: SchemaQuota): string {
+    return q === 'unlimited' ? 'UNLIMITED' : `${q.amount} ${q.unit.toUpperCase()}`;
+  }
+
   sortKey(k: SortKey): string {
     if (k.kind === 'SortKeyAuto') return 'SORTKEY AUTO';
     return `${k.style ? `${k.style.toUpperCase()} ` : ''}SORTKEY (${this.identList(k.columns)})`;
@@ -496,7 +518,7 @@ export class StatementPrinter extends ExprPrinter {
     return out;
   }
 
-  alterAction(a: Extract<Statement, { kind: 'AlterTable' }>['action']): string {
+  alterAction(a: AlterTableAction): string {
     switch (a.kind) {
       case 'AddColumn':
         return `ADD COLUMN ${a.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.columnDef(a.column)}`;
@@ -526,6 +548,10 @@ export class StatementPrinter extends ExprPrinter {
         return `DROP CONSTRAINT ${this.ident(a.name)}${a.behavior ? ` ${a.behavior.toUpperCase()}` : ''}`;
       case 'SetSchema':
         return `SET SCHEMA ${this.ident(a.schema)}`;
+      case 'AlterEncodeAuto':
+        return 'ALTER ENCODE AUTO';
+      case 'AppendFrom':
+        return `APPEND FROM ${this.name(a.source)}${a.extra ? ` ${a.extra.toUpperCase()}` : ''}`;
     }
   }
 }

@@ -58,8 +58,15 @@ async function withTable(db: CatalogDb): Promise<void> {
   const first = await reserveCatalogIds(db, 4);
   assert.equal(first, 1);
   const plan = emptyCommitPlan(0, 'test');
-  plan.newSchemas.push({ schemaId: 1, name: 'public' });
-  plan.newTables.push({ tableId: 2, tableUuid: 'u', schemaId: 1, name: 't', sortKey: [] });
+  plan.newSchemas.push({ schemaId: 1, name: 'public', annotation: null });
+  plan.newTables.push({
+    tableId: 2,
+    tableUuid: 'u',
+    schemaId: 1,
+    name: 't',
+    sortKey: [],
+    annotation: null,
+  });
   plan.newColumns.push(
     {
       columnId: 3,
@@ -162,6 +169,31 @@ for (const backend of backends) {
       await b.close();
     });
 
+    test('a catalog of format 1 is upgraded when opened: what it recorded reads the same', async () => {
+      const location = await backend.fresh();
+      const a = await openCatalogDb(location);
+      await initCatalog(a, 'ns');
+      await withTable(a);
+      // Make it look like format 1: no annotation columns.
+      for (const t of ['lake_schema', 'lake_table', 'lake_view']) {
+        await a.run(`ALTER TABLE ${t} DROP COLUMN annotation`);
+      }
+      await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_rows`);
+      await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_at`);
+      await a.run(`UPDATE lake_metadata SET value = '1' WHERE key = 'format_version'`);
+      await a.close();
+      const b = await openCatalogDb(location);
+      await initCatalog(b, 'ns');
+      const v = await b.get<{ value: string }>(
+        `SELECT value FROM lake_metadata WHERE key = 'format_version'`,
+      );
+      assert.equal(v?.value, String(CATALOG_FORMAT_VERSION));
+      const [t] = await tablesAt(b, 1);
+      assert.equal(t?.table_name, 't');
+      assert.equal(t?.annotation, null);
+      await b.close();
+    });
+
     test('reserved ids never repeat, even when reserved concurrently', async () => {
       const firsts = await Promise.all(Array.from({ length: 20 }, () => reserveCatalogIds(db, 3)));
       const ids = firsts.flatMap((f) => [f, f + 1, f + 2]);
@@ -251,6 +283,7 @@ for (const backend of backends) {
           schemaId: 1,
           name: 'twin',
           sortKey: [],
+          annotation: null,
         });
         p.namesToClaim.push({ schemaId: 1, name: 'twin', objectId: tableId });
         p.schemasRequired.push(1);

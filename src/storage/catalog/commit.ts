@@ -41,6 +41,7 @@ export interface NewDeleteFile {
 export interface NewSchemaRow {
   schemaId: number;
   name: string;
+  annotation: string | null;
 }
 export interface NewTableRow {
   tableId: number;
@@ -48,6 +49,7 @@ export interface NewTableRow {
   schemaId: number;
   name: string;
   sortKey: number[];
+  annotation: string | null;
 }
 export interface NewColumnRow {
   columnId: number;
@@ -66,6 +68,7 @@ export interface NewViewRow {
   dialect: string;
   sql: string;
   columnAliases: string[] | null;
+  annotation: string | null;
 }
 
 export type VersionedCatalogTable = 'lake_schema' | 'lake_table' | 'lake_column' | 'lake_view';
@@ -86,6 +89,8 @@ export interface CommitPlan {
   namesToClaim: { schemaId: number; name: string; objectId: number }[];
   /** Schemas that must still exist at commit time (a table is being created in them). */
   schemasRequired: number[];
+  /** Schema names (of a rename) no other live schema may hold at commit time. */
+  schemaNamesToClaim: string[];
   /** Data files this transaction deletes rows from or rewrites: they must still be live. */
   filesRequired: number[];
   /** Inlined rows this transaction deletes or flushes: they must still be live. */
@@ -113,6 +118,7 @@ export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): 
     changes: [],
     namesToClaim: [],
     schemasRequired: [],
+    schemaNamesToClaim: [],
     filesRequired: [],
     inlinedRequired: [],
     endRows: [],
@@ -222,6 +228,20 @@ async function checkConflicts(
       );
     }
   }
+  const releasedSchemas = new Set(
+    plan.endRows.filter((e) => e.table === 'lake_schema').map((e) => e.id),
+  );
+  for (const name of plan.schemaNamesToClaim) {
+    const holders = await tx.all<{ id: number }>(
+      `SELECT schema_id AS id FROM lake_schema WHERE schema_name = ? AND end_snapshot IS NULL`,
+      [name],
+    );
+    if (holders.some((h) => !releasedSchemas.has(h.id))) {
+      throw serializationFailure(
+        `Serializable isolation violation: schema "${name}" was created by a concurrent transaction`,
+      );
+    }
+  }
   // Relations this commit drops or renames give up their names.
   const released = new Set(
     plan.endRows
@@ -289,14 +309,16 @@ export function commitPlan(
     }
     for (const r of plan.newSchemas) {
       await tx.run(
-        `INSERT INTO lake_schema (schema_id, begin_snapshot, end_snapshot, schema_name) VALUES (?, ?, NULL, ?)`,
-        [r.schemaId, s, r.name],
+        `INSERT INTO lake_schema (schema_id, begin_snapshot, end_snapshot, schema_name, annotation)
+         VALUES (?, ?, NULL, ?, ?)`,
+        [r.schemaId, s, r.name, r.annotation],
       );
     }
     for (const r of plan.newTables) {
       await tx.run(
-        `INSERT INTO lake_table (table_id, table_uuid, begin_snapshot, end_snapshot, schema_id, table_name, sort_key)
-         VALUES (?, ?, ?, NULL, ?, ?, ?)`,
+        `INSERT INTO lake_table (table_id, table_uuid, begin_snapshot, end_snapshot, schema_id, table_name, sort_key,
+           annotation)
+         VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`,
         [
           r.tableId,
           r.tableUuid,
@@ -304,6 +326,7 @@ export function commitPlan(
           r.schemaId,
           r.name,
           r.sortKey.length ? JSON.stringify(r.sortKey) : null,
+          r.annotation,
         ],
       );
       await tx.run(
@@ -331,8 +354,9 @@ export function commitPlan(
     }
     for (const v of plan.newViews) {
       await tx.run(
-        `INSERT INTO lake_view (view_id, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases)
-         VALUES (?, ?, NULL, ?, ?, ?, ?, ?)`,
+        `INSERT INTO lake_view (view_id, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases,
+           annotation)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
         [
           v.viewId,
           s,
@@ -341,6 +365,7 @@ export function commitPlan(
           v.dialect,
           v.sql,
           v.columnAliases ? JSON.stringify(v.columnAliases) : null,
+          v.annotation,
         ],
       );
     }
@@ -473,14 +498,33 @@ export function commitPlan(
 
 /** Reserves n consecutive ids for schemas, tables, views and columns; returns the first. */
 export function reserveCatalogIds(db: CatalogDb, n: number): Promise<number> {
+  return reserveFromCounter(db, 'next_catalog_id', n, 1);
+}
+
+/**
+ * Reserves n consecutive values of a counter kept in lake_metadata (created at `start` when it
+ * does not exist yet) and returns the first. Runs in its own catalog transaction: what it hands
+ * out is never handed out again, whatever happens to the caller's transaction.
+ */
+export function reserveFromCounter(
+  db: CatalogDb,
+  key: string,
+  n: number,
+  start = 0,
+): Promise<number> {
   return db.write(async (tx) => {
-    const row = await tx.get<{ value: string }>(
-      `SELECT value FROM lake_metadata WHERE key = 'next_catalog_id'`,
-    );
-    const first = Number(row?.value ?? 1);
-    await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = 'next_catalog_id'`, [
-      String(first + n),
+    const row = await tx.get<{ value: string }>(`SELECT value FROM lake_metadata WHERE key = ?`, [
+      key,
     ]);
+    const first = row === undefined ? start : Number(row.value);
+    if (row === undefined) {
+      await tx.run(`INSERT INTO lake_metadata (key, value) VALUES (?, ?)`, [
+        key,
+        String(first + n),
+      ]);
+    } else {
+      await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = ?`, [String(first + n), key]);
+    }
     return first;
   });
 }

@@ -16,6 +16,7 @@ export interface SnapshotRow {
 export interface SchemaRow {
   schema_id: number;
   schema_name: string;
+  annotation: string | null;
 }
 
 export interface TableRow {
@@ -24,6 +25,7 @@ export interface TableRow {
   schema_id: number;
   table_name: string;
   sort_key: string | null;
+  annotation: string | null;
 }
 
 export interface ColumnRow {
@@ -44,6 +46,7 @@ export interface ViewRow {
   dialect: string;
   sql: string;
   column_aliases: string | null;
+  annotation: string | null;
 }
 
 export interface DataFileRow {
@@ -118,9 +121,11 @@ export function allSnapshots(db: CatalogTx): Promise<SnapshotRow[]> {
   return db.all<SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM lake_snapshot ORDER BY snapshot_id`);
 }
 
+const SCHEMA_COLUMNS = 'schema_id, schema_name, annotation';
+
 export function schemasAt(db: CatalogTx, s: number): Promise<SchemaRow[]> {
   return db.all<SchemaRow>(
-    `SELECT schema_id, schema_name FROM lake_schema WHERE ${VISIBLE} ORDER BY schema_name`,
+    `SELECT ${SCHEMA_COLUMNS} FROM lake_schema WHERE ${VISIBLE} ORDER BY schema_name`,
     [s, s],
   );
 }
@@ -131,12 +136,12 @@ export function schemaByNameAt(
   name: string,
 ): Promise<SchemaRow | undefined> {
   return db.get<SchemaRow>(
-    `SELECT schema_id, schema_name FROM lake_schema WHERE schema_name = ? AND ${VISIBLE}`,
+    `SELECT ${SCHEMA_COLUMNS} FROM lake_schema WHERE schema_name = ? AND ${VISIBLE}`,
     [name, s, s],
   );
 }
 
-const TABLE_COLUMNS = 'table_id, table_uuid, schema_id, table_name, sort_key';
+const TABLE_COLUMNS = 'table_id, table_uuid, schema_id, table_name, sort_key, annotation';
 
 export function tablesAt(db: CatalogTx, s: number, schemaId?: number): Promise<TableRow[]> {
   return schemaId === undefined
@@ -183,7 +188,7 @@ export function columnsAt(db: CatalogTx, s: number, tableId: number): Promise<Co
   );
 }
 
-const VIEW_COLUMNS = 'view_id, schema_id, view_name, dialect, sql, column_aliases';
+const VIEW_COLUMNS = 'view_id, schema_id, view_name, dialect, sql, column_aliases, annotation';
 
 export function viewsAt(db: CatalogTx, s: number, schemaId?: number): Promise<ViewRow[]> {
   return schemaId === undefined

@@ -7,12 +7,19 @@
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { CatalogDb } from './db.js';
 
-/** Bumped whenever the catalog layout changes; a catalog written by a newer version is refused. */
-export const CATALOG_FORMAT_VERSION = 1;
+/**
+ * Bumped whenever the catalog layout changes; a catalog written by a newer version is refused,
+ * and an older one is upgraded in place when opened (see MIGRATIONS).
+ *   1: the first layout.
+ *   2: lake_schema, lake_table and lake_view gain `annotation` (free text for the SQL layer);
+ *      lake_table_stats gains the row count and time of the last ANALYZE.
+ */
+export const CATALOG_FORMAT_VERSION = 2;
 
 export const CATALOG_DDL = `
 -- key/value facts about the namespace: format_version, namespace_id, created_at,
--- next_catalog_id.
+-- next_catalog_id, and identity:<column id> (the next index an IDENTITY column hands out, like
+-- a sequence: reserved outside transactions, so a rolled-back insert leaves a gap).
 CREATE TABLE IF NOT EXISTS lake_metadata (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -44,11 +51,14 @@ CREATE INDEX IF NOT EXISTS lake_snapshot_change_object ON lake_snapshot_change (
 CREATE INDEX IF NOT EXISTS lake_snapshot_change_kind ON lake_snapshot_change (object_id, kind, snapshot_id);
 CREATE INDEX IF NOT EXISTS lake_snapshot_change_snapshot ON lake_snapshot_change (snapshot_id);
 
+-- annotation (here, in lake_table and in lake_view): free text the SQL layer keeps with the
+-- object (Redshift attributes such as DISTSTYLE, owner, comment), never read by storage.
 CREATE TABLE IF NOT EXISTS lake_schema (
   schema_id BIGINT NOT NULL,
   begin_snapshot BIGINT NOT NULL,
   end_snapshot BIGINT,
-  schema_name TEXT NOT NULL
+  schema_name TEXT NOT NULL,
+  annotation TEXT
 );
 CREATE INDEX IF NOT EXISTS lake_schema_id ON lake_schema (schema_id);
 
@@ -60,7 +70,8 @@ CREATE TABLE IF NOT EXISTS lake_table (
   end_snapshot BIGINT,
   schema_id BIGINT NOT NULL,
   table_name TEXT NOT NULL,
-  sort_key TEXT
+  sort_key TEXT,
+  annotation TEXT
 );
 CREATE INDEX IF NOT EXISTS lake_table_id ON lake_table (table_id);
 CREATE INDEX IF NOT EXISTS lake_table_name ON lake_table (schema_id, table_name);
@@ -89,7 +100,8 @@ CREATE TABLE IF NOT EXISTS lake_view (
   view_name TEXT NOT NULL,
   dialect TEXT NOT NULL,
   sql TEXT NOT NULL,
-  column_aliases TEXT
+  column_aliases TEXT,
+  annotation TEXT
 );
 CREATE INDEX IF NOT EXISTS lake_view_name ON lake_view (schema_id, view_name);
 
@@ -152,12 +164,15 @@ CREATE TABLE IF NOT EXISTS lake_inlined_row (
   PRIMARY KEY (table_id, row_id)
 );
 
--- Current (not versioned) per-table counters: the next row id to hand out, and how many
--- inlined rows are live (when to flush them into a file).
+-- Current (not versioned) per-table counters: the next row id to hand out, how many inlined
+-- rows are live (when to flush them into a file), and the live row count and time (epoch ms)
+-- of the last ANALYZE (NULL: never analyzed).
 CREATE TABLE IF NOT EXISTS lake_table_stats (
   table_id BIGINT PRIMARY KEY,
   next_row_id BIGINT NOT NULL,
-  inlined_rows BIGINT NOT NULL
+  inlined_rows BIGINT NOT NULL,
+  analyzed_rows BIGINT,
+  analyzed_at BIGINT
 );
 
 -- Files no live snapshot reads any more, removed from the object store once no pinned
@@ -213,6 +228,38 @@ CREATE TABLE IF NOT EXISTS lake_user (
 `;
 
 /**
+ * Upgrades from each older format to the next, run in order inside one catalog transaction.
+ * Each step only adds (columns, tables), so what an older catalog recorded reads the same.
+ */
+const MIGRATIONS: Record<number, string[]> = {
+  1: [
+    'ALTER TABLE lake_schema ADD COLUMN annotation TEXT',
+    'ALTER TABLE lake_table ADD COLUMN annotation TEXT',
+    'ALTER TABLE lake_view ADD COLUMN annotation TEXT',
+    'ALTER TABLE lake_table_stats ADD COLUMN analyzed_rows BIGINT',
+    'ALTER TABLE lake_table_stats ADD COLUMN analyzed_at BIGINT',
+  ],
+};
+
+/** Brings a catalog of an older format up to CATALOG_FORMAT_VERSION. */
+async function migrateCatalog(db: CatalogDb): Promise<void> {
+  await db.write(async (tx) => {
+    // Read again under the commit lock: another process may have upgraded it meanwhile.
+    const row = await tx.get<{ value: string }>(
+      `SELECT value FROM lake_metadata WHERE key = 'format_version'`,
+    );
+    let version = Number(row?.value);
+    while (version < CATALOG_FORMAT_VERSION) {
+      for (const statement of MIGRATIONS[version] ?? []) await tx.run(statement);
+      version++;
+    }
+    await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = 'format_version'`, [
+      String(version),
+    ]);
+  });
+}
+
+/**
  * Creates the catalog tables and the first snapshot in an empty catalog, or checks that an
  * existing one has a format this build can read.
  */
@@ -223,6 +270,7 @@ export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<v
     .catch(() => undefined);
   if (existing !== undefined) {
     await checkCatalogFormat(db);
+    if (Number(existing.value) < CATALOG_FORMAT_VERSION) await migrateCatalog(db);
     // Catalogs made before the directory tables existed gain them once; opening a current
     // catalog writes nothing.
     const hasDirectory = await db

@@ -120,6 +120,50 @@ export async function writeDataFile(
 }
 
 /**
+ * Writes the rows of `source` ordered by `sortKey` as files of at most `rowsPerFile` rows each:
+ * consecutive ranges of the key, so that a file's min/max statistics on the key's first column
+ * overlap those of the others only at the boundaries.
+ */
+export async function writeClusteredFiles(
+  conn: DuckDBConnection,
+  store: ObjectStore,
+  keyPrefix: string,
+  source: string,
+  columns: readonly ColumnInfo[],
+  { sortKey, rowsPerFile }: { sortKey: readonly string[]; rowsPerFile: number },
+): Promise<WrittenFile[]> {
+  const sorted = `__lake_cluster_${randomUUID().replaceAll('-', '')}`;
+  const select = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const order = sortKey.map(quoteIdent).join(', ');
+  await conn.run(
+    `CREATE TEMP TABLE ${sorted} AS SELECT ${select}, row_number() OVER (ORDER BY ${order}) AS __lake_rn FROM ${source}`,
+  );
+  const written: WrittenFile[] = [];
+  try {
+    const reader = await conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${sorted}`);
+    const total = Number((reader.getRowObjectsJS()[0] as { n: bigint }).n);
+    const size = Math.max(1, rowsPerFile);
+    for (let start = 0; start < total; start += size) {
+      const file = await writeDataFile(
+        conn,
+        store,
+        keyPrefix,
+        `(SELECT ${select} FROM ${sorted} WHERE __lake_rn > ${start} AND __lake_rn <= ${start + size})`,
+        columns,
+        sortKey,
+      );
+      if (file) written.push(file);
+    }
+    return written;
+  } catch (e) {
+    await Promise.allSettled(written.map((f) => store.delete(f.key)));
+    throw e;
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${sorted}`).catch(() => undefined);
+  }
+}
+
+/**
  * Writes a delete file naming positions of one data file. `positions` is a DuckDB query with
  * one BIGINT column named pos (duplicates are removed here).
  */

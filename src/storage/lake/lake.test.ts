@@ -159,6 +159,68 @@ describe('lake', () => {
     await lake.close();
   });
 
+  test('compaction clusters files by the sort key, so a range predicate on it prunes files', async () => {
+    const lake = await localLake(undefined, { inlineRowLimit: 0 });
+    await createT(lake, ['id']);
+    // Four loads, each spread over the whole key range: no file can be skipped for a range.
+    for (let i = 0; i < 4; i++) {
+      await lake.transaction((tx) => tx.insert(t, `SELECT range * 4 + ${i}, 'v' FROM range(500)`));
+    }
+    const filesFor = async (value: string) => {
+      const tx = await lake.begin();
+      try {
+        const scan = await tx.scan(t, { filters: [{ column: 'id', op: '>=', value }] });
+        return (scan.match(/\.parquet'/g) ?? []).length;
+      } finally {
+        await tx.rollback();
+      }
+    };
+    assert.equal(await filesFor('1000'), 4, 'before: every load overlaps the range');
+    const before = await rows(lake);
+    const result = await compact(lake, { targetFileRows: 1000 });
+    assert.equal(result.filesWritten, 2);
+    assert.deepEqual(await rows(lake), before);
+    assert.equal(await filesFor('1000'), 1, 'after: one file holds ids 1000 and up');
+    assert.deepEqual(await rows(lake, 'SELECT count(*)::BIGINT AS n FROM $t WHERE id >= 1000'), [
+      { n: 1000n },
+    ]);
+    // A later load over the whole range overlaps again; VACUUM's full re-sort clusters it in.
+    await lake.transaction((tx) => tx.insert(t, `SELECT range * 4 + 1, 'w' FROM range(500)`));
+    assert.equal(await filesFor('1500'), 2);
+    await compact(lake, { targetFileRows: 1250, sort: true });
+    assert.equal(await liveFiles(lake), 2);
+    assert.equal(await filesFor('1500'), 1);
+    await lake.close();
+  });
+
+  test('table, schema and view annotations and column changes are versioned like the rest', async () => {
+    const lake = await localLake();
+    await createT(lake, ['id']);
+    const s1 = (await lake.begin()).snapshotId;
+    await lake.transaction(async (tx) => {
+      await tx.setTableAnnotation(t, '{"diststyle":"even"}');
+      await tx.setSortKey(t, ['v', 'id']);
+      await tx.alterColumn(t, 'v', { typeAnnotation: 'character varying(40)' });
+      await tx.setSchemaAnnotation('public', '{"quota":10}');
+      await tx.createView('public', 'w', 'SELECT 1', { annotation: 'view note' });
+    });
+    const tx = await lake.begin();
+    const now = (await tx.getTable('public', 't'))!;
+    assert.equal(now.annotation, '{"diststyle":"even"}');
+    assert.deepEqual(now.sortKey, ['v', 'id']);
+    assert.equal(now.columns[1]?.typeAnnotation, 'character varying(40)');
+    assert.equal((await tx.getSchema('public'))?.annotation, '{"quota":10}');
+    assert.equal((await tx.getView('public', 'w'))?.annotation, 'view note');
+    await tx.rollback();
+    const old = await lake.begin({ snapshotId: s1 });
+    const then = (await old.getTable('public', 't'))!;
+    assert.equal(then.annotation, null);
+    assert.deepEqual(then.sortKey, ['id']);
+    assert.equal((await old.getSchema('public'))?.annotation, null);
+    await old.rollback();
+    await lake.close();
+  });
+
   test('a lake on S3 (s3rver) writes, reads through the bounded cache, compacts and collects garbage', async () => {
     const s3 = await startS3rver();
     const dir = tempDir();

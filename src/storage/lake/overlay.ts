@@ -57,12 +57,19 @@ export class CatalogOverlay {
   /** Adds the catalog row changes of the DDL to the plan. */
   addToPlan(plan: CommitPlan): void {
     for (const [id, { original, current }] of this.schemas) {
-      if (original === undefined && current !== undefined) {
-        plan.newSchemas.push({ schemaId: id, name: current.name });
+      const row = current && { schemaId: id, name: current.name, annotation: current.annotation };
+      if (original === undefined && row !== undefined) {
+        plan.newSchemas.push(row);
         plan.changes.push({ objectId: id, kind: 'created' });
       } else if (original !== undefined && current === undefined) {
         plan.endRows.push({ table: 'lake_schema', id });
         plan.changes.push({ objectId: id, kind: 'dropped' });
+      } else if (original !== undefined && row !== undefined) {
+        if (original.annotation === row.annotation && original.name === row.name) continue;
+        plan.endRows.push({ table: 'lake_schema', id });
+        plan.newSchemas.push(row);
+        plan.changes.push({ objectId: id, kind: 'altered' });
+        if (original.name !== row.name) plan.schemaNamesToClaim.push(row.name);
       }
     }
     for (const [id, v] of this.tables) this.addTable(plan, id, v);
@@ -108,6 +115,7 @@ export class CatalogOverlay {
       schemaId: current.schemaId,
       name: current.name,
       sortKey: sortKeyIds,
+      annotation: current.annotation,
     };
     if (original === undefined) {
       plan.newTables.push(tableRow);
@@ -119,7 +127,11 @@ export class CatalogOverlay {
       );
     } else {
       let altered = false;
-      if (original.name !== current.name || original.sortKey.join() !== current.sortKey.join()) {
+      if (
+        original.name !== current.name ||
+        original.sortKey.join() !== current.sortKey.join() ||
+        original.annotation !== current.annotation
+      ) {
         plan.endRows.push({ table: 'lake_table', id });
         plan.newTables.push(tableRow);
         if (original.name !== current.name) {

@@ -4,7 +4,12 @@
 // same table, in which case it gives up (the next round retries).
 import { isLakeshiftError, SqlState } from '../../common/errors.js';
 import { commitPlan, emptyCommitPlan } from '../catalog/commit.js';
-import { newDataFile, writeDataFile } from './file-writer.js';
+import {
+  newDataFile,
+  writeClusteredFiles,
+  writeDataFile,
+  type WrittenFile,
+} from './file-writer.js';
 import type { Lake } from './lake.js';
 import { buildScan, type ScanFile } from './scan.js';
 import type { CommittedFile } from './table-state.js';
@@ -15,6 +20,12 @@ export interface RewriteRequest {
   groups: CommittedFile[][];
   /** Also move every inlined row into the first new file (or a file of its own). */
   includeInlined: boolean;
+  /**
+   * Cluster by the table's sort key instead: every chosen row (all groups and the inlined rows)
+   * is ordered by the key and cut into files of at most this many rows, so each file holds one
+   * range of the key and a range predicate prunes the others.
+   */
+  clusterRows?: number;
 }
 
 export interface RewriteResult {
@@ -42,7 +53,7 @@ export async function rewriteTable(
 ): Promise<RewriteResult> {
   // A transaction pins the snapshot being read, so GC cannot remove its files meanwhile.
   const tx = await lake.begin();
-  const written: string[] = [];
+  const keys: string[] = [];
   try {
     if (!(await tableExists(lake, tableId, tx.snapshotId))) return NOTHING;
     const state = await lake.tableStates.get(lake.db, tableId, tx.snapshotId);
@@ -54,9 +65,7 @@ export async function rewriteTable(
     if (groups.length === 0 && !(request.includeInlined && state.inlined.length > 0))
       return NOTHING;
     if (groups.length === 0) groups.push([]);
-    let inlinedLeft = request.includeInlined ? state.inlined : [];
-    let filesWritten = 0;
-    for (const group of groups) {
+    const scanOf = async (group: CommittedFile[], inlined: typeof state.inlined) => {
       const files: ScanFile[] = await Promise.all(
         group.map(async (f) => ({
           dataFileId: f.dataFileId,
@@ -66,36 +75,50 @@ export async function rewriteTable(
           matchesColumns: f.beginSnapshot >= state.definitionVersion,
         })),
       );
-      const scan = buildScan({
+      return buildScan({
         tableId,
         columns: table.columns,
         files,
-        inlined: inlinedLeft,
+        inlined,
         inlinedHaveStagedDeletes: false,
         pending: [],
         stagedDeletesTable: undefined,
         stageTable: undefined,
         withRowIds: false,
       });
-      inlinedLeft = [];
-      const file = await writeDataFile(
-        tx.connection,
-        lake.store,
-        `tables/${table.tableUuid}`,
-        scan,
-        table.columns,
-        table.sortKey,
-      );
-      for (const f of group) {
-        plan.endDataFiles.push(f.dataFileId);
-        plan.filesRequired.push(f.dataFileId);
-      }
-      if (file) {
-        written.push(file.key);
-        filesWritten++;
-        plan.newDataFiles.push(newDataFile(tableId, file));
+    };
+    const inlined = request.includeInlined ? state.inlined : [];
+    const prefix = `tables/${table.tableUuid}`;
+    const written: WrittenFile[] = [];
+    const keep = (file: WrittenFile | undefined) => {
+      if (file === undefined) return;
+      keys.push(file.key);
+      written.push(file);
+    };
+    const { connection } = tx;
+    if (request.clusterRows !== undefined && table.sortKey.length > 0) {
+      const scan = await scanOf(groups.flat(), inlined);
+      const { columns, sortKey } = table;
+      const files = await writeClusteredFiles(connection, lake.store, prefix, scan, columns, {
+        sortKey,
+        rowsPerFile: request.clusterRows,
+      });
+      files.forEach(keep);
+    } else {
+      let inlinedLeft = inlined;
+      for (const group of groups) {
+        const scan = await scanOf(group, inlinedLeft);
+        inlinedLeft = [];
+        keep(
+          await writeDataFile(connection, lake.store, prefix, scan, table.columns, table.sortKey),
+        );
       }
     }
+    for (const f of groups.flat()) {
+      plan.endDataFiles.push(f.dataFileId);
+      plan.filesRequired.push(f.dataFileId);
+    }
+    for (const file of written) plan.newDataFiles.push(newDataFile(tableId, file));
     if (request.includeInlined) {
       for (const r of state.inlined) {
         plan.endInlinedRows.push({ tableId, rowId: r.rowId });
@@ -107,11 +130,11 @@ export async function rewriteTable(
     return {
       committed: true,
       filesRemoved: plan.endDataFiles.length,
-      filesWritten,
+      filesWritten: written.length,
       inlinedRowsFlushed: plan.endInlinedRows.length,
     };
   } catch (e) {
-    await Promise.allSettled(written.map((key) => lake.store.delete(key)));
+    await Promise.allSettled(keys.map((key) => lake.store.delete(key)));
     // Someone changed the table meanwhile: leave it for the next round.
     if (isLakeshiftError(e, SqlState.serializationFailure)) return NOTHING;
     throw e;

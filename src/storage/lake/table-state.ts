@@ -74,6 +74,7 @@ export function tableInfo(row: TableRow, schemaName: string, columns: ColumnInfo
     name: row.table_name,
     columns,
     sortKey: sortIds.flatMap((id) => columns.find((c) => c.columnId === id)?.name ?? []),
+    annotation: row.annotation,
   };
 }
 

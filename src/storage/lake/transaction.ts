@@ -11,6 +11,7 @@ import {
   emptyCommitPlan,
   planIsEmpty,
   reserveCatalogIds,
+  reserveFromCounter,
   type CommitPlan,
 } from '../catalog/commit.js';
 import {
@@ -156,7 +157,10 @@ export class LakeTransaction {
   async listSchemas(): Promise<SchemaInfo[]> {
     const rows = await schemasAt(this.ctx.db, this.snapshotId);
     const result = new Map<number, SchemaInfo>(
-      rows.map((r) => [r.schema_id, { schemaId: r.schema_id, name: r.schema_name }]),
+      rows.map((r) => [
+        r.schema_id,
+        { schemaId: r.schema_id, name: r.schema_name, annotation: r.annotation },
+      ]),
     );
     for (const [id, v] of this.overlay.schemas) {
       if (v.current) result.set(id, v.current);
@@ -170,7 +174,7 @@ export class LakeTransaction {
     if (staged) return staged.current;
     const row = await schemaByNameAt(this.ctx.db, this.snapshotId, name);
     if (row === undefined || this.overlay.schemas.has(row.schema_id)) return undefined;
-    return { schemaId: row.schema_id, name: row.schema_name };
+    return { schemaId: row.schema_id, name: row.schema_name, annotation: row.annotation };
   }
 
   private async requireSchema(name: string): Promise<SchemaInfo> {
@@ -182,11 +186,13 @@ export class LakeTransaction {
   async getTable(schema: string, name: string): Promise<TableInfo | undefined> {
     const s = await this.getSchema(schema);
     if (s === undefined) return undefined;
-    const staged = this.overlay.tableByName(s.schemaId, name);
-    if (staged) return staged.current;
+    const staged = this.overlay.tableByName(s.schemaId, name)?.current;
+    if (staged) return staged.schemaName === s.name ? staged : { ...staged, schemaName: s.name };
     const row = await tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name);
     if (row === undefined || this.overlay.tables.has(row.table_id)) return undefined;
-    return this.ctx.tableStates.definition(this.ctx.db, row.table_id, this.snapshotId);
+    const t = await this.ctx.tableStates.definition(this.ctx.db, row.table_id, this.snapshotId);
+    // A renamed schema does not change its tables' definitions: name it as it is now.
+    return t.schemaName === s.name ? t : { ...t, schemaName: s.name };
   }
 
   async requireTable(ref: TableRef | TableInfo): Promise<TableInfo> {
@@ -227,6 +233,7 @@ export class LakeTransaction {
       dialect: r.dialect,
       sql: r.sql,
       columnAliases: r.column_aliases ? (JSON.parse(r.column_aliases) as string[]) : null,
+      annotation: r.annotation,
     };
   }
 
@@ -284,7 +291,10 @@ export class LakeTransaction {
     );
   }
 
-  async createSchema(name: string, opts: { ifNotExists?: boolean } = {}): Promise<SchemaInfo> {
+  async createSchema(
+    name: string,
+    opts: { ifNotExists?: boolean; annotation?: string | null } = {},
+  ): Promise<SchemaInfo> {
     this.assertWritable();
     const existing = await this.getSchema(name);
     if (existing) {
@@ -292,9 +302,25 @@ export class LakeTransaction {
       throw new LakeshiftError(SqlState.duplicateSchema, `schema "${name}" already exists`);
     }
     const schemaId = await reserveCatalogIds(this.ctx.db, 1);
-    const info = { schemaId, name };
+    const info = { schemaId, name, annotation: opts.annotation ?? null };
     this.overlay.setSchema(undefined, info, schemaId);
     return info;
+  }
+
+  /** Replaces a schema's annotation (free text of the SQL layer). */
+  async setSchemaAnnotation(name: string, annotation: string | null): Promise<void> {
+    this.assertWritable();
+    const s = await this.requireSchema(name);
+    this.overlay.setSchema(s, { ...s, annotation }, s.schemaId);
+  }
+
+  async renameSchema(name: string, newName: string): Promise<void> {
+    this.assertWritable();
+    const s = await this.requireSchema(name);
+    if (await this.getSchema(newName)) {
+      throw new LakeshiftError(SqlState.duplicateSchema, `schema "${newName}" already exists`);
+    }
+    this.overlay.setSchema(s, { ...s, name: newName }, s.schemaId);
   }
 
   async dropSchema(
@@ -325,7 +351,7 @@ export class LakeTransaction {
     schema: string,
     name: string,
     columns: readonly ColumnDefinition[],
-    opts: { sortKey?: readonly string[]; ifNotExists?: boolean } = {},
+    opts: { sortKey?: readonly string[]; ifNotExists?: boolean; annotation?: string | null } = {},
   ): Promise<TableInfo> {
     this.assertWritable();
     const s = await this.requireSchema(schema);
@@ -364,6 +390,7 @@ export class LakeTransaction {
         order: i,
       })),
       sortKey: [...(opts.sortKey ?? [])],
+      annotation: opts.annotation ?? null,
     };
     this.overlay.setTable(undefined, info, info.tableId);
     return info;
@@ -396,6 +423,56 @@ export class LakeTransaction {
       throw new LakeshiftError(SqlState.duplicateTable, `relation "${newName}" already exists`);
     }
     await this.alterTable(t, { ...t, name: newName });
+  }
+
+  /** Replaces a table's annotation (free text of the SQL layer). */
+  async setTableAnnotation(ref: TableRef, annotation: string | null): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    await this.alterTable(t, { ...t, annotation });
+  }
+
+  /** Replaces a table's sort key (column names, in order; empty for none). */
+  async setSortKey(ref: TableRef, columns: readonly string[]): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    for (const c of columns) this.requireColumn(t, c);
+    await this.alterTable(t, { ...t, sortKey: [...columns] });
+  }
+
+  /**
+   * Changes what the catalog records of a column without touching its data: its type
+   * annotation, NOT NULL, or default (the DuckDB type stays: files are never rewritten here).
+   */
+  async alterColumn(
+    ref: TableRef,
+    column: string,
+    change: { typeAnnotation?: string | null; nullable?: boolean; defaultValue?: string | null },
+  ): Promise<void> {
+    this.assertWritable();
+    const t = await this.requireTable(ref);
+    this.requireColumn(t, column);
+    await this.alterTable(t, {
+      ...t,
+      columns: t.columns.map((c) => (c.name === column ? { ...c, ...change } : c)),
+    });
+  }
+
+  /** Changes a view's name, definition or annotation (free text of the SQL layer). */
+  async alterView(
+    schema: string,
+    name: string,
+    change: { name?: string; sql?: string; annotation?: string | null },
+  ): Promise<void> {
+    this.assertWritable();
+    const v = await this.getView(schema, name);
+    if (v === undefined) {
+      throw new LakeshiftError(SqlState.undefinedTable, `view "${schema}.${name}" does not exist`);
+    }
+    if (change.name !== undefined && (await this.nameTaken(v.schemaId, change.name))) {
+      throw new LakeshiftError(SqlState.duplicateTable, `relation "${change.name}" already exists`);
+    }
+    this.overlay.setView(v, { ...v, ...change }, v.viewId);
   }
 
   async addColumn(ref: TableRef, column: ColumnDefinition): Promise<void> {
@@ -486,7 +563,12 @@ export class LakeTransaction {
     schema: string,
     name: string,
     sql: string,
-    opts: { dialect?: string; columnAliases?: string[]; orReplace?: boolean } = {},
+    opts: {
+      dialect?: string;
+      columnAliases?: string[];
+      orReplace?: boolean;
+      annotation?: string | null;
+    } = {},
   ): Promise<ViewInfo> {
     this.assertWritable();
     const s = await this.requireSchema(schema);
@@ -503,6 +585,7 @@ export class LakeTransaction {
       dialect: opts.dialect ?? 'duckdb',
       sql,
       columnAliases: opts.columnAliases ?? null,
+      annotation: opts.annotation ?? null,
     };
     const original = this.overlay.views.has(viewId)
       ? this.overlay.views.get(viewId)!.original
@@ -528,24 +611,65 @@ export class LakeTransaction {
 
   /**
    * A table's committed size as of this transaction's snapshot (its own uncommitted changes
-   * aside): live rows, bytes of data and delete files, data files. From catalog records only.
+   * aside): live rows, rows stored (deleted ones included), bytes of data and delete files, data
+   * files. From catalog records only.
    */
   async tableStats(
     ref: TableRef | TableInfo,
-  ): Promise<{ rows: number; bytes: number; files: number }> {
+  ): Promise<{ rows: number; storedRows: number; bytes: number; files: number }> {
     const table = await this.requireTable(ref);
     const versions = this.overlay.tables.get(table.tableId);
     if (versions !== undefined && versions.original === undefined) {
-      return { rows: 0, bytes: 0, files: 0 };
+      return { rows: 0, storedRows: 0, bytes: 0, files: 0 };
     }
     const state = await this.committedState(table.tableId);
     let rows = state.inlined.length;
+    // Rows still in data files though deleted (until compaction rewrites those files).
+    let storedRows = state.inlined.length;
     let bytes = 0;
     for (const f of state.files) {
       rows += f.recordCount - (f.deleteFile?.deleteCount ?? 0);
+      storedRows += f.recordCount;
       bytes += f.sizeBytes + (f.deleteFile?.sizeBytes ?? 0);
     }
-    return { rows, bytes, files: state.files.length };
+    return { rows, storedRows, bytes, files: state.files.length };
+  }
+
+  /**
+   * Reserves n values of an IDENTITY column's counter and returns the index of the first (the
+   * column's k-th value is seed + k * step). Like a sequence, outside this transaction.
+   */
+  reserveIdentityValues(columnId: number, n: number): Promise<number> {
+    return reserveFromCounter(this.ctx.db, `identity:${columnId}`, n);
+  }
+
+  /** Records what ANALYZE saw of a table: its live rows now (outside this transaction). */
+  async recordAnalysis(ref: TableRef | TableInfo, rows: number): Promise<void> {
+    const t = await this.requireTable(ref);
+    await this.ctx.db.write((tx) =>
+      tx.run(`UPDATE lake_table_stats SET analyzed_rows = ?, analyzed_at = ? WHERE table_id = ?`, [
+        rows,
+        Date.now(),
+        t.tableId,
+      ]),
+    );
+  }
+
+  /** The last ANALYZE of each table that had one: live rows then, and when (epoch ms). */
+  async analyses(): Promise<Map<number, { rows: number; at: number }>> {
+    const rows = await this.ctx.db.all<{
+      table_id: number;
+      analyzed_rows: number;
+      analyzed_at: number;
+    }>(
+      `SELECT table_id, analyzed_rows, analyzed_at FROM lake_table_stats WHERE analyzed_at IS NOT NULL`,
+    );
+    return new Map(
+      rows.map((r) => [
+        Number(r.table_id),
+        { rows: Number(r.analyzed_rows), at: Number(r.analyzed_at) },
+      ]),
+    );
   }
 
   /**

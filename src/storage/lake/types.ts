@@ -24,6 +24,8 @@ export interface ColumnInfo {
 export interface SchemaInfo {
   schemaId: number;
   name: string;
+  /** Free text kept for the SQL layer (owner, quota, comment ...); storage never reads it. */
+  annotation: string | null;
 }
 
 export interface TableInfo {
@@ -35,6 +37,8 @@ export interface TableInfo {
   columns: ColumnInfo[];
   /** Column names of the declared sort key, in order; empty when there is none. */
   sortKey: string[];
+  /** Free text kept for the SQL layer (distribution style, owner, comment ...). */
+  annotation: string | null;
 }
 
 export interface ViewInfo {
@@ -45,6 +49,8 @@ export interface ViewInfo {
   dialect: string;
   sql: string;
   columnAliases: string[] | null;
+  /** Free text kept for the SQL layer (dependencies, owner, comment ...). */
+  annotation: string | null;
 }
 
 export interface SnapshotInfo {

@@ -9,8 +9,8 @@ import { Lake, type LakeOptions } from '../lake/lake.js';
 
 /** Versioned catalog tables copied as of the snapshot, with their columns. */
 const VERSIONED: Record<string, string[]> = {
-  lake_schema: ['schema_id', 'schema_name'],
-  lake_table: ['table_id', 'table_uuid', 'schema_id', 'table_name', 'sort_key'],
+  lake_schema: ['schema_id', 'schema_name', 'annotation'],
+  lake_table: ['table_id', 'table_uuid', 'schema_id', 'table_name', 'sort_key', 'annotation'],
   lake_column: [
     'column_id',
     'table_id',
@@ -21,7 +21,15 @@ const VERSIONED: Record<string, string[]> = {
     'nulls_allowed',
     'default_value',
   ],
-  lake_view: ['view_id', 'schema_id', 'view_name', 'dialect', 'sql', 'column_aliases'],
+  lake_view: [
+    'view_id',
+    'schema_id',
+    'view_name',
+    'dialect',
+    'sql',
+    'column_aliases',
+    'annotation',
+  ],
   lake_inlined_row: ['table_id', 'row_id', 'row_data'],
 };
 

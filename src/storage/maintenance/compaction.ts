@@ -1,7 +1,9 @@
 // Compaction: merges a table's small data files into files of about targetFileRows rows, drops
-// deleted rows by rewriting files that have delete files, and flushes inlined rows, keeping rows
-// ordered by the table's sort key. Each table is one snapshot; a table changed concurrently is
-// skipped and picked up again next time.
+// deleted rows by rewriting files that have delete files, and flushes inlined rows. A table with
+// a sort key is clustered: the rows it rewrites are ordered by the key and cut into files that
+// each hold one range of it, so a range predicate on the key prunes files by their statistics
+// (with `sort`, every file of such a table is rewritten that way: VACUUM's re-sort). Each table
+// is one snapshot; a table changed concurrently is skipped and picked up again next time.
 import type { Lake } from '../lake/lake.js';
 import { rewriteTable } from '../lake/rewrite.js';
 import type { CommittedFile } from '../lake/table-state.js';
@@ -13,6 +15,8 @@ export interface CompactionOptions {
   targetFileRows?: number;
   /** Merge small files only when a table has at least this many. Default 2. */
   minFiles?: number;
+  /** Rewrite every file of tables with a sort key in sort-key order (VACUUM SORT). */
+  sort?: boolean;
 }
 
 export interface CompactionResult {
@@ -55,13 +59,20 @@ export async function compact(lake: Lake, opts: CompactionOptions = {}): Promise
     await tx.rollback();
   }
   for (const table of tables) {
+    const cluster = table.sortKey.length > 0 ? { clusterRows: target } : {};
     const r = await rewriteTable(lake, table.tableId, (files, inlinedCount) => {
+      if (opts.sort && table.sortKey.length > 0) {
+        // Already one sorted file and nothing else: nothing to gain.
+        if (files.length + inlinedCount === 0) return undefined;
+        if (files.length === 1 && inlinedCount === 0 && !files[0]!.deleteFile) return undefined;
+        return { groups: [files], includeInlined: inlinedCount > 0, ...cluster };
+      }
       const small = files.filter((f) => f.recordCount < target || f.deleteFile !== undefined);
       const withDeletes = small.filter((f) => f.deleteFile !== undefined);
       const mergeSmall = small.length >= minFiles || (small.length >= 1 && inlinedCount > 0);
       if (!mergeSmall && withDeletes.length === 0 && inlinedCount === 0) return undefined;
       const chosen = mergeSmall ? small : withDeletes;
-      return { groups: packGroups(chosen, target), includeInlined: inlinedCount > 0 };
+      return { groups: packGroups(chosen, target), includeInlined: inlinedCount > 0, ...cluster };
     });
     if (r.committed) {
       result.tablesCompacted++;
