@@ -46,6 +46,12 @@ export function fromDuckDBError(e: unknown, cancelReason?: CancelReason): Lakesh
   // field for that, which the SQL front end owns.
   const line = text.indexOf('\n\nLINE ');
   if (line >= 0) text = text.slice(0, line);
+  // Errors raised by generated SQL and UDFs name their SQLSTATE: "[22P02] invalid input ...".
+  const own = /^\[([0-9A-Z]{5})\] /.exec(text);
+  if (own)
+    return new LakeshiftError(own[1] as SqlStateCode, text.slice(own[0].length).trim(), {
+      cause: e,
+    });
   if (type === 'Catalog Error' && /^Table with name .* does not exist/.test(text)) {
     sqlstate = SqlState.undefinedTable;
   } else if (type === 'Catalog Error' && /^(Scalar|Table|Aggregate) Function/.test(text)) {

@@ -18,6 +18,8 @@ import type {
 import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
 import { nameResultColumns } from './colnames.js';
 import { translateRedshiftCall } from './functions.js';
+import { extractSql } from './functions-datetime.js';
+import { substringSql } from './functions-string.js';
 import { fieldOrder, normalizeDateLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
@@ -82,6 +84,15 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
         }
         case 'TypedLit':
           return dateLiteral(node.type, node.value);
+        case 'Extract':
+          return extractSql(node, printer);
+        case 'Substring':
+          // SUBSTRING(x FROM a FOR b) counts like SUBSTRING(x, a, b).
+          return substringSql(
+            printer.expr(node.expr),
+            node.from ? printer.expr(node.from) : '1',
+            node.for ? printer.expr(node.for) : undefined,
+          );
         case 'Binary':
           // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
           // divide as integers: sessions run with DuckDB's integer_division on.

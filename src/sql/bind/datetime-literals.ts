@@ -13,9 +13,20 @@ export function fieldOrder(dateStyle: string): FieldOrder {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+/** A two-digit year: 70-99 are 1970-1999, 00-69 are 2000-2069. */
+const twoDigitYear = (y: number) => y + (y < 70 ? 2000 : 1900);
+
 /** The ISO form of a date or timestamp literal, or the text unchanged when it is not one. */
 export function normalizeDateLiteral(text: string, order: FieldOrder): string {
   const t = text.trim();
+  // Digits only: YYYYMMDD or YYMMDD, optionally followed by a time ('20080305 12:25:29').
+  const compact = /^(\d{8}|\d{6})(\s+.*|T.*)?$/.exec(t);
+  if (compact) {
+    const d = compact[1]!;
+    const year = d.length === 8 ? Number(d.slice(0, 4)) : twoDigitYear(Number(d.slice(0, 2)));
+    const [month, day] = d.length === 8 ? [d.slice(4, 6), d.slice(6)] : [d.slice(2, 4), d.slice(4)];
+    return `${pad(year, 4)}-${month}-${day}${compact[2] ?? ''}`;
+  }
   const numeric = /^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})(\s+.*|T.*)?$/.exec(t);
   if (!numeric) return text;
   const [a, b, c] = [numeric[1]!, numeric[2]!, numeric[3]!];
@@ -26,10 +37,10 @@ export function normalizeDateLiteral(text: string, order: FieldOrder): string {
   } else if (c.length >= 3 || order !== 'YMD') {
     year = Number(c);
     [month, day] = order === 'DMY' ? [Number(b), Number(a)] : [Number(a), Number(b)];
-    if (c.length <= 2) year += year < 70 ? 2000 : 1900;
+    if (c.length <= 2) year = twoDigitYear(year);
   } else {
     [year, month, day] = [Number(a), Number(b), Number(c)];
-    year += year < 70 ? 2000 : 1900;
+    year = twoDigitYear(year);
   }
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}${rest}`;
 }

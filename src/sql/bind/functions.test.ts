@@ -8,12 +8,16 @@ import { isLakeshiftError } from '../../common/errors.js';
 import { parse } from '../parser/index.js';
 import type { Query } from '../ast/index.js';
 import { toDuckDb, type CodegenContext } from './codegen.js';
+import { installFunctionMacros } from './function-macros.js';
+import { registerRedshiftUdfs } from '../../engine/udfs.js';
 
 let connection: DuckDBConnection;
 
 before(async () => {
   connection = await (await DuckDBInstance.create(':memory:')).connect();
   await connection.run('SET integer_division = true');
+  await installFunctionMacros(connection);
+  registerRedshiftUdfs(connection);
 });
 
 after(() => connection.closeSync());

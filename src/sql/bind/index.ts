@@ -6,3 +6,4 @@ export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';
 export { encodeAnnotation, decodeAnnotation, type ColumnAnnotation } from './annotation.js';
 export { redshiftFunction, redshiftFunctions, type RedshiftFunction } from './functions.js';
+export { installFunctionMacros, functionMacroSql, FUNCTION_SCHEMA } from './function-macros.js';
