@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import {
   ANY,
   BIGINT,
+  BOOLEAN,
   DuckDBDecimalValue,
   DuckDBScalarFunction,
   DuckDBTypeId,
@@ -29,6 +30,7 @@ export const UDF = {
   crc32: 'lakeshift_crc32',
   sha2: 'lakeshift_sha2',
   toCharNumber: 'lakeshift_to_char_number',
+  noFunction: 'lakeshift_no_function',
 } as const;
 
 /**
@@ -227,6 +229,25 @@ function decimalText(v: DuckDBValue, type: DuckDBTypeId): { text: string; float:
   }
 }
 
+/**
+ * A call of a function that does not exist is printed as a call of UDF.noFunction: no argument
+ * list ever matches its one BOOLEAN parameter (the first argument is a STRUCT), so DuckDB's
+ * binder fails with the argument types, which fromDuckDBError reports as PostgreSQL does
+ * ("function foo(integer, unknown) does not exist"). The first argument's field names carry the
+ * function's name (hex) and its position: NULL::STRUCT(n666f6f INTEGER, p8 INTEGER).
+ */
+export function noFunctionCall(name: string, position: number | undefined, args: string[]): string {
+  const marker = `NULL::STRUCT(n${Buffer.from(name, 'utf8').toString('hex')} INTEGER, p${position ?? 0} INTEGER)`;
+  return `${UDF.noFunction}(${[marker, ...args].join(', ')})`;
+}
+
+/** The function name and position a noFunctionCall marker type carries, if it is one. */
+export function noFunctionMarker(type: string): { name: string; position: number } | undefined {
+  const m = /^STRUCT\(n([0-9a-f]*) INTEGER, p(\d+) INTEGER\)$/.exec(type);
+  if (!m) return undefined;
+  return { name: Buffer.from(m[1]!, 'hex').toString('utf8'), position: Number(m[2]) };
+}
+
 /** Registers the functions on a connection (they are visible to every connection after). */
 export function registerRedshiftUdfs(connection: DuckDBConnection): void {
   const register = (f: Parameters<typeof DuckDBScalarFunction.create>[0]) =>
@@ -245,6 +266,12 @@ export function registerRedshiftUdfs(connection: DuckDBConnection): void {
     returnType: BIGINT,
     parameterTypes: [ANY, BIGINT],
     mainFunction: rows(fnv),
+  });
+  register({
+    name: UDF.noFunction,
+    returnType: BOOLEAN,
+    parameterTypes: [BOOLEAN],
+    mainFunction: rows(() => null),
   });
   register({
     name: UDF.crc32,

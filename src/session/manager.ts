@@ -52,6 +52,7 @@ export class SessionManager implements WireBackend {
     } finally {
       c.closeSync();
     }
+    await this.options.engine.loadFunctionNames();
   }
 
   get lake(): Lake {

@@ -197,5 +197,6 @@ export function codegenContext(
     searchPath: session.searchPath(),
     processId: session.processId,
     setting: (name) => session.settings.get(name),
+    functionExists: (name) => session.engine.functionExists(name),
   };
 }

@@ -17,8 +17,10 @@ import type {
 } from '../ast/index.js';
 import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
 import { nameResultColumns } from './colnames.js';
+import { noFunctionCall } from '../../engine/udfs.js';
 import { translateRedshiftCall } from './functions.js';
 import { extractSql } from './functions-datetime.js';
+import { unifyLiterals } from './function-helpers.js';
 import { substringSql } from './functions-string.js';
 import { fieldOrder, normalizeDateLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
@@ -40,9 +42,47 @@ export interface CodegenContext {
   functionCall?: (name: string, args: string[]) => string | undefined;
   /** Casts to object identifier types (regclass ...): DuckDB SQL, or undefined for others. */
   regCast?: (typeName: string, operand: Expr, operandSql: string) => string | undefined;
+  /**
+   * Whether DuckDB has a function of this name. A call of a name that is neither DuckDB's nor
+   * translated fails with 42883 naming the argument types (see noFunctionCall).
+   */
+  functionExists?: (name: string) => boolean;
 }
 
 const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
+
+const INTEGER_RANGES: Record<string, [bigint, bigint, string]> = {
+  int2: [-32768n, 32767n, 'smallint'],
+  int4: [-2147483648n, 2147483647n, 'integer'],
+  int8: [-(2n ** 63n), 2n ** 63n - 1n, 'bigint'],
+};
+
+/**
+ * A string literal cast to an integer type must be an integer in its range, checked here as
+ * PostgreSQL checks constants ('1.5'::int fails; DuckDB would round it).
+ */
+function checkIntegerLiteral(type: TypeName, text: string, pos: number | undefined): void {
+  const range = INTEGER_RANGES[type.name];
+  if (range === undefined || type.arrayDims > 0) return;
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) {
+    throw new LakeshiftError(
+      SqlState.invalidTextRepresentation,
+      range[2] === 'bigint'
+        ? `invalid input syntax for type bigint: "${text}"`
+        : `invalid input syntax for integer: "${text}"`,
+      { position: pos },
+    );
+  }
+  const n = BigInt(t);
+  if (n < range[0] || n > range[1]) {
+    throw new LakeshiftError(
+      SqlState.numericValueOutOfRange,
+      `value "${text}" is out of range for type ${range[2]}`,
+      { position: pos },
+    );
+  }
+}
 
 function hooks(ctx: CodegenContext): DuckDbHooks {
   /** A date/timestamp literal in the session's DateStyle field order, as ISO for DuckDB. */
@@ -78,12 +118,23 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
           const reg = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
           if (reg !== undefined) return reg;
-          return node.expr.kind === 'StringLit'
-            ? dateLiteral(node.type, node.expr.value)
-            : undefined;
+          if (node.expr.kind !== 'StringLit') return undefined;
+          checkIntegerLiteral(node.type, node.expr.value, node.expr.pos);
+          return dateLiteral(node.type, node.expr.value);
         }
         case 'TypedLit':
           return dateLiteral(node.type, node.value);
+        case 'Case': {
+          // String literal branches take the other branches' type, as in PostgreSQL.
+          const branches = [...node.whens.map((w) => w.then), ...(node.else ? [node.else] : [])];
+          const typed = unifyLiterals(branches);
+          if (typed === branches) return undefined;
+          return printer.expr({
+            ...node,
+            whens: node.whens.map((w, i) => ({ ...w, then: typed[i]! })),
+            ...(node.else ? { else: typed[typed.length - 1]! } : {}),
+          });
+        }
         case 'Extract':
           return extractSql(node, printer);
         case 'Substring':
@@ -152,6 +203,14 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
             )
           : undefined;
       if (translated !== undefined) return translated;
+      const unqualified = qualified || node.name.length === 1;
+      if (unqualified && ctx.functionExists !== undefined && !ctx.functionExists(plain)) {
+        return noFunctionCall(
+          plain,
+          node.pos,
+          node.args.map((a) => printer.expr(a)),
+        );
+      }
       // pg_catalog.f(...) is the built-in f: DuckDB knows it unqualified.
       if (qualified) return printer.expr({ ...node, name: node.name.slice(-1) });
       return undefined;

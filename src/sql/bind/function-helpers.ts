@@ -74,3 +74,34 @@ export function unsupported(what: string, pos: number | undefined): LakeshiftErr
 export function invalidArgument(message: string, pos: number | undefined): LakeshiftError {
   return new LakeshiftError(SqlState.invalidParameterValue, message, { position: pos });
 }
+
+/** A numeric literal, possibly negated: its text, or undefined. */
+function numberLiteral(e: Expr): string | undefined {
+  if (e.kind === 'NumberLit') return e.value;
+  if (e.kind === 'Unary' && (e.op === '-' || e.op === '+')) return numberLiteral(e.operand);
+  return undefined;
+}
+
+/**
+ * PostgreSQL's (and Redshift's) rule for the branches of COALESCE/NVL, CASE, GREATEST/LEAST,
+ * NULLIF and DECODE: a string literal has no type of its own and takes the other branches'.
+ * When those are all numeric literals, the string literals become INTEGER (or NUMERIC) literals,
+ * so COALESCE(NULL, 'Amazon Redshift', 12) fails with 22P02 as documented; with typed branches
+ * DuckDB's binder already casts string literals to the branch type.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_NVL_function.html
+ */
+export function unifyLiterals(exprs: Expr[]): Expr[] {
+  if (!exprs.some((e) => e.kind === 'StringLit')) return exprs;
+  const typed = exprs.filter((e) => e.kind !== 'StringLit' && e.kind !== 'NullLit');
+  const numbers = typed.map(numberLiteral);
+  if (typed.length === 0 || numbers.some((n) => n === undefined)) return exprs;
+  const integral = numbers.every((n) => /^\d+$/.test(n!));
+  const type = typeName(integral ? 'int4' : 'numeric');
+  if (!integral) {
+    const scale = Math.max(...numbers.map((n) => (n!.split('.')[1] ?? '').length));
+    type.modifiers = [38, scale];
+  }
+  return exprs.map((e) =>
+    e.kind === 'StringLit' ? { kind: 'Cast', expr: e, type, syntax: 'cast', pos: e.pos } : e,
+  );
+}

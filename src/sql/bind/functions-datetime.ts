@@ -502,6 +502,14 @@ export const DATETIME_FUNCTIONS: RedshiftFunction[] = [
     translate: convertTimezone,
   },
   {
+    name: 'getdate',
+    doc: 'r_GETDATE.html',
+    example: 'SELECT getdate()',
+    arity: [0],
+    // The statement's start as a TIMESTAMP, in whole seconds.
+    translate: () => "date_trunc('second', CAST(current_timestamp AS TIMESTAMP))",
+  },
+  {
     name: 'timeofday',
     doc: 'r_TIMEOFDAY_function.html',
     example: 'SELECT timeofday()',

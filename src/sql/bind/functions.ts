@@ -4,7 +4,7 @@
 // by area (functions-datetime.ts, functions-string.ts, functions-null-math.ts); some call
 // DuckDB macros (function-macros.ts) or TypeScript UDFs (src/engine/udfs.ts).
 // https://docs.aws.amazon.com/redshift/latest/dg/c_SQL_functions.html
-import { LakeshiftError, SqlState } from '../../common/errors.js';
+import { noFunctionCall } from '../../engine/udfs.js';
 import type { FunctionCall } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
 import { args, type RedshiftFunction } from './function-helpers.js';
@@ -52,12 +52,8 @@ export function translateRedshiftCall(
   if (fn === undefined || (call.name.length > 1 && call.name[0]!.value !== 'pg_catalog')) {
     return undefined;
   }
-  if (!fn.arity.includes(call.args.length)) {
-    throw new LakeshiftError(
-      SqlState.undefinedFunction,
-      `function ${name} with ${call.args.length} argument(s) does not exist`,
-      { position: call.pos, hint: `See ${fn.doc} in the Redshift documentation.` },
-    );
-  }
+  // No such argument count: DuckDB's binder names the argument types in the 42883 error.
+  if (!fn.arity.includes(call.args.length))
+    return noFunctionCall(name, call.pos, args(call, printer));
   return fn.translate(call, printer);
 }
