@@ -75,6 +75,10 @@ export const SqlState = {
   reservedName: '42939',
   objectInUse: '55006',
   outOfMemory: '53200',
+  invalidRegularExpression: '2201B',
+  invalidArgumentForLogarithm: '2201E',
+  invalidArgumentForPowerFunction: '2201F',
+  stringSubstringError: '22011',
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];

@@ -236,6 +236,12 @@ function postgresMessage(type: string, text: string): PgError | undefined {
       };
     }
   }
+  if (type === 'Out of Range Error' && /^cannot take logarithm/.test(text)) {
+    return { sqlstate: SqlState.invalidArgumentForLogarithm, message: text };
+  }
+  if (type === 'Out of Range Error' && /^cannot take square root of a negative number/.test(text)) {
+    return { sqlstate: SqlState.invalidArgumentForPowerFunction, message: text };
+  }
   if (type === 'Out of Range Error') {
     const overflow =
       /^Overflow in (?:addition|subtraction|multiplication|negation) of (INT16|INT32|INT64)/.exec(

@@ -31,6 +31,10 @@ export const UDF = {
   sha2: 'lakeshift_sha2',
   toCharNumber: 'lakeshift_to_char_number',
   noFunction: 'lakeshift_no_function',
+  pcreSubstr: 'lakeshift_pcre_substr',
+  pcreCount: 'lakeshift_pcre_count',
+  pcreInstr: 'lakeshift_pcre_instr',
+  pcreReplace: 'lakeshift_pcre_replace',
 } as const;
 
 /**
@@ -168,6 +172,47 @@ const SHA2_ALGORITHMS: Record<number, string> = {
   512: 'sha512',
 };
 
+// ---- REGEXP_* with the 'p' parameter -------------------------------------------------------
+// Patterns in the Perl (PCRE) dialect, look-ahead included, which DuckDB's RE2 does not read:
+// JavaScript's RegExp does. Positions count characters (code points), as Redshift's do.
+// https://docs.aws.amazon.com/redshift/latest/dg/REGEXP_SUBSTR.html
+
+const regexes = new Map<string, RegExp>();
+
+function pcre(pattern: string, flags: string): RegExp {
+  const key = `${flags}/${pattern}`;
+  let re = regexes.get(key);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, `gu${flags.includes('i') ? 'i' : ''}`);
+    } catch (e) {
+      throw new Error(
+        sqlstateMessage('2201B', `invalid regular expression: ${(e as Error).message}`),
+        { cause: e },
+      );
+    }
+    if (regexes.size > 1000) regexes.clear();
+    regexes.set(key, re);
+  }
+  re.lastIndex = 0;
+  return re;
+}
+
+/** The source from character `position` on (positions below 1 are 1). */
+function fromChar(s: string, position: number): string {
+  return position <= 1
+    ? s
+    : Array.from(s)
+        .slice(position - 1)
+        .join('');
+}
+
+const chars = (s: string) => Array.from(s).length;
+
+function matches(s: string, pattern: string, position: number, flags: string): RegExpExecArray[] {
+  return [...fromChar(s, position).matchAll(pcre(pattern, flags))];
+}
+
 // ---- TO_CHAR of a number -------------------------------------------------------------------
 
 const formats = new Map<string, NumberFormat>();
@@ -272,6 +317,54 @@ export function registerRedshiftUdfs(connection: DuckDBConnection): void {
     returnType: BOOLEAN,
     parameterTypes: [BOOLEAN],
     mainFunction: rows(() => null),
+  });
+  register({
+    name: UDF.pcreSubstr,
+    returnType: VARCHAR,
+    parameterTypes: [VARCHAR, VARCHAR, BIGINT, BIGINT, VARCHAR, INTEGER],
+    mainFunction: rows(([s, p, position, occurrence, flags, group]) => {
+      const n = Number(occurrence);
+      if (n < 1) return null;
+      const m = matches(String(s), String(p), Number(position), String(flags))[n - 1];
+      return m === undefined ? '' : (m[Number(group)] ?? m[0]);
+    }),
+  });
+  register({
+    name: UDF.pcreCount,
+    returnType: INTEGER,
+    parameterTypes: [VARCHAR, VARCHAR, BIGINT, VARCHAR],
+    mainFunction: rows(
+      ([s, p, position, flags]) =>
+        matches(String(s), String(p), Number(position), String(flags)).length,
+    ),
+  });
+  register({
+    name: UDF.pcreInstr,
+    returnType: INTEGER,
+    parameterTypes: [VARCHAR, VARCHAR, BIGINT, BIGINT, INTEGER, VARCHAR],
+    mainFunction: rows(([s, p, position, occurrence, option, flags]) => {
+      const start = Math.max(Number(position), 1);
+      const sub = fromChar(String(s), start);
+      const m = matches(String(s), String(p), start, String(flags))[Number(occurrence) - 1];
+      if (m === undefined) return 0;
+      const end = Number(option) === 1 ? m.index + m[0].length : m.index;
+      return start + chars(sub.slice(0, end));
+    }),
+  });
+  register({
+    name: UDF.pcreReplace,
+    returnType: VARCHAR,
+    parameterTypes: [VARCHAR, VARCHAR, VARCHAR, BIGINT, VARCHAR],
+    mainFunction: rows(([s, p, replacement, position, flags]) => {
+      const text = String(s);
+      const start = Math.max(Number(position), 1);
+      const head = Array.from(text)
+        .slice(0, start - 1)
+        .join('');
+      // \1 (as in the POSIX dialect) and $1 both name a subexpression.
+      const repl = String(replacement).replace(/\\(\d)/g, '$$$1');
+      return head + fromChar(text, start).replace(pcre(String(p), String(flags)), repl);
+    }),
   });
   register({
     name: UDF.crc32,

@@ -149,7 +149,9 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           // divide as integers: sessions run with DuckDB's integer_division on.
           if (node.op === '/' || node.op === '%') {
             const divisor = printer.expr(node.right);
-            return `(CASE WHEN (${divisor}) = 0 THEN error('division by zero') ELSE (${printer.expr(node.left)}) ${node.op} (${divisor}) END)`;
+            // A NULL dividend gives NULL before the divisor is looked at (NULL / 0 is NULL).
+            const dividend = printer.expr(node.left);
+            return `(CASE WHEN (${divisor}) = 0 AND (${dividend}) IS NOT NULL THEN error('division by zero') ELSE (${dividend}) ${node.op} (${divisor}) END)`;
           }
           return undefined;
         default:

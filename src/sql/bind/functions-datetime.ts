@@ -374,7 +374,36 @@ const DATE_PART: RedshiftFunction = {
   },
 };
 
+/**
+ * The comparison functions (DATE_CMP, TIMESTAMP_CMP_DATE, INTERVAL_CMP ...): -1, 0 or 1 as the
+ * first value is before, equal to or after the second; NULL when either is.
+ */
+const COMPARE = (name: string, doc: string): RedshiftFunction => ({
+  name,
+  doc,
+  example: `SELECT ${name}(a, b)`,
+  arity: [2],
+  translate: (c, p) => {
+    const [a, b] = c.args.map((x) => datetimeArg(x, p));
+    return `CAST(CASE WHEN ${a} < ${b} THEN -1 WHEN ${a} > ${b} THEN 1 WHEN ${a} = ${b} THEN 0 END AS INTEGER)`;
+  },
+});
+
+const COMPARISONS: [string, string][] = [
+  ['date_cmp', 'r_DATE_CMP.html'],
+  ['date_cmp_timestamp', 'r_DATE_CMP_TIMESTAMP.html'],
+  ['date_cmp_timestamptz', 'r_DATE_CMP_TIMESTAMPTZ.html'],
+  ['timestamp_cmp', 'r_TIMESTAMP_CMP.html'],
+  ['timestamp_cmp_date', 'r_TIMESTAMP_CMP_DATE.html'],
+  ['timestamp_cmp_timestamptz', 'r_TIMESTAMP_CMP_TIMESTAMPTZ.html'],
+  ['timestamptz_cmp', 'r_TIMESTAMPTZ_CMP.html'],
+  ['timestamptz_cmp_date', 'r_TIMESTAMPTZ_CMP_DATE.html'],
+  ['timestamptz_cmp_timestamp', 'r_TIMESTAMPTZ_CMP_TIMESTAMP.html'],
+  ['interval_cmp', 'r_INTERVAL_CMP.html'],
+];
+
 export const DATETIME_FUNCTIONS: RedshiftFunction[] = [
+  ...COMPARISONS.map(([name, doc]) => COMPARE(name, doc)),
   {
     name: 'dateadd',
     doc: 'r_DATEADD_function.html',
@@ -405,6 +434,11 @@ export const DATETIME_FUNCTIONS: RedshiftFunction[] = [
         const monday = (x: string) => `CAST(date_trunc('week', ${x}) AS DATE)`;
         return `CAST((${monday(b)} - ${monday(a)}) // 7 AS BIGINT)`;
       }
+      if (part === 'century' || part === 'millennium') {
+        // Centuries start in year ###1 (2000 to 2001 crosses one); DuckDB's date_diff counts
+        // from ###0.
+        return `CAST(date_part('${part}', ${b}) - date_part('${part}', ${a}) AS BIGINT)`;
+      }
       return `CAST(date_diff('${duckdbSpan(part)}', ${a}, ${b}) AS BIGINT)`;
     },
   },
@@ -419,7 +453,13 @@ export const DATETIME_FUNCTIONS: RedshiftFunction[] = [
     // A TIMESTAMP (also for a DATE); weeks start on Monday.
     translate: (c, p) => {
       const part = datePart(c.args[0], 'DATE_TRUNC', true);
-      return `date_trunc('${duckdbSpan(part)}', ${datetimeArg(c.args[1]!, p)})`;
+      const x = datetimeArg(c.args[1]!, p);
+      if (part === 'century' || part === 'millennium') {
+        // Centuries start in year ###1, millennia in ##01 (DuckDB truncates to ###0).
+        const span = part === 'century' ? 100 : 1000;
+        return `CAST(make_date(((year(${x}) - 1) // ${span}) * ${span} + 1, 1, 1) AS TIMESTAMP)`;
+      }
+      return `date_trunc('${duckdbSpan(part)}', ${x})`;
     },
   },
   {

@@ -36,6 +36,8 @@ interface RegexParameters {
   flags: string;
   /** 'e': the first subexpression instead of the whole match. */
   subexpression: boolean;
+  /** 'p': the Perl dialect (look-ahead ...), read by JavaScript's RegExp in a UDF. */
+  perl: boolean;
 }
 
 /**
@@ -44,19 +46,20 @@ interface RegexParameters {
  * dialect: DuckDB's RE2 reads Perl's syntax either way).
  */
 function regexParameters(e: Expr | undefined, fn: string, allowE: boolean): RegexParameters {
-  if (e === undefined) return { flags: '', subexpression: false };
+  if (e === undefined) return { flags: '', subexpression: false, perl: false };
   const text = constantString(e);
   if (text === undefined) throw unsupported(`${fn} with parameters that are not a constant`, e.pos);
   let insensitive = false;
   let subexpression = false;
+  let perl = false;
   for (const ch of text) {
     if (ch === 'c') insensitive = false;
     else if (ch === 'i') insensitive = true;
     else if (ch === 'e' && allowE) subexpression = true;
-    else if (ch === 'p') continue;
+    else if (ch === 'p') perl = true;
     else throw invalidArgument(`${fn}: invalid regular expression parameter "${ch}"`, e.pos);
   }
-  return { flags: insensitive ? 'i' : '', subexpression };
+  return { flags: insensitive ? 'i' : '', subexpression, perl };
 }
 
 /** The source from `position` on (positions below 1 are 1), and that start. */
@@ -85,14 +88,47 @@ const SUBSTRING: RedshiftFunction = {
   },
 };
 
+/**
+ * LPAD/RPAD(s, length [, fill]): fill with blanks by default; a string longer than length is cut
+ * to it; an empty fill string leaves a shorter string as it is (DuckDB would fail).
+ */
+const PAD = (name: 'lpad' | 'rpad'): RedshiftFunction => ({
+  name,
+  doc: 'r_LPAD.html',
+  example: `SELECT ${name}('cat', 7, 'xy')`,
+  arity: [2, 3],
+  translate: (c, p) => {
+    const [s, n, fill] = args(c, p);
+    if (fill === undefined) return `${name}(${s}, ${n}, ' ')`;
+    return `(CASE WHEN ${fill} = '' THEN left(${s}, greatest(${n}, 0)) ELSE ${name}(${s}, ${n}, ${fill}) END)`;
+  },
+});
+
+/** LEN and its synonyms: the number of characters, as INTEGER (DuckDB's length is BIGINT). */
+const LENGTH = (name: string): RedshiftFunction => ({
+  name,
+  doc: 'r_LEN.html',
+  example: `SELECT ${name}('français')`,
+  arity: [1],
+  translate: (c, p) => `CAST(length(${p.expr(c.args[0]!)}) AS INTEGER)`,
+});
+
 export const STRING_FUNCTIONS: RedshiftFunction[] = [
+  ...['len', 'length', 'char_length', 'character_length', 'textlen'].map(LENGTH),
   {
-    name: 'len',
-    doc: 'r_LEN.html',
-    example: "SELECT len('français')",
-    arity: [1],
-    // Redshift returns INTEGER (DuckDB BIGINT).
-    translate: (c, p) => `CAST(length(${p.expr(c.args[0]!)}) AS INTEGER)`,
+    name: 'split_part',
+    doc: 'SPLIT_PART.html',
+    example: "SELECT split_part('abc$def$ghi', '$', 2)",
+    arity: [3],
+    // Parts count from 1 (a smaller part fails); an empty delimiter leaves the string whole.
+    translate: (c, p) => {
+      const [s, d, n] = args(c, p);
+      const bad = `error(${quoteLiteral(sqlstateMessage('22023', 'field position must be greater than zero'))})`;
+      return (
+        `(CASE WHEN (${n}) < 1 THEN ${bad} WHEN ${d} = '' THEN CASE WHEN (${n}) = 1 THEN ${s} ELSE '' END ` +
+        `ELSE split_part(${s}, ${d}, ${n}) END)`
+      );
+    },
   },
   {
     name: 'charindex',
@@ -120,20 +156,8 @@ export const STRING_FUNCTIONS: RedshiftFunction[] = [
     arity: [1, 2],
     translate: (c, p) => `trim(${args(c, p).join(', ')})`,
   },
-  {
-    name: 'lpad',
-    doc: 'r_LPAD.html',
-    example: "SELECT lpad('abc', 5)",
-    arity: [2, 3],
-    translate: (c, p) => `lpad(${args(c, p).join(', ')}${c.args.length === 2 ? ", ' '" : ''})`,
-  },
-  {
-    name: 'rpad',
-    doc: 'r_LPAD.html',
-    example: "SELECT rpad('abc', 5)",
-    arity: [2, 3],
-    translate: (c, p) => `rpad(${args(c, p).join(', ')}${c.args.length === 2 ? ", ' '" : ''})`,
-  },
+  PAD('lpad'),
+  PAD('rpad'),
   {
     name: 'replicate',
     doc: 'r_REPLICATE.html',
@@ -171,7 +195,7 @@ export const STRING_FUNCTIONS: RedshiftFunction[] = [
       const s = `CAST(${p.expr(c.args[0]!)} AS VARCHAR)`;
       return (
         `array_to_string(list_transform(range(1, length(${s}) + 1), __i -> CASE WHEN __i = 1 OR NOT ` +
-        `regexp_matches(substr(${s}, __i - 1, 1), '[[:alnum:]]') THEN upper(substr(${s}, __i, 1)) ` +
+        `regexp_matches(substr(${s}, __i - 1, 1), '[\\pL\\pN]') THEN upper(substr(${s}, __i, 1)) ` +
         `ELSE lower(substr(${s}, __i, 1)) END), '')`
       );
     },
@@ -181,20 +205,27 @@ export const STRING_FUNCTIONS: RedshiftFunction[] = [
     doc: 'REGEXP_SUBSTR.html',
     example: "SELECT regexp_substr('Email: a@b.com', '[^ ]+@[^ ]+')",
     arity: [2, 3, 4, 5],
-    // The occurrence-th match at or after position (1-based); '' when there is none.
+    // The occurrence-th match at or after position (1-based); '' when there is none, NULL for
+    // an occurrence below 1.
     translate: (c, p) => {
       const { sub } = fromPosition(c, p, 2);
       const pattern = p.expr(c.args[1]!);
-      const { flags, subexpression } = regexParameters(c.args[4], 'REGEXP_SUBSTR', true);
+      const { flags, subexpression, perl } = regexParameters(c.args[4], 'REGEXP_SUBSTR', true);
       const group = subexpression ? 1 : 0;
       const occurrence = c.args[3];
+      if (perl) {
+        const position = c.args[2] ? p.expr(c.args[2]) : '1';
+        const occ = occurrence ? p.expr(occurrence) : '1';
+        return `${UDF.pcreSubstr}(${p.expr(c.args[0]!)}, ${pattern}, ${position}, ${occ}, '${flags}', ${group})`;
+      }
       if (
         occurrence === undefined ||
         (occurrence.kind === 'NumberLit' && occurrence.value === '1')
       ) {
         return `regexp_extract(${sub}, ${pattern}, ${group}, '${flags}')`;
       }
-      return `coalesce(regexp_extract_all(${sub}, ${pattern}, ${group}, '${flags}')[${p.expr(occurrence)}], '')`;
+      const n = p.expr(occurrence);
+      return `(CASE WHEN (${n}) < 1 THEN NULL ELSE coalesce(regexp_extract_all(${sub}, ${pattern}, ${group}, '${flags}')[${n}], '') END)`;
     },
   },
   {
@@ -204,8 +235,13 @@ export const STRING_FUNCTIONS: RedshiftFunction[] = [
     arity: [2, 3, 4],
     translate: (c, p) => {
       const { sub } = fromPosition(c, p, 2);
-      const { flags } = regexParameters(c.args[3], 'REGEXP_COUNT', false);
-      return `CAST(len(regexp_extract_all(${sub}, ${p.expr(c.args[1]!)}, 0, '${flags}')) AS INTEGER)`;
+      const { flags, perl } = regexParameters(c.args[3], 'REGEXP_COUNT', false);
+      const pattern = p.expr(c.args[1]!);
+      if (perl) {
+        const position = c.args[2] ? p.expr(c.args[2]) : '1';
+        return `${UDF.pcreCount}(${p.expr(c.args[0]!)}, ${pattern}, ${position}, '${flags}')`;
+      }
+      return `CAST(len(regexp_extract_all(${sub}, ${pattern}, 0, '${flags}')) AS INTEGER)`;
     },
   },
   {
@@ -216,10 +252,14 @@ export const STRING_FUNCTIONS: RedshiftFunction[] = [
     // The position of the occurrence-th match (option 0) or of the character after it (1).
     translate: (c, p) => {
       const { sub, start } = fromPosition(c, p, 2);
-      const { flags, subexpression } = regexParameters(c.args[5], 'REGEXP_INSTR', true);
+      const { flags, subexpression, perl } = regexParameters(c.args[5], 'REGEXP_INSTR', true);
       if (subexpression) throw unsupported("REGEXP_INSTR with the 'e' parameter", c.args[5]?.pos);
       const occurrence = c.args[3] ? p.expr(c.args[3]) : '1';
       const option = c.args[4] ? p.expr(c.args[4]) : '0';
+      if (perl) {
+        const position = c.args[2] ? p.expr(c.args[2]) : '1';
+        return `${UDF.pcreInstr}(${p.expr(c.args[0]!)}, ${p.expr(c.args[1]!)}, ${position}, ${occurrence}, ${option}, '${flags}')`;
+      }
       return `CAST(${FUNCTION_SCHEMA}.regexp_instr(${sub}, ${p.expr(c.args[1]!)}, ${start}, ${occurrence}, ${option}, '${flags}') AS INTEGER)`;
     },
   },
@@ -233,7 +273,11 @@ export const STRING_FUNCTIONS: RedshiftFunction[] = [
       const s = p.expr(c.args[0]!);
       const pattern = p.expr(c.args[1]!);
       const replacement = c.args[2] ? p.expr(c.args[2]) : "''";
-      const { flags } = regexParameters(c.args[4], 'REGEXP_REPLACE', false);
+      const { flags, perl } = regexParameters(c.args[4], 'REGEXP_REPLACE', false);
+      if (perl) {
+        const position = c.args[3] ? p.expr(c.args[3]) : '1';
+        return `${UDF.pcreReplace}(${s}, ${pattern}, ${replacement}, ${position}, '${flags}')`;
+      }
       const replace = (x: string) =>
         `regexp_replace(${x}, ${pattern}, ${replacement}, 'g${flags}')`;
       if (c.args[3] === undefined) return replace(s);
