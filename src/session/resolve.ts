@@ -198,5 +198,6 @@ export function codegenContext(
     processId: session.processId,
     setting: (name) => session.settings.get(name),
     functionExists: (name) => session.engine.functionExists(name),
+    transactionStart: session.transactions.startTime,
   };
 }

@@ -47,6 +47,12 @@ export interface CodegenContext {
    * translated fails with 42883 naming the argument types (see noFunctionCall).
    */
   functionExists?: (name: string) => boolean;
+  /**
+   * When the current transaction started: SYSDATE, CURRENT_DATE and CURRENT_TIMESTAMP are that
+   * time in a transaction block, GETDATE and TIMEOFDAY the statement's (DuckDB's own clock).
+   * https://docs.aws.amazon.com/redshift/latest/dg/Date_functions_header.html
+   */
+  transactionStart?: Date;
 }
 
 const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
@@ -91,6 +97,11 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
     const iso = normalizeDateLiteral(text, fieldOrder(ctx.setting('DateStyle')));
     return `CAST(${quoteLiteral(iso)} AS ${resolveType(type).duckdb})`;
   };
+  /** The transaction's start as a TIMESTAMPTZ (DuckDB's transaction clock when unknown). */
+  const transactionTimestamp = (): string =>
+    ctx.transactionStart === undefined
+      ? 'current_timestamp'
+      : `CAST(${quoteLiteral(ctx.transactionStart.toISOString())} AS TIMESTAMPTZ)`;
   const param = (node: Param): string => {
     if (ctx.params === 'placeholders') return `$${node.index}`;
     const value = ctx.params[node.index - 1];
@@ -161,7 +172,7 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
     columnRef(node: ColumnRef): string | undefined {
       // SYSDATE: the transaction's start time (Redshift reserves the word).
       if (node.parts.length === 1 && node.parts[0]!.value === 'sysdate' && !node.parts[0]!.quoted) {
-        return 'CAST(current_timestamp AS TIMESTAMP)';
+        return `CAST(${transactionTimestamp()} AS TIMESTAMP)`;
       }
       // schema.table.column and db.schema.table.column name the relation by its full name; in
       // the generated SQL each relation is aliased by its last name part.
@@ -186,6 +197,10 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           return quoteLiteral(ctx.database);
         case 'current_schema':
           return ctx.searchPath[0] === undefined ? 'NULL' : quoteLiteral(ctx.searchPath[0]);
+        case 'current_timestamp':
+          return node.precision === undefined ? transactionTimestamp() : undefined;
+        case 'current_date':
+          return `CAST(${transactionTimestamp()} AS DATE)`;
         default:
           return undefined;
       }
