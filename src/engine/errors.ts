@@ -183,13 +183,50 @@ function postgresMessage(type: string, text: string): PgError | undefined {
         position = marker.position || undefined;
         types = types.slice(1);
       }
+      const pgTypes = types.map(pgTypeName);
+      if (/^[^A-Za-z_]+$/.test(name)) {
+        // An operator: PostgreSQL names it between (or before) its operand types.
+        return {
+          sqlstate: SqlState.undefinedFunction,
+          message: `operator does not exist: ${pgTypes.length === 2 ? `${pgTypes[0]} ${name} ${pgTypes[1]}` : `${name} ${pgTypes.join(', ')}`}`,
+          options: {
+            hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+          },
+        };
+      }
       return {
         sqlstate: SqlState.undefinedFunction,
-        message: `function ${name}(${types.map(pgTypeName).join(', ')}) does not exist`,
+        message: `function ${name}(${pgTypes.join(', ')}) does not exist`,
         options: {
           position,
           hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
         },
+      };
+    }
+    const column =
+      /^Referenced column "(.+?)" (?:not found in FROM clause|was not found because the FROM clause is missing)/.exec(
+        text,
+      ) ?? /^Column "(.+?)" referenced that exists in the SELECT clause/.exec(text);
+    if (column) {
+      return {
+        sqlstate: SqlState.undefinedColumn,
+        message: `column "${column[1]}" does not exist`,
+      };
+    }
+    const qualified = /^(?:Table|Values list) "(.+?)" does not have a column named "(.+?)"/.exec(
+      text,
+    );
+    if (qualified) {
+      return {
+        sqlstate: SqlState.undefinedColumn,
+        message: `column ${qualified[1]}.${qualified[2]} does not exist`,
+      };
+    }
+    const table = /^Referenced table "(.+?)" not found/.exec(text);
+    if (table) {
+      return {
+        sqlstate: SqlState.undefinedTable,
+        message: `missing FROM-clause entry for table "${table[1]}"`,
       };
     }
     const mix =

@@ -124,3 +124,18 @@ test('errors raised by generated SQL carry their SQLSTATE', async () => {
   assert.equal(e.sqlstate, '22012');
   assert.equal(e.message, 'division by zero');
 });
+
+test("binder errors in PostgreSQL's words: columns, FROM-clause entries, operators", async () => {
+  await connection.run('CREATE TABLE IF NOT EXISTS err_t (s VARCHAR)');
+  const cases: [string, string, string][] = [
+    ['SELECT nosuch FROM err_t', '42703', 'column "nosuch" does not exist'],
+    ['SELECT err_t.nosuch FROM err_t', '42703', 'column err_t.nosuch does not exist'],
+    ['SELECT x.s FROM err_t', '42P01', 'missing FROM-clause entry for table "x"'],
+    ['SELECT s + 1 FROM err_t', '42883', 'operator does not exist: character varying + integer'],
+  ];
+  for (const [sql, code, message] of cases) {
+    const e = await failure(sql);
+    assert.equal(e.sqlstate, code, sql);
+    assert.equal(e.message, message, sql);
+  }
+});
