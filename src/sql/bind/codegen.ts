@@ -22,7 +22,7 @@ import { translateRedshiftCall } from './functions.js';
 import { extractSql } from './functions-datetime.js';
 import { unifyLiterals } from './function-helpers.js';
 import { substringSql } from './functions-string.js';
-import { fieldOrder, normalizeDateLiteral } from './datetime-literals.js';
+import { fieldOrder, normalizeDateLiteral, normalizeIntervalLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 
@@ -93,6 +93,9 @@ function checkIntegerLiteral(type: TypeName, text: string, pos: number | undefin
 function hooks(ctx: CodegenContext): DuckDbHooks {
   /** A date/timestamp literal in the session's DateStyle field order, as ISO for DuckDB. */
   const dateLiteral = (type: TypeName, text: string): string | undefined => {
+    if (type.name === 'interval' && type.intervalFields !== undefined && type.arrayDims === 0) {
+      return `CAST(${quoteLiteral(normalizeIntervalLiteral(text, type.intervalFields))} AS INTERVAL)`;
+    }
     if (!DATE_TYPES.has(type.name)) return undefined;
     const iso = normalizeDateLiteral(text, fieldOrder(ctx.setting('DateStyle')));
     return `CAST(${quoteLiteral(iso)} AS ${resolveType(type).duckdb})`;

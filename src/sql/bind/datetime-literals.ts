@@ -44,3 +44,37 @@ export function normalizeDateLiteral(text: string, order: FieldOrder): string {
   }
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}${rest}`;
 }
+
+const UNITS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second']);
+
+/**
+ * An interval literal with SQL-standard fields (INTERVAL '1-2' YEAR TO MONTH, INTERVAL '10'
+ * MINUTE, INTERVAL '1 02:03:04' DAY TO SECOND) as interval text DuckDB reads ('1 years 2
+ * months', '10 minutes', '1 days 02:03:04'); text with its own unit names is kept as it is.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_interval_literals.html
+ */
+export function normalizeIntervalLiteral(text: string, fields: string): string {
+  const t = text.trim();
+  const [first, , last] = fields.toLowerCase().split(/\s+/) as [string, string?, string?];
+  const number = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+  if (number.test(t) && UNITS.has(first)) {
+    // A bare number counts the last field's units (the only field when there is one).
+    return `${t} ${last ?? first}s`;
+  }
+  const yearMonth = /^([+-])?(\d+)-(\d+)$/.exec(t);
+  if (yearMonth && first === 'year') {
+    const sign = yearMonth[1] === '-' ? '-' : '';
+    return `${sign}${yearMonth[2]} years ${sign}${yearMonth[3]} months`;
+  }
+  const dayTime = /^([+-]?\d+)\s+(\d+(?::\d+){0,2}(?:\.\d+)?)$/.exec(t);
+  if (dayTime && first === 'day') {
+    const time = dayTime[2]!.split(':');
+    while (time.length < 3) time.push('00');
+    return `${dayTime[1]} days ${time.join(':')}`;
+  }
+  const minuteSecond = /^([+-])?(\d+):(\d+(?:\.\d+)?)$/.exec(t);
+  if (minuteSecond && first === 'minute') {
+    return `${minuteSecond[1] ?? ''}00:${minuteSecond[2]}:${minuteSecond[3]}`;
+  }
+  return text;
+}
