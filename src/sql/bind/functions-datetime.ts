@@ -378,10 +378,10 @@ const DATE_PART: RedshiftFunction = {
  * The comparison functions (DATE_CMP, TIMESTAMP_CMP_DATE, INTERVAL_CMP ...): -1, 0 or 1 as the
  * first value is before, equal to or after the second; NULL when either is.
  */
-const COMPARE = (name: string, doc: string): RedshiftFunction => ({
+const COMPARE = (name: string, doc: string, example: string): RedshiftFunction => ({
   name,
   doc,
-  example: `SELECT ${name}(a, b)`,
+  example,
   arity: [2],
   translate: (c, p) => {
     const [a, b] = c.args.map((x) => datetimeArg(x, p));
@@ -389,21 +389,24 @@ const COMPARE = (name: string, doc: string): RedshiftFunction => ({
   },
 });
 
-const COMPARISONS: [string, string][] = [
-  ['date_cmp', 'r_DATE_CMP.html'],
-  ['date_cmp_timestamp', 'r_DATE_CMP_TIMESTAMP.html'],
-  ['date_cmp_timestamptz', 'r_DATE_CMP_TIMESTAMPTZ.html'],
-  ['timestamp_cmp', 'r_TIMESTAMP_CMP.html'],
-  ['timestamp_cmp_date', 'r_TIMESTAMP_CMP_DATE.html'],
-  ['timestamp_cmp_timestamptz', 'r_TIMESTAMP_CMP_TIMESTAMPTZ.html'],
-  ['timestamptz_cmp', 'r_TIMESTAMPTZ_CMP.html'],
-  ['timestamptz_cmp_date', 'r_TIMESTAMPTZ_CMP_DATE.html'],
-  ['timestamptz_cmp_timestamp', 'r_TIMESTAMPTZ_CMP_TIMESTAMP.html'],
-  ['interval_cmp', 'r_INTERVAL_CMP.html'],
+const D = "date '2008-01-01'";
+const TS = "timestamp '2008-01-01 10:00:00'";
+const TZ = "timestamptz '2008-01-01 10:00:00+00'";
+const COMPARISONS: [string, string, string, string][] = [
+  ['date_cmp', 'r_DATE_CMP.html', D, D],
+  ['date_cmp_timestamp', 'r_DATE_CMP_TIMESTAMP.html', D, TS],
+  ['date_cmp_timestamptz', 'r_DATE_CMP_TIMESTAMPTZ.html', D, TZ],
+  ['timestamp_cmp', 'r_TIMESTAMP_CMP.html', TS, TS],
+  ['timestamp_cmp_date', 'r_TIMESTAMP_CMP_DATE.html', TS, D],
+  ['timestamp_cmp_timestamptz', 'r_TIMESTAMP_CMP_TIMESTAMPTZ.html', TS, TZ],
+  ['timestamptz_cmp', 'r_TIMESTAMPTZ_CMP.html', TZ, TZ],
+  ['timestamptz_cmp_date', 'r_TIMESTAMPTZ_CMP_DATE.html', TZ, D],
+  ['timestamptz_cmp_timestamp', 'r_TIMESTAMPTZ_CMP_TIMESTAMP.html', TZ, TS],
+  ['interval_cmp', 'r_INTERVAL_CMP.html', "interval '3 days'", "interval '1 year'"],
 ];
 
 export const DATETIME_FUNCTIONS: RedshiftFunction[] = [
-  ...COMPARISONS.map(([name, doc]) => COMPARE(name, doc)),
+  ...COMPARISONS.map(([name, doc, a, b]) => COMPARE(name, doc, `SELECT ${name}(${a}, ${b})`)),
   {
     name: 'dateadd',
     doc: 'r_DATEADD_function.html',

@@ -8,6 +8,7 @@ import { isLakeshiftError } from '../../common/errors.js';
 import { parse } from '../parser/index.js';
 import type { Query } from '../ast/index.js';
 import { toDuckDb, type CodegenContext } from './codegen.js';
+import { redshiftFunctions } from './functions.js';
 import { installFunctionMacros } from './function-macros.js';
 import { registerRedshiftUdfs } from '../../engine/udfs.js';
 import { fromDuckDBError } from '../../engine/errors.js';
@@ -226,4 +227,10 @@ test("a string literal cast to an integer type must be an integer: '1.5'::int fa
     () => value("SELECT '3000000000'::int"),
     (e: unknown) => isLakeshiftError(e, '22003'),
   );
+});
+
+test("every registry function's example translates and runs", async () => {
+  for (const fn of redshiftFunctions()) {
+    await assert.doesNotReject(() => value(fn.example), `${fn.name}: ${fn.example}`);
+  }
 });

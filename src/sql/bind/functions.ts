@@ -21,7 +21,8 @@ const FUNCTIONS: RedshiftFunction[] = [
   {
     name: 'listagg',
     doc: 'r_LISTAGG.html',
-    example: "SELECT listagg(name, ', ') WITHIN GROUP (ORDER BY name) FROM t",
+    example:
+      "SELECT listagg(name, ', ') WITHIN GROUP (ORDER BY name) FROM (VALUES ('b'), ('a')) AS t(name)",
     arity: [1, 2],
     translate: (c, p) => {
       if (c.over) return undefined;
