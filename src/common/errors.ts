@@ -79,6 +79,10 @@ export const SqlState = {
   generatedAlways: '428C9',
   objectInUse: '55006',
   outOfMemory: '53200',
+  invalidRegularExpression: '2201B',
+  invalidArgumentForLogarithm: '2201E',
+  invalidArgumentForPowerFunction: '2201F',
+  stringSubstringError: '22011',
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];

@@ -17,6 +17,20 @@ import { quoteLiteral } from '../common/sql-quote.js';
 import { canceledError, fromDuckDBError, type CancelReason } from './errors.js';
 import type { BoundParameter } from './params.js';
 
+/** Calls DuckDB's binder handles itself, absent from duckdb_functions(). */
+const SPECIAL_FORMS = new Set([
+  'coalesce',
+  'ifnull',
+  'nullif',
+  'grouping',
+  'grouping_id',
+  'percentile_cont',
+  'percentile_disc',
+  'mode',
+  'exists',
+  'unnest',
+]);
+
 export interface EngineOptions {
   /** DuckDB worker threads (default: DuckDB's, the number of cores). */
   threads?: number;
@@ -29,6 +43,9 @@ export interface EngineOptions {
 }
 
 export class Engine {
+  /** DuckDB's function names (built-in and registered), once loadFunctionNames() has run. */
+  private readonly functionNames = new Set<string>();
+
   private constructor(
     readonly instance: DuckDBInstance,
     private readonly ownsInstance: boolean,
@@ -63,7 +80,23 @@ export class Engine {
 
   /** A connection for one session; statements on it run one at a time. */
   async connect(): Promise<EngineConnection> {
-    return new EngineConnection(await this.instance.connect());
+    return new EngineConnection(await this.instance.connect(), this.functionNames);
+  }
+
+  /**
+   * Reads the names of the functions DuckDB knows (after UDFs and macros are registered), for
+   * EngineConnection.functionExists.
+   */
+  async loadFunctionNames(): Promise<void> {
+    const c = await this.instance.connect();
+    try {
+      const reader = await c.runAndReadAll(
+        "SELECT DISTINCT function_name FROM duckdb_functions() WHERE schema_name IN ('main', 'pg_catalog')",
+      );
+      for (const [name] of reader.getRowsJS()) this.functionNames.add(String(name));
+    } finally {
+      c.closeSync();
+    }
   }
 
   /** Closes the instance when the engine created it. */
@@ -96,7 +129,19 @@ export class EngineConnection {
   private pendingCancel: CancelReason | undefined;
   private running = 0;
 
-  constructor(readonly duckdb: DuckDBConnection) {}
+  constructor(
+    readonly duckdb: DuckDBConnection,
+    private readonly functionNames: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /**
+   * Whether DuckDB has a function of this name (the binder's special forms such as COALESCE
+   * and GROUPING are not functions there). True for every name until the engine has loaded
+   * the names.
+   */
+  functionExists(name: string): boolean {
+    return this.functionNames.size === 0 || this.functionNames.has(name) || SPECIAL_FORMS.has(name);
+  }
 
   /**
    * DuckDB runs one statement per connection: preparing or starting another ends an open

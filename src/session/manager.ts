@@ -2,7 +2,8 @@
 // Session per connection, keeps the registry behind STV_SESSIONS, and records the connection
 // log and query history. This is what the wire protocol room talks to (WireBackend).
 import { randomInt } from 'node:crypto';
-import type { Engine } from '../engine/index.js';
+import { registerRedshiftUdfs, type Engine } from '../engine/index.js';
+import { installFunctionMacros } from '../sql/index.js';
 import { installSystemMacros } from '../system/index.js';
 import type { Logger } from 'pino';
 import { LakeshiftError, SqlState } from '../common/errors.js';
@@ -42,16 +43,19 @@ export class SessionManager implements WireBackend {
 
   constructor(readonly options: SessionManagerOptions) {}
 
-  /** Creates what generated SQL calls (catalog function macros) once per DuckDB instance. */
+  /** Creates what generated SQL calls (catalog and Redshift function macros, UDFs) once per instance. */
   async prepareEngine(): Promise<void> {
     const c = await this.options.engine.instance.connect();
     try {
       await installSystemMacros(c);
+      await installFunctionMacros(c);
+      registerRedshiftUdfs(c);
       // Parquet footers are read once per file, not once per query: lake files never change.
       await c.run('SET GLOBAL enable_object_cache = true');
     } finally {
       c.closeSync();
     }
+    await this.options.engine.loadFunctionNames();
   }
 
   get lake(): Lake {

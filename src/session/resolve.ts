@@ -244,5 +244,7 @@ export function codegenContext(
     searchPath: session.searchPath(),
     processId: session.processId,
     setting: (name) => session.settings.get(name),
+    functionExists: (name) => session.engine.functionExists(name),
+    transactionStart: session.transactions.startTime,
   };
 }

@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fromDuckDBError, type EngineConnection } from '../engine/index.js';
 import { LakeshiftError, SqlState, isLakeshiftError, messageOf } from '../common/errors.js';
-import type { Ident, Statement } from '../sql/index.js';
+import type { Ident, ParseOptions, Statement } from '../sql/index.js';
 import { identValue } from '../sql/index.js';
 import type { RowsPlan } from './rows.js';
 import { statementText } from '../sql/index.js';
@@ -170,12 +170,17 @@ export class Session implements WireSession {
     return this.transactions.status();
   }
 
+  /** How this session's SQL text reads (backslashes in '...' literals). */
+  private parseOptions(): ParseOptions {
+    return { standardConformingStrings: this.settings.get('standard_conforming_strings') === 'on' };
+  }
+
   // ---- simple query ----------------------------------------------------------------------
 
   async simpleQuery(sql: string, sink: ResultSink): Promise<void> {
     let statements: Statement[];
     try {
-      statements = this.translations.parse(sql);
+      statements = this.translations.parse(sql, this.parseOptions());
     } catch (e) {
       this.recordUnparsed(sql, e);
       await this.transactions.statementFailed();
@@ -329,7 +334,7 @@ export class Session implements WireSession {
           `prepared statement "${name}" already exists`,
         );
       }
-      const statements = this.translations.parse(sql);
+      const statements = this.translations.parse(sql, this.parseOptions());
       if (statements.length > 1) {
         throw new LakeshiftError(
           SqlState.syntaxError,

@@ -155,10 +155,13 @@ const DEFS: SettingDef[] = [
     category: 'Preset Options',
   },
   {
+    // Redshift (PostgreSQL 8.0) reads backslash escapes in ordinary '...' literals: '\\' is one
+    // backslash, as its LIKE and POSIX pattern pages write it ('.*\\..*'), and 'It\'s' works.
+    // https://docs.aws.amazon.com/redshift/latest/dg/pattern-matching-conditions-posix.html
     name: 'standard_conforming_strings',
     kind: { type: 'bool' },
-    default: 'on',
-    description: "'...' strings treat backslashes literally.",
+    default: 'off',
+    description: "'...' strings treat backslashes as escape characters (off) or literally (on).",
     reported: true,
     readOnly: true,
     category: 'Version and Platform Compatibility',

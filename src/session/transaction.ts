@@ -14,6 +14,8 @@ export class SessionTransactions {
   private failed = false;
   /** Redshift's transaction id of the current transaction (query history's transaction_id). */
   private id = 0;
+  /** When the current transaction started (SYSDATE and CURRENT_TIMESTAMP read it). */
+  private started = new Date();
 
   constructor(
     private readonly lake: Lake,
@@ -34,12 +36,18 @@ export class SessionTransactions {
     return this.id;
   }
 
+  /** When the current (or last) transaction started. */
+  get startTime(): Date {
+    return this.started;
+  }
+
   /** The lake transaction for the next statement, opening an implicit one when needed. */
   async current(): Promise<LakeTransaction> {
     this.assertNotFailed();
     if (this.tx === undefined || !this.tx.isOpen) {
       this.tx = await this.lake.begin({ connection: this.connection });
       this.id = ++transactionSeq;
+      this.started = new Date();
     }
     return this.tx;
   }

@@ -2,7 +2,7 @@
 // kept by text; a query's DuckDB SQL depends on the text and on what the binder looked at (the
 // catalog snapshot, the session's settings, temp tables and user), so it is kept on the parsed
 // statement under a key of those. A repeated statement skips parse, bind and code generation.
-import type { Statement } from '../sql/index.js';
+import type { ParseOptions, Statement } from '../sql/index.js';
 import { parseStatements } from '../sql/index.js';
 
 /** Distinct texts kept parsed; the least recently used go first. */
@@ -44,16 +44,20 @@ export class TranslationCache {
 
   constructor(private readonly textCapacity = TEXT_CAPACITY) {}
 
-  /** The statements of a text, parsed once (a syntax error is not cached: it throws each time). */
-  parse(text: string): Statement[] {
-    const hit = this.parsed.get(text);
+  /**
+   * The statements of a text, parsed once per text and options (a syntax error is not cached:
+   * it throws each time).
+   */
+  parse(text: string, options: ParseOptions = {}): Statement[] {
+    const key = `${options.standardConformingStrings === false ? 'E' : 'S'}${text}`;
+    const hit = this.parsed.get(key);
     if (hit !== undefined) {
-      this.parsed.delete(text);
-      this.parsed.set(text, hit);
+      this.parsed.delete(key);
+      this.parsed.set(key, hit);
       return hit;
     }
-    const statements = parseStatements(text);
-    this.parsed.set(text, statements);
+    const statements = parseStatements(text, options);
+    this.parsed.set(key, statements);
     if (this.parsed.size > this.textCapacity) {
       this.parsed.delete(this.parsed.keys().next().value!);
     }

@@ -17,8 +17,12 @@ import type {
 } from '../ast/index.js';
 import { printDuckDb, printDuckDbExpr, type DuckDbHooks } from '../print/index.js';
 import { nameResultColumns } from './colnames.js';
+import { noFunctionCall } from '../../engine/udfs.js';
 import { translateRedshiftCall } from './functions.js';
-import { fieldOrder, normalizeDateLiteral } from './datetime-literals.js';
+import { extractSql } from './functions-datetime.js';
+import { unifyLiterals } from './function-helpers.js';
+import { substringSql } from './functions-string.js';
+import { fieldOrder, normalizeDateLiteral, normalizeIntervalLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 
@@ -38,17 +42,69 @@ export interface CodegenContext {
   functionCall?: (name: string, args: string[]) => string | undefined;
   /** Casts to object identifier types (regclass ...): DuckDB SQL, or undefined for others. */
   regCast?: (typeName: string, operand: Expr, operandSql: string) => string | undefined;
+  /**
+   * Whether DuckDB has a function of this name. A call of a name that is neither DuckDB's nor
+   * translated fails with 42883 naming the argument types (see noFunctionCall).
+   */
+  functionExists?: (name: string) => boolean;
+  /**
+   * When the current transaction started: SYSDATE, CURRENT_DATE and CURRENT_TIMESTAMP are that
+   * time in a transaction block, GETDATE and TIMEOFDAY the statement's (DuckDB's own clock).
+   * https://docs.aws.amazon.com/redshift/latest/dg/Date_functions_header.html
+   */
+  transactionStart?: Date;
 }
 
 const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
 
+const INTEGER_RANGES: Record<string, [bigint, bigint, string]> = {
+  int2: [-32768n, 32767n, 'smallint'],
+  int4: [-2147483648n, 2147483647n, 'integer'],
+  int8: [-(2n ** 63n), 2n ** 63n - 1n, 'bigint'],
+};
+
+/**
+ * A string literal cast to an integer type must be an integer in its range, checked here as
+ * PostgreSQL checks constants ('1.5'::int fails; DuckDB would round it).
+ */
+function checkIntegerLiteral(type: TypeName, text: string, pos: number | undefined): void {
+  const range = INTEGER_RANGES[type.name];
+  if (range === undefined || type.arrayDims > 0) return;
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) {
+    throw new LakeshiftError(
+      SqlState.invalidTextRepresentation,
+      range[2] === 'bigint'
+        ? `invalid input syntax for type bigint: "${text}"`
+        : `invalid input syntax for integer: "${text}"`,
+      { position: pos },
+    );
+  }
+  const n = BigInt(t);
+  if (n < range[0] || n > range[1]) {
+    throw new LakeshiftError(
+      SqlState.numericValueOutOfRange,
+      `value "${text}" is out of range for type ${range[2]}`,
+      { position: pos },
+    );
+  }
+}
+
 function hooks(ctx: CodegenContext): DuckDbHooks {
   /** A date/timestamp literal in the session's DateStyle field order, as ISO for DuckDB. */
   const dateLiteral = (type: TypeName, text: string): string | undefined => {
+    if (type.name === 'interval' && type.intervalFields !== undefined && type.arrayDims === 0) {
+      return `CAST(${quoteLiteral(normalizeIntervalLiteral(text, type.intervalFields))} AS INTERVAL)`;
+    }
     if (!DATE_TYPES.has(type.name)) return undefined;
     const iso = normalizeDateLiteral(text, fieldOrder(ctx.setting('DateStyle')));
     return `CAST(${quoteLiteral(iso)} AS ${resolveType(type).duckdb})`;
   };
+  /** The transaction's start as a TIMESTAMPTZ (DuckDB's transaction clock when unknown). */
+  const transactionTimestamp = (): string =>
+    ctx.transactionStart === undefined
+      ? 'current_timestamp'
+      : `CAST(${quoteLiteral(ctx.transactionStart.toISOString())} AS TIMESTAMPTZ)`;
   const param = (node: Param): string => {
     if (ctx.params === 'placeholders') return `$${node.index}`;
     const value = ctx.params[node.index - 1];
@@ -76,18 +132,40 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
           const reg = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
           if (reg !== undefined) return reg;
-          return node.expr.kind === 'StringLit'
-            ? dateLiteral(node.type, node.expr.value)
-            : undefined;
+          if (node.expr.kind !== 'StringLit') return undefined;
+          checkIntegerLiteral(node.type, node.expr.value, node.expr.pos);
+          return dateLiteral(node.type, node.expr.value);
         }
         case 'TypedLit':
           return dateLiteral(node.type, node.value);
+        case 'Case': {
+          // String literal branches take the other branches' type, as in PostgreSQL.
+          const branches = [...node.whens.map((w) => w.then), ...(node.else ? [node.else] : [])];
+          const typed = unifyLiterals(branches);
+          if (typed === branches) return undefined;
+          return printer.expr({
+            ...node,
+            whens: node.whens.map((w, i) => ({ ...w, then: typed[i]! })),
+            ...(node.else ? { else: typed[typed.length - 1]! } : {}),
+          });
+        }
+        case 'Extract':
+          return extractSql(node, printer);
+        case 'Substring':
+          // SUBSTRING(x FROM a FOR b) counts like SUBSTRING(x, a, b).
+          return substringSql(
+            printer.expr(node.expr),
+            node.from ? printer.expr(node.from) : '1',
+            node.for ? printer.expr(node.for) : undefined,
+          );
         case 'Binary':
           // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
           // divide as integers: sessions run with DuckDB's integer_division on.
           if (node.op === '/' || node.op === '%') {
             const divisor = printer.expr(node.right);
-            return `(CASE WHEN (${divisor}) = 0 THEN error('division by zero') ELSE (${printer.expr(node.left)}) ${node.op} (${divisor}) END)`;
+            // A NULL dividend gives NULL before the divisor is looked at (NULL / 0 is NULL).
+            const dividend = printer.expr(node.left);
+            return `(CASE WHEN (${divisor}) = 0 AND (${dividend}) IS NOT NULL THEN error('division by zero') ELSE (${dividend}) ${node.op} (${divisor}) END)`;
           }
           return undefined;
         default:
@@ -97,7 +175,7 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
     columnRef(node: ColumnRef): string | undefined {
       // SYSDATE: the transaction's start time (Redshift reserves the word).
       if (node.parts.length === 1 && node.parts[0]!.value === 'sysdate' && !node.parts[0]!.quoted) {
-        return 'CAST(current_timestamp AS TIMESTAMP)';
+        return `CAST(${transactionTimestamp()} AS TIMESTAMP)`;
       }
       // schema.table.column and db.schema.table.column name the relation by its full name; in
       // the generated SQL each relation is aliased by its last name part.
@@ -122,6 +200,10 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
           return quoteLiteral(ctx.database);
         case 'current_schema':
           return ctx.searchPath[0] === undefined ? 'NULL' : quoteLiteral(ctx.searchPath[0]);
+        case 'current_timestamp':
+          return node.precision === undefined ? transactionTimestamp() : undefined;
+        case 'current_date':
+          return `CAST(${transactionTimestamp()} AS DATE)`;
         default:
           return undefined;
       }
@@ -141,6 +223,14 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
             )
           : undefined;
       if (translated !== undefined) return translated;
+      const unqualified = qualified || node.name.length === 1;
+      if (unqualified && ctx.functionExists !== undefined && !ctx.functionExists(plain)) {
+        return noFunctionCall(
+          plain,
+          node.pos,
+          node.args.map((a) => printer.expr(a)),
+        );
+      }
       // pg_catalog.f(...) is the built-in f: DuckDB knows it unqualified.
       if (qualified) return printer.expr({ ...node, name: node.name.slice(-1) });
       return undefined;

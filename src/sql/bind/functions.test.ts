@@ -8,12 +8,18 @@ import { isLakeshiftError } from '../../common/errors.js';
 import { parse } from '../parser/index.js';
 import type { Query } from '../ast/index.js';
 import { toDuckDb, type CodegenContext } from './codegen.js';
+import { redshiftFunctions } from './functions.js';
+import { installFunctionMacros } from './function-macros.js';
+import { registerRedshiftUdfs } from '../../engine/udfs.js';
+import { fromDuckDBError } from '../../engine/errors.js';
 
 let connection: DuckDBConnection;
 
 before(async () => {
   connection = await (await DuckDBInstance.create(':memory:')).connect();
   await connection.run('SET integer_division = true');
+  await installFunctionMacros(connection);
+  registerRedshiftUdfs(connection);
 });
 
 after(() => connection.closeSync());
@@ -32,7 +38,12 @@ const ctx: CodegenContext = {
 
 async function value(sql: string): Promise<unknown> {
   const [stmt] = parse(sql);
-  const reader = await connection.runAndReadAll(toDuckDb(stmt as Query, ctx));
+  let reader;
+  try {
+    reader = await connection.runAndReadAll(toDuckDb(stmt as Query, ctx));
+  } catch (e) {
+    throw fromDuckDBError(e);
+  }
   const row = reader.getRowsJS()[0];
   const v = row?.[0];
   return v instanceof Date ? v.toISOString().replace('T', ' ').replace('.000Z', '') : v;
@@ -164,9 +175,62 @@ test('a date part Redshift does not know fails with 22023 naming it', async () =
   );
 });
 
-test('a wrong argument count fails with 42883', async () => {
+test('a wrong argument count fails with 42883 naming the argument types', async () => {
   await assert.rejects(
     () => value('SELECT nvl(1)'),
-    (e: unknown) => isLakeshiftError(e, '42883'),
+    (e: unknown) =>
+      isLakeshiftError(e, '42883') && e.message === 'function nvl(integer) does not exist',
   );
+  await assert.rejects(
+    () => value("SELECT concat('a', 'b', 'c')"),
+    (e: unknown) =>
+      isLakeshiftError(e, '42883') &&
+      e.message === 'function concat(unknown, unknown, unknown) does not exist' &&
+      e.position === 8,
+  );
+});
+
+test('a function neither DuckDB nor the registry knows fails with 42883 and its types', async () => {
+  const known = new Set(['length']);
+  const strict: CodegenContext = { ...ctx, functionExists: (name) => known.has(name) };
+  const [stmt] = parse("SELECT no_such_fn(1, 'a', 2.5)");
+  await assert.rejects(
+    async () => {
+      try {
+        await connection.runAndReadAll(toDuckDb(stmt as Query, strict));
+      } catch (e) {
+        throw fromDuckDBError(e);
+      }
+    },
+    (e: unknown) =>
+      isLakeshiftError(e, '42883') &&
+      e.message === 'function no_such_fn(integer, unknown, numeric) does not exist',
+  );
+});
+
+test('COALESCE of a string literal and numbers reads the literal as a number (22P02)', async () => {
+  await assert.rejects(
+    () => value("SELECT coalesce(NULL, 'Amazon Redshift', 12)"),
+    (e: unknown) =>
+      isLakeshiftError(e, '22P02') &&
+      e.message === 'invalid input syntax for integer: "Amazon Redshift"',
+  );
+  assert.equal(await value("SELECT coalesce(NULL, '7', 12)"), 7);
+});
+
+test("a string literal cast to an integer type must be an integer: '1.5'::int fails", async () => {
+  await assert.rejects(
+    () => value("SELECT '1.5'::int"),
+    (e: unknown) => isLakeshiftError(e, '22P02') && e.position === 8,
+  );
+  await assert.rejects(
+    () => value("SELECT '3000000000'::int"),
+    (e: unknown) => isLakeshiftError(e, '22003'),
+  );
+});
+
+test("every registry function's example translates and runs", async () => {
+  for (const fn of redshiftFunctions()) {
+    await assert.doesNotReject(() => value(fn.example), `${fn.name}: ${fn.example}`);
+  }
 });

@@ -30,3 +30,4 @@ export {
 } from './encodings.js';
 export { redshiftFunction, redshiftFunctions, type RedshiftFunction } from './functions.js';
 export { callsVolatileFunction } from './volatility.js';
+export { installFunctionMacros, functionMacroSql, FUNCTION_SCHEMA } from './function-macros.js';
