@@ -88,10 +88,6 @@ const ORDER: Record<number, [number, Direction][]> = {
  * Queries that fail on this branch for a reason fixed elsewhere: they still run, as TODO, and
  * pass once that fix is merged (then delete the entry).
  */
-const PENDING: Record<number, string> = {
-  7: 'DATE_PART(year, d) with a bare date part word: fixed on branch funcs',
-  9: 'DATE_PART_YEAR: added on branch funcs',
-};
 
 type Cell = string | null;
 interface Result {
@@ -231,7 +227,7 @@ describe(
 
     for (let n = 1; n <= 22; n++) {
       const name = queryName(n);
-      test(name, { todo: PENDING[n] ?? false }, async () => {
+      test(name, async () => {
         const redshift = readFileSync(join(DIR, `${name}.sql`), 'utf8');
         const reference = readFileSync(join(DIR, 'reference', `${name}.sql`), 'utf8');
 

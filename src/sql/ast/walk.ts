@@ -29,8 +29,12 @@ export function visit(
       if (fn(v, parent) === false) return;
       next = v;
     }
-    for (const [k, x] of Object.entries(v)) {
-      if (k !== 'pos' && k !== 'span' && k !== 'raw') walk(x, next);
+    // for-in over the node's own keys (AST nodes are plain objects): no entry arrays, and
+    // scalar properties are skipped without a call.
+    const obj = v as Record<string, unknown>;
+    for (const k in obj) {
+      const x = obj[k];
+      if (typeof x === 'object' && x !== null && k !== 'span') walk(x, next);
     }
   };
   walk(root, undefined);

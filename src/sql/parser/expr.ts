@@ -451,15 +451,39 @@ function stringFollowsTypeName(p: Parser): boolean {
   for (let n = 1; n < 10; n++) {
     const t = p.peek(n);
     if (t.type === 'string') return true;
+    // Words inside a type name continue it (`double precision`, `with time zone`) or follow a
+    // qualifier's dot; any other word (`p_type LIKE '%x'`) means this is no typed literal.
+    const afterDot = p.isPunct('.', n - 1);
     const typeToken =
-      t.type === 'word' ||
-      t.type === 'qident' ||
+      (t.type === 'word' && (afterDot || TYPE_NAME_WORDS.has(t.value))) ||
+      (t.type === 'qident' && afterDot) ||
       t.type === 'number' ||
       (t.type === 'punct' && ['(', ')', ',', '.'].includes(t.value));
     if (!typeToken) return false;
   }
   return false;
 }
+
+/** Words that continue a multi-word type name. */
+const TYPE_NAME_WORDS = new Set([
+  'precision',
+  'varying',
+  'with',
+  'without',
+  'time',
+  'zone',
+  'local',
+  'char',
+  'character',
+  'double',
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'to',
+]);
 
 /** A column reference, `t.*`, or a function call starting with a (qualified) name. */
 function parseNameExpr(p: Parser): Expr {

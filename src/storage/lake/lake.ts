@@ -21,6 +21,7 @@ import { openObjectStore, type OpenObjectStoreOptions } from '../objectstore/ind
 import type { ObjectStore } from '../objectstore/types.js';
 import { flushInlinedRows } from './rewrite.js';
 import { fileChecksum } from './checksum.js';
+import { SnapshotLookups } from './snapshot-lookups.js';
 import { TableStateCache, type CatalogFileRef } from './table-state.js';
 import { Directory } from '../catalog/directory.js';
 import { LakeTransaction, type TransactionContext } from './transaction.js';
@@ -71,6 +72,7 @@ function snapshotInfo(r: SnapshotRow): SnapshotInfo {
 
 export class Lake {
   readonly tableStates = new TableStateCache();
+  readonly lookups = new SnapshotLookups();
   /** Snapshot id → number of open transactions in this process reading it. */
   private readonly openPins = new Map<number, number>();
   private readonly processPinId = `process:${randomUUID()}`;
@@ -252,6 +254,7 @@ export class Lake {
       db: this.db,
       store: this.store,
       tableStates: this.tableStates,
+      lookups: this.lookups,
       inlineRowLimit: this.options.inlineRowLimit,
       inlineFlushThreshold: this.options.inlineFlushThreshold,
       author: this.options.author ?? null,

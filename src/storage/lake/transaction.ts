@@ -1,6 +1,7 @@
 // A lake transaction: pins a snapshot at begin, reads only that snapshot (plus its own
 // changes), stages DDL in an overlay and row changes in DuckDB temp tables, and at commit
 // writes files, then records them with one catalog transaction as the next snapshot.
+import type { SnapshotLookups } from './snapshot-lookups.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
 import { isLakeshiftError, LakeshiftError, SqlState } from '../../common/errors.js';
@@ -61,6 +62,8 @@ export interface TransactionContext {
   readonly db: CatalogDb;
   readonly store: ObjectStore;
   readonly tableStates: TableStateCache;
+  /** Name lookups at a snapshot, shared by the lake's transactions. */
+  readonly lookups: SnapshotLookups;
   /** At most this many rows of one statement are inlined in the catalog instead of a file. */
   readonly inlineRowLimit: number;
   /** A table's inlined rows are flushed into a Parquet file once there would be more. */
@@ -172,7 +175,9 @@ export class LakeTransaction {
   async getSchema(name: string): Promise<SchemaInfo | undefined> {
     const staged = this.overlay.schemaByName(name);
     if (staged) return staged.current;
-    const row = await schemaByNameAt(this.ctx.db, this.snapshotId, name);
+    const row = await this.ctx.lookups.get(`s\u0000${this.snapshotId}\u0000${name}`, () =>
+      schemaByNameAt(this.ctx.db, this.snapshotId, name),
+    );
     if (row === undefined || this.overlay.schemas.has(row.schema_id)) return undefined;
     return { schemaId: row.schema_id, name: row.schema_name, annotation: row.annotation };
   }
@@ -188,9 +193,14 @@ export class LakeTransaction {
     if (s === undefined) return undefined;
     const staged = this.overlay.tableByName(s.schemaId, name)?.current;
     if (staged) return staged.schemaName === s.name ? staged : { ...staged, schemaName: s.name };
-    const row = await tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name);
+    const row = await this.ctx.lookups.get(
+      `t\u0000${this.snapshotId}\u0000${s.schemaId}\u0000${name}`,
+      () => tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name),
+    );
     if (row === undefined || this.overlay.tables.has(row.table_id)) return undefined;
-    const t = await this.ctx.tableStates.definition(this.ctx.db, row.table_id, this.snapshotId);
+    const t = await this.ctx.lookups.get(`d\u0000${this.snapshotId}\u0000${row.table_id}`, () =>
+      this.ctx.tableStates.definition(this.ctx.db, row.table_id, this.snapshotId),
+    );
     // A renamed schema does not change its tables' definitions: name it as it is now.
     return t.schemaName === s.name ? t : { ...t, schemaName: s.name };
   }
@@ -242,7 +252,10 @@ export class LakeTransaction {
     if (s === undefined) return undefined;
     const staged = this.overlay.viewByName(s.schemaId, name);
     if (staged) return staged.current;
-    const row = await viewByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name);
+    const row = await this.ctx.lookups.get(
+      `v\u0000${this.snapshotId}\u0000${s.schemaId}\u0000${name}`,
+      () => viewByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name),
+    );
     if (row === undefined || this.overlay.views.has(row.view_id)) return undefined;
     return this.viewInfo(row, s.name);
   }
