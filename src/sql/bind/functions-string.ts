@@ -88,6 +88,18 @@ const SUBSTRING: RedshiftFunction = {
   },
 };
 
+/** Redshift's longest VARCHAR (with large strings opted in), in bytes. */
+const MAX_STRING_BYTES = 16_000_000;
+
+/**
+ * A count that makes a string of `count × unitBytes` bytes, failing (54000, as PostgreSQL's
+ * "requested length too large") past Redshift's longest string, before anything is allocated.
+ */
+function boundedCount(count: string, unitBytes: string): string {
+  const tooLarge = quoteLiteral(sqlstateMessage('54000', 'requested length too large'));
+  return `(CASE WHEN (${count}) * (${unitBytes}) > ${MAX_STRING_BYTES} THEN error(${tooLarge}) ELSE ${count} END)`;
+}
+
 /**
  * LPAD/RPAD(s, length [, fill]): fill with blanks by default; a string longer than length is cut
  * to it; an empty fill string leaves a shorter string as it is (DuckDB would fail).
@@ -98,9 +110,22 @@ const PAD = (name: 'lpad' | 'rpad'): RedshiftFunction => ({
   example: `SELECT ${name}('cat', 7, 'xy')`,
   arity: [2, 3],
   translate: (c, p) => {
-    const [s, n, fill] = args(c, p);
+    const [s, length, fill] = args(c, p);
+    const n = boundedCount(length!, '1');
     if (fill === undefined) return `${name}(${s}, ${n}, ' ')`;
     return `(CASE WHEN ${fill} = '' THEN left(${s}, greatest(${n}, 0)) ELSE ${name}(${s}, ${n}, ${fill}) END)`;
+  },
+});
+
+/** REPLICATE/REPEAT(s, n): s n times, within the longest string Redshift makes. */
+const REPEAT = (name: string, doc: string): RedshiftFunction => ({
+  name,
+  doc,
+  example: `SELECT ${name}('ab', 3)`,
+  arity: [2],
+  translate: (c, p) => {
+    const [s, n] = args(c, p);
+    return `repeat(${s}, ${boundedCount(n!, `strlen(CAST(${s} AS VARCHAR))`)})`;
   },
 });
 
@@ -158,13 +183,8 @@ export const STRING_FUNCTIONS: RedshiftFunction[] = [
   },
   PAD('lpad'),
   PAD('rpad'),
-  {
-    name: 'replicate',
-    doc: 'r_REPLICATE.html',
-    example: "SELECT replicate('ab', 3)",
-    arity: [2],
-    translate: (c, p) => `repeat(${args(c, p).join(', ')})`,
-  },
+  REPEAT('replicate', 'r_REPLICATE.html'),
+  REPEAT('repeat', 'r_REPEAT.html'),
   {
     name: 'quote_literal',
     doc: 'r_QUOTE_LITERAL.html',
