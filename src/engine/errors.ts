@@ -84,6 +84,13 @@ export function fromDuckDBError(e: unknown, cancelReason?: CancelReason): Lakesh
     sqlstate = SqlState.numericValueOutOfRange;
   } else if (
     type === 'Conversion Error' &&
+    /to type DECIMAL\(\d+,\s*\d+\) failed: value is out of range/.test(text)
+  ) {
+    // A value with more integer digits than the column's precision allows (PostgreSQL's words).
+    sqlstate = SqlState.numericValueOutOfRange;
+    text = 'numeric field overflow';
+  } else if (
+    type === 'Conversion Error' &&
     /field value out of range|date field value/.test(text)
   ) {
     sqlstate = SqlState.datetimeFieldOverflow;

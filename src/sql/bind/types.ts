@@ -141,6 +141,14 @@ export function resolveType(t: TypeName): ResolvedType {
       return { duckdb: 'UUID', oid: 2950, typmod: -1, text: 'uuid' };
     case 'super':
       throw unsupported(t, 'SUPER comes with semi-structured data support');
+    // Accepted and stored as their text form (hex EWKB or WKT, a sketch's JSON) until the
+    // spatial and HyperLogLog functions exist; Redshift's type OIDs.
+    case 'geometry':
+      return { duckdb: 'VARCHAR', oid: 3000, typmod: -1, text: 'geometry' };
+    case 'geography':
+      return { duckdb: 'VARCHAR', oid: 3001, typmod: -1, text: 'geography' };
+    case 'hllsketch':
+      return { duckdb: 'VARCHAR', oid: 2935, typmod: -1, text: 'hllsketch' };
     default:
       throw unsupported(t);
   }
@@ -226,6 +234,9 @@ const TEXT_OIDS: Record<string, number> = {
   interval: 1186,
   varbyte: 17,
   bytea: 17,
+  geometry: 3000,
+  geography: 3001,
+  hllsketch: 2935,
   oid: 26,
   json: 114,
   uuid: 2950,
