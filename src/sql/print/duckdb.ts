@@ -144,7 +144,8 @@ export class DuckDbPrinter extends StatementPrinter {
         ) {
           throw notSupported(`OPERATOR(${e.operatorSchema}.${e.op})`, e.pos);
         }
-        return this.binary(e.op, e.left, e.right, undefined);
+        const [left, right] = unknownAsInteger(e.op, e.left, e.right);
+        return this.binary(e.op, left, right, undefined);
       }
       case 'Collate': {
         const last = e.collation[e.collation.length - 1] as Ident;
@@ -480,4 +481,31 @@ export function printDuckDb(stmt: Statement, hooks?: DuckDbHooks): string {
 /** DuckDB SQL for an expression. */
 export function printDuckDbExpr(e: Expr, hooks?: DuckDbHooks): string {
   return new DuckDbPrinter(hooks).expr(e);
+}
+
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
+
+/** An untyped string literal cast to the integer type of the literal beside it. */
+function integerCast(literal: Expr, beside: Expr): Expr {
+  if (literal.kind !== 'StringLit' || beside.kind !== 'NumberLit' || !/^\d+$/.test(beside.value)) {
+    return literal;
+  }
+  const name = Number(beside.value) <= 2147483647 ? 'int4' : 'int8';
+  return {
+    kind: 'Cast',
+    expr: literal,
+    type: { kind: 'TypeName', name, spelling: name, modifiers: [], arrayDims: 0, pos: literal.pos },
+    syntax: 'cast',
+    pos: literal.pos,
+  };
+}
+
+/**
+ * PostgreSQL and Redshift resolve an untyped string literal beside an integer literal as an
+ * integer (`1 + '2'` is 3); DuckDB finds no operator for the pair. The literal becomes a cast,
+ * which fails as PostgreSQL does for text that is no integer.
+ */
+function unknownAsInteger(op: string, left: Expr, right: Expr): [Expr, Expr] {
+  if (!ARITHMETIC.has(op)) return [left, right];
+  return [integerCast(left, right), integerCast(right, left)];
 }
