@@ -31,6 +31,24 @@ const FUNCTIONS: RedshiftFunction[] = [
       return `string_agg(${c.distinct ? 'DISTINCT ' : ''}${e}, ${delim ?? "''"}${order})`;
     },
   },
+  {
+    name: 'avg',
+    doc: 'r_AVG.html',
+    example: 'SELECT avg(x) FROM (VALUES (1), (2)) AS t(x)',
+    arity: [1],
+    // The average of integers is an integer, truncated (avg of 1 and 2 is 1); of DECIMAL and
+    // floating point values a DOUBLE, as DuckDB's avg. Without argument types, the sum divided
+    // by the count gives both: sessions run with DuckDB's integer_division, so an integer sum
+    // divides as an integer (a HUGEINT, reported as numeric where Redshift says BIGINT). DISTINCT,
+    // FILTER and OVER apply to the sum and the count alike.
+    translate: (c, p) => {
+      const part = (name: string) => {
+        const call: FunctionCall = { ...c, name: [{ value: name, quoted: false }] };
+        return p.functionCallWith(call, name, p.functionArgs(call));
+      };
+      return `(${part('sum')} / nullif(${part('count')}, 0))`;
+    },
+  },
 ];
 
 const BY_NAME = new Map(FUNCTIONS.map((f) => [f.name, f]));
