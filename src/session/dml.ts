@@ -4,7 +4,16 @@
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteIdent } from '../common/sql-quote.js';
 import { fromDuckDBError } from '../engine/index.js';
-import type { Delete, Expr, Insert, Query, Truncate, Update } from '../sql/index.js';
+import type {
+  Delete,
+  Expr,
+  Insert,
+  Query,
+  Select,
+  TableRef,
+  Truncate,
+  Update,
+} from '../sql/index.js';
 import {
   decodeAnnotation,
   identValue,
@@ -229,13 +238,41 @@ function containsDefault(q: Query): boolean {
   return q.body.kind === 'Values' && q.body.rows.some((r) => r.some((e) => e.kind === 'Default'));
 }
 
+/**
+ * Redshift's UPDATE ... FROM and DELETE ... USING join the target with other tables. Each target
+ * row is changed once if any combination of the other tables' rows matches it, so the join
+ * becomes correlated subqueries over those tables: EXISTS for the rows to change, and per SET
+ * value the value of one matching combination (Redshift, like PostgreSQL, picks any one).
+ */
+function joinedRows(items: TableRef[], where: Expr | undefined, value: Expr, one: boolean): Query {
+  const pos = value.pos ?? 0;
+  const body: Select = {
+    kind: 'Select',
+    items: [{ expr: value, pos }],
+    from: items,
+    windows: [],
+    pos,
+  };
+  if (where) body.where = where;
+  const query: Query = { kind: 'Query', body, orderBy: [], pos };
+  if (one) query.limit = { kind: 'NumberLit', value: '1', pos };
+  return query;
+}
+
+function matchesJoined(items: TableRef[], where: Expr | undefined, pos = 0): Expr {
+  return {
+    kind: 'Exists',
+    query: joinedRows(items, where, { kind: 'NumberLit', value: '1', pos }, false),
+    pos,
+  };
+}
+
 export async function runUpdate(
   session: Session,
   stmt: Update,
   params: string[],
 ): Promise<CommandResult> {
   if (stmt.returning) throw unsupported('UPDATE ... RETURNING', stmt.pos);
-  if (stmt.from.length > 0) throw unsupported('UPDATE ... FROM', stmt.pos);
   const tx = await session.transactions.current();
   const t = await target(session, tx, stmt.table);
   const assignments: Record<string, string> = {};
@@ -245,9 +282,19 @@ export async function runUpdate(
     }
     const column = identValue(a.targets[0]!, session.caseSensitiveIdentifiers);
     if (t.kind === 'lake' && a.value.kind !== 'Default') checkIdentityUpdate(t.info, column);
+    // The parsed statement is shared by later runs of the same text: it is never changed here.
+    let value: Expr;
     if (a.value.kind === 'Default') {
       const c = t.kind === 'lake' ? t.info.columns.find((x) => x.name === column) : undefined;
-      a.value = c ? defaultExpr(c) : { kind: 'NullLit' };
+      value = c ? defaultExpr(c) : { kind: 'NullLit' };
+    } else if (stmt.from.length > 0) {
+      value = {
+        kind: 'Subquery',
+        query: joinedRows(stmt.from, stmt.where, a.value, true),
+        pos: a.pos,
+      };
+    } else {
+      value = a.value;
     }
     if (column in assignments) {
       throw new LakeshiftError(
@@ -256,7 +303,7 @@ export async function runUpdate(
         { position: a.pos },
       );
     }
-    assignments[column] = await translate(session, tx, a.value, params);
+    assignments[column] = await translate(session, tx, value, params);
   }
   if (t.kind === 'lake') {
     for (const [column, expr] of Object.entries(assignments)) {
@@ -264,7 +311,9 @@ export async function runUpdate(
       assignments[column] = checkedLength(expr, declaredLength(c?.typeAnnotation ?? null));
     }
   }
-  const where = stmt.where && (await translate(session, tx, stmt.where, params));
+  const condition =
+    stmt.from.length > 0 ? matchesJoined(stmt.from, stmt.where, stmt.pos) : stmt.where;
+  const where = condition && (await translate(session, tx, condition, params));
   const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
   let n: number;
   if (t.kind === 'lake') {
@@ -285,10 +334,11 @@ export async function runDelete(
   params: string[],
 ): Promise<CommandResult> {
   if (stmt.returning) throw unsupported('DELETE ... RETURNING', stmt.pos);
-  if (stmt.using.length > 0) throw unsupported('DELETE ... USING', stmt.pos);
   const tx = await session.transactions.current();
   const t = await target(session, tx, stmt.table);
-  const where = stmt.where && (await translate(session, tx, stmt.where, params));
+  const condition =
+    stmt.using.length > 0 ? matchesJoined(stmt.using, stmt.where, stmt.pos) : stmt.where;
+  const where = condition && (await translate(session, tx, condition, params));
   const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
   let n: number;
   if (t.kind === 'lake') {
