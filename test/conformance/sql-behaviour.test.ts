@@ -8,12 +8,26 @@
 //   SLT_FILTER=dml ...      only the files whose name contains "dml"
 //   SLT_RUN_BUGS=1 ...      also run the records skipped as a known Lakeshift BUG
 //   SLT_REPORT=<dir> ...    also write each file's result (failures, skips) as <dir>/<file>.json
+//                           and the summary as <dir>/summary.json
+//
+// Every case must cite the Redshift documentation it checks (see slt/runner.ts); the last test
+// prints the summary: per file and in total the cases, cited, passed, failed, BUG-skipped and
+// LATER-skipped ones, and the pass rate = passed / (cases - LATER), with the LATER cases listed.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTarget, TARGET } from '../support/server.js';
-import { formatFailures, runSltFile } from './slt/runner.js';
+import {
+  formatFailures,
+  formatTotals,
+  parseSlt,
+  runSltFile,
+  sumTotals,
+  totalsOf,
+  uncitedRecords,
+  type SltResult,
+} from './slt/runner.js';
 
 const DIR = join(import.meta.dirname, 'slt');
 const filter = process.env.SLT_FILTER ?? '';
@@ -21,21 +35,39 @@ const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.slt') && f.includes(filter))
   .sort();
 
+const nameOf = (file: string) => `test/conformance/slt/${file}`;
+const reportDir = process.env.SLT_REPORT ?? '';
+
+function writeReport(name: string, value: unknown): void {
+  if (reportDir === '') return;
+  mkdirSync(reportDir, { recursive: true });
+  writeFileSync(join(reportDir, name), JSON.stringify(value, null, 2));
+}
+
 describe(`sql behaviour (${TARGET})`, () => {
+  const results = new Map<string, SltResult>();
+
+  test('every case cites the Redshift documentation it checks', () => {
+    const uncited = files.flatMap((file) =>
+      uncitedRecords(parseSlt(readFileSync(join(DIR, file), 'utf8'), nameOf(file))),
+    );
+    assert.deepEqual(
+      uncited,
+      [],
+      `${uncited.length} record(s) without a citation in their comment block (see slt/runner.ts)`,
+    );
+  });
+
   for (const file of files) {
     test(file, async (t) => {
       const target = await startTarget();
       try {
-        const result = await runSltFile(join(DIR, file), target, `test/conformance/slt/${file}`);
-        const reportDir = process.env.SLT_REPORT;
-        if (reportDir !== undefined && reportDir !== '') {
-          mkdirSync(reportDir, { recursive: true });
-          writeFileSync(join(reportDir, `${file}.json`), JSON.stringify(result, null, 2));
-        }
-        const bugs = result.skipped.filter((s) => /^BUG\b/.test(s.reason)).length;
+        const result = await runSltFile(join(DIR, file), target, nameOf(file));
+        results.set(file, result);
+        writeReport(`${file}.json`, result);
         t.diagnostic(
-          `${file}: ${result.passed}/${result.ran} passed, ${result.skipped.length} skipped` +
-            ` (${bugs} known bugs), ${result.failures.length} failed`,
+          `${file}: ${result.passed}/${result.ran} passed, ${result.failures.length} failed,` +
+            ` ${result.bugs.length} known bugs, ${result.later.length} for later issues`,
         );
         for (const f of result.fixed) {
           t.diagnostic(`marked as a bug but passes now: ${f.where} (${f.reason})`);
@@ -49,4 +81,23 @@ describe(`sql behaviour (${TARGET})`, () => {
       }
     });
   }
+
+  test('summary', (t) => {
+    const rows = files.flatMap((f) => {
+      const r = results.get(f);
+      return r === undefined ? [] : [totalsOf(r)];
+    });
+    for (const line of formatTotals(rows)) t.diagnostic(line);
+    const missing = files.filter((f) => !results.has(f));
+    if (missing.length > 0) t.diagnostic(`not run to the end: ${missing.join(', ')}`);
+    const later = [...results.values()].flatMap((r) => r.later);
+    for (const l of later) t.diagnostic(`LATER ${l.where}: ${l.reason.replace(/^LATER:?\s*/, '')}`);
+    writeReport('summary.json', {
+      target: TARGET,
+      files: rows,
+      total: sumTotals(rows),
+      notRun: missing,
+      later: later.map((l) => ({ where: l.where, reason: l.reason })),
+    });
+  });
 });

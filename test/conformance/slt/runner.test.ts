@@ -1,7 +1,15 @@
 // The .slt parser: records, options, conditions, and errors that name file:line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFailures, parseSlt, SltSyntaxError } from './runner.js';
+import {
+  citationOf,
+  formatFailures,
+  formatTotals,
+  parseSlt,
+  passRate,
+  SltSyntaxError,
+  uncitedRecords,
+} from './runner.js';
 
 const SAMPLE = [
   '# a comment',
@@ -94,12 +102,118 @@ test('syntax errors name file and line', () => {
 test('a failure report shows where, the SQL, expected and actual', () => {
   const text = formatFailures({
     file: 'f.slt',
+    cases: 1,
+    cited: 1,
     ran: 1,
     passed: 0,
+    bugs: [],
+    later: [],
     skipped: [],
     fixed: [],
     stillFailing: [],
     failures: [{ where: 'f.slt:7', sql: 'SELECT 1', expected: '1', actual: '2' }],
   });
   assert.equal(text, 'f.slt:7\n  SQL:\n    SELECT 1\n  expected:\n    1\n  actual:\n    2');
+});
+
+test('a citation is a page name first on a comment line, a page address, or a seed line', () => {
+  const cited: [string, string][] = [
+    [' r_DATEDIFF_function: boundary counting', 'r_DATEDIFF_function'],
+    [' r_GETDATE / r_SYSDATE: both timestamps', 'r_GETDATE'],
+    [' c_Supported_data_types', 'c_Supported_data_types'],
+    [' REGEXP_SUBSTR: position argument', 'REGEXP_SUBSTR'],
+    [' SYS_QUERY_HISTORY: its columns', 'SYS_QUERY_HISTORY'],
+    [' crc32-function: the documented example', 'crc32-function'],
+    [' seed 004:122 (CREATE TABLE public.Orders)', 'seed 004:122'],
+    [
+      ' see https://docs.aws.amazon.com/redshift/latest/dg/r_NVL_function.html',
+      'docs.aws.amazon.com/redshift/latest/dg/r_NVL_function.html',
+    ],
+  ];
+  for (const [comment, want] of cited) assert.equal(citationOf(comment), want, comment);
+  for (const comment of [
+    ' two-session isolation, the later writer fails',
+    ' char(n) values come back padded',
+    ' docs.aws.amazon.com/redshift/latest/dg/<page>.html',
+    ' seed 4:12',
+    ' CRC32 example',
+    ' DATE_TRUNC, DATE_PART/EXTRACT in a list',
+    ' crc32-function example',
+  ]) {
+    assert.equal(citationOf(comment), undefined, comment);
+  }
+});
+
+test('a comment block cites for the records after it, up to the next comment block', () => {
+  const text = [
+    '# file header, no page',
+    '',
+    'statement ok',
+    'CREATE TABLE t (a int)',
+    '',
+    '# r_INSERT_30: multi-row insert',
+    'statement ok',
+    'INSERT INTO t VALUES (1), (2)',
+    '',
+    'query I rowsort',
+    'SELECT a FROM t',
+    '----',
+    '1',
+    '2',
+    '',
+    '# r_DELETE: a section heading',
+    '',
+    'skipif lakeshift # BUG: r_FAKE in a reason does not count',
+    'statement ok',
+    'DELETE FROM t',
+    '',
+    'onlyif lakeshift',
+    '# r_TRUNCATE: between conditions',
+    'skipif lakeshift # LATER issue 7: something',
+    'statement ok',
+    'TRUNCATE t',
+    '',
+    'connection other',
+    '',
+    '# a note without a page',
+    'statement ok',
+    'SELECT 1',
+  ].join('\n');
+  const records = parseSlt(text, 'f.slt');
+  assert.deepEqual(
+    records.map((r) => [r.line, r.citation]),
+    [
+      [3, undefined],
+      [7, 'r_INSERT_30'],
+      [10, 'r_INSERT_30'],
+      [19, 'r_DELETE'],
+      [25, 'r_TRUNCATE'],
+      [28, 'r_TRUNCATE'],
+      [31, undefined],
+    ],
+  );
+  assert.deepEqual(uncitedRecords(records), ['f.slt:3', 'f.slt:31']);
+});
+
+test('the pass rate leaves LATER cases out; the summary adds a total line', () => {
+  assert.equal(passRate({ cases: 10, passed: 6, later: 2 }), 75);
+  assert.equal(passRate({ cases: 3, passed: 0, later: 3 }), 100);
+  const row = (file: string, cases: number, passed: number, bug: number, later: number) => ({
+    file,
+    cases,
+    cited: cases,
+    passed,
+    failed: cases - passed - bug - later,
+    bug,
+    later,
+    passRate: passRate({ cases, passed, later }),
+  });
+  const lines = formatTotals([row('dir/a.slt', 10, 8, 1, 1), row('dir/b.slt', 5, 5, 0, 0)]);
+  assert.equal(lines.length, 4);
+  assert.match(
+    lines[0] ?? '',
+    /^file\s+cases\s+cited\s+passed\s+failed\s+BUG\s+LATER\s+pass rate$/,
+  );
+  assert.match(lines[1] ?? '', /^a\.slt\s+10\s+10\s+8\s+0\s+1\s+1\s+88\.9%$/);
+  assert.match(lines[3] ?? '', /^total\s+15\s+15\s+13\s+0\s+1\s+1\s+92\.9%$/);
 });

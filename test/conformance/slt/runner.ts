@@ -30,8 +30,21 @@
 //
 // A skip whose reason starts with `BUG` marks a known Lakeshift bug: set SLT_RUN_BUGS=1 to run
 // those records anyway and see what they do now (the result lists the ones that pass: their skip
-// can go). A condition whose reason starts with `WORKAROUND` marks a record that stands in for a
+// can go). A skip whose reason starts with `LATER` marks a case that needs a feature of a later
+// issue (`skipif lakeshift # LATER issue 5: SUPER`); it is listed but left out of the pass rate.
+// A condition whose reason starts with `WORKAROUND` marks a record that stands in for a
 // bug-skipped one (so that later records see the same data); SLT_RUN_BUGS=1 leaves it out.
+//
+// Citations. Every statement and query cites the Redshift documentation it checks, in the comment
+// block above it: a comment line that starts with a page name of
+// docs.aws.amazon.com/redshift/latest/dg/ (`# r_DATEDIFF_function: boundary counting`; names
+// starting r_, c_ or t_; upper-case names with underscores such as REGEXP_SUBSTR or
+// SYS_QUERY_HISTORY and hyphenated lower-case names such as crc32-function when a colon follows
+// them, `# REGEXP_SUBSTR: ...`), a line holding a docs.aws.amazon.com/.../redshift/... page address,
+// or `# seed 004:123` for a statement taken from line 123 of seed document 004. A comment block
+// (comment lines, possibly with skipif/onlyif lines among them) applies to the records after it
+// up to the next comment block, so one citation can head a group of records that check the same
+// page; a block without a citation leaves the records after it uncited.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { Target, TargetKind } from '../../support/server.js';
@@ -48,6 +61,8 @@ interface Base {
   file: string;
   line: number;
   conditions: Condition[];
+  /** The documentation page (or seed line) the record's comment block cites, if any. */
+  citation?: string;
 }
 
 export type SltRecord =
@@ -73,12 +88,32 @@ export type SltRecord =
 
 export class SltSyntaxError extends Error {}
 
+/** A Redshift documentation page name as the first word of a comment (see the top). */
+const PAGE_NAME =
+  /^(?:[rct]_[A-Za-z0-9_-]+|(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?=:))/;
+const PAGE_URL =
+  /docs\.(?:aws\.amazon\.com|amazonaws\.cn)\/(?:[a-z_]+\/)?redshift\/[\w/-]*[\w-]+\.html/;
+const SEED_LINE = /^seed \d{3}:\d+\b/;
+
+/** The citation a comment line carries (its text after `#`), or undefined. */
+export function citationOf(comment: string): string | undefined {
+  const text = comment.trim();
+  return SEED_LINE.exec(text)?.[0] ?? PAGE_NAME.exec(text)?.[0] ?? PAGE_URL.exec(text)?.[0];
+}
+
 /** Parses the text of an .slt file into records. */
 export function parseSlt(text: string, file: string): SltRecord[] {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const records: SltRecord[] = [];
   let i = 0;
   let conditions: Condition[] = [];
+  // The citation in force (from the last comment block) and the one the open block collects.
+  let citation: string | undefined;
+  let block: { comments: boolean; citation?: string } | undefined;
+  const closeBlock = () => {
+    if (block?.comments) citation = block.citation;
+    block = undefined;
+  };
   const fail = (line: number, why: string): never => {
     throw new SltSyntaxError(`${file}:${line}: ${why}`);
   };
@@ -101,6 +136,12 @@ export function parseSlt(text: string, file: string): SltRecord[] {
     if (trimmed === '' || trimmed.startsWith('#')) {
       if (trimmed === '' && conditions.length > 0)
         fail(line, 'skipif/onlyif must precede a record');
+      if (trimmed === '') closeBlock();
+      else {
+        block ??= { comments: false };
+        block.comments = true;
+        block.citation ??= citationOf(trimmed.slice(1));
+      }
       i++;
       continue;
     }
@@ -108,8 +149,13 @@ export function parseSlt(text: string, file: string): SltRecord[] {
     const head = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
     const comment = hash >= 0 ? raw.slice(hash + 2).trim() : '';
     const words = head.split(/\s+/);
-    const base = { file, line, conditions };
     i++;
+    if (words[0] === 'skipif' || words[0] === 'onlyif') {
+      block ??= { comments: false };
+    } else {
+      closeBlock();
+    }
+    const base = { file, line, conditions, ...(citation !== undefined ? { citation } : {}) };
     switch (words[0]) {
       case 'skipif':
       case 'onlyif': {
@@ -236,8 +282,20 @@ export interface SltSkip {
 
 export interface SltResult {
   file: string;
+  /**
+   * The statements and queries that are cases on this target: those it ran, plus those skipped
+   * as a known BUG or as needing a LATER issue (not those meant for the other target only).
+   */
+  cases: number;
+  /** Of those, the ones whose comment block cites a documentation page. */
+  cited: number;
   ran: number;
   passed: number;
+  /** Skipped as a known Lakeshift bug (they count against the pass rate). */
+  bugs: SltSkip[];
+  /** Skipped as needing a later issue (left out of the pass rate). */
+  later: SltSkip[];
+  /** Every skipped record, whatever the reason. */
   skipped: SltSkip[];
   failures: SltFailure[];
   /** With SLT_RUN_BUGS=1: the records marked as a known bug that now pass (remove their skip). */
@@ -279,8 +337,12 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
   const runBugs = process.env.SLT_RUN_BUGS === '1';
   const result: SltResult = {
     file: name,
+    cases: 0,
+    cited: 0,
     ran: 0,
     passed: 0,
+    bugs: [],
+    later: [],
     skipped: [],
     failures: [],
     fixed: [],
@@ -289,6 +351,10 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
   const clients = new Map<string, pg.Client>();
   const logins = new Map<string, { user: string; password: string }>();
   let current = 'default';
+  const countCase = (rec: SltRecord) => {
+    result.cases++;
+    if (rec.citation !== undefined) result.cited++;
+  };
 
   const client = async (): Promise<pg.Client> => {
     let c = clients.get(current);
@@ -336,9 +402,20 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
         continue;
       }
       if (reason !== undefined) {
-        result.skipped.push({ where, sql: rec.sql, reason });
+        const skip = { where, sql: rec.sql, reason };
+        result.skipped.push(skip);
+        const list = /^BUG\b/.test(reason)
+          ? result.bugs
+          : /^LATER\b/.test(reason)
+            ? result.later
+            : undefined;
+        if (list !== undefined) {
+          list.push(skip);
+          countCase(rec);
+        }
         continue;
       }
+      countCase(rec);
       result.ran++;
       const failure = await runRecord(rec, await client().catch((e: unknown) => e));
       if (bug !== undefined) {
@@ -443,6 +520,73 @@ function commandTag(res: pg.QueryResult<unknown[]>): string {
   const command = String(res.command);
   if (res.rowCount === null || res.rowCount === undefined) return command;
   return command === 'INSERT' ? `INSERT 0 ${res.rowCount}` : `${command} ${res.rowCount}`;
+}
+
+/** Passed cases over the cases that do not wait for a later issue, in percent. */
+export function passRate(r: { cases: number; passed: number; later: number }): number {
+  const counted = r.cases - r.later;
+  return counted === 0 ? 100 : (100 * r.passed) / counted;
+}
+
+export interface SltTotals {
+  file: string;
+  cases: number;
+  cited: number;
+  passed: number;
+  failed: number;
+  bug: number;
+  later: number;
+  /** passed / (cases - later), in percent. */
+  passRate: number;
+}
+
+/** One file's counts for the summary. */
+export function totalsOf(result: SltResult): SltTotals {
+  const t = {
+    file: result.file,
+    cases: result.cases,
+    cited: result.cited,
+    passed: result.passed,
+    failed: result.failures.length,
+    bug: result.bugs.length,
+    later: result.later.length,
+  };
+  return { ...t, passRate: passRate(t) };
+}
+
+/** The sum of several files' counts, named `total`. */
+export function sumTotals(rows: SltTotals[]): SltTotals {
+  const t = { file: 'total', cases: 0, cited: 0, passed: 0, failed: 0, bug: 0, later: 0 };
+  for (const r of rows) {
+    t.cases += r.cases;
+    t.cited += r.cited;
+    t.passed += r.passed;
+    t.failed += r.failed;
+    t.bug += r.bug;
+    t.later += r.later;
+  }
+  return { ...t, passRate: passRate(t) };
+}
+
+/** The summary table: one line per file and the total. */
+export function formatTotals(rows: SltTotals[]): string[] {
+  const header = ['file', 'cases', 'cited', 'passed', 'failed', 'BUG', 'LATER', 'pass rate'];
+  const cells = [...rows, sumTotals(rows)].map((r) => [
+    r.file.replace(/^.*\//, ''),
+    ...[r.cases, r.cited, r.passed, r.failed, r.bug, r.later].map(String),
+    `${r.passRate.toFixed(1)}%`,
+  ]);
+  const widths = header.map((h, k) => Math.max(h.length, ...cells.map((c) => (c[k] ?? '').length)));
+  return [header, ...cells].map((c) =>
+    c.map((v, k) => (k === 0 ? v.padEnd(widths[k] ?? 0) : v.padStart(widths[k] ?? 0))).join('  '),
+  );
+}
+
+/** Statements and queries whose comment blocks cite no documentation page, as file:line. */
+export function uncitedRecords(records: SltRecord[]): string[] {
+  return records
+    .filter((r) => (r.kind === 'statement' || r.kind === 'query') && r.citation === undefined)
+    .map((r) => `${r.file}:${r.line}`);
 }
 
 /** A readable report of a file's failures: file:line, the SQL, expected and actual. */
