@@ -89,8 +89,7 @@ export type SltRecord =
 export class SltSyntaxError extends Error {}
 
 /** A Redshift documentation page name as the first word of a comment (see the top). */
-const PAGE_NAME =
-  /^(?:[rct]_[A-Za-z0-9_-]+|(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?=:))/;
+const PAGE_NAME = /^(?:[rct]_[A-Za-z0-9_-]+|[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?=:))/;
 const PAGE_URL =
   /docs\.(?:aws\.amazon\.com|amazonaws\.cn)\/(?:[a-z_]+\/)?redshift\/[\w/-]*[\w-]+\.html/;
 const SEED_LINE = /^seed \d{3}:\d+\b/;
