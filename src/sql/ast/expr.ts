@@ -280,6 +280,8 @@ export interface FunctionCall extends Positioned {
   withinGroup?: OrderItem[];
   filter?: Expr;
   over?: WindowSpec | Ident;
+  /** Redshift `APPROXIMATE COUNT(DISTINCT x)`: a HyperLogLog estimate. */
+  approximate?: boolean;
 }
 
 /** `EXTRACT(field FROM x)`; field lower case (`year`, `epoch`, ...) or a string literal's value. */

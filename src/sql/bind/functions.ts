@@ -4,6 +4,7 @@
 // by area (functions-datetime.ts, functions-string.ts, functions-null-math.ts); some call
 // DuckDB macros (function-macros.ts) or TypeScript UDFs (src/engine/udfs.ts).
 // https://docs.aws.amazon.com/redshift/latest/dg/c_SQL_functions.html
+import { LakeshiftError, SqlState } from '../../common/errors.js';
 import { noFunctionCall } from '../../engine/udfs.js';
 import type { FunctionCall } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
@@ -47,6 +48,24 @@ const FUNCTIONS: RedshiftFunction[] = [
         return p.functionCallWith(call, name, p.functionArgs(call));
       };
       return `(${part('sum')} / nullif(${part('count')}, 0))`;
+    },
+  },
+  {
+    name: 'ratio_to_report',
+    doc: 'r_WF_RATIO_TO_REPORT.html',
+    example: 'SELECT ratio_to_report(x) OVER () FROM (VALUES (1), (3)) AS t(x)',
+    arity: [1],
+    // A value divided by the sum of the values of its partition, as DOUBLE PRECISION (the window
+    // has no ORDER BY or frame in Redshift's syntax: the whole partition).
+    translate: (c, p) => {
+      if (c.over === undefined) {
+        throw new LakeshiftError(SqlState.syntaxError, 'RATIO_TO_REPORT requires an OVER clause', {
+          position: c.pos,
+        });
+      }
+      const sum: FunctionCall = { ...c, name: [{ value: 'sum', quoted: false }] };
+      const value = p.expr(c.args[0]!);
+      return `(CAST(${value} AS DOUBLE) / ${p.functionCallWith(sum, 'sum', p.functionArgs(sum))})`;
     },
   },
 ];

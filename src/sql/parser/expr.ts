@@ -352,6 +352,16 @@ function parseWordExpr(p: Parser, t: Token): Expr {
       return { kind: 'Unary', op: 'not', operand: parseExpr(p, Prec.not), pos };
     case 'case':
       return parseCase(p);
+    case 'approximate': {
+      // Redshift's APPROXIMATE COUNT(DISTINCT x).
+      if (!p.isWord('count', 1) || !p.isPunct('(', 2)) break;
+      p.next();
+      const call = parseWordExpr(p, p.peek());
+      if (call.kind !== 'FunctionCall' || !call.distinct || call.args.length !== 1) {
+        throw p.unsupported('APPROXIMATE other than APPROXIMATE COUNT(DISTINCT expression)', t);
+      }
+      return { ...call, approximate: true, pos };
+    }
     case 'cast': {
       p.next();
       p.expectPunct('(');

@@ -287,6 +287,11 @@ export class DuckDbPrinter extends StatementPrinter {
 
   override functionCall(e: FunctionCall): string {
     const printArgs = () => this.functionArgs(e);
+    if (e.approximate) {
+      // HyperLogLog, as Redshift's estimate (within a few percent; exact for small counts).
+      const plain = { ...e, distinct: false, approximate: false };
+      return this.functionCallWith(plain, 'approx_count_distinct', this.functionArgs(plain));
+    }
     const hooked = this.hooks.functionCall?.(e, printArgs, this);
     if (hooked !== undefined) return hooked;
     if (e.name.length === 1 && e.name[0]?.value === 'getdate' && e.args.length === 0 && !e.star) {

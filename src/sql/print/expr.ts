@@ -268,7 +268,8 @@ export class ExprPrinter {
   }
 
   functionCall(e: FunctionCall): string {
-    return this.functionCallWith(e, this.functionName(e.name), this.functionArgs(e));
+    const call = this.functionCallWith(e, this.functionName(e.name), this.functionArgs(e));
+    return e.approximate ? `APPROXIMATE ${call}` : call;
   }
 
   /** The text between the parentheses: `DISTINCT a, b ORDER BY c` / `*`. */

@@ -210,3 +210,5 @@ WITH cte AS (SELECT 1 AS x) SELECT x, x + 1 AS y FROM cte WHERE x IN (SELECT x F
 select count(*) as cnt, sum(case when x is null then 1 else 0 end)::float / nullif(count(*), 0) as ratio from t group by 1, 2 having count(*) > 0 order by cnt desc nulls last
 ;;
 SELECT to_timestamp('2024-01-01', 'YYYY-MM-DD') AT TIME ZONE 'UTC', 'epoch'::timestamp + 5 * interval '1 second', timestamp 'epoch' + x * interval '1 second'
+;;
+SELECT region, APPROXIMATE COUNT(DISTINCT amount), ratio_to_report(amount) OVER (PARTITION BY region) FROM sales GROUP BY region, amount
