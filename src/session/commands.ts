@@ -7,7 +7,7 @@ import { identValue } from '../sql/index.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
 import { runDdl, selectInto } from './ddl.js';
-import { runDelete, runInsert, runTruncate, runUpdate } from './dml.js';
+import { runDelete, runInsert, runMerge, runTruncate, runUpdate } from './dml.js';
 import { runCopy } from './copy.js';
 import { runAlterUser, runCreateUser, runDropUsers, runSetSessionAuthorization } from './users.js';
 import { unsupported } from './execute.js';
@@ -90,6 +90,8 @@ export async function runCommand(
       return runUpdate(session, stmt, params);
     case 'Delete':
       return runDelete(session, stmt, params);
+    case 'Merge':
+      return runMerge(session, stmt, params);
     case 'Truncate':
       return runTruncate(session, stmt);
     case 'Copy':

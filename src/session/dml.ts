@@ -8,8 +8,12 @@ import type {
   Delete,
   Expr,
   Insert,
+  Merge,
   Query,
+  ColumnRef,
   Select,
+  SelectItem,
+  TableName,
   TableRef,
   Truncate,
   Update,
@@ -20,6 +24,7 @@ import {
   parseStatements,
   qualifiedName,
   toDuckDb,
+  visit,
   toDuckDbExpr,
 } from '../sql/index.js';
 import type { ColumnInfo, LakeTransaction, TableInfo } from '../storage/index.js';
@@ -350,6 +355,112 @@ export async function runDelete(
     );
   }
   return { tag: `DELETE ${n}`, rows: n };
+}
+
+/** The unqualified names of the columns an expression reads. */
+function columnNames(e: Expr, caseSensitive: boolean): Set<string> {
+  const names = new Set<string>();
+  visit(e, (node) => {
+    if (node.kind === 'ColumnRef') {
+      const parts = (node as ColumnRef).parts;
+      names.add(identValue(parts[parts.length - 1]!, caseSensitive));
+    }
+  });
+  return names;
+}
+
+/**
+ * Redshift's MERGE, as the joined DML it stands for: matched target rows updated (UPDATE ...
+ * FROM source WHERE on) or deleted (DELETE ... USING), then source rows with no match inserted
+ * (INSERT ... SELECT ... WHERE NOT EXISTS). REMOVE DUPLICATES replaces the matched target rows by
+ * the source's and adds the rest. One statement: the caller's transaction holds all of it.
+ */
+export async function runMerge(
+  session: Session,
+  stmt: Merge,
+  params: string[],
+): Promise<CommandResult> {
+  const { table, alias, source, on, pos } = stmt;
+  const sourceQuery = (items: SelectItem[], where?: Expr): Query => {
+    const body: Select = { kind: 'Select', items, from: [source], windows: [], pos };
+    if (where) body.where = where;
+    return { kind: 'Query', body, orderBy: [], pos };
+  };
+  if (stmt.removeDuplicates) {
+    await runDelete(
+      session,
+      { kind: 'Delete', table, ...(alias ? { alias } : {}), using: [source], where: on, pos },
+      params,
+    );
+    const all = sourceQuery([{ expr: { kind: 'Star', qualifier: [], pos }, pos }]);
+    const added = await runInsert(
+      session,
+      { kind: 'Insert', table, columns: [], source: all, defaultValues: false, pos },
+      params,
+    );
+    return { tag: `MERGE ${added.rows}`, rows: added.rows };
+  }
+  if (stmt.matched?.kind === 'delete' && stmt.notMatched) {
+    throw unsupported('MERGE with both WHEN MATCHED THEN DELETE and WHEN NOT MATCHED', pos);
+  }
+  let changed = 0;
+  if (stmt.matched?.kind === 'update') {
+    // The inserts below look for matches after the update: an update of a column the ON
+    // condition reads would change which source rows match.
+    const onColumns = columnNames(on, session.caseSensitiveIdentifiers);
+    for (const a of stmt.matched.assignments) {
+      for (const target of a.targets) {
+        if (onColumns.has(identValue(target, session.caseSensitiveIdentifiers))) {
+          throw unsupported('MERGE that updates a column of its ON condition', a.pos);
+        }
+      }
+    }
+    const update: Update = {
+      kind: 'Update',
+      table,
+      assignments: stmt.matched.assignments,
+      from: [source],
+      where: on,
+      pos,
+    };
+    if (alias) update.alias = alias;
+    changed += (await runUpdate(session, update, params)).rows;
+  } else if (stmt.matched?.kind === 'delete') {
+    const del: Delete = { kind: 'Delete', table, using: [source], where: on, pos };
+    if (alias) del.alias = alias;
+    changed += (await runDelete(session, del, params)).rows;
+  }
+  if (stmt.notMatched) {
+    const targetRef: TableName = { kind: 'TableName', name: table, pos };
+    if (alias) targetRef.alias = { name: alias, columns: [] };
+    const matches: Query = {
+      kind: 'Query',
+      body: {
+        kind: 'Select',
+        items: [{ expr: { kind: 'NumberLit', value: '1', pos }, pos }],
+        from: [targetRef],
+        where: on,
+        windows: [],
+        pos,
+      },
+      orderBy: [],
+      pos,
+    };
+    const unmatched = sourceQuery(
+      stmt.notMatched.values.map((expr) => ({ expr, pos })),
+      { kind: 'Unary', op: 'not', operand: { kind: 'Exists', query: matches, pos }, pos },
+    );
+    const insert: Insert = {
+      kind: 'Insert',
+      table,
+      columns: stmt.notMatched.columns,
+      source: unmatched,
+      defaultValues: false,
+      pos,
+    };
+    changed += (await runInsert(session, insert, params)).rows;
+  }
+  return { tag: `MERGE ${changed}`, rows: changed };
 }
 
 export async function runTruncate(session: Session, stmt: Truncate): Promise<CommandResult> {

@@ -42,6 +42,8 @@ export function queryTypeOf(stmt: Statement): string {
       return 'UPDATE';
     case 'Delete':
       return 'DELETE';
+    case 'Merge':
+      return 'MERGE';
     case 'Copy':
       return stmt.direction === 'from' ? 'COPY' : 'UNLOAD';
     case 'CreateTable':

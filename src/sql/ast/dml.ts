@@ -43,6 +43,22 @@ export interface Delete extends StatementBase {
   returning?: SelectItem[];
 }
 
+/**
+ * Redshift's MERGE: `MERGE INTO target [AS a] USING source ON cond` then either
+ * `WHEN MATCHED THEN UPDATE SET ... | DELETE` and/or `WHEN NOT MATCHED THEN INSERT [(cols)]
+ * VALUES (...)`, or `REMOVE DUPLICATES` (matched rows replaced by the source's, the rest added).
+ */
+export interface Merge extends StatementBase {
+  kind: 'Merge';
+  table: Ident[];
+  alias?: Ident;
+  source: TableRef;
+  on: Expr;
+  matched?: { kind: 'update'; assignments: Assignment[] } | { kind: 'delete' };
+  notMatched?: { columns: Ident[]; values: Expr[] };
+  removeDuplicates: boolean;
+}
+
 export interface Truncate extends StatementBase {
   kind: 'Truncate';
   tables: Ident[][];

@@ -10,7 +10,7 @@ import type {
   CreateView,
   Drop,
 } from './ddl.js';
-import type { Copy, Delete, Insert, Truncate, Update } from './dml.js';
+import type { Copy, Delete, Insert, Merge, Truncate, Update } from './dml.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
 import type {
@@ -57,6 +57,7 @@ export type Statement =
   | Insert
   | Update
   | Delete
+  | Merge
   | Truncate
   | Copy
   // DDL

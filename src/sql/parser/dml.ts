@@ -4,6 +4,7 @@ import type {
   Delete,
   Ident,
   Insert,
+  Merge,
   SelectItem,
   Truncate,
   Update,
@@ -11,7 +12,7 @@ import type {
 import type { Parser } from './core.js';
 import { parseExpr } from './expr.js';
 import { isBareLabel } from './keywords.js';
-import { parseFromList, parseQuery, startsQuery } from './select.js';
+import { parseFromList, parseQuery, parseTablePrimary, startsQuery } from './select.js';
 
 function parseReturning(p: Parser): SelectItem[] | undefined {
   if (!p.eatWord('returning')) return undefined;
@@ -57,7 +58,20 @@ export function parseUpdate(p: Parser): Update {
   const alias = parseTargetAlias(p, ['set']);
   if (alias) upd.alias = alias;
   p.expectWord('set');
-  upd.assignments = p.commaList((): Assignment => {
+  upd.assignments = parseAssignments(p);
+  if (p.eatWord('from')) upd.from = parseFromList(p);
+  if (p.eatWord('where')) {
+    if (p.isWords('current', 'of')) throw p.unsupported('WHERE CURRENT OF');
+    upd.where = parseExpr(p);
+  }
+  const returning = parseReturning(p);
+  if (returning) upd.returning = returning;
+  return upd;
+}
+
+/** `col = expr, (a, b) = (...)` after SET. */
+function parseAssignments(p: Parser): Assignment[] {
+  return p.commaList((): Assignment => {
     const apos = p.peek().pos;
     if (p.isPunct('(')) {
       const targets = p.parseIdentList();
@@ -70,14 +84,50 @@ export function parseUpdate(p: Parser): Update {
     p.expectOp('=');
     return { targets: [target], tuple: false, value: parseExpr(p), pos: apos };
   });
-  if (p.eatWord('from')) upd.from = parseFromList(p);
-  if (p.eatWord('where')) {
-    if (p.isWords('current', 'of')) throw p.unsupported('WHERE CURRENT OF');
-    upd.where = parseExpr(p);
+}
+
+/** Redshift's MERGE. https://docs.aws.amazon.com/redshift/latest/dg/r_MERGE.html */
+export function parseMerge(p: Parser): Merge {
+  const pos = p.expectWord('merge').pos;
+  p.expectWord('into');
+  const table = p.parseQualifiedName();
+  const alias = parseTargetAlias(p, ['using']);
+  p.expectWord('using');
+  const source = parseTablePrimary(p);
+  p.expectWord('on');
+  const on = parseExpr(p);
+  const merge: Merge = { kind: 'Merge', table, source, on, removeDuplicates: false, pos };
+  if (alias) merge.alias = alias;
+  if (p.eatWord('remove')) {
+    p.expectWord('duplicates');
+    merge.removeDuplicates = true;
+    return merge;
   }
-  const returning = parseReturning(p);
-  if (returning) upd.returning = returning;
-  return upd;
+  while (p.eatWord('when')) {
+    const not = p.eatWord('not');
+    p.expectWord('matched');
+    p.expectWord('then');
+    if (!not) {
+      if (merge.matched) throw p.errorAt();
+      if (p.eatWord('delete')) merge.matched = { kind: 'delete' };
+      else {
+        p.expectWord('update');
+        p.expectWord('set');
+        merge.matched = { kind: 'update', assignments: parseAssignments(p) };
+      }
+    } else {
+      if (merge.notMatched) throw p.errorAt();
+      p.expectWord('insert');
+      const columns = p.isPunct('(') ? p.parseIdentList() : [];
+      p.expectWord('values');
+      p.expectPunct('(');
+      const values = p.commaList(() => parseExpr(p));
+      p.expectPunct(')');
+      merge.notMatched = { columns, values };
+    }
+  }
+  if (!merge.matched && !merge.notMatched) throw p.errorAt();
+  return merge;
 }
 
 export function parseDelete(p: Parser): Delete {

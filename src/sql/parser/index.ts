@@ -14,7 +14,7 @@ import {
   parseCreate,
   parseDrop,
 } from './ddl.js';
-import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml.js';
+import { parseDelete, parseInsert, parseMerge, parseTruncate, parseUpdate } from './dml.js';
 import { parseQuery, startsQuery } from './select.js';
 import {
   parseDiscard,
@@ -49,7 +49,6 @@ const KNOWN_UNSUPPORTED = new Set([
   'cluster',
   'checkpoint',
   'load',
-  'merge',
   'do',
   'security',
   'reassign',
@@ -75,6 +74,8 @@ export function parseStatement(p: Parser): Statement {
       return parseUpdate(p);
     case 'delete':
       return parseDelete(p);
+    case 'merge':
+      return parseMerge(p);
     case 'truncate':
       return parseTruncate(p);
     case 'copy':

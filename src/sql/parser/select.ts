@@ -291,7 +291,7 @@ function parseAlias(p: Parser): Alias | undefined {
   return { name, columns };
 }
 
-function parseTablePrimary(p: Parser): TableRef {
+export function parseTablePrimary(p: Parser): TableRef {
   const pos = p.peek().pos;
   const lateral = p.eatWord('lateral');
   if (p.isPunct('(')) {

@@ -212,3 +212,7 @@ select count(*) as cnt, sum(case when x is null then 1 else 0 end)::float / null
 SELECT to_timestamp('2024-01-01', 'YYYY-MM-DD') AT TIME ZONE 'UTC', 'epoch'::timestamp + 5 * interval '1 second', timestamp 'epoch' + x * interval '1 second'
 ;;
 SELECT region, APPROXIMATE COUNT(DISTINCT amount), ratio_to_report(amount) OVER (PARTITION BY region) FROM sales GROUP BY region, amount
+;;
+MERGE INTO t AS x USING s ON x.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)
+;;
+MERGE INTO t USING (SELECT * FROM s) AS s ON t.id = s.id REMOVE DUPLICATES

@@ -2,6 +2,7 @@
 // printer is this class as is; the DuckDB printer overrides the parts whose syntax differs.
 import type {
   Alias,
+  Assignment,
   AlterTableAction,
   ColumnConstraint,
   ColumnDef,
@@ -26,7 +27,7 @@ import { ExprPrinter } from './expr.js';
 
 /** Where a table name that is not a FROM item appears. */
 export type TableNameContext =
-  'insert' | 'update' | 'delete' | 'truncate' | 'create' | 'drop' | 'alter';
+  'insert' | 'update' | 'delete' | 'merge' | 'truncate' | 'create' | 'drop' | 'alter';
 
 export class StatementPrinter extends ExprPrinter {
   override query(q: Query): string {
@@ -173,6 +174,16 @@ export class StatementPrinter extends ExprPrinter {
     return ids.map((i) => this.ident(i)).join(', ');
   }
 
+  assignments(list: Assignment[]): string {
+    return list
+      .map((a) =>
+        a.tuple
+          ? `(${this.identList(a.targets)}) = ${this.expr(a.value)}`
+          : `${this.ident(a.targets[0] as Ident)} = ${this.expr(a.value)}`,
+      )
+      .join(', ');
+  }
+
   returning(items: SelectItem[] | undefined): string {
     return items ? ` RETURNING ${items.map((i) => this.selectItem(i)).join(', ')}` : '';
   }
@@ -190,13 +201,7 @@ export class StatementPrinter extends ExprPrinter {
       }
       case 'Update': {
         let out = `UPDATE ${this.targetName(s.table, 'update')}${s.alias ? ` AS ${this.ident(s.alias)}` : ''} SET `;
-        out += s.assignments
-          .map((a) =>
-            a.tuple
-              ? `(${this.identList(a.targets)}) = ${this.expr(a.value)}`
-              : `${this.ident(a.targets[0] as Ident)} = ${this.expr(a.value)}`,
-          )
-          .join(', ');
+        out += this.assignments(s.assignments);
         if (s.from.length > 0) out += ` FROM ${s.from.map((t) => this.tableRef(t)).join(', ')}`;
         if (s.where) out += ` WHERE ${this.expr(s.where)}`;
         return out + this.returning(s.returning);
@@ -206,6 +211,23 @@ export class StatementPrinter extends ExprPrinter {
         if (s.using.length > 0) out += ` USING ${s.using.map((t) => this.tableRef(t)).join(', ')}`;
         if (s.where) out += ` WHERE ${this.expr(s.where)}`;
         return out + this.returning(s.returning);
+      }
+      case 'Merge': {
+        let out = `MERGE INTO ${this.targetName(s.table, 'merge')}${s.alias ? ` AS ${this.ident(s.alias)}` : ''}`;
+        out += ` USING ${this.tableRef(s.source)} ON ${this.expr(s.on)}`;
+        if (s.removeDuplicates) return `${out} REMOVE DUPLICATES`;
+        if (s.matched) {
+          out +=
+            s.matched.kind === 'delete'
+              ? ' WHEN MATCHED THEN DELETE'
+              : ` WHEN MATCHED THEN UPDATE SET ${this.assignments(s.matched.assignments)}`;
+        }
+        if (s.notMatched) {
+          const cols = s.notMatched.columns;
+          out += ` WHEN NOT MATCHED THEN INSERT${cols.length > 0 ? ` (${this.identList(cols)})` : ''}`;
+          out += ` VALUES (${s.notMatched.values.map((v) => this.expr(v)).join(', ')})`;
+        }
+        return out;
       }
       case 'Truncate':
         return `TRUNCATE TABLE ${s.tables.map((t) => this.targetName(t, 'truncate')).join(', ')}`;
