@@ -9,13 +9,15 @@
 //   SLT_RUN_BUGS=1 ...      also run the records skipped as a known Lakeshift BUG
 //   SLT_REPORT=<dir> ...    also write each file's result (failures, skips) as <dir>/<file>.json
 //                           and the summary as <dir>/summary.json
+//   LAKESHIFT_SEEDS=<dir>   where the seed documents are (default ../shared/seeds/ beside the
+//                           repository); records citing `seed NNN:LINE` must be those statements
 //
 // Every case must cite the Redshift documentation it checks (see slt/runner.ts); the last test
 // prints the summary: per file and in total the cases, cited, passed, failed, BUG-skipped and
 // LATER-skipped ones, and the pass rate = passed / (cases - LATER), with the LATER cases listed.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTarget, TARGET } from '../support/server.js';
 import {
@@ -23,6 +25,7 @@ import {
   formatTotals,
   parseSlt,
   runSltFile,
+  seedMismatch,
   sumTotals,
   totalsOf,
   uncitedRecords,
@@ -30,6 +33,8 @@ import {
 } from './slt/runner.js';
 
 const DIR = join(import.meta.dirname, 'slt');
+// The seed documents the issue refers to (../shared/seeds/ next to the repository).
+const SEEDS = process.env.LAKESHIFT_SEEDS ?? join(import.meta.dirname, '../../../shared/seeds');
 const filter = process.env.SLT_FILTER ?? '';
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.slt') && f.includes(filter))
@@ -46,6 +51,30 @@ function writeReport(name: string, value: unknown): void {
 
 describe(`sql behaviour (${TARGET})`, () => {
   const results = new Map<string, SltResult>();
+
+  test('statements citing a seed are copied unchanged from the seed document', (t) => {
+    if (!existsSync(SEEDS)) {
+      t.skip(`no seed documents at ${SEEDS} (set LAKESHIFT_SEEDS)`);
+      return;
+    }
+    const docs = new Map(
+      readdirSync(SEEDS)
+        .filter((f) => /^\d{3}_.*\.txt$/.test(f))
+        .map((f) => [f.slice(0, 3), readFileSync(join(SEEDS, f), 'utf8').split('\n')]),
+    );
+    const wrong = files.flatMap((file) =>
+      parseSlt(readFileSync(join(DIR, file), 'utf8'), nameOf(file)).flatMap((r) => {
+        if ((r.kind !== 'statement' && r.kind !== 'query') || r.seed === undefined) return [];
+        const doc = docs.get(r.seed.doc);
+        const why =
+          doc === undefined
+            ? `no seed document ${r.seed.doc}`
+            : seedMismatch(r.sql, doc, r.seed.line);
+        return why === undefined ? [] : [`${r.file}:${r.line}: ${why}`];
+      }),
+    );
+    assert.deepEqual(wrong, []);
+  });
 
   test('every case cites the Redshift documentation it checks', () => {
     const uncited = files.flatMap((file) =>

@@ -7,6 +7,7 @@ import {
   formatTotals,
   parseSlt,
   passRate,
+  seedMismatch,
   SltSyntaxError,
   uncitedRecords,
 } from './runner.js';
@@ -216,4 +217,33 @@ test('the pass rate leaves LATER cases out; the summary adds a total line', () =
   );
   assert.match(lines[1] ?? '', /^a\.slt\s+10\s+10\s+8\s+0\s+1\s+1\s+88\.9%$/);
   assert.match(lines[3] ?? '', /^total\s+15\s+15\s+13\s+0\s+1\s+1\s+92\.9%$/);
+});
+
+test('a seed citation right above a record names the statement it copies', () => {
+  const text = [
+    '# seed 004:3 / r_CREATE_TABLE_NEW: the orders table',
+    'onlyif lakeshift',
+    'statement ok',
+    'CREATE TABLE t (',
+    '  a int);',
+    '',
+    'query I nosort',
+    'SELECT count(*) FROM t',
+    '----',
+    '0',
+  ].join('\n');
+  const [create, count] = parseSlt(text, 'f.slt');
+  assert.deepEqual(create?.seed, { doc: '004', line: 3 });
+  assert.equal(create?.citation, 'seed 004:3');
+  // The next record inherits the citation, not the claim to be a copied statement.
+  assert.equal(count?.citation, 'seed 004:3');
+  assert.equal(count?.seed, undefined);
+  const doc = ['intro', '', 'Run:  CREATE TABLE t (', '   ', '  a int);', 'after'];
+  assert.equal(seedMismatch('CREATE TABLE t (\n  a int);', doc, 3), undefined);
+  assert.match(
+    seedMismatch('CREATE TABLE t (\n  b int);', doc, 3) ?? '',
+    /^line 2 is " {2}b int\);"/,
+  );
+  assert.match(seedMismatch('CREATE TABLE u (', doc, 3) ?? '', /^line 1/);
+  assert.match(seedMismatch('CREATE TABLE t (\n  a int);\nmore', doc, 3) ?? '', /^line 3/);
 });

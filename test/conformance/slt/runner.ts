@@ -41,7 +41,8 @@
 // starting r_, c_ or t_; upper-case names with underscores such as REGEXP_SUBSTR or
 // SYS_QUERY_HISTORY and hyphenated lower-case names such as crc32-function when a colon follows
 // them, `# REGEXP_SUBSTR: ...`), a line holding a docs.aws.amazon.com/.../redshift/... page address,
-// or `# seed 004:123` for a statement taken from line 123 of seed document 004. A comment block
+// or `# seed 004:123` for a statement taken from line 123 of seed document 004 (the suite checks
+// that the record's SQL is that statement, unchanged but for whitespace-only lines). A comment block
 // (comment lines, possibly with skipif/onlyif lines among them) applies to the records after it
 // up to the next comment block, so one citation can head a group of records that check the same
 // page; a block without a citation leaves the records after it uncited.
@@ -63,6 +64,8 @@ interface Base {
   conditions: Condition[];
   /** The documentation page (or seed line) the record's comment block cites, if any. */
   citation?: string;
+  /** `seed NNN:LINE` in the comment block right above the record: the statement is copied from there. */
+  seed?: { doc: string; line: number };
 }
 
 export type SltRecord =
@@ -92,7 +95,7 @@ export class SltSyntaxError extends Error {}
 const PAGE_NAME = /^(?:[rct]_[A-Za-z0-9_-]+|[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?=:))/;
 const PAGE_URL =
   /docs\.(?:aws\.amazon\.com|amazonaws\.cn)\/(?:[a-z_]+\/)?redshift\/[\w/-]*[\w-]+\.html/;
-const SEED_LINE = /^seed \d{3}:\d+\b/;
+const SEED_LINE = /^seed (\d{3}):(\d+)\b/;
 
 /** The citation a comment line carries (its text after `#`), or undefined. */
 export function citationOf(comment: string): string | undefined {
@@ -108,7 +111,8 @@ export function parseSlt(text: string, file: string): SltRecord[] {
   let conditions: Condition[] = [];
   // The citation in force (from the last comment block) and the one the open block collects.
   let citation: string | undefined;
-  let block: { comments: boolean; citation?: string } | undefined;
+  let block:
+    { comments: boolean; citation?: string; seed?: { doc: string; line: number } } | undefined;
   const closeBlock = () => {
     if (block?.comments) citation = block.citation;
     block = undefined;
@@ -140,6 +144,8 @@ export function parseSlt(text: string, file: string): SltRecord[] {
         block ??= { comments: false };
         block.comments = true;
         block.citation ??= citationOf(trimmed.slice(1));
+        const seed = SEED_LINE.exec(trimmed.slice(1).trim());
+        if (seed !== null) block.seed ??= { doc: seed[1] as string, line: Number(seed[2]) };
       }
       i++;
       continue;
@@ -149,12 +155,19 @@ export function parseSlt(text: string, file: string): SltRecord[] {
     const comment = hash >= 0 ? raw.slice(hash + 2).trim() : '';
     const words = head.split(/\s+/);
     i++;
+    const seed = block?.seed;
     if (words[0] === 'skipif' || words[0] === 'onlyif') {
       block ??= { comments: false };
     } else {
       closeBlock();
     }
-    const base = { file, line, conditions, ...(citation !== undefined ? { citation } : {}) };
+    const base = {
+      file,
+      line,
+      conditions,
+      ...(citation !== undefined ? { citation } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    };
     switch (words[0]) {
       case 'skipif':
       case 'onlyif': {
@@ -586,6 +599,22 @@ export function uncitedRecords(records: SltRecord[]): string[] {
   return records
     .filter((r) => (r.kind === 'statement' || r.kind === 'query') && r.citation === undefined)
     .map((r) => `${r.file}:${r.line}`);
+}
+
+/**
+ * Why a record citing `seed NNN:LINE` is not that statement of the seed document, or undefined if
+ * it is: its lines must be the document's lines from LINE on, whitespace-only lines left out (the
+ * first may be part of a longer line, e.g. a statement quoted in JSON or Python).
+ */
+export function seedMismatch(sql: string, seedLines: string[], line: number): string | undefined {
+  const source = seedLines.slice(line - 1).filter((l) => l.trim() !== '');
+  const lines = sql.split('\n');
+  for (const [k, l] of lines.entries()) {
+    const want = source[k];
+    const same = k === 0 ? want?.includes(l.trim()) : want?.trimEnd() === l.trimEnd();
+    if (same !== true) return `line ${k + 1} is "${l}", the seed has "${want ?? '(end)'}"`;
+  }
+  return undefined;
 }
 
 /** A readable report of a file's failures: file:line, the SQL, expected and actual. */
