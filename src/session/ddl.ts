@@ -631,7 +631,7 @@ export async function findView(
   tx: LakeTransaction,
   q: ReturnType<typeof qualifiedName>,
 ): Promise<ViewInfo | undefined> {
-  checkDatabase(session, q);
+  await checkDatabase(session, q);
   for (const schema of q.schema ? [q.schema] : session.searchPath()) {
     const v = await tx.getView(schema, q.name);
     if (v) return v;

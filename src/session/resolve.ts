@@ -30,9 +30,20 @@ export function relationMissing(q: QualifiedName): LakeshiftError {
   });
 }
 
-/** Checks the database part of a three-part name against the session's database. */
-export function checkDatabase(session: Session, q: QualifiedName): void {
+/**
+ * Checks the database part of a three-part name against the session's database: another
+ * database that does not exist is 3D000; one that exists cannot be read from here yet.
+ */
+export async function checkDatabase(session: Session, q: QualifiedName): Promise<void> {
   if (q.database !== undefined && q.database !== session.databaseName) {
+    const databases = await session.manager.lake.directory.databases();
+    if (!databases.some((d) => d.name === q.database)) {
+      throw new LakeshiftError(
+        SqlState.invalidCatalogName,
+        `database "${q.database}" does not exist`,
+        { position: q.pos },
+      );
+    }
     throw new LakeshiftError(
       SqlState.featureNotSupported,
       `cross-database reference to "${q.database}" is not supported yet`,
@@ -49,7 +60,7 @@ export async function findLakeTable(
   tx: LakeTransaction,
   q: QualifiedName,
 ): Promise<LakeTarget | undefined> {
-  checkDatabase(session, q);
+  await checkDatabase(session, q);
   const schemas = q.schema !== undefined ? [q.schema] : session.searchPath();
   for (const schema of schemas) {
     if (await tx.getTable(schema, q.name)) return { schema, name: q.name };
@@ -63,7 +74,7 @@ export async function creationSchema(
   tx: LakeTransaction,
   q: QualifiedName,
 ): Promise<string> {
-  checkDatabase(session, q);
+  await checkDatabase(session, q);
   if (q.schema !== undefined) {
     if (isSystemSchema(q.schema)) {
       throw new LakeshiftError(
@@ -148,7 +159,7 @@ async function resolveRelation(
   filters?: readonly ScanFilter[],
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
-  checkDatabase(session, q);
+  await checkDatabase(session, q);
   const temp = () => {
     const found = session.tempTables.get(q.name);
     if (found) facts.readsTemp = true;

@@ -44,6 +44,7 @@ export function parseCreate(p: Parser): Statement {
   if (p.isWord('view')) return parseCreateView(p, pos, false);
   if (p.isWord('schema')) return parseCreateSchema(p, pos);
   if (p.isWord('user')) return parseCreateUser(p, pos);
+  if (p.isWords('materialized', 'view')) parseMaterializedView(p);
   const what = p.peek();
   if (what.type === 'word') {
     const known = [
@@ -71,6 +72,37 @@ export function parseCreate(p: Parser): Statement {
     }
   }
   throw p.errorAt();
+}
+
+/**
+ * CREATE MATERIALIZED VIEW is read whole, so that a malformed one is the syntax error it is;
+ * a well-formed one is not supported yet (materialized views come with streaming ingestion).
+ */
+function parseMaterializedView(p: Parser): never {
+  const at = p.peek();
+  p.expectWord('materialized');
+  p.expectWord('view');
+  p.parseQualifiedName();
+  const yesNo = () => {
+    if (p.eatOneOf('yes', 'no') === undefined) throw p.errorAt();
+  };
+  for (;;) {
+    if (p.eatWord('backup')) yesNo();
+    else if (p.eatWord('diststyle')) {
+      if (p.eatOneOf('even', 'all', 'key', 'auto') === undefined) throw p.errorAt();
+    } else if (p.eatWord('distkey')) p.parseIdentList();
+    else if (p.eatOneOf('compound', 'interleaved') !== undefined || p.isWord('sortkey')) {
+      p.expectWord('sortkey');
+      p.parseIdentList();
+    } else if (p.eatWord('auto')) {
+      p.expectWord('refresh');
+      yesNo();
+    } else break;
+  }
+  p.expectWord('as');
+  parseQuery(p);
+  if (!p.atEnd() && !p.isPunct(';')) throw p.errorAt();
+  throw p.unsupported('CREATE MATERIALIZED VIEW', at);
 }
 
 function parseCreateTable(p: Parser, pos: number, temporary: boolean): CreateTable {
