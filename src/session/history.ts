@@ -74,7 +74,12 @@ export class History {
   constructor(
     /** JSON-lines file, or undefined to keep history in memory only. */
     private readonly file: string | undefined,
-    private readonly limit = 20_000,
+    /**
+     * Records kept for the system views (the file keeps them all). The views render their rows
+     * as SQL literals, which DuckDB binds one by one: 20,000 rows took over 20 s to query on a
+     * busy 2-core machine, 2,000 about a second.
+     */
+    private readonly limit = 2_000,
   ) {
     if (file) {
       mkdirSync(dirname(file), { recursive: true });
