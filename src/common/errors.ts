@@ -11,6 +11,7 @@ export const SqlState = {
   duplicateTable: '42P07',
   duplicateColumn: '42701',
   duplicateSchema: '42P06',
+  duplicateDatabase: '42P04',
   dependentObjectsStillExist: '2BP01',
   invalidParameterValue: '22023',
   featureNotSupported: '0A000',

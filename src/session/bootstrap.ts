@@ -43,16 +43,23 @@ export async function bootstrapNamespace(
     });
     created = true;
   }
-  const databases = await lake.directory.databases();
-  if (!databases.some((d) => d.name === DEFAULT_DATABASE)) {
-    await lake.directory.createDatabase(DEFAULT_DATABASE, admin.userId);
+  let dev = await lake.directory.database(DEFAULT_DATABASE);
+  if (dev === undefined) {
+    dev = await lake.directory.createDatabase(DEFAULT_DATABASE, admin.userId);
     created = true;
   }
-  await lake.transaction(async (tx) => {
-    if (!(await tx.getSchema(DEFAULT_SCHEMA))) {
-      await tx.createSchema(DEFAULT_SCHEMA);
-      created = true;
-    }
-  });
+  if (await ensurePublicSchema(lake, dev.databaseId)) created = true;
   return { created, generatedPassword };
+}
+
+/** Gives a database its `public` schema when it has none; returns whether it made one. */
+export async function ensurePublicSchema(lake: Lake, databaseId: number): Promise<boolean> {
+  return lake.transaction(
+    async (tx) => {
+      if (await tx.getSchema(DEFAULT_SCHEMA)) return false;
+      await tx.createSchema(DEFAULT_SCHEMA);
+      return true;
+    },
+    { databaseId },
+  );
 }

@@ -10,6 +10,7 @@ import { runDdl, selectInto } from './ddl.js';
 import { runDelete, runInsert, runMerge, runTruncate, runUpdate } from './dml.js';
 import { runCopy } from './copy.js';
 import { runAlterUser, runCreateUser, runDropUsers, runSetSessionAuthorization } from './users.js';
+import { runAlterDatabase, runCreateDatabase, runDropDatabases } from './databases.js';
 import { unsupported } from './execute.js';
 import { runAnalyze, runVacuum } from './maintenance.js';
 
@@ -104,7 +105,14 @@ export async function runCommand(
     case 'AlterSchema':
     case 'CommentOn':
       if (stmt.kind === 'Drop' && stmt.objectType === 'user') return runDropUsers(session, stmt);
+      if (stmt.kind === 'Drop' && stmt.objectType === 'database') {
+        return runDropDatabases(session, stmt);
+      }
       return runDdl(session, stmt, params, sink);
+    case 'CreateDatabase':
+      return runCreateDatabase(session, stmt);
+    case 'AlterDatabase':
+      return runAlterDatabase(session, stmt);
     case 'CreateUser':
       return runCreateUser(session, stmt);
     case 'AlterUser':

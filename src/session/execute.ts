@@ -57,6 +57,8 @@ export function queryTypeOf(stmt: Statement): string {
     case 'Truncate':
     case 'CreateUser':
     case 'AlterUser':
+    case 'CreateDatabase':
+    case 'AlterDatabase':
       return 'DDL';
     default:
       return 'UTILITY';

@@ -7,7 +7,7 @@ import { installFunctionMacros } from '../sql/index.js';
 import { installSystemMacros } from '../system/index.js';
 import type { Logger } from 'pino';
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import type { Lake, UserRecord } from '../storage/index.js';
+import type { DatabaseRecord, Lake, UserRecord } from '../storage/index.js';
 import type { History } from './history.js';
 import type { PendingConnection, StartupRequest, WireBackend, WireSession } from './wire.js';
 import { Session } from './session.js';
@@ -108,7 +108,7 @@ export class SessionManager implements WireBackend {
       method,
       accept: async () => {
         history.connection({ ...base, recordTime: new Date(), event: 'authenticated', authMethod });
-        return this.open(request, user);
+        return this.open(request, user, database);
       },
       reject: (reason) => {
         history.connection({
@@ -130,11 +130,24 @@ export class SessionManager implements WireBackend {
     this.options.log.info({ remote: remoteAddress, port: remotePort, reason }, 'connection failed');
   }
 
-  private async open(request: StartupRequest, user: UserRecord): Promise<WireSession> {
+  private async open(
+    request: StartupRequest,
+    user: UserRecord,
+    database: DatabaseRecord,
+  ): Promise<WireSession> {
     if (this.sessions.size >= this.options.maxConnections) {
       throw new LakeshiftError(SqlState.tooManyConnections, 'sorry, too many clients already', {
         severity: 'FATAL',
       });
+    }
+    if (database.connectionLimit !== null && !user.superuser) {
+      if (this.sessionsOf(database.databaseId).length >= database.connectionLimit) {
+        throw new LakeshiftError(
+          SqlState.tooManyConnections,
+          `too many connections for database "${database.name}"`,
+          { severity: 'FATAL' },
+        );
+      }
     }
     if (user.connectionLimit !== null) {
       const mine = [...this.sessions.values()].filter((s) => s.user.userId === user.userId);
@@ -158,7 +171,8 @@ export class SessionManager implements WireBackend {
       processId,
       secretKey: randomInt(0, 2 ** 31),
       user,
-      databaseName: request.database,
+      databaseId: database.databaseId,
+      databaseName: database.name,
       startupParameters: request.parameters,
       remoteHost: request.remoteAddress,
       remotePort: request.remotePort,
@@ -192,6 +206,11 @@ export class SessionManager implements WireBackend {
       reason: '',
     });
     this.options.log.info({ pid: session.processId }, 'session ended');
+  }
+
+  /** The sessions connected to a database (DROP and ALTER DATABASE check them). */
+  sessionsOf(databaseId: number): Session[] {
+    return [...this.sessions.values()].filter((s) => s.databaseId === databaseId);
   }
 
   liveSessions(): SessionInfo[] {

@@ -31,22 +31,35 @@ export function relationMissing(q: QualifiedName): LakeshiftError {
 }
 
 /**
- * Checks the database part of a three-part name against the session's database: another
- * database that does not exist is 3D000; one that exists cannot be read from here yet.
+ * The database a name reads from: its database part (3D000 when there is no such database),
+ * else `fallback` (the session's, or the database of the view being expanded).
+ * https://docs.aws.amazon.com/redshift/latest/dg/cross-database-overview.html
+ */
+async function readDatabase(session: Session, q: QualifiedName, fallback: number): Promise<number> {
+  if (q.database === undefined) return fallback;
+  if (q.database === session.databaseName) return session.databaseId;
+  const db = await session.manager.lake.directory.database(q.database);
+  if (db === undefined) {
+    throw new LakeshiftError(
+      SqlState.invalidCatalogName,
+      `database "${q.database}" does not exist`,
+      {
+        position: q.pos,
+      },
+    );
+  }
+  return db.databaseId;
+}
+
+/**
+ * Checks that a name a statement writes or defines is in the session's database: other
+ * databases are read-only from here, as in Redshift's cross-database queries.
  */
 export async function checkDatabase(session: Session, q: QualifiedName): Promise<void> {
-  if (q.database !== undefined && q.database !== session.databaseName) {
-    const databases = await session.manager.lake.directory.databases();
-    if (!databases.some((d) => d.name === q.database)) {
-      throw new LakeshiftError(
-        SqlState.invalidCatalogName,
-        `database "${q.database}" does not exist`,
-        { position: q.pos },
-      );
-    }
+  if ((await readDatabase(session, q, session.databaseId)) !== session.databaseId) {
     throw new LakeshiftError(
       SqlState.featureNotSupported,
-      `cross-database reference to "${q.database}" is not supported yet`,
+      `cross-database reference to "${q.database}": only reads of other databases are supported`,
       { position: q.pos },
     );
   }
@@ -123,13 +136,22 @@ export async function resolveRelations(
   node: unknown,
   depth = 0,
   facts: RelationFacts = noRelationFacts(),
+  database = session.databaseId,
 ): Promise<Map<TableName, string>> {
   const out = new Map<TableName, string>();
   const filters = scanFilters(node, session.caseSensitiveIdentifiers);
   for (const ref of relationRefs(node)) {
-    out.set(ref, await resolveRelation(session, tx, ref, depth, facts, filters.get(ref)));
+    const scope = { depth, facts, database };
+    out.set(ref, await resolveRelation(session, tx, ref, scope, filters.get(ref)));
   }
   return out;
+}
+
+/** Where a relation is being resolved: view nesting depth and the database names default to. */
+interface ResolveScope {
+  depth: number;
+  facts: RelationFacts;
+  database: number;
 }
 
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|REAL|DOUBLE|DECIMAL\(.*\))$/i;
@@ -154,12 +176,12 @@ async function resolveRelation(
   session: Session,
   tx: LakeTransaction,
   ref: TableName,
-  depth: number,
-  facts: RelationFacts,
+  outer: ResolveScope,
   filters?: readonly ScanFilter[],
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
-  await checkDatabase(session, q);
+  const scope = { ...outer, database: await readDatabase(session, q, outer.database) };
+  const { facts } = scope;
   const temp = () => {
     const found = session.tempTables.get(q.name);
     if (found) facts.readsTemp = true;
@@ -174,7 +196,7 @@ async function resolveRelation(
     if (found) return found;
     if (systemRelationExists(undefined, q.name)) return system('pg_catalog');
     for (const schema of session.searchPath()) {
-      const found = await lakeRelation(session, tx, schema, q.name, depth, facts, filters);
+      const found = await lakeRelation(session, tx, schema, q.name, scope, filters);
       if (found !== undefined) return found;
     }
     throw relationMissing(q);
@@ -188,7 +210,7 @@ async function resolveRelation(
     if (systemRelationExists(q.schema, q.name)) return system(q.schema);
     throw relationMissing(q);
   }
-  const found = await lakeRelation(session, tx, q.schema, q.name, depth, facts, filters);
+  const found = await lakeRelation(session, tx, q.schema, q.name, scope, filters);
   if (found === undefined) throw relationMissing(q);
   return found;
 }
@@ -201,7 +223,8 @@ export async function viewSql(
   name: string,
 ): Promise<string | undefined> {
   if (!(await tx.getView(schema, name))) return undefined;
-  return lakeRelation(session, tx, schema, name, 0);
+  const scope = { depth: 0, facts: noRelationFacts(), database: session.databaseId };
+  return lakeRelation(session, tx, schema, name, scope);
 }
 
 async function lakeRelation(
@@ -209,13 +232,12 @@ async function lakeRelation(
   tx: LakeTransaction,
   schema: string,
   name: string,
-  depth: number,
-  facts: RelationFacts = noRelationFacts(),
+  { depth, facts, database }: ResolveScope,
   filters?: readonly ScanFilter[],
 ): Promise<string | undefined> {
-  const table = await tx.getTable(schema, name);
+  const table = await tx.getTable(schema, name, database);
   if (table) return tx.scan(table, { filters: pruningFilters(table, filters) });
-  const view = await tx.getView(schema, name);
+  const view = await tx.getView(schema, name, database);
   if (view === undefined) return undefined;
   if (depth >= MAX_VIEW_DEPTH) {
     throw new LakeshiftError(
@@ -230,7 +252,7 @@ async function lakeRelation(
       `the definition of view "${schema}.${name}" is not a query`,
     );
   }
-  const relations = await resolveRelations(session, tx, body, depth + 1, facts);
+  const relations = await resolveRelations(session, tx, body, depth + 1, facts, database);
   const sql = toDuckDb(body, codegenContext(session, relations, []));
   if (view.columnAliases && view.columnAliases.length > 0) {
     return `(SELECT * FROM (${sql}) AS __v(${view.columnAliases.map(quoteIdent).join(', ')}))`;

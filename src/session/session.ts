@@ -31,6 +31,7 @@ export interface SessionOptions {
   processId: number;
   secretKey: number;
   user: UserRecord;
+  databaseId: number;
   databaseName: string;
   startupParameters: Record<string, string>;
   remoteHost: string;
@@ -56,6 +57,7 @@ export class Session implements WireSession {
   readonly sessionUser: UserRecord;
   /** CURRENT_USER: changed by SET SESSION AUTHORIZATION. */
   user: UserRecord;
+  readonly databaseId: number;
   readonly databaseName: string;
   readonly remoteHost: string;
   readonly remotePort: number;
@@ -86,6 +88,7 @@ export class Session implements WireSession {
   /** Settles when the running statement has ended (close waits for it). */
   private runningDone: Promise<void> = Promise.resolve();
   private cancelReason: 'user' | 'timeout' | 'shutdown' | undefined;
+  private terminated = false;
   private closed = false;
   /** The extended protocol hit an error: the implicit transaction rolls back at Sync. */
   private extendedFailed = false;
@@ -98,6 +101,7 @@ export class Session implements WireSession {
     this.secretKey = options.secretKey;
     this.sessionUser = options.user;
     this.user = options.user;
+    this.databaseId = options.databaseId;
     this.databaseName = options.databaseName;
     this.remoteHost = options.remoteHost;
     this.remotePort = options.remotePort;
@@ -125,7 +129,7 @@ export class Session implements WireSession {
       settings = new SessionSettings((n, v) => this.activeSink?.parameterStatus(n, v));
     }
     this.settings = settings;
-    this.transactions = new SessionTransactions(manager.lake, this.connection);
+    this.transactions = new SessionTransactions(manager.lake, this.connection, this.databaseId);
   }
 
   // ---- what the rest of the session room reads -------------------------------------------
@@ -223,7 +227,13 @@ export class Session implements WireSession {
     body: () => Promise<T>,
   ): Promise<T> {
     if (this.closed) {
-      throw new LakeshiftError(SqlState.adminShutdown, 'the session is closing');
+      throw new LakeshiftError(
+        SqlState.adminShutdown,
+        this.terminated
+          ? 'terminating connection due to administrator command'
+          : 'the session is closing',
+        this.terminated ? { severity: 'FATAL' } : {},
+      );
     }
     const record = this.startRecord(text, stmt ? queryTypeOf(stmt) : 'UTILITY');
     this.statementNumber++;
@@ -510,6 +520,15 @@ export class Session implements WireSession {
 
   get isBusy(): boolean {
     return this.running !== undefined;
+  }
+
+  /**
+   * Ends the session from the server's side (DROP DATABASE ... FORCE): its statement is stopped,
+   * its transaction rolled back, and the client's next message ends the connection (57P01).
+   */
+  async terminateByAdministrator(): Promise<void> {
+    this.terminated = true;
+    await this.close();
   }
 
   async close(): Promise<void> {

@@ -96,6 +96,8 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
         id: d.databaseId,
         name: d.name,
         ownerUserId: d.ownerId,
+        connectionLimit: d.connectionLimit ?? -1,
+        isolation: d.isolation,
       })),
     ),
     schemas: async () => {

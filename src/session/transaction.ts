@@ -20,6 +20,8 @@ export class SessionTransactions {
   constructor(
     private readonly lake: Lake,
     private readonly connection: DuckDBConnection,
+    /** The session's database: unqualified schema names resolve in it. */
+    private readonly databaseId: number,
   ) {}
 
   /** ReadyForQuery status. */
@@ -45,7 +47,10 @@ export class SessionTransactions {
   async current(): Promise<LakeTransaction> {
     this.assertNotFailed();
     if (this.tx === undefined || !this.tx.isOpen) {
-      this.tx = await this.lake.begin({ connection: this.connection });
+      this.tx = await this.lake.begin({
+        connection: this.connection,
+        databaseId: this.databaseId,
+      });
       this.id = ++transactionSeq;
       this.started = new Date();
     }

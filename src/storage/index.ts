@@ -18,7 +18,9 @@ export type {
 } from './lake/types.js';
 export {
   Directory,
+  databaseMissing,
   userMissing,
+  type DatabaseAttributes,
   type DatabaseRecord,
   type NewUser,
   type UserRecord,

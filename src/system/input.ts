@@ -8,6 +8,9 @@ export interface DatabaseInfo {
   id: number;
   name: string;
   ownerUserId: number;
+  /** -1 = UNLIMITED. */
+  connectionLimit: number;
+  isolation: 'serializable' | 'snapshot';
 }
 
 export interface SchemaInfo {

@@ -405,7 +405,7 @@ export const PG_CATALOG_RELATIONS: readonly SystemRelationDef[] = [
       datlocprovider: 'c',
       datistemplate: false,
       datallowconn: true,
-      datconnlimit: -1,
+      datconnlimit: d.connectionLimit,
       datfrozenxid: 0,
       datminmxid: 1,
       dattablespace: 1663,

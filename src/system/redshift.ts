@@ -3,7 +3,7 @@
 // in Redshift they live in pg_catalog, so unqualified names resolve to them. Timestamps are UTC
 // TIMESTAMP (without time zone), as Redshift's system tables store them; character(n) columns
 // are VARCHAR here (not blank-padded).
-import type { RelationInfo, SystemCatalogSource } from './input.js';
+import type { DatabaseInfo, RelationInfo, SystemCatalogSource } from './input.js';
 import { columnTypeFacts } from './information-schema.js';
 import { relationOid } from './oids.js';
 import { formatType } from './format-type.js';
@@ -21,6 +21,11 @@ function redshiftView(
 }
 
 const TS = 'timestamp without time zone';
+
+/** How SVV_REDSHIFT_DATABASES and STV_DB_ISOLATION_LEVEL name a database's isolation level. */
+function isolationText(d: DatabaseInfo): string {
+  return d.isolation === 'snapshot' ? 'Snapshot Isolation' : 'Serializable';
+}
 
 /** Redshift's DISTSTYLE text for SVV_TABLE_INFO: EVEN, KEY(col), ALL, AUTO(KEY(col)) ... */
 function diststyleText(r: RelationInfo): string | null {
@@ -336,6 +341,40 @@ export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
         last_ddl_timestamp: null,
         session_timeout: u.sessionTimeout ?? 0,
         external_user_id: null,
+      })),
+  ),
+  redshiftView(
+    'svv_redshift_databases',
+    'r_SVV_REDSHIFT_DATABASES.html',
+    [
+      ['database_name', 'character varying(128)'],
+      ['database_owner', 'integer'],
+      ['database_type', 'character varying(32)'],
+      ['database_acl', 'character varying(128)'],
+      ['database_options', 'character varying(128)'],
+      ['database_isolation_level', 'character varying(128)'],
+    ],
+    async (source) =>
+      (await source.databases()).map((d) => ({
+        database_name: d.name,
+        database_owner: d.ownerUserId,
+        database_type: 'local',
+        database_acl: null,
+        database_options: null,
+        database_isolation_level: isolationText(d),
+      })),
+  ),
+  redshiftView(
+    'stv_db_isolation_level',
+    'r_STV_DB_ISOLATION_LEVEL.html',
+    [
+      ['db_name', 'character(128)'],
+      ['isolation_level', 'character(20)'],
+    ],
+    async (source) =>
+      (await source.databases()).map((d) => ({
+        db_name: d.name,
+        isolation_level: isolationText(d),
       })),
   ),
   redshiftView(

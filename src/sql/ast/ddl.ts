@@ -109,6 +109,33 @@ export interface AlterSchema extends StatementBase {
   action: AlterSchemaAction;
 }
 
+/** Redshift CREATE DATABASE: https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_DATABASE.html */
+export type DatabaseOption =
+  | { kind: 'Owner'; owner: Ident }
+  | { kind: 'ConnectionLimit'; limit: number | 'unlimited' }
+  | { kind: 'Collate'; collation: 'case_sensitive' | 'case_insensitive' }
+  | { kind: 'IsolationLevel'; level: 'serializable' | 'snapshot' };
+
+export interface CreateDatabase extends StatementBase {
+  kind: 'CreateDatabase';
+  name: Ident;
+  /** WITH before the options (printed back as given). */
+  with: boolean;
+  options: DatabaseOption[];
+}
+
+/** Redshift ALTER DATABASE: https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_DATABASE.html */
+export type AlterDatabaseAction =
+  | { kind: 'RenameDatabase'; to: Ident }
+  | { kind: 'DatabaseOwnerTo'; owner: Ident }
+  | { kind: 'DatabaseConnectionLimit'; limit: number | 'unlimited' };
+
+export interface AlterDatabase extends StatementBase {
+  kind: 'AlterDatabase';
+  name: Ident;
+  action: AlterDatabaseAction;
+}
+
 export type DropObjectType = 'table' | 'view' | 'schema' | 'user' | 'database' | 'function';
 
 export interface Drop extends StatementBase {
@@ -117,6 +144,8 @@ export interface Drop extends StatementBase {
   ifExists: boolean;
   names: Ident[][];
   behavior?: 'cascade' | 'restrict';
+  /** DROP DATABASE ... FORCE: end the database's sessions first. */
+  force?: boolean;
 }
 
 export type AlterTableAction =

@@ -2,9 +2,11 @@
 // `Statement` is the union of statement kinds. Source positions (`pos`, `span`, `raw`) are kept
 // on nodes but are not part of a node's meaning: compare trees with astEqual.
 import type {
+  AlterDatabase,
   AlterSchema,
   AlterTable,
   CommentOn,
+  CreateDatabase,
   CreateSchema,
   CreateTable,
   CreateView,
@@ -68,6 +70,9 @@ export type Statement =
   | AlterTable
   | AlterSchema
   | CommentOn
+  // databases
+  | CreateDatabase
+  | AlterDatabase
   // users
   | CreateUser
   | AlterUser

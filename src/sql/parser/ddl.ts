@@ -23,6 +23,7 @@ import type {
   TableConstraint,
 } from '../ast/index.js';
 import type { Parser } from './core.js';
+import { parseCreateDatabase } from './database.js';
 import { parseExpr, Prec } from './expr.js';
 import { parseQuery } from './select.js';
 import { parseTypeName } from './types.js';
@@ -44,6 +45,7 @@ export function parseCreate(p: Parser): Statement {
   if (p.isWord('view')) return parseCreateView(p, pos, false);
   if (p.isWord('schema')) return parseCreateSchema(p, pos);
   if (p.isWord('user')) return parseCreateUser(p, pos);
+  if (p.isWord('database')) return parseCreateDatabase(p, pos);
   if (p.isWords('materialized', 'view')) parseMaterializedView(p);
   const what = p.peek();
   if (what.type === 'word') {
@@ -52,7 +54,6 @@ export function parseCreate(p: Parser): Statement {
       'external',
       'function',
       'procedure',
-      'database',
       'group',
       'role',
       'index',
@@ -412,6 +413,7 @@ export function parseDrop(p: Parser): Drop {
   const d: Drop = { kind: 'Drop', objectType, ifExists, names, pos };
   const behavior = p.eatOneOf('cascade', 'restrict');
   if (behavior !== undefined) d.behavior = behavior;
+  if (objectType === 'database' && p.eatWord('force')) d.force = true;
   return d;
 }
 

@@ -24,6 +24,7 @@ import {
   parseTransactionStatement,
 } from './session.js';
 import { parseAlterUser } from './user.js';
+import { parseAlterDatabase } from './database.js';
 import {
   parseAnalyze,
   parseCall,
@@ -89,6 +90,7 @@ export function parseStatement(p: Parser): Statement {
       if (p.isWord('table')) return parseAlterTable(p, pos);
       if (p.isWord('schema')) return parseAlterSchema(p, pos);
       if (p.isWord('user')) return parseAlterUser(p, pos);
+      if (p.isWord('database')) return parseAlterDatabase(p, pos);
       const w = p.peek();
       if (w.type === 'word') throw p.unsupported(`ALTER ${w.value.toUpperCase()}`, w);
       throw p.errorAt();

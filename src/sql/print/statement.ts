@@ -15,6 +15,7 @@ import type {
   SelectItem,
   SetExpr,
   SchemaQuota,
+  DatabaseOption,
   SortKey,
   Statement,
   TableAttributes,
@@ -260,7 +261,22 @@ export class StatementPrinter extends ExprPrinter {
         return out;
       }
       case 'Drop':
-        return `DROP ${s.objectType.toUpperCase()} ${s.ifExists ? 'IF EXISTS ' : ''}${s.names.map((n) => this.name(n)).join(', ')}${s.behavior ? ` ${s.behavior.toUpperCase()}` : ''}`;
+        return `DROP ${s.objectType.toUpperCase()} ${s.ifExists ? 'IF EXISTS ' : ''}${s.names.map((n) => this.name(n)).join(', ')}${s.behavior ? ` ${s.behavior.toUpperCase()}` : ''}${s.force ? ' FORCE' : ''}`;
+      case 'CreateDatabase':
+        return `CREATE DATABASE ${this.ident(s.name)}${s.with ? ' WITH' : ''}${s.options.map((o) => ` ${this.databaseOption(o)}`).join('')}`;
+      case 'AlterDatabase': {
+        const a = s.action;
+        const head = `ALTER DATABASE ${this.ident(s.name)}`;
+        switch (a.kind) {
+          case 'RenameDatabase':
+            return `${head} RENAME TO ${this.ident(a.to)}`;
+          case 'DatabaseOwnerTo':
+            return `${head} OWNER TO ${this.ident(a.owner)}`;
+          case 'DatabaseConnectionLimit':
+            return `${head} CONNECTION LIMIT ${connectionLimit(a.limit)}`;
+        }
+        break;
+      }
       case 'AlterTable':
         return `ALTER TABLE ${s.ifExists ? 'IF EXISTS ' : ''}${this.name(s.name)} ${s.actions.map((a) => this.alterAction(a)).join(', ')}`;
       case 'AlterSchema': {
@@ -521,6 +537,19 @@ export class StatementPrinter extends ExprPrinter {
     }
   }
 
+  databaseOption(o: DatabaseOption): string {
+    switch (o.kind) {
+      case 'Owner':
+        return `OWNER ${this.ident(o.owner)}`;
+      case 'ConnectionLimit':
+        return `CONNECTION LIMIT ${connectionLimit(o.limit)}`;
+      case 'Collate':
+        return `COLLATE ${o.collation.toUpperCase()}`;
+      case 'IsolationLevel':
+        return `ISOLATION LEVEL ${o.level.toUpperCase()}`;
+    }
+  }
+
   quota(q: SchemaQuota): string {
     return q === 'unlimited' ? 'UNLIMITED' : `${q.amount} ${q.unit.toUpperCase()}`;
   }
@@ -586,4 +615,8 @@ export function printRedshift(s: Statement): string {
 /** Redshift SQL for an expression. */
 export function printRedshiftExpr(e: Expr): string {
   return new StatementPrinter().expr(e);
+}
+
+function connectionLimit(limit: number | 'unlimited'): string {
+  return limit === 'unlimited' ? 'UNLIMITED' : String(limit);
 }

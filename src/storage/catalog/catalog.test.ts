@@ -11,7 +11,8 @@ import { startPostgres, type TestPostgres } from '../../../test/support/postgres
 import { commitPlan, emptyCommitPlan, reserveCatalogIds, type CommitPlan } from './commit.js';
 import type { CatalogDb } from './db.js';
 import { openCatalogDb } from './open.js';
-import { dataFilesAt, inlinedRowsAt, latestSnapshot, tablesAt } from './queries.js';
+import { dataFilesAt, inlinedRowsAt, latestSnapshot, schemasAt, tablesAt } from './queries.js';
+import { Directory } from './directory.js';
 import { CATALOG_FORMAT_VERSION, initCatalog } from './schema.js';
 
 interface Backend {
@@ -58,7 +59,7 @@ async function withTable(db: CatalogDb): Promise<void> {
   const first = await reserveCatalogIds(db, 4);
   assert.equal(first, 1);
   const plan = emptyCommitPlan(0, 'test');
-  plan.newSchemas.push({ schemaId: 1, name: 'public', annotation: null });
+  plan.newSchemas.push({ schemaId: 1, databaseId: 1, name: 'public', annotation: null });
   plan.newTables.push({
     tableId: 2,
     tableUuid: 'u',
@@ -174,10 +175,16 @@ for (const backend of backends) {
       const a = await openCatalogDb(location);
       await initCatalog(a, 'ns');
       await withTable(a);
-      // Make it look like format 1: no annotation columns.
+      // Make it look like format 1: no annotation columns, schemas without databases, a
+      // directory without database attributes.
       for (const t of ['lake_schema', 'lake_table', 'lake_view']) {
         await a.run(`ALTER TABLE ${t} DROP COLUMN annotation`);
       }
+      await a.run(`ALTER TABLE lake_schema DROP COLUMN database_id`);
+      await a.run(`ALTER TABLE lake_database DROP COLUMN attributes`);
+      await a.run(
+        `INSERT INTO lake_database (database_id, database_name, owner_id, created_at) VALUES (1, 'dev', 100, 0)`,
+      );
       await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_rows`);
       await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_at`);
       await a.run(`UPDATE lake_metadata SET value = '1' WHERE key = 'format_version'`);
@@ -191,6 +198,16 @@ for (const backend of backends) {
       const [t] = await tablesAt(b, 1);
       assert.equal(t?.table_name, 't');
       assert.equal(t?.annotation, null);
+      // Its schemas belong to the first database; its databases read with default attributes.
+      const schemas = await schemasAt(b, 1);
+      assert.deepEqual(
+        schemas.map((s) => [s.schema_name, Number(s.database_id)]),
+        [['public', 1]],
+      );
+      const [dev] = await new Directory(b).databases();
+      assert.equal(dev?.name, 'dev');
+      assert.equal(dev?.connectionLimit, null);
+      assert.equal(dev?.isolation, 'serializable');
       await b.close();
     });
 

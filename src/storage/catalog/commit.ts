@@ -40,6 +40,7 @@ export interface NewDeleteFile {
 
 export interface NewSchemaRow {
   schemaId: number;
+  databaseId: number;
   name: string;
   annotation: string | null;
 }
@@ -89,8 +90,8 @@ export interface CommitPlan {
   namesToClaim: { schemaId: number; name: string; objectId: number }[];
   /** Schemas that must still exist at commit time (a table is being created in them). */
   schemasRequired: number[];
-  /** Schema names (of a rename) no other live schema may hold at commit time. */
-  schemaNamesToClaim: string[];
+  /** Schema names (new or renamed) no other live schema of their database may hold at commit. */
+  schemaNamesToClaim: { databaseId: number; name: string }[];
   /** Data files this transaction deletes rows from or rewrites: they must still be live. */
   filesRequired: number[];
   /** Inlined rows this transaction deletes or flushes: they must still be live. */
@@ -231,10 +232,11 @@ async function checkConflicts(
   const releasedSchemas = new Set(
     plan.endRows.filter((e) => e.table === 'lake_schema').map((e) => e.id),
   );
-  for (const name of plan.schemaNamesToClaim) {
+  for (const { databaseId, name } of plan.schemaNamesToClaim) {
     const holders = await tx.all<{ id: number }>(
-      `SELECT schema_id AS id FROM lake_schema WHERE schema_name = ? AND end_snapshot IS NULL`,
-      [name],
+      `SELECT schema_id AS id FROM lake_schema
+       WHERE database_id = ? AND schema_name = ? AND end_snapshot IS NULL`,
+      [databaseId, name],
     );
     if (holders.some((h) => !releasedSchemas.has(h.id))) {
       throw serializationFailure(
@@ -309,9 +311,10 @@ export function commitPlan(
     }
     for (const r of plan.newSchemas) {
       await tx.run(
-        `INSERT INTO lake_schema (schema_id, begin_snapshot, end_snapshot, schema_name, annotation)
-         VALUES (?, ?, NULL, ?, ?)`,
-        [r.schemaId, s, r.name, r.annotation],
+        `INSERT INTO lake_schema (schema_id, begin_snapshot, end_snapshot, schema_name, annotation,
+           database_id)
+         VALUES (?, ?, NULL, ?, ?, ?)`,
+        [r.schemaId, s, r.name, r.annotation, r.databaseId],
       );
     }
     for (const r of plan.newTables) {

@@ -3,11 +3,50 @@
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { CatalogDb, CatalogTx, SqlValue } from './db.js';
 
-export interface DatabaseRecord {
+/** What the SQL layer records of a database beyond its name and owner (lake_database.attributes). */
+export interface DatabaseAttributes {
+  /** null = UNLIMITED. */
+  connectionLimit: number | null;
+  collation: 'case_sensitive' | 'case_insensitive';
+  isolation: 'serializable' | 'snapshot';
+}
+
+export interface DatabaseRecord extends DatabaseAttributes {
   databaseId: number;
   name: string;
   ownerId: number;
   createdAt: Date;
+}
+
+const DEFAULT_DATABASE_ATTRIBUTES: DatabaseAttributes = {
+  connectionLimit: null,
+  collation: 'case_sensitive',
+  isolation: 'serializable',
+};
+
+interface DatabaseRow {
+  database_id: number;
+  database_name: string;
+  owner_id: number;
+  created_at: number;
+  attributes: string | null;
+}
+
+function databaseRecord(r: DatabaseRow): DatabaseRecord {
+  const stored = r.attributes ? (JSON.parse(r.attributes) as Partial<DatabaseAttributes>) : {};
+  return {
+    ...DEFAULT_DATABASE_ATTRIBUTES,
+    ...stored,
+    databaseId: Number(r.database_id),
+    name: r.database_name,
+    ownerId: Number(r.owner_id),
+    createdAt: new Date(Number(r.created_at)),
+  };
+}
+
+function attributesText(d: DatabaseAttributes): string {
+  const { connectionLimit, collation, isolation } = d;
+  return JSON.stringify({ connectionLimit, collation, isolation });
 }
 
 export interface UserRecord {
@@ -67,35 +106,85 @@ export class Directory {
   constructor(private readonly db: CatalogDb) {}
 
   async databases(): Promise<DatabaseRecord[]> {
-    const rows = await this.db.all<{
-      database_id: number;
-      database_name: string;
-      owner_id: number;
-      created_at: number;
-    }>(`SELECT * FROM lake_database ORDER BY database_id`);
-    return rows.map((r) => ({
-      databaseId: Number(r.database_id),
-      name: r.database_name,
-      ownerId: Number(r.owner_id),
-      createdAt: new Date(Number(r.created_at)),
-    }));
+    const rows = await this.db.all<DatabaseRow>(`SELECT * FROM lake_database ORDER BY database_id`);
+    return rows.map(databaseRecord);
   }
 
-  async createDatabase(name: string, ownerId: number): Promise<DatabaseRecord> {
+  async database(name: string): Promise<DatabaseRecord | undefined> {
+    const row = await this.db.get<DatabaseRow>(
+      `SELECT * FROM lake_database WHERE database_name = ?`,
+      [name],
+    );
+    return row && databaseRecord(row);
+  }
+
+  /** Creates a database; fails with 42P04 when the name is taken. */
+  async createDatabase(
+    name: string,
+    ownerId: number,
+    attributes: Partial<DatabaseAttributes> = {},
+  ): Promise<DatabaseRecord> {
     return this.db.write(async (tx) => {
       if (await tx.get(`SELECT 1 AS x FROM lake_database WHERE database_name = ?`, [name])) {
-        throw new LakeshiftError(SqlState.duplicateObject, `database "${name}" already exists`);
+        throw databaseExists(name);
       }
+      // Ids are never reused: schemas of a dropped database stay in older snapshots under its id.
       const next = await tx.get<{ n: number | null }>(
-        `SELECT MAX(database_id) AS n FROM lake_database`,
+        `SELECT MAX(n) AS n FROM (SELECT MAX(database_id) AS n FROM lake_database
+           UNION ALL SELECT MAX(database_id) AS n FROM lake_schema) ids`,
       );
       const databaseId = Number(next?.n ?? 0) + 1;
       const now = Date.now();
+      const record = {
+        ...DEFAULT_DATABASE_ATTRIBUTES,
+        ...attributes,
+        databaseId,
+        name,
+        ownerId,
+        createdAt: new Date(now),
+      };
       await tx.run(
-        `INSERT INTO lake_database (database_id, database_name, owner_id, created_at) VALUES (?, ?, ?, ?)`,
-        [databaseId, name, ownerId, now],
+        `INSERT INTO lake_database (database_id, database_name, owner_id, created_at, attributes)
+         VALUES (?, ?, ?, ?, ?)`,
+        [databaseId, name, ownerId, now, attributesText(record)],
       );
-      return { databaseId, name, ownerId, createdAt: new Date(now) };
+      return record;
+    });
+  }
+
+  /** Applies changes to a database (a rename included); fails with 3D000 when there is none. */
+  async alterDatabase(
+    name: string,
+    change: (d: DatabaseRecord) => DatabaseRecord,
+  ): Promise<DatabaseRecord> {
+    return this.db.write(async (tx) => {
+      const row = await tx.get<DatabaseRow>(`SELECT * FROM lake_database WHERE database_name = ?`, [
+        name,
+      ]);
+      if (row === undefined) throw databaseMissing(name);
+      const next = change(databaseRecord(row));
+      if (
+        next.name !== name &&
+        (await tx.get(`SELECT 1 AS x FROM lake_database WHERE database_name = ?`, [next.name]))
+      ) {
+        throw databaseExists(next.name);
+      }
+      await tx.run(
+        `UPDATE lake_database SET database_name = ?, owner_id = ?, attributes = ?
+         WHERE database_id = ?`,
+        [next.name, next.ownerId, attributesText(next), next.databaseId],
+      );
+      return next;
+    });
+  }
+
+  /** Removes a database from the directory; returns false when there was none. */
+  async dropDatabase(databaseId: number): Promise<boolean> {
+    return this.db.write(async (tx) => {
+      const { changes } = await tx.run(`DELETE FROM lake_database WHERE database_id = ?`, [
+        databaseId,
+      ]);
+      return changes > 0;
     });
   }
 
@@ -171,6 +260,14 @@ async function requireFreeName(tx: CatalogTx, name: string): Promise<void> {
   if (await tx.get(`SELECT 1 AS x FROM lake_user WHERE user_name = ?`, [name])) {
     throw new LakeshiftError(SqlState.duplicateObject, `user "${name}" already exists`);
   }
+}
+
+export function databaseMissing(name: string): LakeshiftError {
+  return new LakeshiftError(SqlState.invalidCatalogName, `database "${name}" does not exist`);
+}
+
+function databaseExists(name: string): LakeshiftError {
+  return new LakeshiftError(SqlState.duplicateDatabase, `database "${name}" already exists`);
 }
 
 export function userMissing(name: string): LakeshiftError {

@@ -17,6 +17,7 @@ export interface SchemaRow {
   schema_id: number;
   schema_name: string;
   annotation: string | null;
+  database_id: number;
 }
 
 export interface TableRow {
@@ -121,23 +122,33 @@ export function allSnapshots(db: CatalogTx): Promise<SnapshotRow[]> {
   return db.all<SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM lake_snapshot ORDER BY snapshot_id`);
 }
 
-const SCHEMA_COLUMNS = 'schema_id, schema_name, annotation';
+const SCHEMA_COLUMNS = 'schema_id, schema_name, annotation, database_id';
 
-export function schemasAt(db: CatalogTx, s: number): Promise<SchemaRow[]> {
-  return db.all<SchemaRow>(
-    `SELECT ${SCHEMA_COLUMNS} FROM lake_schema WHERE ${VISIBLE} ORDER BY schema_name`,
-    [s, s],
-  );
+/** The schemas of one database at a snapshot, or of every database when none is named. */
+export function schemasAt(db: CatalogTx, s: number, databaseId?: number): Promise<SchemaRow[]> {
+  return databaseId === undefined
+    ? db.all<SchemaRow>(
+        `SELECT ${SCHEMA_COLUMNS} FROM lake_schema WHERE ${VISIBLE}
+         ORDER BY database_id, schema_name`,
+        [s, s],
+      )
+    : db.all<SchemaRow>(
+        `SELECT ${SCHEMA_COLUMNS} FROM lake_schema WHERE database_id = ? AND ${VISIBLE}
+         ORDER BY schema_name`,
+        [databaseId, s, s],
+      );
 }
 
 export function schemaByNameAt(
   db: CatalogTx,
   s: number,
+  databaseId: number,
   name: string,
 ): Promise<SchemaRow | undefined> {
   return db.get<SchemaRow>(
-    `SELECT ${SCHEMA_COLUMNS} FROM lake_schema WHERE schema_name = ? AND ${VISIBLE}`,
-    [name, s, s],
+    `SELECT ${SCHEMA_COLUMNS} FROM lake_schema
+     WHERE database_id = ? AND schema_name = ? AND ${VISIBLE}`,
+    [databaseId, name, s, s],
   );
 }
 

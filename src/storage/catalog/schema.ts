@@ -13,8 +13,10 @@ import type { CatalogDb } from './db.js';
  *   1: the first layout.
  *   2: lake_schema, lake_table and lake_view gain `annotation` (free text for the SQL layer);
  *      lake_table_stats gains the row count and time of the last ANALYZE.
+ *   3: lake_schema gains `database_id` (schemas belong to one database of the namespace; rows
+ *      of older catalogs belong to the first, 1); lake_database gains `attributes`.
  */
-export const CATALOG_FORMAT_VERSION = 2;
+export const CATALOG_FORMAT_VERSION = 3;
 
 export const CATALOG_DDL = `
 -- key/value facts about the namespace: format_version, namespace_id, created_at,
@@ -53,12 +55,14 @@ CREATE INDEX IF NOT EXISTS lake_snapshot_change_snapshot ON lake_snapshot_change
 
 -- annotation (here, in lake_table and in lake_view): free text the SQL layer keeps with the
 -- object (Redshift attributes such as DISTSTYLE, owner, comment), never read by storage.
+-- database_id: the lake_database the schema belongs to (names are unique per database).
 CREATE TABLE IF NOT EXISTS lake_schema (
   schema_id BIGINT NOT NULL,
   begin_snapshot BIGINT NOT NULL,
   end_snapshot BIGINT,
   schema_name TEXT NOT NULL,
-  annotation TEXT
+  annotation TEXT,
+  database_id BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS lake_schema_id ON lake_schema (schema_id);
 
@@ -202,11 +206,13 @@ CREATE TABLE IF NOT EXISTS lake_pin (
  * tables existed gain them.
  */
 export const DIRECTORY_DDL = `
+-- attributes: JSON object of the SQL layer's database options (connection limit, ...).
 CREATE TABLE IF NOT EXISTS lake_database (
   database_id BIGINT PRIMARY KEY,
   database_name TEXT NOT NULL UNIQUE,
   owner_id BIGINT NOT NULL,
-  created_at BIGINT NOT NULL
+  created_at BIGINT NOT NULL,
+  attributes TEXT
 );
 
 -- password: a SCRAM-SHA-256 verifier or an md5 hash, never clear text (NULL = PASSWORD DISABLE).
@@ -239,7 +245,35 @@ const MIGRATIONS: Record<number, string[]> = {
     'ALTER TABLE lake_table_stats ADD COLUMN analyzed_rows BIGINT',
     'ALTER TABLE lake_table_stats ADD COLUMN analyzed_at BIGINT',
   ],
+  // lake_database's new column is added with the directory (see upgradeDirectory).
+  2: ['ALTER TABLE lake_schema ADD COLUMN database_id BIGINT NOT NULL DEFAULT 1'],
 };
+
+/** Whether a query runs: tells which tables and columns an older catalog already has. */
+function runs(db: CatalogDb, sql: string): Promise<boolean> {
+  return db
+    .get(sql)
+    .then(() => true)
+    .catch(() => false);
+}
+
+/**
+ * Catalogs made before the directory tables existed gain them once, and directories made
+ * before lake_database had `attributes` gain the column; opening a current catalog writes
+ * nothing.
+ */
+async function upgradeDirectory(db: CatalogDb): Promise<void> {
+  if (!(await runs(db, `SELECT 1 AS x FROM lake_user WHERE 1 = 0`))) {
+    await db.write(async (tx) => {
+      for (const statement of DIRECTORY_DDL.split(';')) {
+        if (statement.trim() !== '') await tx.run(statement);
+      }
+    });
+  }
+  if (!(await runs(db, `SELECT attributes FROM lake_database WHERE 1 = 0`))) {
+    await db.write((tx) => tx.run(`ALTER TABLE lake_database ADD COLUMN attributes TEXT`));
+  }
+}
 
 /** Brings a catalog of an older format up to CATALOG_FORMAT_VERSION. */
 async function migrateCatalog(db: CatalogDb): Promise<void> {
@@ -271,19 +305,7 @@ export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<v
   if (existing !== undefined) {
     await checkCatalogFormat(db);
     if (Number(existing.value) < CATALOG_FORMAT_VERSION) await migrateCatalog(db);
-    // Catalogs made before the directory tables existed gain them once; opening a current
-    // catalog writes nothing.
-    const hasDirectory = await db
-      .get(`SELECT 1 AS x FROM lake_user WHERE 1 = 0`)
-      .then(() => true)
-      .catch(() => false);
-    if (!hasDirectory) {
-      await db.write(async (tx) => {
-        for (const statement of DIRECTORY_DDL.split(';')) {
-          if (statement.trim() !== '') await tx.run(statement);
-        }
-      });
-    }
+    await upgradeDirectory(db);
     return;
   }
   await db.write(async (tx) => {

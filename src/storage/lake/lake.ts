@@ -25,7 +25,7 @@ import { SnapshotLookups } from './snapshot-lookups.js';
 import { TableStateCache, type CatalogFileRef } from './table-state.js';
 import { Directory } from '../catalog/directory.js';
 import { LakeTransaction, type TransactionContext } from './transaction.js';
-import type { SnapshotInfo } from './types.js';
+import { FIRST_DATABASE_ID, type SnapshotInfo } from './types.js';
 
 export interface LakeOptions {
   /** A SQLite file path, or a postgres:// URL. */
@@ -58,6 +58,11 @@ export interface BeginOptions {
   asOf?: Date;
   /** Run on this DuckDB connection (a session's); by default the transaction opens its own. */
   connection?: DuckDBConnection;
+  /**
+   * The database of the namespace whose schemas the transaction's names resolve in (default
+   * 1, the first one). Tables are reached by id whatever their database.
+   */
+  databaseId?: number;
 }
 
 function snapshotInfo(r: SnapshotRow): SnapshotInfo {
@@ -238,6 +243,7 @@ export class Lake {
       snapshotId,
       readOnly,
       opts.connection === undefined ? (c) => this.releaseConnection(c) : undefined,
+      opts.databaseId ?? FIRST_DATABASE_ID,
     );
   }
 

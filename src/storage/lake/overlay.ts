@@ -35,8 +35,10 @@ export class CatalogOverlay {
     this.views.set(id, { original: prev ? prev.original : original, current });
   }
 
-  schemaByName(name: string): Versioned<SchemaInfo> | undefined {
-    for (const v of this.schemas.values()) if (v.current?.name === name) return v;
+  schemaByName(databaseId: number, name: string): Versioned<SchemaInfo> | undefined {
+    for (const v of this.schemas.values()) {
+      if (v.current?.databaseId === databaseId && v.current.name === name) return v;
+    }
     return undefined;
   }
 
@@ -57,10 +59,16 @@ export class CatalogOverlay {
   /** Adds the catalog row changes of the DDL to the plan. */
   addToPlan(plan: CommitPlan): void {
     for (const [id, { original, current }] of this.schemas) {
-      const row = current && { schemaId: id, name: current.name, annotation: current.annotation };
+      const row = current && {
+        schemaId: id,
+        databaseId: current.databaseId,
+        name: current.name,
+        annotation: current.annotation,
+      };
       if (original === undefined && row !== undefined) {
         plan.newSchemas.push(row);
         plan.changes.push({ objectId: id, kind: 'created' });
+        plan.schemaNamesToClaim.push({ databaseId: row.databaseId, name: row.name });
       } else if (original !== undefined && current === undefined) {
         plan.endRows.push({ table: 'lake_schema', id });
         plan.changes.push({ objectId: id, kind: 'dropped' });
@@ -69,7 +77,9 @@ export class CatalogOverlay {
         plan.endRows.push({ table: 'lake_schema', id });
         plan.newSchemas.push(row);
         plan.changes.push({ objectId: id, kind: 'altered' });
-        if (original.name !== row.name) plan.schemaNamesToClaim.push(row.name);
+        if (original.name !== row.name) {
+          plan.schemaNamesToClaim.push({ databaseId: row.databaseId, name: row.name });
+        }
       }
     }
     for (const [id, v] of this.tables) this.addTable(plan, id, v);

@@ -20,10 +20,11 @@ import {
   type FileColumnStatsRow,
   type InlinedRowRow,
   type TableRow,
+  type SchemaRow,
 } from '../catalog/queries.js';
 import type { FileStats } from './prune.js';
 import type { ScanInlinedRow } from './scan.js';
-import type { ColumnInfo, TableInfo } from './types.js';
+import { FIRST_DATABASE_ID, type ColumnInfo, type TableInfo } from './types.js';
 
 /** What the catalog records of a file, enough to find it and check it before reading. */
 export interface CatalogFileRef {
@@ -64,13 +65,18 @@ export function columnInfo(r: ColumnRow): ColumnInfo {
   };
 }
 
-export function tableInfo(row: TableRow, schemaName: string, columns: ColumnInfo[]): TableInfo {
+export function tableInfo(
+  row: TableRow,
+  schema: SchemaRow | undefined,
+  columns: ColumnInfo[],
+): TableInfo {
   const sortIds: number[] = row.sort_key ? (JSON.parse(row.sort_key) as number[]) : [];
   return {
     tableId: row.table_id,
     tableUuid: row.table_uuid,
     schemaId: row.schema_id,
-    schemaName,
+    schemaName: schema?.schema_name ?? '?',
+    databaseId: Number(schema?.database_id ?? FIRST_DATABASE_ID),
     name: row.table_name,
     columns,
     sortKey: sortIds.flatMap((id) => columns.find((c) => c.columnId === id)?.name ?? []),
@@ -216,8 +222,8 @@ async function loadDefinition(db: CatalogTx, tableId: number, s: number): Promis
     );
   }
   const [columns, schemas] = await Promise.all([columnsAt(db, s, tableId), schemasAt(db, s)]);
-  const schemaName = schemas.find((x) => x.schema_id === row.schema_id)?.schema_name ?? '?';
-  return tableInfo(row, schemaName, columns.map(columnInfo));
+  const schema = schemas.find((x) => x.schema_id === row.schema_id);
+  return tableInfo(row, schema, columns.map(columnInfo));
 }
 
 async function loadTableState(

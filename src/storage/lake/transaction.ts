@@ -23,6 +23,7 @@ import {
   tablesAt,
   viewByNameAt,
   viewsAt,
+  type SchemaRow,
   type ViewRow,
 } from '../catalog/queries.js';
 import type { ObjectStore } from '../objectstore/types.js';
@@ -117,6 +118,15 @@ function relationMissing(ref: TableRef): LakeshiftError {
   );
 }
 
+function schemaInfo(r: SchemaRow): SchemaInfo {
+  return {
+    schemaId: r.schema_id,
+    databaseId: Number(r.database_id),
+    name: r.schema_name,
+    annotation: r.annotation,
+  };
+}
+
 function schemaMissing(name: string): LakeshiftError {
   return new LakeshiftError(SqlState.undefinedSchema, `schema "${name}" does not exist`);
 }
@@ -141,6 +151,8 @@ export class LakeTransaction {
     readOnly: boolean,
     /** Hands a connection the lake lent back to it; undefined for a caller's connection. */
     private readonly releaseConnection: ((c: DuckDBConnection) => void) | undefined,
+    /** The database whose schemas names resolve in, unless a call names another. */
+    readonly databaseId: number,
   ) {
     this.snapshotId = snapshotId;
     this.readOnly = readOnly;
@@ -157,29 +169,37 @@ export class LakeTransaction {
 
   // ---- catalog reads -------------------------------------------------------------------
 
-  async listSchemas(): Promise<SchemaInfo[]> {
-    const rows = await schemasAt(this.ctx.db, this.snapshotId);
-    const result = new Map<number, SchemaInfo>(
-      rows.map((r) => [
-        r.schema_id,
-        { schemaId: r.schema_id, name: r.schema_name, annotation: r.annotation },
-      ]),
+  /**
+   * The schemas of the transaction's database, or of the database named, or with 'all' of
+   * every database (maintenance works across them).
+   */
+  async listSchemas(database: number | 'all' = this.databaseId): Promise<SchemaInfo[]> {
+    const rows = await schemasAt(
+      this.ctx.db,
+      this.snapshotId,
+      database === 'all' ? undefined : database,
     );
+    const result = new Map<number, SchemaInfo>(rows.map((r) => [r.schema_id, schemaInfo(r)]));
     for (const [id, v] of this.overlay.schemas) {
-      if (v.current) result.set(id, v.current);
-      else result.delete(id);
+      if (v.current && (database === 'all' || v.current.databaseId === database)) {
+        result.set(id, v.current);
+      } else result.delete(id);
     }
-    return [...result.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...result.values()].sort(
+      (a, b) => a.databaseId - b.databaseId || a.name.localeCompare(b.name),
+    );
   }
 
-  async getSchema(name: string): Promise<SchemaInfo | undefined> {
-    const staged = this.overlay.schemaByName(name);
+  /** A schema by name in the transaction's database, or in the database named. */
+  async getSchema(name: string, database = this.databaseId): Promise<SchemaInfo | undefined> {
+    const staged = this.overlay.schemaByName(database, name);
     if (staged) return staged.current;
-    const row = await this.ctx.lookups.get(`s\u0000${this.snapshotId}\u0000${name}`, () =>
-      schemaByNameAt(this.ctx.db, this.snapshotId, name),
+    const row = await this.ctx.lookups.get(
+      `s\u0000${this.snapshotId}\u0000${database}\u0000${name}`,
+      () => schemaByNameAt(this.ctx.db, this.snapshotId, database, name),
     );
     if (row === undefined || this.overlay.schemas.has(row.schema_id)) return undefined;
-    return { schemaId: row.schema_id, name: row.schema_name, annotation: row.annotation };
+    return schemaInfo(row);
   }
 
   private async requireSchema(name: string): Promise<SchemaInfo> {
@@ -188,11 +208,17 @@ export class LakeTransaction {
     return s;
   }
 
-  async getTable(schema: string, name: string): Promise<TableInfo | undefined> {
-    const s = await this.getSchema(schema);
+  /** A table by name in the transaction's database, or in the database named (reads only). */
+  async getTable(
+    schema: string,
+    name: string,
+    database = this.databaseId,
+  ): Promise<TableInfo | undefined> {
+    const s = await this.getSchema(schema, database);
     if (s === undefined) return undefined;
     const staged = this.overlay.tableByName(s.schemaId, name)?.current;
     if (staged) return staged.schemaName === s.name ? staged : { ...staged, schemaName: s.name };
+    // (A staged table's schema is the one it was created or found in: its database is s's.)
     const row = await this.ctx.lookups.get(
       `t\u0000${this.snapshotId}\u0000${s.schemaId}\u0000${name}`,
       () => tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name),
@@ -207,7 +233,8 @@ export class LakeTransaction {
 
   async requireTable(ref: TableRef | TableInfo): Promise<TableInfo> {
     const schema = 'schemaName' in ref ? ref.schemaName : ref.schema;
-    const t = await this.getTable(schema, ref.name);
+    const database = 'databaseId' in ref ? ref.databaseId : this.databaseId;
+    const t = await this.getTable(schema, ref.name, database);
     if (t === undefined) {
       if ((await this.getSchema(schema)) === undefined) throw schemaMissing(schema);
       throw relationMissing({ schema, name: ref.name });
@@ -215,9 +242,10 @@ export class LakeTransaction {
     return t;
   }
 
-  async listTables(schema?: string): Promise<TableInfo[]> {
+  /** The tables of a schema, or of every schema of the database (of every one with 'all'). */
+  async listTables(schema?: string, database?: number | 'all'): Promise<TableInfo[]> {
     const schemas =
-      schema === undefined ? await this.listSchemas() : [await this.requireSchema(schema)];
+      schema === undefined ? await this.listSchemas(database) : [await this.requireSchema(schema)];
     const result: TableInfo[] = [];
     for (const s of schemas) {
       const names = new Set<string>();
@@ -227,7 +255,7 @@ export class LakeTransaction {
         if (!this.overlay.tables.has(r.table_id)) names.add(r.table_name);
       }
       for (const n of [...names].sort()) {
-        const t = await this.getTable(s.name, n);
+        const t = await this.getTable(s.name, n, s.databaseId);
         if (t) result.push(t);
       }
     }
@@ -247,8 +275,12 @@ export class LakeTransaction {
     };
   }
 
-  async getView(schema: string, name: string): Promise<ViewInfo | undefined> {
-    const s = await this.getSchema(schema);
+  async getView(
+    schema: string,
+    name: string,
+    database = this.databaseId,
+  ): Promise<ViewInfo | undefined> {
+    const s = await this.getSchema(schema, database);
     if (s === undefined) return undefined;
     const staged = this.overlay.viewByName(s.schemaId, name);
     if (staged) return staged.current;
@@ -260,9 +292,9 @@ export class LakeTransaction {
     return this.viewInfo(row, s.name);
   }
 
-  async listViews(schema?: string): Promise<ViewInfo[]> {
+  async listViews(schema?: string, database?: number | 'all'): Promise<ViewInfo[]> {
     const schemas =
-      schema === undefined ? await this.listSchemas() : [await this.requireSchema(schema)];
+      schema === undefined ? await this.listSchemas(database) : [await this.requireSchema(schema)];
     const result: ViewInfo[] = [];
     for (const s of schemas) {
       for (const v of this.overlay.views.values())
@@ -315,7 +347,12 @@ export class LakeTransaction {
       throw new LakeshiftError(SqlState.duplicateSchema, `schema "${name}" already exists`);
     }
     const schemaId = await reserveCatalogIds(this.ctx.db, 1);
-    const info = { schemaId, name, annotation: opts.annotation ?? null };
+    const info = {
+      schemaId,
+      databaseId: this.databaseId,
+      name,
+      annotation: opts.annotation ?? null,
+    };
     this.overlay.setSchema(undefined, info, schemaId);
     return info;
   }
@@ -392,6 +429,7 @@ export class LakeTransaction {
       tableUuid: randomUUID(),
       schemaId: s.schemaId,
       schemaName: s.name,
+      databaseId: s.databaseId,
       name,
       columns: columns.map((c, i) => ({
         columnId: first + 1 + i,

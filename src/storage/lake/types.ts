@@ -21,8 +21,13 @@ export interface ColumnInfo {
   order: number;
 }
 
+/** The database that schemas of catalogs older than databases belong to (lake_schema's default). */
+export const FIRST_DATABASE_ID = 1;
+
 export interface SchemaInfo {
   schemaId: number;
+  /** The database of the namespace the schema belongs to. */
+  databaseId: number;
   name: string;
   /** Free text kept for the SQL layer (owner, quota, comment ...); storage never reads it. */
   annotation: string | null;
@@ -33,6 +38,8 @@ export interface TableInfo {
   tableUuid: string;
   schemaId: number;
   schemaName: string;
+  /** The database of the table's schema. */
+  databaseId: number;
   name: string;
   columns: ColumnInfo[];
   /** Column names of the declared sort key, in order; empty when there is none. */

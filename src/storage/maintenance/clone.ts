@@ -9,7 +9,7 @@ import { Lake, type LakeOptions } from '../lake/lake.js';
 
 /** Versioned catalog tables copied as of the snapshot, with their columns. */
 const VERSIONED: Record<string, string[]> = {
-  lake_schema: ['schema_id', 'schema_name', 'annotation'],
+  lake_schema: ['schema_id', 'schema_name', 'annotation', 'database_id'],
   lake_table: ['table_id', 'table_uuid', 'schema_id', 'table_name', 'sort_key', 'annotation'],
   lake_column: [
     'column_id',

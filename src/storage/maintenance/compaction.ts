@@ -9,6 +9,8 @@ import { rewriteTable } from '../lake/rewrite.js';
 import type { CommittedFile } from '../lake/table-state.js';
 
 export interface CompactionOptions {
+  /** The database whose tables (or whose schema's tables) to compact; default: every one. */
+  databaseId?: number;
   schema?: string;
   table?: string;
   /** Files with fewer rows than this are merged; new files hold about this many. Default 2,000,000. */
@@ -49,10 +51,11 @@ export async function compact(lake: Lake, opts: CompactionOptions = {}): Promise
     filesWritten: 0,
     inlinedRowsFlushed: 0,
   };
-  const tx = await lake.begin();
+  const tx = await lake.begin({ databaseId: opts.databaseId });
   let tables;
   try {
-    tables = (await tx.listTables(opts.schema)).filter(
+    const database = opts.schema === undefined ? (opts.databaseId ?? 'all') : undefined;
+    tables = (await tx.listTables(opts.schema, database)).filter(
       (t) => opts.table === undefined || t.name === opts.table,
     );
   } finally {

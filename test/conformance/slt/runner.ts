@@ -15,10 +15,11 @@
 //     D date/time, N numeric); only their count is checked. rowsort sorts the rows of both sides
 //     before comparing (as strings), valuesort sorts all values. colnames: the first expected
 //     line holds the result's column names.
-//   connection <name> [user=U password=P]
+//   connection <name> [user=U password=P] [database=D]
 //                                     the following records run on connection <name> (its own
 //                                     pg.Client, i.e. its own session, opened on first use, as
-//                                     user U with password P if given, else as the superuser);
+//                                     user U with password P if given, else as the superuser;
+//                                     to database D if given, else the target's database);
 //                                     the first connection is `default`. If the log-in fails,
 //                                     the next record gets the log-in error (so `statement error
 //                                     28P01` can expect it) and the connection is forgotten.
@@ -51,6 +52,13 @@ import pg from 'pg';
 import type { Target, TargetKind } from '../../support/server.js';
 
 export type SortMode = 'nosort' | 'rowsort' | 'valuesort';
+
+/** pg.Client settings a `connection` record overrides. */
+interface ConnectionLogin {
+  user?: string;
+  password?: string;
+  database?: string;
+}
 
 export interface Condition {
   kind: 'skipif' | 'onlyif';
@@ -85,7 +93,7 @@ export type SltRecord =
       colnames: boolean;
       expected: string[];
     })
-  | (Base & { kind: 'connection'; name: string; login?: { user: string; password: string } })
+  | (Base & { kind: 'connection'; name: string; login?: ConnectionLogin })
   | (Base & { kind: 'disconnect'; name: string })
   | (Base & { kind: 'halt' });
 
@@ -244,17 +252,15 @@ export function parseSlt(text: string, file: string): SltRecord[] {
       case 'connection': {
         const opts = new Map<string, string>();
         for (const w of words.slice(2)) {
-          const m = /^(user|password)=(.*)$/.exec(w);
-          if (m === null) fail(line, `connection options are user=U password=P, found "${w}"`);
-          else opts.set(m[1] as string, m[2] as string);
+          const m = /^(user|password|database)=(.*)$/.exec(w);
+          if (m === null) {
+            fail(line, `connection options are user=U password=P database=D, found "${w}"`);
+          } else opts.set(m[1] as string, m[2] as string);
         }
-        if (words.length < 2 || (opts.size > 0 && opts.size !== 2)) {
+        if (words.length < 2 || opts.has('user') !== opts.has('password')) {
           fail(line, 'connection takes a name, optionally with both user=U and password=P');
         }
-        const login =
-          opts.size === 2
-            ? { user: opts.get('user') as string, password: opts.get('password') as string }
-            : undefined;
+        const login = opts.size > 0 ? (Object.fromEntries(opts) as ConnectionLogin) : undefined;
         records.push({
           ...base,
           kind: 'connection',
@@ -361,7 +367,7 @@ export async function runSltFile(path: string, target: Target, name = path): Pro
     stillFailing: [],
   };
   const clients = new Map<string, pg.Client>();
-  const logins = new Map<string, { user: string; password: string }>();
+  const logins = new Map<string, ConnectionLogin>();
   let current = 'default';
   const countCase = (rec: SltRecord) => {
     result.cases++;
