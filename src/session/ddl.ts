@@ -153,7 +153,7 @@ async function createTable(
   if (stmt.like) {
     table = await likeTable(session, tx, stmt);
   } else if (stmt.as) {
-    asSql = await querySql(session, stmt.as, params);
+    asSql = await querySql(session, stmt.as, params, false);
     table = await ctasTable(session, stmt, await resultColumns(session, asSql));
   } else {
     table = await tableDefinition(session, stmt);

@@ -11,9 +11,11 @@ import {
   qualifiedName,
   relationRefs,
   scanFilters,
+  stringPruningFilters,
   type ScanFilter,
   toDuckDb,
   type CodegenContext,
+  type DeclaredColumn,
   type QualifiedName,
 } from '../sql/index.js';
 import type { ColumnFilter, LakeTransaction, TableInfo } from '../storage/index.js';
@@ -113,6 +115,20 @@ export function noRelationFacts(): RelationFacts {
   return { readsSystem: false, readsTemp: false };
 }
 
+/** The declared columns of the lake tables each resolved relation map names. */
+const RELATION_COLUMNS = new WeakMap<
+  Map<TableName, string>,
+  Map<TableName, readonly DeclaredColumn[]>
+>();
+
+/** A lake table's columns with their declared types (CHAR(n) and VARCHAR rules need them). */
+export function declaredColumns(table: TableInfo): DeclaredColumn[] {
+  return table.columns.map((c) => ({
+    name: c.name,
+    type: decodeAnnotation(c.typeAnnotation).type,
+  }));
+}
+
 /**
  * DuckDB SQL for every relation the node reads (keyed by the TableName node), resolving views
  * recursively.
@@ -125,10 +141,13 @@ export async function resolveRelations(
   facts: RelationFacts = noRelationFacts(),
 ): Promise<Map<TableName, string>> {
   const out = new Map<TableName, string>();
+  const columns = new Map<TableName, readonly DeclaredColumn[]>();
   const filters = scanFilters(node, session.caseSensitiveIdentifiers);
   for (const ref of relationRefs(node)) {
-    out.set(ref, await resolveRelation(session, tx, ref, depth, facts, filters.get(ref)));
+    const onTable = (t: TableInfo) => columns.set(ref, declaredColumns(t));
+    out.set(ref, await resolveRelation(session, tx, ref, depth, facts, filters.get(ref), onTable));
   }
+  RELATION_COLUMNS.set(out, columns);
   return out;
 }
 
@@ -137,16 +156,16 @@ const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|REAL|DOUBL
 /**
  * The WHERE filters a scan of the table can prune files with: those on its columns whose
  * comparison means the same on the stored values (a number literal only against a numeric
- * column; never CHAR(n), where trailing blanks do not count).
+ * column; a string literal against a character column as stringPruningFilters says, trailing
+ * blanks not counting).
  */
 function pruningFilters(table: TableInfo, filters: readonly ScanFilter[] = []): ColumnFilter[] {
   return filters.flatMap((f) => {
     const c = table.columns.find((x) => x.name === f.column);
-    if (c === undefined || /^character\(/.test(decodeAnnotation(c.typeAnnotation).type ?? '')) {
-      return [];
-    }
+    if (c === undefined) return [];
     if (f.literal === 'number' && !NUMERIC_TYPE.test(c.type)) return [];
-    return [{ column: f.column, op: f.op, value: f.value }];
+    const declared = decodeAnnotation(c.typeAnnotation).type;
+    return stringPruningFilters(f, declared) ?? [{ column: f.column, op: f.op, value: f.value }];
   });
 }
 
@@ -157,6 +176,7 @@ async function resolveRelation(
   depth: number,
   facts: RelationFacts,
   filters?: readonly ScanFilter[],
+  onTable?: (table: TableInfo) => void,
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
   await checkDatabase(session, q);
@@ -174,7 +194,7 @@ async function resolveRelation(
     if (found) return found;
     if (systemRelationExists(undefined, q.name)) return system('pg_catalog');
     for (const schema of session.searchPath()) {
-      const found = await lakeRelation(session, tx, schema, q.name, depth, facts, filters);
+      const found = await lakeRelation(session, tx, schema, q.name, depth, facts, filters, onTable);
       if (found !== undefined) return found;
     }
     throw relationMissing(q);
@@ -188,7 +208,7 @@ async function resolveRelation(
     if (systemRelationExists(q.schema, q.name)) return system(q.schema);
     throw relationMissing(q);
   }
-  const found = await lakeRelation(session, tx, q.schema, q.name, depth, facts, filters);
+  const found = await lakeRelation(session, tx, q.schema, q.name, depth, facts, filters, onTable);
   if (found === undefined) throw relationMissing(q);
   return found;
 }
@@ -212,9 +232,13 @@ async function lakeRelation(
   depth: number,
   facts: RelationFacts = noRelationFacts(),
   filters?: readonly ScanFilter[],
+  onTable?: (table: TableInfo) => void,
 ): Promise<string | undefined> {
   const table = await tx.getTable(schema, name);
-  if (table) return tx.scan(table, { filters: pruningFilters(table, filters) });
+  if (table) {
+    onTable?.(table);
+    return tx.scan(table, { filters: pruningFilters(table, filters) });
+  }
   const view = await tx.getView(schema, name);
   if (view === undefined) return undefined;
   if (depth >= MAX_VIEW_DEPTH) {
@@ -257,5 +281,6 @@ export function codegenContext(
     setting: (name) => session.settings.get(name),
     functionExists: (name) => session.engine.functionExists(name),
     transactionStart: session.transactions.startTime,
+    relationColumns: RELATION_COLUMNS.get(relations),
   };
 }
