@@ -121,12 +121,19 @@ const RELATION_COLUMNS = new WeakMap<
   Map<TableName, readonly DeclaredColumn[]>
 >();
 
+const DECLARED_COLUMNS = new WeakMap<TableInfo, DeclaredColumn[]>();
+
 /** A lake table's columns with their declared types (CHAR(n) and VARCHAR rules need them). */
 export function declaredColumns(table: TableInfo): DeclaredColumn[] {
-  return table.columns.map((c) => ({
-    name: c.name,
-    type: decodeAnnotation(c.typeAnnotation).type,
-  }));
+  let columns = DECLARED_COLUMNS.get(table);
+  if (columns === undefined) {
+    columns = table.columns.map((c) => ({
+      name: c.name,
+      type: decodeAnnotation(c.typeAnnotation).type,
+    }));
+    DECLARED_COLUMNS.set(table, columns);
+  }
+  return columns;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 import { literals } from './params.js';
 import { VARCHAR } from '@duckdb/node-api';
 import type { Explain, Fetch, Query, Show, Statement } from '../sql/index.js';
-import { callsVolatileFunction, toDuckDb, identValue } from '../sql/index.js';
+import { callsVolatileFunction, toDuckDb, identValue, StringKinds } from '../sql/index.js';
 import { CachedRowsReader, type CachedResult, type ResultCache } from './result-cache.js';
 import { settingDef } from './settings.js';
 import { codegenContext, noRelationFacts, resolveRelations } from './resolve.js';
@@ -151,6 +151,24 @@ export async function querySql(
   padChar = true,
 ): Promise<string> {
   return (await translateQuery(session, query, params, true, padChar)).sql;
+}
+
+/**
+ * The declared type of each result column of a query that is known to be CHAR(n)
+ * ("character(5)"), so that CTAS keeps it; undefined for the others, or for all when the result
+ * columns are not known.
+ */
+export async function charResultTypes(
+  session: Session,
+  query: Query,
+  params: readonly string[],
+): Promise<(string | undefined)[]> {
+  const tx = await session.transactions.current();
+  const ctx = codegenContext(session, await resolveRelations(session, tx, query), params);
+  const kinds = StringKinds.of(query, ctx.relationColumns ?? new Map(), ctx.caseSensitive);
+  return (kinds.outputColumns(query) ?? []).map(([, k]) =>
+    k?.kind === 'char' && k.length !== undefined ? `character(${k.length})` : undefined,
+  );
 }
 
 /**

@@ -75,12 +75,20 @@ const STRING_FUNCTIONS = new Set([
   'upper',
 ]);
 
+const DECLARED_KINDS = new Map<string, StringKind | undefined>();
+
 /** The kind of a declared type's text, as the lake keeps it. */
 export function declaredKind(type: string | null): StringKind | undefined {
   if (type === null) return undefined;
+  if (DECLARED_KINDS.has(type)) return DECLARED_KINDS.get(type);
   const char = /^character\((\d+)\)$/.exec(type);
-  if (char) return { kind: 'char', length: Number(char[1]) };
-  return /^(character varying|text)\b/.test(type) && !type.endsWith('[]') ? VARCHAR : undefined;
+  const kind: StringKind | undefined = char
+    ? { kind: 'char', length: Number(char[1]) }
+    : /^(character varying|text)\b/.test(type) && !type.endsWith('[]')
+      ? VARCHAR
+      : undefined;
+  if (DECLARED_KINDS.size < 1000) DECLARED_KINDS.set(type, kind);
+  return kind;
 }
 
 /** The kind of a cast's target type. */
@@ -331,16 +339,28 @@ export class StringKinds {
   }
 
   private resolve(ref: ColumnRef, scope: Scope | undefined): StringKind | undefined {
-    const parts = ref.parts.map((p) => this.name(p));
-    const column = parts.at(-1)!;
-    const qualifier = parts.length > 1 ? parts.at(-2) : undefined;
+    const n = ref.parts.length;
+    const column = this.name(ref.parts[n - 1]!);
+    const qualifier = n > 1 ? this.name(ref.parts[n - 2]!) : undefined;
     for (let s = scope; s !== undefined; s = s.outer) {
-      const rels = qualifier === undefined ? s.rels : s.rels.filter((r) => r.name === qualifier);
-      const found = rels.flatMap((r) => r.columns?.filter(([n]) => n === column) ?? []);
-      // A relation of unknown columns might have it too.
-      if (found.length > 1 || rels.some((r) => r.columns === undefined)) return undefined;
-      if (found.length === 1) return found[0]![1];
-      if (qualifier !== undefined && rels.length > 0) return undefined;
+      let matches = 0;
+      let kind: StringKind | undefined;
+      let relsSeen = 0;
+      for (const r of s.rels) {
+        if (qualifier !== undefined && r.name !== qualifier) continue;
+        relsSeen++;
+        // A relation of unknown columns might have it too.
+        if (r.columns === undefined) return undefined;
+        for (const [name, k] of r.columns) {
+          if (name === column) {
+            matches++;
+            kind = k;
+          }
+        }
+      }
+      if (matches > 1) return undefined;
+      if (matches === 1) return kind;
+      if (qualifier !== undefined && relsSeen > 0) return undefined;
     }
     return undefined;
   }
