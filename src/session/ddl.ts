@@ -49,7 +49,7 @@ import {
   relationMissing,
   type LakeTarget,
 } from './resolve.js';
-import { querySql } from './rows.js';
+import { charResultTypes, querySql } from './rows.js';
 import type { Session } from './session.js';
 import {
   markDistKey,
@@ -153,8 +153,15 @@ async function createTable(
   if (stmt.like) {
     table = await likeTable(session, tx, stmt);
   } else if (stmt.as) {
-    asSql = await querySql(session, stmt.as, params);
-    table = await ctasTable(session, stmt, await resultColumns(session, asSql));
+    asSql = await querySql(session, stmt.as, params, false);
+    const columns = await resultColumns(session, asSql);
+    // CHAR(n) columns stay CHAR(n) (DuckDB has only VARCHAR).
+    const chars = await charResultTypes(session, stmt.as, params);
+    chars.forEach((type, i) => {
+      const c = columns[i];
+      if (type !== undefined && c !== undefined && c.type === 'VARCHAR') c.typeAnnotation = type;
+    });
+    table = await ctasTable(session, stmt, columns);
   } else {
     table = await tableDefinition(session, stmt);
   }

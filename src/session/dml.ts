@@ -32,6 +32,7 @@ import type { CommandResult } from './commands.js';
 import { unsupported } from './execute.js';
 import {
   codegenContext,
+  declaredColumns,
   findLakeTable,
   relationMissing,
   resolveRelations,
@@ -75,12 +76,19 @@ async function translate(
   node: Query | Expr,
   params: string[],
   extraScope: unknown[] = [],
+  target?: Target,
+  alias?: string,
 ): Promise<string> {
   const relations = await resolveRelations(session, tx, [node, ...extraScope]);
+  // The target table of UPDATE/DELETE is in scope of their expressions.
+  const exprScope =
+    target?.kind === 'lake'
+      ? [{ name: alias ?? target.table.name, columns: declaredColumns(target.info) }]
+      : [];
   return generateWithSystemFunctions(
     session,
     tx,
-    codegenContext(session, relations, params),
+    { ...codegenContext(session, relations, params), exprScope },
     (ctx) => (node.kind === 'Query' ? toDuckDb(node, ctx) : toDuckDbExpr(node, ctx)),
   );
 }
@@ -167,10 +175,13 @@ function declaredLength(annotation: string | null): { type: string; n: number } 
 }
 
 /**
- * The source query with Redshift's length check on character columns: a value longer than the
- * column's length in bytes fails with 22001 instead of being stored.
+ * The source query with Redshift's rules for character columns: a value longer than the
+ * column's length in bytes fails with 22001 instead of being stored, unless what is past the
+ * length is only blanks (then it is cut to the length); CHAR(n) values are stored without their
+ * trailing blanks (trailing-blanks.ts pads them on the way out).
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html
  */
-function lengthChecked(info: TableInfo, columns: readonly string[], source: string): string {
+export function lengthChecked(info: TableInfo, columns: readonly string[], source: string): string {
   const names = columns.length > 0 ? columns : info.columns.map((c) => c.name);
   const limits = names.map((name) =>
     declaredLength(info.columns.find((c) => c.name === name)?.typeAnnotation ?? null),
@@ -181,10 +192,20 @@ function lengthChecked(info: TableInfo, columns: readonly string[], source: stri
   return `SELECT ${checked.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
 }
 
-/** A value of a character column, failing with 22001 when longer than its declared bytes. */
+/** A value of a character column as stored, failing with 22001 when too long. */
 function checkedLength(value: string, limit: { type: string; n: number } | undefined): string {
   if (limit === undefined) return value;
-  return `CASE WHEN strlen(CAST((${value}) AS VARCHAR)) > ${limit.n} THEN error('value too long for type ${limit.type}(${limit.n})') ELSE (${value}) END`;
+  const text = `CAST((${value}) AS VARCHAR)`;
+  const tooLong = `error('value too long for type ${limit.type}(${limit.n})')`;
+  if (limit.type === 'character') {
+    return `CASE WHEN strlen(rtrim(${text})) > ${limit.n} THEN ${tooLong} ELSE rtrim(${text}) END`;
+  }
+  const cut = `rtrim(${text}) || repeat(' ', ${limit.n} - strlen(rtrim(${text})))`;
+  return (
+    `CASE WHEN strlen(${text}) > ${limit.n} THEN ` +
+    `CASE WHEN strlen(rtrim(${text})) > ${limit.n} THEN ${tooLong} ELSE ${cut} END ` +
+    `ELSE ${text} END`
+  );
 }
 
 /** PostgreSQL's errors for a VALUES list wider or narrower than the target columns. */
@@ -280,6 +301,7 @@ export async function runUpdate(
   if (stmt.returning) throw unsupported('UPDATE ... RETURNING', stmt.pos);
   const tx = await session.transactions.current();
   const t = await target(session, tx, stmt.table);
+  const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
   const assignments: Record<string, string> = {};
   for (const a of stmt.assignments) {
     if (a.tuple || a.targets.length !== 1) {
@@ -308,7 +330,7 @@ export async function runUpdate(
         { position: a.pos },
       );
     }
-    assignments[column] = await translate(session, tx, value, params);
+    assignments[column] = await translate(session, tx, value, params, [], t, alias);
   }
   if (t.kind === 'lake') {
     for (const [column, expr] of Object.entries(assignments)) {
@@ -318,8 +340,7 @@ export async function runUpdate(
   }
   const condition =
     stmt.from.length > 0 ? matchesJoined(stmt.from, stmt.where, stmt.pos) : stmt.where;
-  const where = condition && (await translate(session, tx, condition, params));
-  const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
+  const where = condition && (await translate(session, tx, condition, params, [], t, alias));
   let n: number;
   if (t.kind === 'lake') {
     n = await tx.update(t.table, assignments, where, { alias });
@@ -343,8 +364,8 @@ export async function runDelete(
   const t = await target(session, tx, stmt.table);
   const condition =
     stmt.using.length > 0 ? matchesJoined(stmt.using, stmt.where, stmt.pos) : stmt.where;
-  const where = condition && (await translate(session, tx, condition, params));
   const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
+  const where = condition && (await translate(session, tx, condition, params, [], t, alias));
   let n: number;
   if (t.kind === 'lake') {
     n = await tx.delete(t.table, where, { alias });

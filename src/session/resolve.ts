@@ -11,9 +11,11 @@ import {
   qualifiedName,
   relationRefs,
   scanFilters,
+  stringPruningFilters,
   type ScanFilter,
   toDuckDb,
   type CodegenContext,
+  type DeclaredColumn,
   type QualifiedName,
 } from '../sql/index.js';
 import type { ColumnFilter, LakeTransaction, TableInfo } from '../storage/index.js';
@@ -126,6 +128,27 @@ export function noRelationFacts(): RelationFacts {
   return { readsSystem: false, readsTemp: false };
 }
 
+/** The declared columns of the lake tables each resolved relation map names. */
+const RELATION_COLUMNS = new WeakMap<
+  Map<TableName, string>,
+  Map<TableName, readonly DeclaredColumn[]>
+>();
+
+const DECLARED_COLUMNS = new WeakMap<TableInfo, DeclaredColumn[]>();
+
+/** A lake table's columns with their declared types (CHAR(n) and VARCHAR rules need them). */
+export function declaredColumns(table: TableInfo): DeclaredColumn[] {
+  let columns = DECLARED_COLUMNS.get(table);
+  if (columns === undefined) {
+    columns = table.columns.map((c) => ({
+      name: c.name,
+      type: decodeAnnotation(c.typeAnnotation).type,
+    }));
+    DECLARED_COLUMNS.set(table, columns);
+  }
+  return columns;
+}
+
 /**
  * DuckDB SQL for every relation the node reads (keyed by the TableName node), resolving views
  * recursively.
@@ -139,11 +162,14 @@ export async function resolveRelations(
   database = session.databaseId,
 ): Promise<Map<TableName, string>> {
   const out = new Map<TableName, string>();
+  const columns = new Map<TableName, readonly DeclaredColumn[]>();
   const filters = scanFilters(node, session.caseSensitiveIdentifiers);
   for (const ref of relationRefs(node)) {
     const scope = { depth, facts, database };
-    out.set(ref, await resolveRelation(session, tx, ref, scope, filters.get(ref)));
+    const onTable = (t: TableInfo) => columns.set(ref, declaredColumns(t));
+    out.set(ref, await resolveRelation(session, tx, ref, scope, filters.get(ref), onTable));
   }
+  RELATION_COLUMNS.set(out, columns);
   return out;
 }
 
@@ -159,16 +185,16 @@ const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|REAL|DOUBL
 /**
  * The WHERE filters a scan of the table can prune files with: those on its columns whose
  * comparison means the same on the stored values (a number literal only against a numeric
- * column; never CHAR(n), where trailing blanks do not count).
+ * column; a string literal against a character column as stringPruningFilters says, trailing
+ * blanks not counting).
  */
 function pruningFilters(table: TableInfo, filters: readonly ScanFilter[] = []): ColumnFilter[] {
   return filters.flatMap((f) => {
     const c = table.columns.find((x) => x.name === f.column);
-    if (c === undefined || /^character\(/.test(decodeAnnotation(c.typeAnnotation).type ?? '')) {
-      return [];
-    }
+    if (c === undefined) return [];
     if (f.literal === 'number' && !NUMERIC_TYPE.test(c.type)) return [];
-    return [{ column: f.column, op: f.op, value: f.value }];
+    const declared = decodeAnnotation(c.typeAnnotation).type;
+    return stringPruningFilters(f, declared) ?? [{ column: f.column, op: f.op, value: f.value }];
   });
 }
 
@@ -178,6 +204,7 @@ async function resolveRelation(
   ref: TableName,
   outer: ResolveScope,
   filters?: readonly ScanFilter[],
+  onTable?: (table: TableInfo) => void,
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
   const scope = { ...outer, database: await readDatabase(session, q, outer.database) };
@@ -196,7 +223,7 @@ async function resolveRelation(
     if (found) return found;
     if (systemRelationExists(undefined, q.name)) return system('pg_catalog');
     for (const schema of session.searchPath()) {
-      const found = await lakeRelation(session, tx, schema, q.name, scope, filters);
+      const found = await lakeRelation(session, tx, schema, q.name, scope, filters, onTable);
       if (found !== undefined) return found;
     }
     throw relationMissing(q);
@@ -210,7 +237,7 @@ async function resolveRelation(
     if (systemRelationExists(q.schema, q.name)) return system(q.schema);
     throw relationMissing(q);
   }
-  const found = await lakeRelation(session, tx, q.schema, q.name, scope, filters);
+  const found = await lakeRelation(session, tx, q.schema, q.name, scope, filters, onTable);
   if (found === undefined) throw relationMissing(q);
   return found;
 }
@@ -234,9 +261,13 @@ async function lakeRelation(
   name: string,
   { depth, facts, database }: ResolveScope,
   filters?: readonly ScanFilter[],
+  onTable?: (table: TableInfo) => void,
 ): Promise<string | undefined> {
   const table = await tx.getTable(schema, name, database);
-  if (table) return tx.scan(table, { filters: pruningFilters(table, filters) });
+  if (table) {
+    onTable?.(table);
+    return tx.scan(table, { filters: pruningFilters(table, filters) });
+  }
   const view = await tx.getView(schema, name, database);
   if (view === undefined) return undefined;
   if (depth >= MAX_VIEW_DEPTH) {
@@ -279,5 +310,6 @@ export function codegenContext(
     setting: (name) => session.settings.get(name),
     functionExists: (name) => session.engine.functionExists(name),
     transactionStart: session.transactions.startTime,
+    relationColumns: RELATION_COLUMNS.get(relations),
   };
 }

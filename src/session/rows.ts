@@ -16,7 +16,7 @@ import {
 import { literals } from './params.js';
 import { VARCHAR } from '@duckdb/node-api';
 import type { Explain, Fetch, Query, Show, Statement } from '../sql/index.js';
-import { callsVolatileFunction, toDuckDb, identValue } from '../sql/index.js';
+import { callsVolatileFunction, toDuckDb, identValue, StringKinds } from '../sql/index.js';
 import { CachedRowsReader, type CachedResult, type ResultCache } from './result-cache.js';
 import { settingDef } from './settings.js';
 import { codegenContext, noRelationFacts, resolveRelations } from './resolve.js';
@@ -104,10 +104,13 @@ export async function translateQuery(
   query: Query,
   params: readonly string[] | 'placeholders',
   useCache = true,
+  padChar = true,
 ): Promise<QueryTranslation> {
   const tx = await session.transactions.current();
   const readsLocalChanges = tx.hasLocalChanges;
-  const cacheKey = readsLocalChanges ? undefined : translationKey(session, tx.snapshotId, params);
+  const cacheKey = readsLocalChanges
+    ? undefined
+    : `${padChar ? 'P' : 'S'}${translationKey(session, tx.snapshotId, params)}`;
   if (cacheKey !== undefined && useCache) {
     const hit = session.translations.lookup(query, cacheKey);
     if (hit !== undefined) {
@@ -119,7 +122,7 @@ export async function translateQuery(
   const sql = await generateWithSystemFunctions(
     session,
     tx,
-    codegenContext(session, relations, params),
+    { ...codegenContext(session, relations, params), padCharOutput: padChar },
     (ctx) => toDuckDb(query, ctx),
     facts,
   );
@@ -136,13 +139,36 @@ export async function translateQuery(
   };
 }
 
-/** The DuckDB SQL of a query as the session sees it (its snapshot, temp tables, settings). */
+/**
+ * The DuckDB SQL of a query as the session sees it (its snapshot, temp tables, settings).
+ * `padChar`: CHAR(n) values come out padded to n, as the client sees them (false for rows that
+ * are stored again, as CTAS does).
+ */
 export async function querySql(
   session: Session,
   query: Query,
   params: readonly string[] | 'placeholders',
+  padChar = true,
 ): Promise<string> {
-  return (await translateQuery(session, query, params)).sql;
+  return (await translateQuery(session, query, params, true, padChar)).sql;
+}
+
+/**
+ * The declared type of each result column of a query that is known to be CHAR(n)
+ * ("character(5)"), so that CTAS keeps it; undefined for the others, or for all when the result
+ * columns are not known.
+ */
+export async function charResultTypes(
+  session: Session,
+  query: Query,
+  params: readonly string[],
+): Promise<(string | undefined)[]> {
+  const tx = await session.transactions.current();
+  const ctx = codegenContext(session, await resolveRelations(session, tx, query), params);
+  const kinds = StringKinds.of(query, ctx.relationColumns ?? new Map(), ctx.caseSensitive);
+  return (kinds.outputColumns(query) ?? []).map(([, k]) =>
+    k?.kind === 'char' && k.length !== undefined ? `character(${k.length})` : undefined,
+  );
 }
 
 /**

@@ -25,6 +25,15 @@ import { substringSql } from './functions-string.js';
 import { fieldOrder, normalizeDateLiteral, normalizeIntervalLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
+import { StringKinds, type DeclaredColumn } from './string-kinds.js';
+import {
+  charCastSql,
+  charOctetLengthSql,
+  outputPadding,
+  padSql,
+  stringComparisonSql,
+  type OutputPadding,
+} from './trailing-blanks.js';
 
 export interface CodegenContext {
   /** DuckDB SQL of each relation the statement reads (from the resolver). */
@@ -53,6 +62,12 @@ export interface CodegenContext {
    * https://docs.aws.amazon.com/redshift/latest/dg/Date_functions_header.html
    */
   transactionStart?: Date;
+  /** The declared columns of the lake tables among `relations` (CHAR(n) and VARCHAR rules). */
+  relationColumns?: ReadonlyMap<TableName, readonly DeclaredColumn[]>;
+  /** Tables an expression translated alone sees (the target of UPDATE/DELETE), by name. */
+  exprScope?: readonly { name: string; columns: readonly DeclaredColumn[] }[];
+  /** The rows go to the client: CHAR(n) values of the select list are padded to n. */
+  padCharOutput?: boolean;
 }
 
 const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
@@ -90,7 +105,7 @@ function checkIntegerLiteral(type: TypeName, text: string, pos: number | undefin
   }
 }
 
-function hooks(ctx: CodegenContext): DuckDbHooks {
+function hooks(ctx: CodegenContext, kinds: StringKinds, padding?: OutputPadding): DuckDbHooks {
   /** A date/timestamp literal in the session's DateStyle field order, as ISO for DuckDB. */
   const dateLiteral = (type: TypeName, text: string): string | undefined => {
     if (type.name === 'interval' && type.intervalFields !== undefined && type.arrayDims === 0) {
@@ -125,13 +140,29 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
       return ctx.relations.get(node);
     },
     expr(node: Expr, printer): string | undefined {
+      const pad = padding?.exprs.get(node);
+      if (pad !== undefined) {
+        padding!.exprs.delete(node);
+        const value = printer.expr(node);
+        padding!.exprs.set(node, pad);
+        return padSql(value, pad);
+      }
+      const compared = stringComparisonSql(node, kinds, printer);
+      if (compared !== undefined) return compared;
       switch (node.kind) {
+        case 'Star':
+          return padding?.stars.get(node);
         case 'Param':
           return param(node);
         case 'Cast': {
           // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
           const reg = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
           if (reg !== undefined) return reg;
+          const target = node.type;
+          if (target.name === 'bpchar' && target.arrayDims === 0 && target.schema === undefined) {
+            const n = target.modifiers[0];
+            return charCastSql(printer.expr(node.expr), typeof n === 'number' ? n : undefined);
+          }
           if (node.expr.kind !== 'StringLit') return undefined;
           checkIntegerLiteral(node.type, node.expr.value, node.expr.pos);
           return dateLiteral(node.type, node.expr.value);
@@ -209,6 +240,8 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
       }
     },
     functionCall(node: FunctionCall, _printArgs, printer): string | undefined {
+      const octets = charOctetLengthSql(node, kinds, printer);
+      if (octets !== undefined) return octets;
       const redshift = translateRedshiftCall(node, printer);
       if (redshift !== undefined) return redshift;
       const name = node.name.map((p) => identValue(p, false)).join('.');
@@ -238,11 +271,21 @@ function hooks(ctx: CodegenContext): DuckDbHooks {
   };
 }
 
+const NO_COLUMNS: ReadonlyMap<TableName, readonly DeclaredColumn[]> = new Map();
+
 export function toDuckDb(query: Query, ctx: CodegenContext): string {
   nameResultColumns(query, ctx.caseSensitive);
-  return printDuckDb(query, hooks(ctx));
+  const kinds = StringKinds.of(query, ctx.relationColumns ?? NO_COLUMNS, ctx.caseSensitive);
+  const padding = ctx.padCharOutput ? outputPadding(query, kinds) : undefined;
+  return printDuckDb(query, hooks(ctx, kinds, padding));
 }
 
 export function toDuckDbExpr(expr: Expr, ctx: CodegenContext): string {
-  return printDuckDbExpr(expr, hooks(ctx));
+  const kinds = StringKinds.of(
+    expr,
+    ctx.relationColumns ?? NO_COLUMNS,
+    ctx.caseSensitive,
+    ctx.exprScope,
+  );
+  return printDuckDbExpr(expr, hooks(ctx, kinds));
 }

@@ -1,7 +1,8 @@
 // The binder's interface: name rules, relation references, types and DuckDB code generation.
 export { identValue, qualifiedName, displayName, type QualifiedName } from './names.js';
 export { relationRefs } from './relations.js';
-export { scanFilters, type ScanFilter } from './scan-filters.js';
+export { scanFilters, stringPruningFilters, type ScanFilter } from './scan-filters.js';
+export { StringKinds, type DeclaredColumn } from './string-kinds.js';
 export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Query, TableName } from '../ast/index.js';
 import { parse } from '../parser/index.js';
 import { relationRefs } from './relations.js';
-import { scanFilters } from './scan-filters.js';
+import { stringPruningFilters, scanFilters } from './scan-filters.js';
 
 function filtersOf(sql: string, caseSensitive = false) {
   const [q] = parse(sql) as Query[];
@@ -45,4 +45,16 @@ test('only conjuncts, only literals, only columns of the table named', () => {
 test('identifiers fold like the binder folds them', () => {
   assert.deepEqual(filtersOf('SELECT * FROM T WHERE t.A > 1'), [['a > 1 (number)']]);
   assert.deepEqual(filtersOf('SELECT * FROM "T" WHERE "T"."A" > 1', true), [['A > 1 (number)']]);
+});
+
+test('character columns prune without trailing blanks (r_Character_types)', () => {
+  const f = (op: '=' | '<' | '>=', value: string, type: string) =>
+    stringPruningFilters({ column: 'c', op, value, literal: 'string' }, type)?.map(
+      (x) => `${x.op} '${x.value}'`,
+    );
+  assert.deepEqual(f('=', 'ab  ', 'character(5)'), ["= 'ab'"]);
+  assert.deepEqual(f('=', 'ab  ', 'character varying(10)'), [">= 'ab'", "< 'ab!'"]);
+  assert.deepEqual(f('>=', 'ab ', 'character varying(10)'), [">= 'ab'"]);
+  assert.deepEqual(f('<', 'ab', 'character varying(10)'), []);
+  assert.equal(f('=', '1', 'integer'), undefined);
 });

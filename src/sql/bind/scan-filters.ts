@@ -8,6 +8,8 @@
 import type { Expr, Select, TableName, TableRef } from '../ast/index.js';
 import { visit } from '../ast/index.js';
 import { identValue } from './names.js';
+import { declaredKind } from './string-kinds.js';
+import { withoutTrailingBlanks } from './trailing-blanks.js';
 
 export interface ScanFilter {
   /** The column's name as the binder resolves it. */
@@ -113,4 +115,35 @@ export function scanFilters(root: unknown, caseSensitive: boolean): Map<TableNam
     return undefined;
   });
   return out;
+}
+
+/**
+ * The pruning form of a filter on a character column (its declared type text), or undefined
+ * when the column is none: trailing blanks do not count in the comparison (trailing-blanks.ts).
+ * CHAR(n) values are stored without them, so the literal loses its own. A VARCHAR value may
+ * have them: `= 'x'` holds only for values in ['x', 'x!'), `>= 'x'` and `> 'x'` only for values
+ * that compare so with their blanks too, and `<`/`<=` prove nothing about stored values.
+ */
+export function stringPruningFilters(
+  f: ScanFilter,
+  declared: string | null,
+): Pick<ScanFilter, 'column' | 'op' | 'value'>[] | undefined {
+  const kind = declaredKind(declared);
+  if (kind === undefined || kind.kind === 'literal') return undefined;
+  if (f.literal !== 'string') return [];
+  const value = withoutTrailingBlanks(f.value);
+  const column = f.column;
+  if (kind.kind === 'char') return [{ column, op: f.op, value }];
+  switch (f.op) {
+    case '=':
+      return [
+        { column, op: '>=', value },
+        { column, op: '<', value: `${value}!` },
+      ];
+    case '>':
+    case '>=':
+      return [{ column, op: f.op, value }];
+    default:
+      return [];
+  }
 }
