@@ -310,8 +310,13 @@ export async function generateWithSystemFunctions(
     ...ctx,
     functionCall: (name, args) => {
       const def = systemFunction(name);
-      if (def !== undefined && facts) facts.readsSystem = true;
-      return def?.translate(args, fctx);
+      // A call with an argument count no signature takes is left to DuckDB, which reports the
+      // function as missing (42883) as PostgreSQL does (found by the front-end fuzz).
+      if (def === undefined || !def.signatures.some((s) => s.args.length === args.length)) {
+        return undefined;
+      }
+      if (facts) facts.readsSystem = true;
+      return def.translate(args, fctx);
     },
     regCast: (type, operand, sql) => {
       const def = systemRegCast(type);
