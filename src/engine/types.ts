@@ -33,6 +33,8 @@ export const PgOid = {
   timetz: 1266,
   numeric: 1700,
   uuid: 2950,
+  /** Redshift's SUPER: DuckDB JSON values, sent as their JSON text. */
+  super: 4000,
 } as const;
 
 /** Element type OID → array type OID (pg_type.typarray). */
@@ -109,7 +111,7 @@ export function pgTypeOf(type: DuckDBType | undefined): PgType {
     case DuckDBTypeId.DECIMAL:
       return pg(PgOid.numeric, ((type.width << 16) | type.scale) + 4);
     case DuckDBTypeId.VARCHAR:
-      return pg(type.alias?.toUpperCase() === 'JSON' ? PgOid.json : PgOid.varchar);
+      return pg(type.alias?.toUpperCase() === 'JSON' ? PgOid.super : PgOid.varchar);
     case DuckDBTypeId.BLOB:
       return pg(PgOid.bytea);
     case DuckDBTypeId.DATE:

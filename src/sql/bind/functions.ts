@@ -12,6 +12,7 @@ import { args, type RedshiftFunction } from './function-helpers.js';
 import { DATETIME_FUNCTIONS } from './functions-datetime.js';
 import { NULL_MATH_FUNCTIONS } from './functions-null-math.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
+import { SUPER_FUNCTIONS } from './functions-super.js';
 
 export type { RedshiftFunction } from './function-helpers.js';
 
@@ -19,6 +20,7 @@ const FUNCTIONS: RedshiftFunction[] = [
   ...NULL_MATH_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...STRING_FUNCTIONS,
+  ...SUPER_FUNCTIONS,
   {
     name: 'listagg',
     doc: 'r_LISTAGG.html',

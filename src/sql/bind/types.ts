@@ -140,7 +140,10 @@ export function resolveType(t: TypeName): ResolvedType {
     case 'uuid':
       return { duckdb: 'UUID', oid: 2950, typmod: -1, text: 'uuid' };
     case 'super':
-      throw unsupported(t, 'SUPER comes with semi-structured data support');
+      // SUPER values are DuckDB JSON: the JSON text of a scalar, an array or an object, so
+      // strings, numbers, booleans, nulls, arrays and objects stay distinct; DuckDB's json
+      // functions navigate it. https://docs.aws.amazon.com/redshift/latest/dg/r_SUPER_type.html
+      return { duckdb: 'JSON', oid: SUPER_OID, typmod: -1, text: 'super' };
     // Accepted and stored as their text form (hex EWKB or WKT, a sketch's JSON) until the
     // spatial and HyperLogLog functions exist; Redshift's type OIDs.
     case 'geometry':
@@ -153,6 +156,9 @@ export function resolveType(t: TypeName): ResolvedType {
       throw unsupported(t);
   }
 }
+
+/** Redshift's SUPER type OID (its drivers'). */
+export const SUPER_OID = 4000;
 
 const REG_OIDS: Record<string, number> = {
   oid: 26,
@@ -240,6 +246,7 @@ const TEXT_OIDS: Record<string, number> = {
   oid: 26,
   json: 114,
   uuid: 2950,
+  super: SUPER_OID,
 };
 
 /** A DuckDB type as PostgreSQL would describe it. */
@@ -276,7 +283,8 @@ export function fromDuckDb(duckdbType: string): { oid: number; typmod: number; t
     TIMESTAMPTZ: [1184, 'timestamp with time zone'],
     INTERVAL: [1186, 'interval'],
     UUID: [2950, 'uuid'],
-    JSON: [114, 'json'],
+    // Redshift has no json type: DuckDB JSON is how SUPER values are computed.
+    JSON: [SUPER_OID, 'super'],
   };
   const found = simple[t];
   if (found) return { oid: found[0], typmod: -1, text: found[1] };
