@@ -14,7 +14,7 @@ import { unsupported } from './execute.js';
 import { findLakeTable, relationMissing } from './resolve.js';
 import { quoteIdent } from '../common/sql-quote.js';
 import { querySql } from './rows.js';
-import { lengthChecked } from './dml.js';
+import { storedValues } from './dml.js';
 import type { Session } from './session.js';
 import { withIdentityValues } from './identity.js';
 import type { ResultSink } from './wire.js';
@@ -181,10 +181,11 @@ async function copyFromStdin(
       tx,
       table,
       columns,
-      lengthChecked(
+      storedValues(
         table,
         columns,
         `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM temp.main.${quoteIdent(stage)}`,
+        'json',
       ),
       (source, cols) => tx.insert(target, source, { columns: cols }),
     );

@@ -152,7 +152,7 @@ export async function runInsert(
         target = [...columns, ...extra.map((c) => c.name)];
       }
     }
-    source = lengthChecked(t.info, target, source);
+    source = storedValues(t.info, target, source);
     n = await withIdentityValues(session, tx, t.info, target, source, (src, cols) =>
       tx.insert(t.table, src, cols.length > 0 ? { columns: cols } : {}),
     );
@@ -175,21 +175,33 @@ function declaredLength(annotation: string | null): { type: string; n: number } 
 }
 
 /**
- * The source query with Redshift's rules for character columns: a value longer than the
- * column's length in bytes fails with 22001 instead of being stored, unless what is past the
- * length is only blanks (then it is cut to the length); CHAR(n) values are stored without their
- * trailing blanks (trailing-blanks.ts pads them on the way out).
+ * The source query with the values as the columns store them. Redshift's rules for character
+ * columns: a value longer than the column's length in bytes fails with 22001 instead of being
+ * stored, unless what is past the length is only blanks (then it is cut to the length); CHAR(n)
+ * values are stored without their trailing blanks (trailing-blanks.ts pads them on the way out).
+ * A SUPER column stores a value of another type as a SUPER scalar: a string becomes a JSON
+ * string, not parsed (JSON_PARSE parses) — unless `superText` is 'json': COPY reads a SUPER
+ * field's text as JSON, as Redshift loads SUPER from text and CSV.
  * https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_SUPER_type.html
  */
-export function lengthChecked(info: TableInfo, columns: readonly string[], source: string): string {
+export function storedValues(
+  info: TableInfo,
+  columns: readonly string[],
+  source: string,
+  superText: 'scalar' | 'json' = 'scalar',
+): string {
   const names = columns.length > 0 ? columns : info.columns.map((c) => c.name);
-  const limits = names.map((name) =>
-    declaredLength(info.columns.find((c) => c.name === name)?.typeAnnotation ?? null),
+  const declared = names.map(
+    (name) => info.columns.find((c) => c.name === name)?.typeAnnotation ?? null,
   );
-  if (limits.every((l) => l === undefined)) return source;
+  const limits = declared.map(declaredLength);
+  const supers = declared.map((a) => decodeAnnotation(a).type === 'super');
+  if (limits.every((l) => l === undefined) && !supers.some(Boolean)) return source;
   const aliases = names.map((_, i) => `__v${i}`);
-  const checked = aliases.map((a, i) => checkedLength(a, limits[i]));
-  return `SELECT ${checked.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
+  const toSuper = (a: string) => (superText === 'json' ? `json(${a})` : `to_json(${a})`);
+  const stored = aliases.map((a, i) => (supers[i] ? toSuper(a) : checkedLength(a, limits[i])));
+  return `SELECT ${stored.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
 }
 
 /** A value of a character column as stored, failing with 22001 when too long. */

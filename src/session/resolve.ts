@@ -2,7 +2,7 @@
 // the session's temp tables, then pg_catalog (system relations), then the schemas of
 // search_path; a qualified name looks in its schema only. Lake tables become snapshot scans of
 // the session's transaction, views their bound definition, system relations generated SQL.
-import { LakeshiftError, SqlState } from '../common/errors.js';
+import { isLakeshiftError, LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteIdent } from '../common/sql-quote.js';
 import type { TableName } from '../sql/index.js';
 import {
@@ -164,14 +164,38 @@ export async function resolveRelations(
   const out = new Map<TableName, string>();
   const columns = new Map<TableName, readonly DeclaredColumn[]>();
   const filters = scanFilters(node, session.caseSensitiveIdentifiers);
+  const unresolved = new Map<TableName, LakeshiftError>();
   for (const ref of relationRefs(node)) {
     const scope = { depth, facts, database };
     const onTable = (t: TableInfo) => columns.set(ref, declaredColumns(t));
-    out.set(ref, await resolveRelation(session, tx, ref, scope, filters.get(ref), onTable));
+    try {
+      out.set(ref, await resolveRelation(session, tx, ref, scope, filters.get(ref), onTable));
+    } catch (e) {
+      // `FROM t, t.arr AS e`: a dotted name that is no relation may be PartiQL unnesting of
+      // a SUPER value, which code generation tells (and otherwise reports this error).
+      if (!mayBeUnnesting(ref, e)) throw e;
+      unresolved.set(ref, e);
+    }
   }
   RELATION_COLUMNS.set(out, columns);
+  UNRESOLVED.set(out, unresolved);
   return out;
 }
+
+/** The relation lookup errors a PartiQL path in FROM runs into. */
+const NOT_A_RELATION: readonly string[] = [
+  SqlState.undefinedTable,
+  SqlState.undefinedSchema,
+  SqlState.invalidCatalogName,
+  SqlState.syntaxError,
+];
+
+function mayBeUnnesting(ref: TableName, e: unknown): e is LakeshiftError {
+  return ref.name.length >= 2 && isLakeshiftError(e) && NOT_A_RELATION.includes(e.sqlstate);
+}
+
+/** Names that resolved to no relation, with the error each ran into. */
+const UNRESOLVED = new WeakMap<Map<TableName, string>, ReadonlyMap<TableName, LakeshiftError>>();
 
 /** Where a relation is being resolved: view nesting depth and the database names default to. */
 interface ResolveScope {
@@ -311,5 +335,6 @@ export function codegenContext(
     functionExists: (name) => session.engine.functionExists(name),
     transactionStart: session.transactions.startTime,
     relationColumns: RELATION_COLUMNS.get(relations),
+    unresolvedRelations: UNRESOLVED.get(relations),
   };
 }

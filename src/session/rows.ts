@@ -16,7 +16,7 @@ import {
 import { literals } from './params.js';
 import { VARCHAR } from '@duckdb/node-api';
 import type { Explain, Fetch, Query, Show, Statement } from '../sql/index.js';
-import { callsVolatileFunction, toDuckDb, identValue, StringKinds } from '../sql/index.js';
+import { callsVolatileFunction, toDuckDb, identValue, ValueKinds } from '../sql/index.js';
 import { CachedRowsReader, type CachedResult, type ResultCache } from './result-cache.js';
 import { settingDef } from './settings.js';
 import { codegenContext, noRelationFacts, resolveRelations } from './resolve.js';
@@ -165,7 +165,7 @@ export async function charResultTypes(
 ): Promise<(string | undefined)[]> {
   const tx = await session.transactions.current();
   const ctx = codegenContext(session, await resolveRelations(session, tx, query), params);
-  const kinds = StringKinds.of(query, ctx.relationColumns ?? new Map(), ctx.caseSensitive);
+  const kinds = ValueKinds.of(query, ctx.relationColumns ?? new Map(), ctx.caseSensitive);
   return (kinds.outputColumns(query) ?? []).map(([, k]) =>
     k?.kind === 'char' && k.length !== undefined ? `character(${k.length})` : undefined,
   );

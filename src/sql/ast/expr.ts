@@ -78,7 +78,10 @@ export interface Param extends Positioned {
   index: number;
 }
 
-/** `col`, `t.col`, `s.t.col`, `db.s.t.col` (1 to 4 parts). */
+/**
+ * `col`, `t.col`, `s.t.col`, `db.s.t.col`, or any of them followed by SUPER navigation
+ * (`t.col.a.b`): which parts name the column is the binder's to tell.
+ */
 export interface ColumnRef extends Positioned {
   kind: 'ColumnRef';
   parts: Ident[];

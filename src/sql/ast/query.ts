@@ -125,11 +125,19 @@ export interface Alias {
 export type TableRef = TableName | DerivedTable | TableFunction | Join;
 
 /** `[db.][schema.]table [[AS] alias [(cols)]]`; `ONLY t` sets only. */
+/**
+ * A table, view or system relation by name — or, when its leading parts name a SUPER value of
+ * an earlier FROM item, PartiQL unnesting of that array (`FROM t, t.arr AS e AT i`) or, with
+ * `unpivot`, of that object's attributes (`FROM t, UNPIVOT t.obj AS v AT k`): the binder tells.
+ */
 export interface TableName extends Positioned {
   kind: 'TableName';
   name: Ident[];
   alias?: Alias;
   only?: boolean;
+  /** PartiQL `AT i`: the element's index (an array) or attribute name (UNPIVOT). */
+  at?: Ident;
+  unpivot?: boolean;
 }
 
 /** `[LATERAL] (query) [AS] alias [(cols)]` (VALUES lists included). */

@@ -25,7 +25,8 @@ import { substringSql } from './functions-string.js';
 import { fieldOrder, normalizeDateLiteral, normalizeIntervalLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
-import { StringKinds, type DeclaredColumn } from './string-kinds.js';
+import { ValueKinds, type DeclaredColumn } from './value-kinds.js';
+import { superCastSql, superComparisonSql, superPathSql, unnestSql } from './super.js';
 import {
   charCastSql,
   charOctetLengthSql,
@@ -64,6 +65,8 @@ export interface CodegenContext {
   transactionStart?: Date;
   /** The declared columns of the lake tables among `relations` (CHAR(n) and VARCHAR rules). */
   relationColumns?: ReadonlyMap<TableName, readonly DeclaredColumn[]>;
+  /** Dotted FROM names the resolver found no relation for: PartiQL unnesting, or this error. */
+  unresolvedRelations?: ReadonlyMap<TableName, Error>;
   /** Tables an expression translated alone sees (the target of UPDATE/DELETE), by name. */
   exprScope?: readonly { name: string; columns: readonly DeclaredColumn[] }[];
   /** The rows go to the client: CHAR(n) values of the select list are padded to n. */
@@ -105,7 +108,7 @@ function checkIntegerLiteral(type: TypeName, text: string, pos: number | undefin
   }
 }
 
-function hooks(ctx: CodegenContext, kinds: StringKinds, padding?: OutputPadding): DuckDbHooks {
+function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding): DuckDbHooks {
   /** A date/timestamp literal in the session's DateStyle field order, as ISO for DuckDB. */
   const dateLiteral = (type: TypeName, text: string): string | undefined => {
     if (type.name === 'interval' && type.intervalFields !== undefined && type.arrayDims === 0) {
@@ -135,9 +138,19 @@ function hooks(ctx: CodegenContext, kinds: StringKinds, padding?: OutputPadding)
     return value;
   };
   return {
-    tableRef(node: TableName): string | undefined {
+    tableRef(node: TableName, printer): string | undefined {
       // The printer adds the alias (the node's, or the relation's last name part).
-      return ctx.relations.get(node);
+      const sql = ctx.relations.get(node);
+      if (sql !== undefined) return sql;
+      const unnested = kinds.unnested(node);
+      if (unnested !== undefined) {
+        const value =
+          superPathSql(unnested, kinds, printer, ctx.caseSensitive) ?? printer.expr(unnested);
+        return unnestSql(node, value, ctx.caseSensitive);
+      }
+      const error = ctx.unresolvedRelations?.get(node);
+      if (error !== undefined) throw error;
+      return undefined;
     },
     expr(node: Expr, printer): string | undefined {
       const pad = padding?.exprs.get(node);
@@ -154,7 +167,13 @@ function hooks(ctx: CodegenContext, kinds: StringKinds, padding?: OutputPadding)
           return padding?.stars.get(node);
         case 'Param':
           return param(node);
+        case 'ColumnRef':
+        case 'Subscript':
+        case 'FieldSelect':
+          return superPathSql(node, kinds, printer, ctx.caseSensitive);
         case 'Cast': {
+          const superCast = superCastSql(node, kinds, printer);
+          if (superCast !== undefined) return superCast;
           // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
           const reg = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
           if (reg !== undefined) return reg;
@@ -190,6 +209,10 @@ function hooks(ctx: CodegenContext, kinds: StringKinds, padding?: OutputPadding)
             node.for ? printer.expr(node.for) : undefined,
           );
         case 'Binary':
+          if (kinds.isSuper(node.left) || kinds.isSuper(node.right)) {
+            const superCompared = superComparisonSql(node, kinds, printer);
+            if (superCompared !== undefined) return superCompared;
+          }
           // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
           // divide as integers: sessions run with DuckDB's integer_division on.
           if (node.op === '/' || node.op === '%') {
@@ -275,13 +298,13 @@ const NO_COLUMNS: ReadonlyMap<TableName, readonly DeclaredColumn[]> = new Map();
 
 export function toDuckDb(query: Query, ctx: CodegenContext): string {
   nameResultColumns(query, ctx.caseSensitive);
-  const kinds = StringKinds.of(query, ctx.relationColumns ?? NO_COLUMNS, ctx.caseSensitive);
+  const kinds = ValueKinds.of(query, ctx.relationColumns ?? NO_COLUMNS, ctx.caseSensitive);
   const padding = ctx.padCharOutput ? outputPadding(query, kinds) : undefined;
   return printDuckDb(query, hooks(ctx, kinds, padding));
 }
 
 export function toDuckDbExpr(expr: Expr, ctx: CodegenContext): string {
-  const kinds = StringKinds.of(
+  const kinds = ValueKinds.of(
     expr,
     ctx.relationColumns ?? NO_COLUMNS,
     ctx.caseSensitive,

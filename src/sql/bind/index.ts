@@ -2,7 +2,7 @@
 export { identValue, qualifiedName, displayName, type QualifiedName } from './names.js';
 export { relationRefs } from './relations.js';
 export { scanFilters, stringPruningFilters, type ScanFilter } from './scan-filters.js';
-export { StringKinds, type DeclaredColumn } from './string-kinds.js';
+export { ValueKinds, type DeclaredColumn } from './value-kinds.js';
 export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';

@@ -8,7 +8,7 @@
 import type { Expr, Select, TableName, TableRef } from '../ast/index.js';
 import { visit } from '../ast/index.js';
 import { identValue } from './names.js';
-import { declaredKind } from './string-kinds.js';
+import { declaredKind } from './value-kinds.js';
 import { withoutTrailingBlanks } from './trailing-blanks.js';
 
 export interface ScanFilter {

@@ -14,7 +14,7 @@
 import { quoteIdent } from '../../common/sql-quote.js';
 import type { Expr, FunctionCall, Query, Select, SetExpr, Star } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
-import type { StringKind, StringKinds } from './string-kinds.js';
+import type { StringKind, ValueKinds } from './value-kinds.js';
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
@@ -45,7 +45,7 @@ function trimmed(e: Expr, kind: StringKind, p: DuckDbPrinter): { sql: string; ch
  */
 export function stringComparisonSql(
   node: Expr,
-  kinds: StringKinds,
+  kinds: ValueKinds,
   p: DuckDbPrinter,
 ): string | undefined {
   let operands: Expr[];
@@ -108,7 +108,7 @@ export function stringComparisonSql(
 function literalAgainstColumn(
   left: Expr,
   right: Expr,
-  kinds: StringKinds,
+  kinds: ValueKinds,
 ): { column: Expr; value: string } | undefined {
   for (const [column, value] of [
     [left, right],
@@ -128,7 +128,7 @@ function literalAgainstColumn(
 /** OCTET_LENGTH of a CHAR(n) value counts its padding. */
 export function charOctetLengthSql(
   call: FunctionCall,
-  kinds: StringKinds,
+  kinds: ValueKinds,
   p: DuckDbPrinter,
 ): string | undefined {
   const name = call.name[call.name.length - 1]!.value;
@@ -157,7 +157,7 @@ export interface OutputPadding {
   stars: Map<Star, string>;
 }
 
-export function outputPadding(q: Query, kinds: StringKinds): OutputPadding {
+export function outputPadding(q: Query, kinds: ValueKinds): OutputPadding {
   const padding: OutputPadding = { exprs: new Map(), stars: new Map() };
   const out = kinds.outputColumns(q);
   const legs: Select[] = [];
@@ -196,7 +196,7 @@ export function outputPadding(q: Query, kinds: StringKinds): OutputPadding {
 }
 
 /** `rel.* REPLACE (rpad(...) AS c, ...)` for each relation a star covers, when one has CHAR. */
-function paddedStar(s: Star, kinds: StringKinds): string | undefined {
+function paddedStar(s: Star, kinds: ValueKinds): string | undefined {
   const cols = kinds.starColumns(s);
   if (!cols.some((c) => c.kind?.kind === 'char' && c.kind.length !== undefined)) return undefined;
   const rels = [...new Set(cols.map((c) => c.rel))];

@@ -125,7 +125,8 @@ function parseInfix(p: Parser, left: Expr, prec: number): Expr {
   if (t.type === 'punct') {
     if (t.value === '::')
       return { kind: 'Cast', expr: left, type: parseTypeName(p), syntax: 'colon', pos };
-    return parseSubscript(p, left, pos);
+    // SUPER navigation goes on after a subscript: col[0].a.b
+    return parseFieldSelection(p, parseSubscript(p, left, pos));
   }
   if (t.type === 'op') return parseBinaryRest(p, left, t.value, prec, pos);
   switch (t.value) {
@@ -518,12 +519,13 @@ function parseNameExpr(p: Parser): Expr {
     if (t.type !== 'word' && t.type !== 'qident') throw p.errorAt(t);
     p.next();
     parts.push(tokenIdent(t));
-    if (parts.length > 4) throw p.errorAt(t);
   }
   if (p.isPunct('(')) {
     if (parts.length > 3) throw p.errorAt();
     return parseFunctionTail(p, parts, pos);
   }
+  // Past db.schema.table.column the parts are SUPER navigation (col.a.b), which the binder
+  // tells apart from relation names.
   return { kind: 'ColumnRef', parts, pos };
 }
 

@@ -319,7 +319,12 @@ export function parseTablePrimary(p: Parser): TableRef {
     return startsQuery(p) ? p.either(derived, nestedJoin) : nestedJoin();
   }
   const only = p.eatWord('only');
-  const name = p.parseQualifiedName(3);
+  // PartiQL's UNPIVOT of a SUPER object's attributes (a relation named unpivot stays one).
+  const unpivot =
+    !only && p.isWord('unpivot') && (p.peek(1).type === 'word' || p.peek(1).type === 'qident');
+  if (unpivot) p.next();
+  // A PartiQL path into a SUPER value may be longer than a relation's name (the binder checks).
+  const name = p.parseQualifiedName(64);
   if (p.isPunct('(')) {
     if (only) throw p.errorAt();
     const call = parseFunctionTail(p, name, pos);
@@ -337,7 +342,16 @@ export function parseTablePrimary(p: Parser): TableRef {
   }
   if (lateral) throw p.errorAt();
   const alias = parseAlias(p);
-  return { kind: 'TableName', name, ...(alias ? { alias } : {}), ...(only ? { only } : {}), pos };
+  const at = p.eatWord('at') ? p.parseIdent() : undefined;
+  return {
+    kind: 'TableName',
+    name,
+    ...(alias ? { alias } : {}),
+    ...(only ? { only } : {}),
+    ...(at ? { at } : {}),
+    ...(unpivot ? { unpivot } : {}),
+    pos,
+  };
 }
 
 export type { Expr };

@@ -222,7 +222,8 @@ export class ExprPrinter {
       case 'AtTimeZone':
         return `${this.operand(e.expr, 110, true)} AT TIME ZONE ${this.operand(e.zone, 110)}`;
       case 'FieldSelect': {
-        const base = e.expr.kind === 'Subquery' ? this.expr(e.expr) : `(${this.expr(e.expr)})`;
+        const bare = e.expr.kind === 'Subquery' || e.expr.kind === 'Subscript';
+        const base = bare ? this.expr(e.expr) : `(${this.expr(e.expr)})`;
         return `${base}.${e.field ? this.label(e.field) : '*'}`;
       }
       case 'Default':

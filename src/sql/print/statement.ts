@@ -144,7 +144,7 @@ export class StatementPrinter extends ExprPrinter {
   tableRef(t: TableRef): string {
     switch (t.kind) {
       case 'TableName':
-        return `${t.only ? 'ONLY ' : ''}${this.name(t.name)}${this.alias(t.alias)}`;
+        return `${t.only ? 'ONLY ' : ''}${t.unpivot ? 'UNPIVOT ' : ''}${this.name(t.name)}${this.alias(t.alias)}${t.at ? ` AT ${this.ident(t.at)}` : ''}`;
       case 'DerivedTable':
         return `${t.lateral ? 'LATERAL ' : ''}(${this.query(t.query)})${this.alias(t.alias)}`;
       case 'TableFunction':

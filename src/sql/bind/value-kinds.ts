@@ -1,9 +1,12 @@
-// Which expressions of a statement are character strings, known statically: column references
-// resolved against the relations in scope (lake tables' declared types, derived tables, WITH
-// queries), string literals, casts to CHAR/VARCHAR, and the string functions' results. The
-// trailing-blank rules of Redshift's character types (trailing-blanks.ts) need it; DuckDB has
-// no CHAR type and resolves every other type itself.
+// Which expressions of a statement are character strings or SUPER values, known statically:
+// column references resolved against the relations in scope (lake tables' declared types,
+// derived tables, WITH queries), string literals, casts, and the results of string and SUPER
+// functions. The trailing-blank rules of Redshift's character types (trailing-blanks.ts) and
+// SUPER navigation (super.ts) need it; DuckDB has no CHAR or SUPER type and resolves every other
+// type itself. A column reference with more parts than a column name takes is SUPER navigation
+// when its leading parts name a SUPER column: `t.col.a.b` is the path a.b into t.col.
 // https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html
+// https://docs.aws.amazon.com/redshift/latest/dg/query-super.html
 import type {
   ColumnRef,
   Expr,
@@ -28,18 +31,37 @@ export type StringKind =
   | { kind: 'varchar' }
   | { kind: 'literal'; value: string };
 
+/** A SUPER value (DuckDB JSON). */
+export interface SuperKind {
+  kind: 'super';
+}
+
+export type ValueKind = StringKind | SuperKind;
+
+/**
+ * A column reference that navigates into a SUPER column: its first `columnParts` parts name the
+ * column (with its qualifier), the others are the path.
+ */
+export interface Navigation {
+  columnParts: number;
+}
+
 /** A stored relation's column: its name and declared type text ("character(5)"), if any. */
 export interface DeclaredColumn {
   name: string;
   type: string | null;
 }
 
-type Column = readonly [name: string, kind: StringKind | undefined];
+type Column = readonly [name: string, kind: ValueKind | undefined];
 
-/** A FROM item: the name it is referred to by, and its columns (undefined: not known). */
+/**
+ * A FROM item: the name it is referred to by, and its columns (undefined: not known). `value`:
+ * the item is itself a SUPER value (a PartiQL iteration variable, `FROM t, t.arr AS e`).
+ */
 interface Rel {
   name: string | undefined;
   columns: readonly Column[] | undefined;
+  value?: boolean;
 }
 
 interface Scope {
@@ -49,6 +71,19 @@ interface Scope {
 }
 
 const VARCHAR: StringKind = { kind: 'varchar' };
+const SUPER: SuperKind = { kind: 'super' };
+
+/** Functions whose result is a SUPER value. */
+export const SUPER_FUNCTIONS = new Set([
+  'json_parse',
+  'object',
+  'array',
+  'array_concat',
+  'array_flatten',
+  'subarray',
+  'split_to_array',
+  'object_transform',
+]);
 
 /** Functions whose result is a VARCHAR (when they are not window functions). */
 const STRING_FUNCTIONS = new Set([
@@ -75,27 +110,30 @@ const STRING_FUNCTIONS = new Set([
   'upper',
 ]);
 
-const DECLARED_KINDS = new Map<string, StringKind | undefined>();
+const DECLARED_KINDS = new Map<string, ValueKind | undefined>();
 
 /** The kind of a declared type's text, as the lake keeps it. */
-export function declaredKind(type: string | null): StringKind | undefined {
+export function declaredKind(type: string | null): ValueKind | undefined {
   if (type === null) return undefined;
   if (DECLARED_KINDS.has(type)) return DECLARED_KINDS.get(type);
   const char = /^character\((\d+)\)$/.exec(type);
-  const kind: StringKind | undefined = char
+  const kind: ValueKind | undefined = char
     ? { kind: 'char', length: Number(char[1]) }
     : /^(character varying|text)\b/.test(type) && !type.endsWith('[]')
       ? VARCHAR
-      : undefined;
+      : type === 'super'
+        ? SUPER
+        : undefined;
   if (DECLARED_KINDS.size < 1000) DECLARED_KINDS.set(type, kind);
   return kind;
 }
 
 /** The kind of a cast's target type. */
-function typeKind(t: TypeName): StringKind | undefined {
+function typeKind(t: TypeName): ValueKind | undefined {
   if (t.arrayDims > 0 || (t.schema !== undefined && t.schema.value !== 'pg_catalog')) {
     return undefined;
   }
+  if (t.name === 'super') return SUPER;
   if (t.name === 'bpchar') {
     const n = t.modifiers[0];
     return { kind: 'char', length: typeof n === 'number' ? n : undefined };
@@ -103,8 +141,10 @@ function typeKind(t: TypeName): StringKind | undefined {
   return t.name === 'varchar' || t.name === 'text' ? VARCHAR : undefined;
 }
 
-export class StringKinds {
-  private readonly refs = new Map<ColumnRef, StringKind>();
+export class ValueKinds {
+  private readonly refs = new Map<ColumnRef, ValueKind>();
+  private readonly navigations = new Map<ColumnRef, Navigation>();
+  private readonly unnests = new Map<TableName, ColumnRef>();
   private readonly outputs = new Map<Query, readonly Column[] | undefined>();
   private readonly stars = new Map<Star, Rel[]>();
   private readonly selectScopes = new Map<Select, Scope>();
@@ -120,8 +160,8 @@ export class StringKinds {
     relations: ReadonlyMap<TableName, readonly DeclaredColumn[]>,
     caseSensitive: boolean,
     scope: readonly { name: string; columns: readonly DeclaredColumn[] }[] = [],
-  ): StringKinds {
-    const kinds = new StringKinds(relations, caseSensitive);
+  ): ValueKinds {
+    const kinds = new ValueKinds(relations, caseSensitive);
     const top: Scope = { rels: [], outer: undefined, ctes: new Map() };
     for (const t of scope) {
       top.rels.push({
@@ -136,6 +176,30 @@ export class StringKinds {
 
   /** The kind of an expression, or undefined when it is not known to be a string. */
   kindOf(e: Expr): StringKind | undefined {
+    const k = this.valueKindOf(e);
+    return k?.kind === 'super' ? undefined : k;
+  }
+
+  /** Whether an expression is known to be a SUPER value. */
+  isSuper(e: Expr): boolean {
+    return this.valueKindOf(e)?.kind === 'super';
+  }
+
+  /**
+   * The SUPER value a FROM item unnests (`FROM t, t.arr AS e`), as a column reference resolved
+   * in the FROM items before it, or undefined when the item names a relation.
+   */
+  unnested(t: TableName): ColumnRef | undefined {
+    return this.unnests.get(t);
+  }
+
+  /** How a column reference navigates into a SUPER column, if it does. */
+  navigation(ref: ColumnRef): Navigation | undefined {
+    return this.navigations.get(ref);
+  }
+
+  /** The kind of an expression: a string, a SUPER value, or undefined when not known. */
+  valueKindOf(e: Expr): ValueKind | undefined {
     switch (e.kind) {
       case 'StringLit':
         return { kind: 'literal', value: e.value };
@@ -155,11 +219,16 @@ export class StringKinds {
         return VARCHAR;
       case 'Subquery':
         return this.outputs.get(e.query)?.[0]?.[1];
+      case 'Subscript':
+      case 'FieldSelect':
+        // Navigation into a SUPER value is a SUPER value.
+        return this.isSuper(e.expr) ? SUPER : undefined;
       case 'FunctionCall': {
         if (e.over !== undefined || (e.name.length > 1 && e.name[0]!.value !== 'pg_catalog')) {
           return undefined;
         }
         const name = e.name[e.name.length - 1]!.value;
+        if (SUPER_FUNCTIONS.has(name)) return SUPER;
         // MIN and MAX of CHAR values are CHAR values.
         if ((name === 'min' || name === 'max') && e.args.length === 1) {
           const k = this.kindOf(e.args[0]!);
@@ -173,7 +242,7 @@ export class StringKinds {
   }
 
   /** A query's result columns with their kinds, when known (star expansions included). */
-  outputColumns(q: Query): readonly (readonly [string, StringKind | undefined])[] | undefined {
+  outputColumns(q: Query): readonly (readonly [string, ValueKind | undefined])[] | undefined {
     return this.outputs.get(q);
   }
 
@@ -181,7 +250,7 @@ export class StringKinds {
    * The columns a star expands to with the relation name each comes from, or undefined when
    * any is unknown.
    */
-  starColumns(s: Star): { rel: string | undefined; name: string; kind: StringKind | undefined }[] {
+  starColumns(s: Star): { rel: string | undefined; name: string; kind: ValueKind | undefined }[] {
     const rels = this.stars.get(s);
     if (rels === undefined) return [];
     return rels.flatMap((r) => r.columns!.map(([name, kind]) => ({ rel: r.name, name, kind })));
@@ -250,7 +319,7 @@ export class StringKinds {
             : item.expr.kind === 'ColumnRef'
               ? this.name(item.expr.parts.at(-1)!)
               : '?column?';
-          out.push([name, this.kindOf(item.expr)]);
+          out.push([name, this.valueKindOf(item.expr)]);
         }
         return known ? out : undefined;
       }
@@ -272,9 +341,11 @@ export class StringKinds {
 
   private fromItem(ref: TableRef, scope: Scope): void {
     switch (ref.kind) {
-      case 'TableName':
-        scope.rels.push(this.tableRel(ref, scope));
+      case 'TableName': {
+        const unnested = this.unnestedValue(ref, scope);
+        scope.rels.push(unnested ?? this.tableRel(ref, scope));
         return;
+      }
       case 'DerivedTable': {
         const cols = this.query(ref.query, ref.lateral ? scope : { ...scope, rels: [] });
         scope.rels.push(this.aliased(ref.alias, cols));
@@ -292,6 +363,22 @@ export class StringKinds {
         if (ref.on) this.exprs(ref.on, scope);
         return;
     }
+  }
+
+  /**
+   * A FROM item whose name is a SUPER value of an item before it (PartiQL unnesting): the
+   * iteration variable, a SUPER value named by the alias (AT's index or key beside it).
+   */
+  private unnestedValue(t: TableName, scope: Scope): Rel | undefined {
+    if (t.name.length < 2 || this.relations.has(t)) return undefined;
+    const ref: ColumnRef = { kind: 'ColumnRef', parts: t.name, pos: t.pos };
+    this.resolve(ref, scope);
+    if (this.refs.get(ref)?.kind !== 'super') return undefined;
+    this.unnests.set(t, ref);
+    const name = this.name(t.alias?.name ?? t.name.at(-1)!);
+    const columns: Column[] = [[name, SUPER]];
+    if (t.at) columns.push([this.name(t.at), t.unpivot ? VARCHAR : undefined]);
+    return { name, columns, value: true };
   }
 
   private tableRel(t: TableName, scope: Scope): Rel {
@@ -328,8 +415,7 @@ export class StringKinds {
           this.query(n as Query, scope);
           return false;
         case 'ColumnRef': {
-          const kind = this.resolve(n as ColumnRef, scope);
-          if (kind !== undefined) this.refs.set(n as ColumnRef, kind);
+          this.resolve(n as ColumnRef, scope);
           return false;
         }
         default:
@@ -338,19 +424,47 @@ export class StringKinds {
     });
   }
 
-  private resolve(ref: ColumnRef, scope: Scope | undefined): StringKind | undefined {
+  /**
+   * Records a column reference's kind, or its navigation into a SUPER column: when its last two
+   * parts name no column, the longest leading parts that name a SUPER column do.
+   */
+  private resolve(ref: ColumnRef, scope: Scope | undefined): void {
     const n = ref.parts.length;
-    const column = this.name(ref.parts[n - 1]!);
-    const qualifier = n > 1 ? this.name(ref.parts[n - 2]!) : undefined;
+    const part = (i: number) => this.name(ref.parts[i]!);
+    const whole = this.find(n > 1 ? part(n - 2) : undefined, part(n - 1), scope);
+    if (whole !== 'absent') {
+      if (whole !== 'unknown' && whole.kind !== undefined) this.refs.set(ref, whole.kind);
+      return;
+    }
+    for (let k = n - 1; k >= 1; k--) {
+      const found = this.find(k > 1 ? part(k - 2) : undefined, part(k - 1), scope);
+      if (found === 'unknown') return;
+      if (found !== 'absent' && found.kind?.kind === 'super') {
+        this.navigations.set(ref, { columnParts: k });
+        this.refs.set(ref, SUPER);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The column a (qualified) name refers to in the innermost scope that has it: its kind, or
+   * 'unknown' when a relation of unknown columns might hold it or it is ambiguous, or 'absent'.
+   */
+  private find(
+    qualifier: string | undefined,
+    column: string,
+    scope: Scope | undefined,
+  ): { kind: ValueKind | undefined } | 'unknown' | 'absent' {
     for (let s = scope; s !== undefined; s = s.outer) {
       let matches = 0;
-      let kind: StringKind | undefined;
+      let kind: ValueKind | undefined;
       let relsSeen = 0;
       for (const r of s.rels) {
         if (qualifier !== undefined && r.name !== qualifier) continue;
         relsSeen++;
         // A relation of unknown columns might have it too.
-        if (r.columns === undefined) return undefined;
+        if (r.columns === undefined) return 'unknown';
         for (const [name, k] of r.columns) {
           if (name === column) {
             matches++;
@@ -358,11 +472,11 @@ export class StringKinds {
           }
         }
       }
-      if (matches > 1) return undefined;
-      if (matches === 1) return kind;
-      if (qualifier !== undefined && relsSeen > 0) return undefined;
+      if (matches > 1) return 'unknown';
+      if (matches === 1) return { kind };
+      if (qualifier !== undefined && relsSeen > 0) return 'absent';
     }
-    return undefined;
+    return 'absent';
   }
 }
 
@@ -381,8 +495,9 @@ function renamed(
   return cols.map(([n, k], i) => [names[i] ?? n, k] as const);
 }
 
-function sameKind(a: StringKind | undefined, b: StringKind | undefined): StringKind | undefined {
+function sameKind(a: ValueKind | undefined, b: ValueKind | undefined): ValueKind | undefined {
   if (a === undefined || b === undefined) return undefined;
+  if (a.kind === 'super' || b.kind === 'super') return a.kind === b.kind ? a : undefined;
   if (a.kind === 'char' && b.kind === 'char' && a.length === b.length) return a;
   return VARCHAR;
 }

@@ -1,0 +1,171 @@
+// SUPER navigation, casts and comparisons as DuckDB SQL over JSON values. Navigation is lax, as
+// Redshift's default (navigate_super_null_on_error): a missing key, an index out of range or a
+// step into a value of the wrong type yields NULL, never an error; DuckDB's json_extract does
+// the same. Casts from SUPER are lax too (cast_super_null_on_error): what cannot be cast is NULL.
+// https://docs.aws.amazon.com/redshift/latest/dg/query-super.html
+// https://docs.aws.amazon.com/redshift/latest/dg/super-configurations.html
+import { quoteIdent } from '../../common/sql-quote.js';
+import type { Binary, Cast, ColumnRef, Expr, Ident, TableName } from '../ast/index.js';
+import type { DuckDbPrinter } from '../print/index.js';
+import { identValue } from './names.js';
+import { resolveType } from './types.js';
+import type { ValueKinds } from './value-kinds.js';
+
+/** One step of a path: an attribute name or an array index. */
+type Step = { key: string } | { index: Expr };
+
+/** JSONPath text of a key, quoted so that any character may appear in it. */
+function keyPath(key: string): string {
+  return `."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** A constant index, when the expression is an integer literal (or its negation). */
+function constantIndex(e: Expr): number | undefined {
+  if (e.kind === 'NumberLit' && /^\d+$/.test(e.value)) return Number(e.value);
+  if (e.kind === 'Unary' && e.op === '-' && e.operand.kind === 'NumberLit') {
+    return /^\d+$/.test(e.operand.value) ? -Number(e.operand.value) : undefined;
+  }
+  return undefined;
+}
+
+/** Redshift folds navigation keys as it folds identifiers (enable_case_sensitive_identifier). */
+function key(id: Ident, caseSensitive: boolean): Step {
+  return { key: identValue(id, caseSensitive) };
+}
+
+/**
+ * DuckDB SQL of a navigation into a SUPER value (`t.col.a`, `col[0]`, `col[0].b`), or
+ * undefined when the node navigates nothing SUPER.
+ */
+export function superPathSql(
+  node: Expr,
+  kinds: ValueKinds,
+  p: DuckDbPrinter,
+  caseSensitive: boolean,
+): string | undefined {
+  const steps: Step[] = [];
+  let base: Expr = node;
+  for (;;) {
+    if (base.kind === 'Subscript' && !base.slice && kinds.isSuper(base.expr)) {
+      steps.unshift({ index: base.index! });
+      base = base.expr;
+    } else if (base.kind === 'FieldSelect' && base.field && kinds.isSuper(base.expr)) {
+      steps.unshift(key(base.field, caseSensitive));
+      base = base.expr;
+    } else break;
+  }
+  let baseSql: string;
+  if (base.kind === 'ColumnRef' && kinds.navigation(base) !== undefined) {
+    const { columnParts } = kinds.navigation(base)!;
+    const column: ColumnRef = { ...base, parts: base.parts.slice(0, columnParts) };
+    steps.unshift(...base.parts.slice(columnParts).map((id) => key(id, caseSensitive)));
+    baseSql = p.expr(column);
+  } else if (steps.length === 0) {
+    return undefined;
+  } else {
+    baseSql = p.expr(base);
+  }
+  return navigate(baseSql, steps, p);
+}
+
+/** json_extract over the steps: constant ones in one path, a computed index on its own. */
+function navigate(base: string, steps: readonly Step[], p: DuckDbPrinter): string {
+  let sql = base;
+  let path = '$';
+  const flush = () => {
+    if (path !== '$') sql = `json_extract(${sql}, ${p.string(path)})`;
+    path = '$';
+  };
+  for (const step of steps) {
+    if ('key' in step) {
+      path += keyPath(step.key);
+      continue;
+    }
+    const constant = constantIndex(step.index);
+    if (constant !== undefined) {
+      // A negative index is out of range in Redshift (DuckDB would count from the end).
+      if (constant < 0) return 'CAST(NULL AS JSON)';
+      path += `[${constant}]`;
+      continue;
+    }
+    flush();
+    const i = `CAST(${p.expr(step.index)} AS BIGINT)`;
+    sql = `(CASE WHEN ${i} >= 0 THEN json_extract(${sql}, '$[' || ${i} || ']') END)`;
+  }
+  flush();
+  return sql;
+}
+
+const STRING_TARGETS = new Set(['varchar', 'text', 'bpchar', 'char', 'name']);
+
+/**
+ * A cast from SUPER to a scalar type (lax: NULL when the value does not cast; a string's text
+ * without its quotes), or from another type to SUPER (the value as a SUPER scalar: a string
+ * becomes a JSON string, not parsed), or undefined when neither side is SUPER.
+ */
+export function superCastSql(node: Cast, kinds: ValueKinds, p: DuckDbPrinter): string | undefined {
+  const fromSuper = kinds.isSuper(node.expr);
+  const toSuper = node.type.name === 'super' && node.type.arrayDims === 0;
+  if (fromSuper === toSuper) return toSuper ? p.expr(node.expr) : undefined;
+  const value = p.expr(node.expr);
+  if (toSuper) return node.expr.kind === 'NullLit' ? 'CAST(NULL AS JSON)' : `to_json(${value})`;
+  const target = resolveType(node.type).duckdb;
+  if (STRING_TARGETS.has(node.type.name)) {
+    const text = `(CASE WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(${value}, '$') END)`;
+    return node.type.name === 'bpchar' ? `rtrim(${text})` : text;
+  }
+  return `TRY_CAST(${value} AS ${target})`;
+}
+
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+
+/** json_type() names of JSON numbers. */
+const NUMBER_TYPES = `('UBIGINT', 'BIGINT', 'DOUBLE', 'HUGEINT')`;
+
+/**
+ * A comparison of a SUPER value with a literal: a SUPER string equals a string literal with the
+ * same text, a SUPER number a number literal of the same value; values of another type never
+ * compare true.
+ */
+export function superComparisonSql(
+  node: Binary,
+  kinds: ValueKinds,
+  p: DuckDbPrinter,
+): string | undefined {
+  if (!COMPARISONS.has(node.op) || node.operatorSchema !== undefined) return undefined;
+  const leftSuper = kinds.isSuper(node.left);
+  if (leftSuper === kinds.isSuper(node.right)) return undefined;
+  const [value, literal] = leftSuper ? [node.left, node.right] : [node.right, node.left];
+  const v = p.expr(value);
+  const lit = p.expr(literal);
+  const op = node.op === '!=' ? '<>' : node.op;
+  const compare = (l: string) => (leftSuper ? `${l} ${op} ${lit}` : `${lit} ${op} ${l}`);
+  switch (literal.kind) {
+    case 'StringLit':
+      return `(CASE WHEN json_type(${v}) = 'VARCHAR' THEN ${compare(`json_extract_string(${v}, '$')`)} WHEN ${v} IS NOT NULL THEN false END)`;
+    case 'NumberLit':
+      return `(CASE WHEN json_type(${v}) IN ${NUMBER_TYPES} THEN ${compare(`TRY_CAST(${v} AS DOUBLE)`)} WHEN ${v} IS NOT NULL THEN false END)`;
+    case 'BoolLit':
+      return `(CASE WHEN json_type(${v}) = 'BOOLEAN' THEN ${compare(`TRY_CAST(${v} AS BOOLEAN)`)} WHEN ${v} IS NOT NULL THEN false END)`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A PartiQL FROM item over a SUPER value (`FROM t, t.arr AS e AT i`): one row per element of
+ * the array, the element named by the item's alias and its index (from 0) by AT; or with
+ * UNPIVOT one row per attribute of the object, AT naming the attribute. A value of another type
+ * (or a missing one) yields no rows; a LEFT JOIN ... ON TRUE keeps the row it would drop.
+ * https://docs.aws.amazon.com/redshift/latest/dg/query-super.html#unnest
+ * https://docs.aws.amazon.com/redshift/latest/dg/query-super.html#unpivoting
+ */
+export function unnestSql(t: TableName, value: string, caseSensitive: boolean): string {
+  const name = identValue(t.alias?.name ?? t.name.at(-1)!, caseSensitive);
+  const at =
+    t.at === undefined
+      ? ''
+      : `, ${t.unpivot ? 'key' : 'CAST(key AS INTEGER)'} AS ${quoteIdent(identValue(t.at, caseSensitive))}`;
+  const type = t.unpivot ? 'OBJECT' : 'ARRAY';
+  return `LATERAL (SELECT value AS ${quoteIdent(name)}${at} FROM json_each(${value}) WHERE json_type(${value}) = '${type}')`;
+}
