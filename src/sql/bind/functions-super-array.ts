@@ -190,16 +190,23 @@ export function objectTransformSql(c: FunctionCall, p: DuckDbPrinter): string {
   const { input, keep, set } = objectTransformParts(c);
   const t = `CAST(${p.expr(input)} AS JSON)`;
   if (keep.length === 0 && set.length === 0) return t;
+  const value = (e: Expr) => `CAST(${s}.super_text(${p.expr(e)}, 'OBJECT_TRANSFORM') AS JSON)`;
+  const sets = set.map(([path, v]) => ({ keys: transformPath(path), sql: value(v) }));
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+  // The kept paths in KEEP's order, a path that SET also names with SET's value (so that the
+  // result keeps KEEP's key order), then the other SET paths.
   const kept = keep.map((e) => {
     const keys = transformPath(e);
-    return nested(keys, `json_extract(${t}, ${keysPath(keys)})`);
+    const setAlso = sets.find((x) => same(x.keys, keys));
+    return nested(keys, setAlso?.sql ?? `json_extract(${t}, ${keysPath(keys)})`);
   });
-  const base = keep.length === 0 ? t : `json_merge_patch('{}', ${kept.join(', ')})`;
-  const patches = set.map(([path, value]) => {
-    const v = `CAST(${s}.super_text(${p.expr(value)}, 'OBJECT_TRANSFORM') AS JSON)`;
-    return nested(transformPath(path), v);
-  });
-  const result = patches.length === 0 ? base : `json_merge_patch(${base}, ${patches.join(', ')})`;
+  const keptKeys = keep.map(transformPath);
+  const patches = sets
+    .filter((x) => !keptKeys.some((k) => same(k, x.keys)))
+    .map((x) => nested(x.keys, x.sql));
+  const base = keep.length === 0 ? t : `'{}'`;
+  const pieces = [...kept, ...patches];
+  const result = pieces.length === 0 ? base : `json_merge_patch(${base}, ${pieces.join(', ')})`;
   return `(CASE WHEN json_type(${t}) = 'OBJECT' THEN ${result} ELSE ${t} END)`;
 }
 
