@@ -2,7 +2,9 @@
 // a timestamp is a DATE, of a number a number: macro overloads on typed parameters pick the
 // body when DuckDB binds the call, at no cost per row) or that are too long to inline at every
 // call (REGEXP_INSTR). Created once per DuckDB instance in schema lakeshift_fn by
-// installFunctionMacros(); the registry's translations call them by their qualified names.
+// installFunctionMacros(); the registry's translations call them by their qualified names. The
+// SUPER and JSON functions' macros are in super-macros.ts.
+import { superMacroSql } from './super-macros.js';
 
 /** The schema of the function macros. */
 export const FUNCTION_SCHEMA = 'lakeshift_fn';
@@ -27,6 +29,7 @@ export function functionMacroSql(): string[] {
       `ELSE start + coalesce(list_sum(list_transform(string_split_regex(sub, p, flags)[1:occ], x -> length(x))), 0) ` +
       `+ coalesce(list_sum(list_transform(regexp_extract_all(sub, p, 0, flags)[1:occ - 1], x -> length(x))), 0) ` +
       `+ CASE WHEN opt = 1 THEN length(regexp_extract_all(sub, p, 0, flags)[occ]) ELSE 0 END END`,
+    ...superMacroSql(s),
   ];
 }
 

@@ -1,7 +1,8 @@
 // Redshift's functions that DuckDB spells differently or lacks, declared as data: name, the
 // Redshift documentation page it follows, an example, and its DuckDB translation over the
 // printed arguments. Functions DuckDB has with Redshift's meaning need no entry. The entries live
-// by area (functions-datetime.ts, functions-string.ts, functions-null-math.ts); some call
+// by area (functions-datetime.ts, functions-string.ts, functions-null-math.ts, functions-super.ts,
+// functions-super-array.ts); some call
 // DuckDB macros (function-macros.ts) or TypeScript UDFs (src/engine/udfs.ts).
 // https://docs.aws.amazon.com/redshift/latest/dg/c_SQL_functions.html
 import { LakeshiftError, SqlState } from '../../common/errors.js';
@@ -13,6 +14,7 @@ import { DATETIME_FUNCTIONS } from './functions-datetime.js';
 import { NULL_MATH_FUNCTIONS } from './functions-null-math.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
 import { SUPER_FUNCTIONS } from './functions-super.js';
+import { SUPER_ARRAY_FUNCTIONS } from './functions-super-array.js';
 
 export type { RedshiftFunction } from './function-helpers.js';
 
@@ -21,6 +23,7 @@ const FUNCTIONS: RedshiftFunction[] = [
   ...DATETIME_FUNCTIONS,
   ...STRING_FUNCTIONS,
   ...SUPER_FUNCTIONS,
+  ...SUPER_ARRAY_FUNCTIONS,
   {
     name: 'listagg',
     doc: 'r_LISTAGG.html',

@@ -1,0 +1,80 @@
+// DuckDB macros behind Redshift's SUPER and JSON functions (functions-super.ts,
+// functions-super-array.ts). They run in C on DuckDB's json extension and RE2, vector at a time;
+// created with the other function macros (function-macros.ts) in schema lakeshift_fn.
+// https://docs.aws.amazon.com/redshift/latest/dg/json-functions.html
+
+/** Whitespace between JSON tokens (RFC 8259). */
+const WS = '[ \\t\\n\\r]';
+/** A JSON string literal, escapes included. */
+const JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
+/**
+ * What DuckDB's JSON reader accepts and RFC 8259 (and Redshift) does not: a comma before a
+ * closing bracket or brace, NaN and Infinity. Outside strings; checked on the raw text first (one
+ * pass), then, only when it matches, on the text with its strings emptied.
+ */
+const LENIENT = `,${WS}*[\\]}]|(?i:nan|inf)`;
+
+/** The SUPER macros' definitions (schema `s`), in creation order. */
+export function superMacroSql(s: string): string[] {
+  return [
+    // The JSON text of a VARCHAR or VARBYTE (UTF-8) argument.
+    `CREATE OR REPLACE MACRO ${s}.json_text(x BLOB) AS decode(x), (x) AS CAST(x AS VARCHAR)`,
+    // Is `t` one JSON value, strictly by RFC 8259? NULL for NULL.
+    `CREATE OR REPLACE MACRO ${s}.json_strict(t) AS json_valid(t) AND NOT ` +
+      `(regexp_matches(t, '${LENIENT}') AND ` +
+      `regexp_matches(regexp_replace(t, '${JSON_STRING}', '""', 'g'), '${LENIENT}'))`,
+    // JSON text without the whitespace between tokens; numbers keep their text (1.10, 1e2), so
+    // that the number predicates see what was written.
+    `CREATE OR REPLACE MACRO ${s}.json_min(t) AS ` +
+      `regexp_replace(t, '(${JSON_STRING})|${WS}+', '\\1', 'g')`,
+    // https://docs.aws.amazon.com/redshift/latest/dg/JSON_PARSE.html
+    `CREATE OR REPLACE MACRO ${s}.json_parse(t) AS CASE WHEN t IS NULL THEN NULL ` +
+      `WHEN ${s}.json_strict(t) THEN CAST(${s}.json_min(t) AS JSON) ` +
+      `ELSE error('[22P02] invalid JSON: ' || left(t, 200)) END`,
+    // Strict JSON text `t` whose top level is a `kind` ('ARRAY', 'OBJECT'), else an error naming
+    // it (Redshift: "invalid json array object [...]") or NULL when `null_if_invalid`.
+    `CREATE OR REPLACE MACRO ${s}.json_checked(t, kind, null_if_invalid) AS ` +
+      `CASE WHEN t IS NULL THEN NULL ` +
+      `WHEN CASE WHEN ${s}.json_strict(t) THEN json_type(t) = kind ELSE false END THEN t ` +
+      `WHEN null_if_invalid THEN NULL ` +
+      `ELSE error('[22P02] invalid json ' || CASE kind WHEN 'ARRAY' THEN 'array object ' ELSE 'object ' END || left(t, 200)) END`,
+    // Is `t` strict JSON text whose top level is a `kind`? NULL for NULL.
+    `CREATE OR REPLACE MACRO ${s}.json_is(t, kind) AS ` +
+      `CASE WHEN t IS NULL THEN NULL WHEN ${s}.json_strict(t) THEN json_type(t) = kind ELSE false END`,
+    // The JSON text of `x` as a SUPER value: SUPER (DuckDB JSON) as it is, DECIMAL with its scale,
+    // floating point in exponent form (Redshift shows FLOAT in SUPER as 2.22e+0), strings quoted;
+    // datetime types are an error as in Redshift ("OBJECT could not convert type date to super").
+    // typeof() is a constant: DuckDB keeps the one branch that applies.
+    `CREATE OR REPLACE MACRO ${s}.super_text(x, fn) AS CASE ` +
+      `WHEN typeof(x) IN ('DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIME WITH TIME ZONE', 'INTERVAL') ` +
+      `THEN error('[42846] ' || fn || ' could not convert type ' || lower(typeof(x)) || ' to super') ` +
+      `WHEN typeof(x) = 'JSON' THEN CAST(x AS VARCHAR) ` +
+      `WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN CASE WHEN contains(CAST(x AS VARCHAR), 'e') ` +
+      `THEN CAST(x AS VARCHAR) ELSE CAST(x AS VARCHAR) || 'e+0' END ` +
+      `WHEN starts_with(typeof(x), 'DECIMAL') THEN CAST(x AS VARCHAR) ` +
+      `ELSE CAST(to_json(x) AS VARCHAR) END`,
+    // The elements of a SUPER array's text as a list of SUPER values, or NULL when it is not an
+    // array. (DuckDB's cast re-reads numbers: 1.10 becomes 1.1, 1e2 100.0.)
+    `CREATE OR REPLACE MACRO ${s}.super_list(t) AS ` +
+      `CASE WHEN json_type(t) = 'ARRAY' THEN CAST(CAST(t AS JSON) AS JSON[]) END`,
+    // The text between the brackets of a SUPER array's (minified) text, or NULL.
+    `CREATE OR REPLACE MACRO ${s}.super_inner(t) AS ` +
+      `CASE WHEN json_type(t) = 'ARRAY' THEN substr(t, 2, length(t) - 2) END`,
+    // JSON_TYPEOF's names for DuckDB's json_type() of SUPER text `t`.
+    `CREATE OR REPLACE MACRO ${s}.super_typeof(t) AS CASE WHEN t IS NULL THEN NULL ELSE CASE json_type(t) ` +
+      `WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' ` +
+      `WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' ELSE 'number' END END`,
+    // The number predicates read the JSON text `t` of a number: digits only are an integer of scale
+    // 0, a fraction without exponent a DECIMAL, an exponent a floating point number.
+    `CREATE OR REPLACE MACRO ${s}.super_is_number(t) AS coalesce(regexp_matches(t, '^-?[0-9]'), false)`,
+    `CREATE OR REPLACE MACRO ${s}.super_is_float(t) AS ` +
+      `coalesce(regexp_full_match(t, '-?[0-9.]+[eE][-+]?[0-9]+'), false)`,
+    `CREATE OR REPLACE MACRO ${s}.super_is_decimal(t) AS ` +
+      `coalesce(regexp_full_match(t, '-?[0-9]+(\\.[0-9]+)?'), false)`,
+    `CREATE OR REPLACE MACRO ${s}.super_is_int(t, bits) AS ` +
+      `coalesce(regexp_full_match(t, '-?[0-9]+') AND CASE bits ` +
+      `WHEN 16 THEN TRY_CAST(t AS SMALLINT) IS NOT NULL ` +
+      `WHEN 32 THEN TRY_CAST(t AS INTEGER) IS NOT NULL ` +
+      `ELSE TRY_CAST(t AS BIGINT) IS NOT NULL END, false)`,
+  ];
+}
