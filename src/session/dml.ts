@@ -26,6 +26,7 @@ import {
   toDuckDb,
   visit,
   toDuckDbExpr,
+  toSuperSql,
 } from '../sql/index.js';
 import type { ColumnInfo, LakeTransaction, TableInfo } from '../storage/index.js';
 import type { CommandResult } from './commands.js';
@@ -199,7 +200,7 @@ export function storedValues(
   const supers = declared.map((a) => decodeAnnotation(a).type === 'super');
   if (limits.every((l) => l === undefined) && !supers.some(Boolean)) return source;
   const aliases = names.map((_, i) => `__v${i}`);
-  const toSuper = (a: string) => (superText === 'json' ? `json(${a})` : `to_json(${a})`);
+  const toSuper = (a: string) => (superText === 'json' ? `json(${a})` : toSuperSql(a));
   const stored = aliases.map((a, i) => (supers[i] ? toSuper(a) : checkedLength(a, limits[i])));
   return `SELECT ${stored.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
 }

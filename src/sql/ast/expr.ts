@@ -285,6 +285,11 @@ export interface FunctionCall extends Positioned {
   over?: WindowSpec | Ident;
   /** Redshift `APPROXIMATE COUNT(DISTINCT x)`: a HyperLogLog estimate. */
   approximate?: boolean;
+  /**
+   * Redshift `OBJECT_TRANSFORM(x KEEP p, ... SET p, v, ...)`: the arguments after the first are
+   * introduced by keywords, kept as argNames `keep` / `set`.
+   */
+  keywordArgs?: boolean;
 }
 
 /** `EXTRACT(field FROM x)`; field lower case (`year`, `epoch`, ...) or a string literal's value. */

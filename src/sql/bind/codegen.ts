@@ -26,7 +26,14 @@ import { fieldOrder, normalizeDateLiteral, normalizeIntervalLiteral } from './da
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 import { ValueKinds, type DeclaredColumn } from './value-kinds.js';
-import { superCastSql, superComparisonSql, superPathSql, unnestSql } from './super.js';
+import {
+  superArithmeticSql,
+  superCaseSql,
+  superCastSql,
+  superComparisonSql,
+  superPathSql,
+  unnestSql,
+} from './super.js';
 import {
   charCastSql,
   charOctetLengthSql,
@@ -189,6 +196,8 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
         case 'TypedLit':
           return dateLiteral(node.type, node.value);
         case 'Case': {
+          const superCase = superCaseSql(node, kinds, printer);
+          if (superCase !== undefined) return superCase;
           // String literal branches take the other branches' type, as in PostgreSQL.
           const branches = [...node.whens.map((w) => w.then), ...(node.else ? [node.else] : [])];
           const typed = unifyLiterals(branches);
@@ -210,8 +219,9 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
           );
         case 'Binary':
           if (kinds.isSuper(node.left) || kinds.isSuper(node.right)) {
-            const superCompared = superComparisonSql(node, kinds, printer);
-            if (superCompared !== undefined) return superCompared;
+            const superSql =
+              superComparisonSql(node, kinds, printer) ?? superArithmeticSql(node, kinds, printer);
+            if (superSql !== undefined) return superSql;
           }
           // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
           // divide as integers: sessions run with DuckDB's integer_division on.

@@ -111,20 +111,12 @@ test('OBJECT or ARRAY of a date is 42846 (r_object_function)', async () => {
 /** SELECT object_transform(input, ...) with KEEP and SET marked on the arguments. */
 function transform(input: string, keep: string[], set: [string, string][]): Query {
   const literal = (t: string) => `'${t.replaceAll("'", "''")}'`;
-  const list = [...keep.map(literal), ...set.flatMap(([k, v]) => [literal(k), v])];
-  const stmt = parse(`SELECT object_transform(${[input, ...list].join(', ')})`)[0] as Query;
-  const call = JSON.stringify(stmt).includes('object_transform')
-    ? findCall(stmt, 'object_transform')
-    : undefined;
-  assert.ok(call);
-  call.argNames = [
-    undefined,
-    ...keep.map(() => ({ value: 'keep', quoted: false })),
-    ...set.flatMap(() => [
-      { value: 'set', quoted: false },
-      { value: 'set', quoted: false },
-    ]),
-  ];
+  const keepSql = keep.length > 0 ? ` KEEP ${keep.map(literal).join(', ')}` : '';
+  const setSql =
+    set.length > 0 ? ` SET ${set.map(([k, v]) => `${literal(k)}, ${v}`).join(', ')}` : '';
+  const stmt = parse(`SELECT object_transform(${input}${keepSql}${setSql})`)[0] as Query;
+  const call = findCall(stmt, 'object_transform');
+  assert.ok(call?.keywordArgs);
   return stmt;
 }
 

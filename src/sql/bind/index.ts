@@ -31,4 +31,5 @@ export {
 } from './encodings.js';
 export { redshiftFunction, redshiftFunctions, type RedshiftFunction } from './functions.js';
 export { callsVolatileFunction } from './volatility.js';
+export { toSuperSql } from './super.js';
 export { installFunctionMacros, functionMacroSql, FUNCTION_SCHEMA } from './function-macros.js';

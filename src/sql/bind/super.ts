@@ -5,8 +5,9 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/query-super.html
 // https://docs.aws.amazon.com/redshift/latest/dg/super-configurations.html
 import { quoteIdent } from '../../common/sql-quote.js';
-import type { Binary, Cast, ColumnRef, Expr, Ident, TableName } from '../ast/index.js';
+import type { Binary, Case, Cast, ColumnRef, Expr, Ident, TableName } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
+import { FUNCTION_SCHEMA } from './function-macros.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 import type { ValueKinds } from './value-kinds.js';
@@ -96,6 +97,27 @@ function navigate(base: string, steps: readonly Step[], p: DuckDbPrinter): strin
   return sql;
 }
 
+/**
+ * DuckDB SQL of any value as a SUPER value: a SUPER value as it is (its text kept exactly), a
+ * string as a JSON string (not parsed), a number or boolean as that scalar.
+ */
+export function toSuperSql(sql: string): string {
+  return `CAST(${FUNCTION_SCHEMA}.super_text(${sql}, 'SUPER') AS JSON)`;
+}
+
+/** A CASE with a SUPER branch: its other branches become SUPER values too (a string as a string). */
+export function superCaseSql(node: Case, kinds: ValueKinds, p: DuckDbPrinter): string | undefined {
+  const branches = [...node.whens.map((w) => w.then), ...(node.else ? [node.else] : [])];
+  const mixed = (b: Expr) => !kinds.isSuper(b) && b.kind !== 'NullLit';
+  if (!branches.some((b) => kinds.isSuper(b)) || !branches.some(mixed)) return undefined;
+  const value = (b: Expr) => (mixed(b) ? toSuperSql(p.expr(b)) : p.expr(b));
+  let sql = 'CASE';
+  if (node.operand) sql += ` ${p.expr(node.operand)}`;
+  for (const w of node.whens) sql += ` WHEN ${p.expr(w.when)} THEN ${value(w.then)}`;
+  if (node.else) sql += ` ELSE ${value(node.else)}`;
+  return `(${sql} END)`;
+}
+
 const STRING_TARGETS = new Set(['varchar', 'text', 'bpchar', 'char', 'name']);
 
 /**
@@ -108,7 +130,7 @@ export function superCastSql(node: Cast, kinds: ValueKinds, p: DuckDbPrinter): s
   const toSuper = node.type.name === 'super' && node.type.arrayDims === 0;
   if (fromSuper === toSuper) return toSuper ? p.expr(node.expr) : undefined;
   const value = p.expr(node.expr);
-  if (toSuper) return node.expr.kind === 'NullLit' ? 'CAST(NULL AS JSON)' : `to_json(${value})`;
+  if (toSuper) return node.expr.kind === 'NullLit' ? 'CAST(NULL AS JSON)' : toSuperSql(value);
   const target = resolveType(node.type).duckdb;
   if (STRING_TARGETS.has(node.type.name)) {
     const text = `(CASE WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(${value}, '$') END)`;
@@ -118,6 +140,29 @@ export function superCastSql(node: Cast, kinds: ValueKinds, p: DuckDbPrinter): s
 }
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
+
+/**
+ * Arithmetic with a SUPER operand (dynamic typing): a SUPER number takes part as a DOUBLE
+ * PRECISION; a SUPER value that is no number makes the result NULL (lax, not an error).
+ */
+export function superArithmeticSql(
+  node: Binary,
+  kinds: ValueKinds,
+  p: DuckDbPrinter,
+): string | undefined {
+  if (!ARITHMETIC.has(node.op) || node.operatorSchema !== undefined) return undefined;
+  const number = (e: Expr) => {
+    const sql = p.expr(e);
+    if (!kinds.isSuper(e)) return `(${sql})`;
+    return `(CASE WHEN json_type(${sql}) IN ${NUMBER_TYPES} THEN CAST(${sql} AS DOUBLE) END)`;
+  };
+  const [l, r] = [number(node.left), number(node.right)];
+  if (node.op === '/' || node.op === '%') {
+    return `(CASE WHEN ${r} = 0 AND ${l} IS NOT NULL THEN error('division by zero') ELSE ${l} ${node.op} ${r} END)`;
+  }
+  return `(${l} ${node.op} ${r})`;
+}
 
 /** json_type() names of JSON numbers. */
 const NUMBER_TYPES = `('UBIGINT', 'BIGINT', 'DOUBLE', 'HUGEINT')`;

@@ -223,6 +223,10 @@ export class ValueKinds {
       case 'FieldSelect':
         // Navigation into a SUPER value is a SUPER value.
         return this.isSuper(e.expr) ? SUPER : undefined;
+      case 'Case': {
+        const branches = [...e.whens.map((w) => w.then), ...(e.else ? [e.else] : [])];
+        return branches.some((b) => this.isSuper(b)) ? SUPER : undefined;
+      }
       case 'FunctionCall': {
         if (e.over !== undefined || (e.name.length > 1 && e.name[0]!.value !== 'pg_catalog')) {
           return undefined;

@@ -551,7 +551,12 @@ function parseCase(p: Parser): Expr {
 }
 
 function parseArray(p: Parser): Expr {
-  const pos = p.next().pos;
+  const pos = p.peek().pos;
+  const word = p.next();
+  // Redshift's ARRAY(a, b, ...) builds a SUPER array; ARRAY(SELECT ...) stays a subquery.
+  if (p.isPunct('(') && !startsQuery(p, 1)) {
+    return parseFunctionTail(p, [{ value: 'array', quoted: false, pos: word.pos }], pos);
+  }
   if (p.eatPunct('(')) {
     const query: Query = parseQuery(p);
     p.expectPunct(')');

@@ -13,6 +13,9 @@ import { parseExpr, parseOrderItems } from './expr.js';
 
 /** After `name`: `( args ) [WITHIN GROUP (...)] [FILTER (WHERE ...)] [OVER ...]`. */
 export function parseFunctionTail(p: Parser, name: Ident[], pos: number): FunctionCall {
+  if (name.length === 1 && !name[0]!.quoted && name[0]!.value === 'object_transform') {
+    return parseObjectTransform(p, name, pos);
+  }
   p.expectPunct('(');
   const call: FunctionCall = {
     kind: 'FunctionCall',
@@ -213,4 +216,34 @@ export function parseSpecialFunction(p: Parser, word: string): Expr | undefined 
     default:
       return undefined;
   }
+}
+
+/**
+ * `OBJECT_TRANSFORM(input [KEEP path, ...] [SET path, value, ...])`: the paths and values are
+ * arguments named by the keyword that introduces them.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_object_transform_function.html
+ */
+function parseObjectTransform(p: Parser, name: Ident[], pos: number): FunctionCall {
+  p.expectPunct('(');
+  const args: Expr[] = [parseExpr(p)];
+  const argNames: (Ident | undefined)[] = [undefined];
+  for (const clause of ['keep', 'set']) {
+    const t = p.peek();
+    if (!p.eatWord(clause)) continue;
+    for (const e of p.commaList(() => parseExpr(p))) {
+      args.push(e);
+      argNames.push({ value: clause, quoted: false, pos: t.pos });
+    }
+  }
+  p.expectPunct(')');
+  return {
+    kind: 'FunctionCall',
+    name,
+    args,
+    ...(args.length > 1 ? { argNames, keywordArgs: true } : {}),
+    distinct: false,
+    star: false,
+    orderBy: [],
+    pos,
+  };
 }

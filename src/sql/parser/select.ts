@@ -22,8 +22,8 @@ import { parseFunctionTail, parseWindowSpec } from './functions.js';
 import { isBareLabel, isColId } from './keywords.js';
 
 /** Does a query start here (SELECT, WITH, VALUES, or `(` before one of those)? */
-export function startsQuery(p: Parser): boolean {
-  let n = 0;
+export function startsQuery(p: Parser, from = 0): boolean {
+  let n = from;
   while (p.isPunct('(', n)) n++;
   return p.isWord('select', n) || p.isWord('with', n) || p.isWord('values', n);
 }

@@ -264,6 +264,8 @@ export class ExprPrinter {
   }
 
   functionName(parts: Ident[]): string {
+    // Redshift's ARRAY(a, b) constructor: the keyword reads back as the same call.
+    if (parts.length === 1 && !parts[0]!.quoted && parts[0]!.value === 'array') return 'ARRAY';
     if (parts.length === 1) return funcNameText(parts[0] as Ident);
     return parts.map((p, i) => (i === 0 ? this.ident(p) : this.label(p))).join('.');
   }
@@ -276,6 +278,16 @@ export class ExprPrinter {
   /** The text between the parentheses: `DISTINCT a, b ORDER BY c` / `*`. */
   functionArgs(e: FunctionCall): string {
     if (e.star) return '*';
+    if (e.keywordArgs) {
+      // OBJECT_TRANSFORM(x KEEP a, b SET c, d): each keyword once, before its arguments.
+      let s = this.expr(e.args[0]!);
+      e.args.slice(1).forEach((a, i) => {
+        const clause = e.argNames![i + 1]!.value;
+        s += clause === e.argNames![i]?.value ? ', ' : ` ${clause.toUpperCase()} `;
+        s += this.expr(a);
+      });
+      return s;
+    }
     const args = e.args.map((a, i) => {
       const n = e.argNames?.[i];
       const v = e.variadic && i === e.args.length - 1 ? 'VARIADIC ' : '';

@@ -216,3 +216,9 @@ SELECT region, APPROXIMATE COUNT(DISTINCT amount), ratio_to_report(amount) OVER 
 MERGE INTO t AS x USING s ON x.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)
 ;;
 MERGE INTO t USING (SELECT * FROM s) AS s ON t.id = s.id REMOVE DUPLICATES
+;;
+select object_transform(c.col_super keep '"person"."name"', '"person"."age"' set '"person"."name"', upper('x'), '"a"', 1) from customer_json c
+;;
+select array(1, 'a', null), array(), array(select x from t), c.c_orders[0].o_orderkey, c.data.a."B"[i].c, p.payload.dynamodb."Keys".pk."S"::varchar from customer_orders c
+;;
+select c.id, o, i from customer_orders c, c.c_orders as o at i left join c.other b on true, unpivot c.obj as v at k
