@@ -90,6 +90,29 @@ const DEFS: SettingDef[] = [
     description: 'Whether quoted and unquoted identifiers keep their case.',
     category: 'Redshift',
   },
+  // SUPER's lax and strict modes (https://docs.aws.amazon.com/redshift/latest/dg/super-configurations.html).
+  {
+    name: 'navigate_super_null_on_error',
+    kind: { type: 'bool' },
+    default: 'on',
+    description:
+      'Whether SUPER navigation to a missing attribute or element is NULL (on) or an error.',
+    category: 'Redshift',
+  },
+  {
+    name: 'cast_super_null_on_error',
+    kind: { type: 'bool' },
+    default: 'on',
+    description: 'Whether a SUPER value that does not cast is NULL (on) or an error.',
+    category: 'Redshift',
+  },
+  {
+    name: 'parse_super_null_on_error',
+    kind: { type: 'bool' },
+    default: 'off',
+    description: 'Whether JSON_PARSE of invalid JSON is NULL (on) or an error (off).',
+    category: 'Redshift',
+  },
   {
     name: 'statement_timeout',
     kind: { type: 'milliseconds' },

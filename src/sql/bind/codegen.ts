@@ -26,6 +26,7 @@ import { fieldOrder, normalizeDateLiteral, normalizeIntervalLiteral } from './da
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 import { ValueKinds, type DeclaredColumn } from './value-kinds.js';
+import { laxJsonParseSql } from './functions-super.js';
 import {
   superArithmeticSql,
   superCaseSql,
@@ -130,6 +131,11 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
     ctx.transactionStart === undefined
       ? 'current_timestamp'
       : `CAST(${quoteLiteral(ctx.transactionStart.toISOString())} AS TIMESTAMPTZ)`;
+  const modes = {
+    strictNavigation: ctx.setting('navigate_super_null_on_error') === 'off',
+    strictCasts: ctx.setting('cast_super_null_on_error') === 'off',
+    laxParse: ctx.setting('parse_super_null_on_error') === 'on',
+  };
   const param = (node: Param): string => {
     if (ctx.params === 'placeholders') return `$${node.index}`;
     const value = ctx.params[node.index - 1];
@@ -152,7 +158,8 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
       const unnested = kinds.unnested(node);
       if (unnested !== undefined) {
         const value =
-          superPathSql(unnested, kinds, printer, ctx.caseSensitive) ?? printer.expr(unnested);
+          superPathSql(unnested, kinds, printer, ctx.caseSensitive, modes.strictNavigation) ??
+          printer.expr(unnested);
         return unnestSql(node, value, ctx.caseSensitive);
       }
       const error = ctx.unresolvedRelations?.get(node);
@@ -177,9 +184,9 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
         case 'ColumnRef':
         case 'Subscript':
         case 'FieldSelect':
-          return superPathSql(node, kinds, printer, ctx.caseSensitive);
+          return superPathSql(node, kinds, printer, ctx.caseSensitive, modes.strictNavigation);
         case 'Cast': {
-          const superCast = superCastSql(node, kinds, printer);
+          const superCast = superCastSql(node, kinds, printer, modes.strictCasts);
           if (superCast !== undefined) return superCast;
           // Object identifier casts ('t'::regclass, oid::regtype) look the object up.
           const reg = ctx.regCast?.(node.type.name, node.expr, printer.expr(node.expr));
@@ -275,6 +282,14 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
     functionCall(node: FunctionCall, _printArgs, printer): string | undefined {
       const octets = charOctetLengthSql(node, kinds, printer);
       if (octets !== undefined) return octets;
+      if (
+        modes.laxParse &&
+        node.args.length === 1 &&
+        node.name.length === 1 &&
+        identValue(node.name[0]!, false) === 'json_parse'
+      ) {
+        return laxJsonParseSql(node, printer);
+      }
       const redshift = translateRedshiftCall(node, printer);
       if (redshift !== undefined) return redshift;
       const name = node.name.map((p) => identValue(p, false)).join('.');

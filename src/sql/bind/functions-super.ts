@@ -22,6 +22,15 @@ export function superText(c: FunctionCall, p: DuckDbPrinter, index = 0): string 
 const jsonText = (c: FunctionCall, p: DuckDbPrinter) => `${s}.json_text(${p.expr(c.args[0]!)})`;
 
 /**
+ * JSON_PARSE with parse_super_null_on_error on: invalid JSON is NULL instead of an error.
+ * https://docs.aws.amazon.com/redshift/latest/dg/super-configurations.html
+ */
+export function laxJsonParseSql(c: FunctionCall, p: DuckDbPrinter): string {
+  const t = jsonText(c, p);
+  return `(CASE WHEN ${s}.json_strict(${t}) THEN CAST(${s}.json_min(${t}) AS JSON) END)`;
+}
+
+/**
  * The trailing null_if_invalid argument of the JSON text functions, when the call has one: a
  * boolean literal or a cast to BOOLEAN (a path element is a string, so only these tell them
  * apart before types are known). Returns the arguments before it and its SQL ('false' if none).

@@ -1,16 +1,24 @@
-// SUPER navigation, casts and comparisons as DuckDB SQL over JSON values. Navigation is lax, as
-// Redshift's default (navigate_super_null_on_error): a missing key, an index out of range or a
-// step into a value of the wrong type yields NULL, never an error; DuckDB's json_extract does
-// the same. Casts from SUPER are lax too (cast_super_null_on_error): what cannot be cast is NULL.
+// SUPER navigation, casts and comparisons as DuckDB SQL over JSON values. Navigation is lax by
+// default (navigate_super_null_on_error on): a missing key, an index out of range or a step into
+// a value of the wrong type yields NULL, never an error, as DuckDB's json_extract does; in strict
+// mode it is an error. Casts from SUPER are lax by default too (cast_super_null_on_error): what
+// cannot be cast is NULL, or in strict mode an error.
 // https://docs.aws.amazon.com/redshift/latest/dg/query-super.html
 // https://docs.aws.amazon.com/redshift/latest/dg/super-configurations.html
 import { quoteIdent } from '../../common/sql-quote.js';
 import type { Binary, Case, Cast, ColumnRef, Expr, Ident, TableName } from '../ast/index.js';
 import type { DuckDbPrinter } from '../print/index.js';
+import { sqlstateMessage } from '../../engine/udfs.js';
 import { FUNCTION_SCHEMA } from './function-macros.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 import type { ValueKinds } from './value-kinds.js';
+
+/** The session's SUPER modes (lax is Redshift's default for both). */
+export interface SuperModes {
+  strictNavigation: boolean;
+  strictCasts: boolean;
+}
 
 /** One step of a path: an attribute name or an array index. */
 type Step = { key: string } | { index: Expr };
@@ -43,6 +51,7 @@ export function superPathSql(
   kinds: ValueKinds,
   p: DuckDbPrinter,
   caseSensitive: boolean,
+  strict = false,
 ): string | undefined {
   const steps: Step[] = [];
   let base: Expr = node;
@@ -66,15 +75,24 @@ export function superPathSql(
   } else {
     baseSql = p.expr(base);
   }
-  return navigate(baseSql, steps, p);
+  return navigate(baseSql, steps, p, strict);
 }
 
-/** json_extract over the steps: constant ones in one path, a computed index on its own. */
-function navigate(base: string, steps: readonly Step[], p: DuckDbPrinter): string {
+/**
+ * json_extract over the steps: constant ones in one path, a computed index on its own. Strict:
+ * a path that is not there in a value that is there is an error (22000).
+ */
+function navigate(base: string, steps: readonly Step[], p: DuckDbPrinter, strict: boolean): string {
   let sql = base;
   let path = '$';
+  const extract = (value: string, pathSql: string) => {
+    const found = `json_extract(${value}, ${pathSql})`;
+    if (!strict) return found;
+    const message = p.string(sqlstateMessage('22000', 'SUPER navigation: no element at path '));
+    return `(CASE WHEN ${value} IS NULL THEN NULL WHEN json_exists(${value}, ${pathSql}) THEN ${found} ELSE error(${message} || ${pathSql}) END)`;
+  };
   const flush = () => {
-    if (path !== '$') sql = `json_extract(${sql}, ${p.string(path)})`;
+    if (path !== '$') sql = extract(sql, p.string(path));
     path = '$';
   };
   for (const step of steps) {
@@ -85,13 +103,17 @@ function navigate(base: string, steps: readonly Step[], p: DuckDbPrinter): strin
     const constant = constantIndex(step.index);
     if (constant !== undefined) {
       // A negative index is out of range in Redshift (DuckDB would count from the end).
-      if (constant < 0) return 'CAST(NULL AS JSON)';
+      if (constant < 0) {
+        return strict
+          ? `error(${p.string(sqlstateMessage('22000', `SUPER navigation: no element at index ${constant}`))})`
+          : 'CAST(NULL AS JSON)';
+      }
       path += `[${constant}]`;
       continue;
     }
     flush();
     const i = `CAST(${p.expr(step.index)} AS BIGINT)`;
-    sql = `(CASE WHEN ${i} >= 0 THEN json_extract(${sql}, '$[' || ${i} || ']') END)`;
+    sql = `(CASE WHEN ${i} >= 0 THEN ${extract(sql, `'$[' || ${i} || ']'`)} END)`;
   }
   flush();
   return sql;
@@ -125,7 +147,12 @@ const STRING_TARGETS = new Set(['varchar', 'text', 'bpchar', 'char', 'name']);
  * without its quotes), or from another type to SUPER (the value as a SUPER scalar: a string
  * becomes a JSON string, not parsed), or undefined when neither side is SUPER.
  */
-export function superCastSql(node: Cast, kinds: ValueKinds, p: DuckDbPrinter): string | undefined {
+export function superCastSql(
+  node: Cast,
+  kinds: ValueKinds,
+  p: DuckDbPrinter,
+  strict = false,
+): string | undefined {
   const fromSuper = kinds.isSuper(node.expr);
   const toSuper = node.type.name === 'super' && node.type.arrayDims === 0;
   if (fromSuper === toSuper) return toSuper ? p.expr(node.expr) : undefined;
@@ -133,10 +160,13 @@ export function superCastSql(node: Cast, kinds: ValueKinds, p: DuckDbPrinter): s
   if (toSuper) return node.expr.kind === 'NullLit' ? 'CAST(NULL AS JSON)' : toSuperSql(value);
   const target = resolveType(node.type).duckdb;
   if (STRING_TARGETS.has(node.type.name)) {
-    const text = `(CASE WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(${value}, '$') END)`;
+    const complex = strict
+      ? `error(${p.string(sqlstateMessage('22000', `cannot cast a SUPER array or object to ${node.type.name}`))})`
+      : 'NULL';
+    const text = `(CASE WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN ${complex} ELSE json_extract_string(${value}, '$') END)`;
     return node.type.name === 'bpchar' ? `rtrim(${text})` : text;
   }
-  return `TRY_CAST(${value} AS ${target})`;
+  return `${strict ? 'CAST' : 'TRY_CAST'}(${value} AS ${target})`;
 }
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
