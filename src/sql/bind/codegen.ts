@@ -32,6 +32,7 @@ import {
   superCaseSql,
   superCastSql,
   superComparisonSql,
+  superOrderKeySql,
   superPathSql,
   unnestSql,
 } from './super.js';
@@ -255,6 +256,9 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
         .slice(-2)
         .map((p) => quoteIdent(identValue(p, ctx.caseSensitive)))
         .join('.');
+    },
+    orderKey(node: Expr, printer): string | undefined {
+      return kinds.isSuper(node) ? superOrderKeySql(printer.expr(node)) : undefined;
     },
     typeName(node: TypeName): string | undefined {
       return resolveType(node).duckdb;

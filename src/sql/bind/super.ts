@@ -244,3 +244,15 @@ export function unnestSql(t: TableName, value: string, caseSensitive: boolean): 
   const type = t.unpivot ? 'OBJECT' : 'ARRAY';
   return `LATERAL (SELECT value AS ${quoteIdent(name)}${at} FROM json_each(${value}) WHERE json_type(${value}) = '${type}')`;
 }
+
+/**
+ * The sort key of a SUPER value: values of different types in the order booleans, numbers,
+ * strings, arrays, objects (a JSON null after them), then by value within a type (numbers by
+ * magnitude, strings alphabetically, arrays and objects by their text).
+ * https://docs.aws.amazon.com/redshift/latest/dg/array_sort.html
+ */
+export function superOrderKeySql(value: string): string {
+  const rank = `CASE json_type(${value}) WHEN 'BOOLEAN' THEN 0 WHEN 'VARCHAR' THEN 2 WHEN 'ARRAY' THEN 3 WHEN 'OBJECT' THEN 4 WHEN 'NULL' THEN 5 ELSE 1 END`;
+  const number = `CASE WHEN json_type(${value}) IN ${NUMBER_TYPES} THEN CAST(${value} AS DOUBLE) END`;
+  return `(CASE WHEN ${value} IS NULL THEN NULL ELSE struct_pack(r := ${rank}, n := ${number}, s := json_extract_string(${value}, '$')) END)`;
+}

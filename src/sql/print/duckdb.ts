@@ -22,6 +22,7 @@ import type {
   ColumnDef,
   ColumnRef,
   Expr,
+  OrderItem,
   FunctionCall,
   Ident,
   KeywordFunction,
@@ -57,6 +58,8 @@ export interface DuckDbHooks {
   ): string | undefined;
   typeName?(node: TypeName, printer: DuckDbPrinter): string | undefined;
   columnRef?(node: ColumnRef, printer: DuckDbPrinter): string | undefined;
+  /** The sort key of an ORDER BY expression, when it sorts otherwise than by its value. */
+  orderKey?(node: Expr, printer: DuckDbPrinter): string | undefined;
   /** CURRENT_USER, CURRENT_SCHEMA, ... (the session's values belong to the binder). */
   keywordFunction?(node: KeywordFunction, printer: DuckDbPrinter): string | undefined;
 }
@@ -115,6 +118,17 @@ export class DuckDbPrinter extends StatementPrinter {
         !p.quoted && /^[a-z_][a-z0-9_]*$/.test(p.value) ? p.value : quoteIdentText(p.value),
       )
       .join('.');
+  }
+
+  override orderItems(items: OrderItem[]): string {
+    return items
+      .map((o) => {
+        let s = this.hooks.orderKey?.(o.expr, this) ?? this.expr(o.expr);
+        if (o.direction) s += ` ${o.direction.toUpperCase()}`;
+        if (o.nulls) s += ` NULLS ${o.nulls.toUpperCase()}`;
+        return s;
+      })
+      .join(', ');
   }
 
   override expr(e: Expr): string {
