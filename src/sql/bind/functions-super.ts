@@ -18,8 +18,16 @@ export function superText(c: FunctionCall, p: DuckDbPrinter, index = 0): string 
   return `${s}.super_text(${p.expr(c.args[index]!)}, ${quoteLiteral(fn)})`;
 }
 
-/** The text of a VARCHAR or VARBYTE argument that holds JSON. */
-const jsonText = (c: FunctionCall, p: DuckDbPrinter) => `${s}.json_text(${p.expr(c.args[0]!)})`;
+/**
+ * The text of a VARCHAR or VARBYTE argument that holds JSON. An untyped parameter ($1) is
+ * VARCHAR, as an unknown-typed value resolves to text in PostgreSQL; DuckDB would infer the
+ * VARBYTE overload of json_text and read the client's JSON text as bytea escapes.
+ */
+const jsonText = (c: FunctionCall, p: DuckDbPrinter) => {
+  const arg = c.args[0]!;
+  const sql = p.expr(arg);
+  return `${s}.json_text(${arg.kind === 'Param' ? `CAST(${sql} AS VARCHAR)` : sql})`;
+};
 
 /**
  * JSON_PARSE with parse_super_null_on_error on: invalid JSON is NULL instead of an error.
