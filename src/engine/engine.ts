@@ -291,8 +291,10 @@ export class PreparedStatement {
       }
     }
     // With a parameter DuckDB cannot type, it reports one placeholder column instead of the
-    // real ones: the result's shape is known only once the statement runs.
-    const resolved = !parameterTypes.includes(undefined);
+    // real ones: the result's shape is known only once the statement runs. A macro that looks at
+    // a parameter's type (SUPER's typeof() dispatch) leaves the parameter typed and the column
+    // untyped: the same placeholder.
+    const resolved = !parameterTypes.includes(undefined) && !columnTypes.includes(undefined);
     return {
       parameterTypes,
       columnNames: resolved ? columnNames : undefined,
