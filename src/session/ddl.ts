@@ -49,7 +49,7 @@ import {
   relationMissing,
   type LakeTarget,
 } from './resolve.js';
-import { charResultTypes, querySql } from './rows.js';
+import { declaredResultTypes, querySql } from './rows.js';
 import type { Session } from './session.js';
 import {
   markDistKey,
@@ -155,11 +155,15 @@ async function createTable(
   } else if (stmt.as) {
     asSql = await querySql(session, stmt.as, params, false);
     const columns = await resultColumns(session, asSql);
-    // CHAR(n) columns stay CHAR(n) (DuckDB has only VARCHAR).
-    const chars = await charResultTypes(session, stmt.as, params);
-    chars.forEach((type, i) => {
+    // CHAR(n) columns stay CHAR(n) and SUPER ones SUPER (DuckDB may report both as VARCHAR).
+    const declared = await declaredResultTypes(session, stmt.as, params);
+    declared.forEach((type, i) => {
       const c = columns[i];
-      if (type !== undefined && c !== undefined && c.type === 'VARCHAR') c.typeAnnotation = type;
+      if (type === undefined || c === undefined) return;
+      if (type === 'super') {
+        c.type = 'JSON';
+        c.typeAnnotation = type;
+      } else if (c.type === 'VARCHAR') c.typeAnnotation = type;
     });
     table = await ctasTable(session, stmt, columns);
   } else {

@@ -155,10 +155,10 @@ export async function querySql(
 
 /**
  * The declared type of each result column of a query that is known to be CHAR(n)
- * ("character(5)"), so that CTAS keeps it; undefined for the others, or for all when the result
- * columns are not known.
+ * ("character(5)") or SUPER, which DuckDB reports as VARCHAR, so that CTAS keeps it; undefined
+ * for the others, or for all when the result columns are not known.
  */
-export async function charResultTypes(
+export async function declaredResultTypes(
   session: Session,
   query: Query,
   params: readonly string[],
@@ -167,7 +167,11 @@ export async function charResultTypes(
   const ctx = codegenContext(session, await resolveRelations(session, tx, query), params);
   const kinds = ValueKinds.of(query, ctx.relationColumns ?? new Map(), ctx.caseSensitive);
   return (kinds.outputColumns(query) ?? []).map(([, k]) =>
-    k?.kind === 'char' && k.length !== undefined ? `character(${k.length})` : undefined,
+    k?.kind === 'char' && k.length !== undefined
+      ? `character(${k.length})`
+      : k?.kind === 'super'
+        ? 'super'
+        : undefined,
   );
 }
 
