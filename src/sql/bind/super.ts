@@ -209,11 +209,14 @@ export function superComparisonSql(
 ): string | undefined {
   if (!COMPARISONS.has(node.op) || node.operatorSchema !== undefined) return undefined;
   const leftSuper = kinds.isSuper(node.left);
+  const op = node.op === '!=' ? '<>' : node.op;
+  if (leftSuper && kinds.isSuper(node.right)) {
+    return superPairComparisonSql(p.expr(node.left), op, p.expr(node.right));
+  }
   if (leftSuper === kinds.isSuper(node.right)) return undefined;
   const [value, literal] = leftSuper ? [node.left, node.right] : [node.right, node.left];
   const v = p.expr(value);
   const lit = p.expr(literal);
-  const op = node.op === '!=' ? '<>' : node.op;
   const compare = (l: string) => (leftSuper ? `${l} ${op} ${lit}` : `${lit} ${op} ${l}`);
   switch (literal.kind) {
     case 'StringLit':
@@ -225,6 +228,20 @@ export function superComparisonSql(
     default:
       return undefined;
   }
+}
+
+/**
+ * Two SUPER values compared: numbers by value (1 = 1.0), strings by their text, booleans as
+ * booleans; values of different types (or arrays and objects, by their JSON text) as their sort
+ * keys order them (superOrderKeySql), so that = holds only within a type.
+ */
+function superPairComparisonSql(l: string, op: string, r: string): string {
+  const isNumber = (v: string) => `json_type(${v}) IN ${NUMBER_TYPES}`;
+  const number = (v: string) => `CAST(${v} AS DOUBLE)`;
+  return (
+    `(CASE WHEN ${isNumber(l)} AND ${isNumber(r)} THEN ${number(l)} ${op} ${number(r)} ` +
+    `ELSE ${superOrderKeySql(l)} ${op} ${superOrderKeySql(r)} END)`
+  );
 }
 
 /**
