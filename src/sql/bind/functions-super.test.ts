@@ -1,13 +1,13 @@
 // Redshift's SUPER and JSON functions translated to DuckDB and run on a real DuckDB, checked
-// against the documented examples; OBJECT_TRANSFORM on a hand-built KEEP/SET call (the parser
-// does not read KEEP and SET yet).
+// against the documented examples; OBJECT_TRANSFORM with its KEEP and SET clauses.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { isLakeshiftError } from '../../common/errors.js';
 import { parse } from '../parser/index.js';
 import type { FunctionCall, Query } from '../ast/index.js';
-import { toDuckDb, type CodegenContext } from './codegen.js';
+import { toDuckDb } from './codegen.js';
+import { testCodegenContext } from './codegen-test-context.js';
 import { installFunctionMacros } from './function-macros.js';
 import { fromDuckDBError } from '../../engine/errors.js';
 
@@ -20,17 +20,7 @@ before(async () => {
 
 after(() => connection.closeSync());
 
-const ctx: CodegenContext = {
-  relations: new Map(),
-  params: [],
-  caseSensitive: false,
-  currentUser: 'admin',
-  sessionUser: 'admin',
-  database: 'dev',
-  searchPath: ['public'],
-  processId: 1,
-  setting: () => '',
-};
+const ctx = testCodegenContext();
 
 async function run(stmt: Query): Promise<unknown> {
   try {

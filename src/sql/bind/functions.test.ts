@@ -8,6 +8,7 @@ import { isLakeshiftError } from '../../common/errors.js';
 import { parse } from '../parser/index.js';
 import type { Query } from '../ast/index.js';
 import { toDuckDb, type CodegenContext } from './codegen.js';
+import { testCodegenContext } from './codegen-test-context.js';
 import { redshiftFunctions } from './functions.js';
 import { installFunctionMacros } from './function-macros.js';
 import { registerRedshiftUdfs } from '../../engine/udfs.js';
@@ -24,17 +25,7 @@ before(async () => {
 
 after(() => connection.closeSync());
 
-const ctx: CodegenContext = {
-  relations: new Map(),
-  params: [],
-  caseSensitive: false,
-  currentUser: 'admin',
-  sessionUser: 'admin',
-  database: 'dev',
-  searchPath: ['public'],
-  processId: 1,
-  setting: (name) => (name.toLowerCase() === 'datestyle' ? 'ISO, MDY' : ''),
-};
+const ctx = testCodegenContext((name) => (name.toLowerCase() === 'datestyle' ? 'ISO, MDY' : ''));
 
 async function value(sql: string): Promise<unknown> {
   const [stmt] = parse(sql);
