@@ -17,7 +17,7 @@ import {
 } from '../storage/index.js';
 import { DEFAULT_DATABASE, ensurePublicSchema } from './bootstrap.js';
 import type { CommandResult } from './commands.js';
-import { unsupported } from './execute.js';
+import { requireNoTransactionBlock, unsupported } from './execute.js';
 import type { Session } from './session.js';
 
 /** Databases Redshift keeps for itself: never dropped or renamed. */
@@ -28,15 +28,6 @@ const PROTECTED = new Set([
   'template1',
   'sys:internal',
 ]);
-
-function notInBlock(session: Session, what: string): void {
-  if (session.transactions.inBlock) {
-    throw new LakeshiftError(
-      SqlState.activeSqlTransaction,
-      `${what} cannot run inside a transaction block`,
-    );
-  }
-}
 
 /** Superusers, and users with CREATEDB, manage databases; owners manage their own. */
 function requireCreateDb(session: Session, what: string, owner?: DatabaseRecord): void {
@@ -71,7 +62,7 @@ export async function runCreateDatabase(
   stmt: CreateDatabase,
 ): Promise<CommandResult> {
   requireCreateDb(session, 'create database');
-  notInBlock(session, 'CREATE DATABASE');
+  requireNoTransactionBlock(session, 'CREATE DATABASE');
   const name = identValue(stmt.name, session.caseSensitiveIdentifiers);
   let ownerId = session.user.userId;
   const attributes: Partial<DatabaseAttributes> = {};
@@ -104,7 +95,7 @@ export async function runAlterDatabase(
   session: Session,
   stmt: AlterDatabase,
 ): Promise<CommandResult> {
-  notInBlock(session, 'ALTER DATABASE');
+  requireNoTransactionBlock(session, 'ALTER DATABASE');
   const { directory } = session.manager.lake;
   const name = identValue(stmt.name, session.caseSensitiveIdentifiers);
   const current = await directory.database(name);
@@ -152,7 +143,7 @@ function beingAccessed(name: string): LakeshiftError {
 }
 
 export async function runDropDatabases(session: Session, stmt: Drop): Promise<CommandResult> {
-  notInBlock(session, 'DROP DATABASE');
+  requireNoTransactionBlock(session, 'DROP DATABASE');
   const lake = session.manager.lake;
   for (const parts of stmt.names) {
     const name = identValue(parts[parts.length - 1]!, session.caseSensitiveIdentifiers);

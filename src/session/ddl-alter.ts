@@ -30,7 +30,7 @@ import type { LakeTransaction, TableInfo } from '../storage/index.js';
 import type { CommandResult } from './commands.js';
 import { findView, quotaMb, renameInViews, requireLakeTable, userIdOf } from './ddl.js';
 import { defaultExpr } from './dml.js';
-import { unsupported } from './execute.js';
+import { requireNoTransactionBlock, unsupported } from './execute.js';
 import { withIdentityValues } from './identity.js';
 import { codegenContext, findLakeTable, relationMissing, type LakeTarget } from './resolve.js';
 import type { Session } from './session.js';
@@ -429,12 +429,7 @@ async function alterColumnType(
       `cannot alter ${where} from ${a.type ?? c.type} to ${next.text}: ALTER COLUMN TYPE only changes the length of a VARCHAR column`,
     );
   }
-  if (session.transactions.inBlock) {
-    throw new LakeshiftError(
-      SqlState.activeSqlTransaction,
-      'ALTER TABLE ALTER COLUMN TYPE cannot run inside a transaction block',
-    );
-  }
+  requireNoTransactionBlock(session, 'ALTER TABLE ALTER COLUMN TYPE');
   if (a.encoding && ['bytedict', 'runlength', 'text255', 'text32k'].includes(a.encoding)) {
     throw notAllowed(`cannot alter ${where}: its encoding ${a.encoding} has a fixed size`);
   }
@@ -474,12 +469,7 @@ async function appendFrom(
   t: Target,
   a: Extract<AlterTableAction, { kind: 'AppendFrom' }>,
 ): Promise<void> {
-  if (session.transactions.inBlock) {
-    throw new LakeshiftError(
-      SqlState.activeSqlTransaction,
-      'ALTER TABLE APPEND cannot run inside a transaction block',
-    );
-  }
+  requireNoTransactionBlock(session, 'ALTER TABLE APPEND');
   const q = qualifiedName(a.source, session.caseSensitiveIdentifiers);
   if (q.schema === undefined && session.tempTables.has(q.name)) {
     throw notAllowed('ALTER TABLE APPEND needs permanent tables; the source is a temporary table');

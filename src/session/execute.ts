@@ -131,6 +131,19 @@ export async function executeStatement(
   return { rows, suspended: false };
 }
 
+/**
+ * Fails with 25001 inside a transaction block: for statements that take effect at once and
+ * cannot be rolled back (users, databases, VACUUM, some ALTER TABLE forms), as in Redshift.
+ */
+export function requireNoTransactionBlock(session: Session, what: string): void {
+  if (session.transactions.inBlock) {
+    throw new LakeshiftError(
+      SqlState.activeSqlTransaction,
+      `${what} cannot run inside a transaction block`,
+    );
+  }
+}
+
 export function unsupported(what: string, position?: number): LakeshiftError {
   return new LakeshiftError(SqlState.featureNotSupported, `${what} is not supported yet`, {
     position,

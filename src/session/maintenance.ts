@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/r_ANALYZE.html
 // https://docs.aws.amazon.com/redshift/latest/dg/r_VACUUM_command.html
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { requireNoTransactionBlock } from './execute.js';
 import type { Analyze, Vacuum } from '../sql/index.js';
 import { identValue, qualifiedName } from '../sql/index.js';
 import { compact } from '../storage/index.js';
@@ -41,12 +42,7 @@ export async function runAnalyze(session: Session, stmt: Analyze): Promise<Comma
 }
 
 export async function runVacuum(session: Session, stmt: Vacuum): Promise<CommandResult> {
-  if (session.transactions.inBlock) {
-    throw new LakeshiftError(
-      SqlState.activeSqlTransaction,
-      'VACUUM cannot run inside a transaction block',
-    );
-  }
+  requireNoTransactionBlock(session, 'VACUUM');
   let target: { schema: string; table: string } | undefined;
   if (stmt.table !== undefined) {
     const q = qualifiedName(stmt.table, session.caseSensitiveIdentifiers);
@@ -56,6 +52,11 @@ export async function runVacuum(session: Session, stmt: Vacuum): Promise<Command
     // The statement's own transaction only looked the table up; compaction commits its own.
     await session.transactions.commitWork();
   }
-  await compact(session.manager.lake, { ...target, sort: stmt.mode !== 'delete only' });
+  // VACUUM without a table compacts every table of the session's database.
+  await compact(session.manager.lake, {
+    ...target,
+    databaseId: session.databaseId,
+    sort: stmt.mode !== 'delete only',
+  });
   return { tag: 'VACUUM', rows: 0 };
 }

@@ -69,8 +69,7 @@ export class SessionManager implements WireBackend {
       });
     }
     const { lake, history } = this.options;
-    const databases = await lake.directory.databases();
-    const database = databases.find((d) => d.name === request.database);
+    const database = await lake.directory.database(request.database);
     const user = await lake.directory.user(request.user);
     const base = {
       recordTime: new Date(),

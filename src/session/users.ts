@@ -14,7 +14,7 @@ import type {
 import { identValue } from '../sql/index.js';
 import { userMissing, type NewUser, type UserRecord } from '../storage/index.js';
 import type { CommandResult } from './commands.js';
-import { unsupported } from './execute.js';
+import { requireNoTransactionBlock, unsupported } from './execute.js';
 import type { Session } from './session.js';
 import { normalizeSetting, settingDef } from './settings.js';
 
@@ -23,16 +23,6 @@ function requireSuperuser(session: Session, what: string): void {
     throw new LakeshiftError(SqlState.insufficientPrivilege, `permission denied to ${what}`, {
       hint: 'Only superusers can manage users.',
     });
-  }
-}
-
-function notInBlock(session: Session, what: string): void {
-  // User changes apply at once and cannot be rolled back, so they stay out of transaction blocks.
-  if (session.transactions.inBlock) {
-    throw new LakeshiftError(
-      SqlState.activeSqlTransaction,
-      `${what} cannot run inside a transaction block`,
-    );
   }
 }
 
@@ -114,7 +104,7 @@ function applyOptions(user: NewUser, options: UserOption[]): NewUser {
 
 export async function runCreateUser(session: Session, stmt: CreateUser): Promise<CommandResult> {
   requireSuperuser(session, 'create user');
-  notInBlock(session, 'CREATE USER');
+  requireNoTransactionBlock(session, 'CREATE USER');
   const name = identValue(stmt.name, session.caseSensitiveIdentifiers);
   if (!stmt.options.some((o) => o.kind === 'Password')) {
     throw new LakeshiftError(
@@ -148,7 +138,7 @@ export async function runAlterUser(session: Session, stmt: AlterUser): Promise<C
   const ownPassword =
     self && a.kind === 'UserOptions' && a.options.every((o) => o.kind === 'Password');
   if (!ownPassword) requireSuperuser(session, 'alter user');
-  notInBlock(session, 'ALTER USER');
+  requireNoTransactionBlock(session, 'ALTER USER');
   await session.manager.lake.directory.alterUser(name, (u: UserRecord): UserRecord => {
     switch (a.kind) {
       case 'UserOptions':
@@ -192,7 +182,7 @@ export async function runAlterUser(session: Session, stmt: AlterUser): Promise<C
 
 export async function runDropUsers(session: Session, stmt: Drop): Promise<CommandResult> {
   requireSuperuser(session, 'drop user');
-  notInBlock(session, 'DROP USER');
+  requireNoTransactionBlock(session, 'DROP USER');
   for (const parts of stmt.names) {
     const name = identValue(parts[parts.length - 1]!, session.caseSensitiveIdentifiers);
     if (name === session.sessionUser.name || name === session.user.name) {

@@ -20,16 +20,15 @@ import { nameResultColumns } from './colnames.js';
 import { noFunctionCall } from '../../engine/udfs.js';
 import { translateRedshiftCall } from './functions.js';
 import { extractSql } from './functions-datetime.js';
-import { unifyLiterals } from './function-helpers.js';
+import { divisionSql, unifyLiterals } from './function-helpers.js';
 import { substringSql } from './functions-string.js';
 import { fieldOrder, normalizeDateLiteral, normalizeIntervalLiteral } from './datetime-literals.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
 import { ValueKinds, type DeclaredColumn } from './value-kinds.js';
-import { laxJsonParseSql } from './functions-super.js';
 import {
   superArithmeticSql,
-  superCaseSql,
+  superCase,
   superCastSql,
   superComparisonSql,
   superOrderKeySql,
@@ -135,7 +134,6 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
   const modes = {
     strictNavigation: ctx.setting('navigate_super_null_on_error') === 'off',
     strictCasts: ctx.setting('cast_super_null_on_error') === 'off',
-    laxParse: ctx.setting('parse_super_null_on_error') === 'on',
   };
   const param = (node: Param): string => {
     if (ctx.params === 'placeholders') return `$${node.index}`;
@@ -204,8 +202,8 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
         case 'TypedLit':
           return dateLiteral(node.type, node.value);
         case 'Case': {
-          const superCase = superCaseSql(node, kinds, printer);
-          if (superCase !== undefined) return superCase;
+          const withSuperBranches = superCase(node, kinds);
+          if (withSuperBranches !== undefined) return printer.expr(withSuperBranches);
           // String literal branches take the other branches' type, as in PostgreSQL.
           const branches = [...node.whens.map((w) => w.then), ...(node.else ? [node.else] : [])];
           const typed = unifyLiterals(branches);
@@ -231,13 +229,8 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
               superComparisonSql(node, kinds, printer) ?? superArithmeticSql(node, kinds, printer);
             if (superSql !== undefined) return superSql;
           }
-          // PostgreSQL and Redshift fail on division by zero (DuckDB returns NULL). Integers
-          // divide as integers: sessions run with DuckDB's integer_division on.
           if (node.op === '/' || node.op === '%') {
-            const divisor = printer.expr(node.right);
-            // A NULL dividend gives NULL before the divisor is looked at (NULL / 0 is NULL).
-            const dividend = printer.expr(node.left);
-            return `(CASE WHEN (${divisor}) = 0 AND (${dividend}) IS NOT NULL THEN error('division by zero') ELSE (${dividend}) ${node.op} (${divisor}) END)`;
+            return divisionSql(printer.expr(node.left), node.op, printer.expr(node.right));
           }
           return undefined;
         default:
@@ -257,6 +250,7 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
         .map((p) => quoteIdent(identValue(p, ctx.caseSensitive)))
         .join('.');
     },
+    setting: (name) => ctx.setting(name),
     orderKey(node: Expr, printer): string | undefined {
       return kinds.isSuper(node) ? superOrderKeySql(printer.expr(node)) : undefined;
     },
@@ -286,14 +280,6 @@ function hooks(ctx: CodegenContext, kinds: ValueKinds, padding?: OutputPadding):
     functionCall(node: FunctionCall, _printArgs, printer): string | undefined {
       const octets = charOctetLengthSql(node, kinds, printer);
       if (octets !== undefined) return octets;
-      if (
-        modes.laxParse &&
-        node.args.length === 1 &&
-        node.name.length === 1 &&
-        identValue(node.name[0]!, false) === 'json_parse'
-      ) {
-        return laxJsonParseSql(node, printer);
-      }
       const redshift = translateRedshiftCall(node, printer);
       if (redshift !== undefined) return redshift;
       const name = node.name.map((p) => identValue(p, false)).join('.');

@@ -23,6 +23,15 @@ export const counts = (min: number, max: number): number[] =>
 export const args = (call: FunctionCall, p: DuckDbPrinter): string[] =>
   call.args.map((a) => p.expr(a));
 
+/**
+ * Division or modulo as PostgreSQL and Redshift do it: by zero is an error (DuckDB's is NULL),
+ * but a NULL dividend gives NULL before the divisor is looked at (NULL / 0 is NULL). Integers
+ * divide as integers: sessions run with DuckDB's integer_division on.
+ */
+export function divisionSql(dividend: string, op: '/' | '%', divisor: string): string {
+  return `(CASE WHEN (${divisor}) = 0 AND (${dividend}) IS NOT NULL THEN error('division by zero') ELSE (${dividend}) ${op} (${divisor}) END)`;
+}
+
 export function typeName(name: string): TypeName {
   return { kind: 'TypeName', name, spelling: name, modifiers: [], arrayDims: 0 };
 }

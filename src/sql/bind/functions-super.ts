@@ -30,15 +30,6 @@ const jsonText = (c: FunctionCall, p: DuckDbPrinter) => {
 };
 
 /**
- * JSON_PARSE with parse_super_null_on_error on: invalid JSON is NULL instead of an error.
- * https://docs.aws.amazon.com/redshift/latest/dg/super-configurations.html
- */
-export function laxJsonParseSql(c: FunctionCall, p: DuckDbPrinter): string {
-  const t = jsonText(c, p);
-  return `(CASE WHEN ${s}.json_strict(${t}) THEN CAST(${s}.json_min(${t}) AS JSON) END)`;
-}
-
-/**
  * The trailing null_if_invalid argument of the JSON text functions, when the call has one: a
  * boolean literal or a cast to BOOLEAN (a path element is a string, so only these tell them
  * apart before types are known). Returns the arguments before it and its SQL ('false' if none).
@@ -72,8 +63,13 @@ export const SUPER_FUNCTIONS: RedshiftFunction[] = [
     example: `SELECT json_parse('{"a": [1, 2]}')`,
     arity: [1],
     // Strict RFC 8259 (no trailing commas, NaN or Infinity, which DuckDB's reader allows); invalid
-    // JSON is 22P02. Whitespace between tokens goes, numbers keep the text they were written in.
-    translate: (c, p) => `${s}.json_parse(${jsonText(c, p)})`,
+    // JSON is 22P02, or NULL with parse_super_null_on_error on (super-configurations.html).
+    // Whitespace between tokens goes, numbers keep the text they were written in.
+    translate: (c, p) => {
+      const t = jsonText(c, p);
+      if (p.hooks.setting?.('parse_super_null_on_error') !== 'on') return `${s}.json_parse(${t})`;
+      return `(CASE WHEN ${s}.json_strict(${t}) THEN CAST(${s}.json_min(${t}) AS JSON) END)`;
+    },
   },
   {
     name: 'can_json_parse',

@@ -7,18 +7,14 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/super-configurations.html
 import { quoteIdent } from '../../common/sql-quote.js';
 import type { Binary, Case, Cast, ColumnRef, Expr, Ident, TableName } from '../ast/index.js';
+import { divisionSql, typeName } from './function-helpers.js';
 import type { DuckDbPrinter } from '../print/index.js';
 import { sqlstateMessage } from '../../engine/udfs.js';
 import { FUNCTION_SCHEMA } from './function-macros.js';
 import { identValue } from './names.js';
 import { resolveType } from './types.js';
+import { COMPARISONS } from './trailing-blanks.js';
 import type { ValueKinds } from './value-kinds.js';
-
-/** The session's SUPER modes (lax is Redshift's default for both). */
-export interface SuperModes {
-  strictNavigation: boolean;
-  strictCasts: boolean;
-}
 
 /** One step of a path: an attribute name or an array index. */
 type Step = { key: string } | { index: Expr };
@@ -127,17 +123,21 @@ export function toSuperSql(sql: string): string {
   return `CAST(${FUNCTION_SCHEMA}.super_text(${sql}, 'SUPER') AS JSON)`;
 }
 
-/** A CASE with a SUPER branch: its other branches become SUPER values too (a string as a string). */
-export function superCaseSql(node: Case, kinds: ValueKinds, p: DuckDbPrinter): string | undefined {
+/**
+ * A CASE with a SUPER branch, its other branches cast to SUPER (a string as a SUPER string), or
+ * undefined when its branches are all SUPER or none is.
+ */
+export function superCase(node: Case, kinds: ValueKinds): Case | undefined {
   const branches = [...node.whens.map((w) => w.then), ...(node.else ? [node.else] : [])];
   const mixed = (b: Expr) => !kinds.isSuper(b) && b.kind !== 'NullLit';
   if (!branches.some((b) => kinds.isSuper(b)) || !branches.some(mixed)) return undefined;
-  const value = (b: Expr) => (mixed(b) ? toSuperSql(p.expr(b)) : p.expr(b));
-  let sql = 'CASE';
-  if (node.operand) sql += ` ${p.expr(node.operand)}`;
-  for (const w of node.whens) sql += ` WHEN ${p.expr(w.when)} THEN ${value(w.then)}`;
-  if (node.else) sql += ` ELSE ${value(node.else)}`;
-  return `(${sql} END)`;
+  const value = (b: Expr): Expr =>
+    mixed(b) ? { kind: 'Cast', expr: b, type: typeName('super'), syntax: 'colon' } : b;
+  return {
+    ...node,
+    whens: node.whens.map((w) => ({ ...w, then: value(w.then) })),
+    ...(node.else ? { else: value(node.else) } : {}),
+  };
 }
 
 const STRING_TARGETS = new Set(['varchar', 'text', 'bpchar', 'char', 'name']);
@@ -169,8 +169,16 @@ export function superCastSql(
   return `${strict ? 'CAST' : 'TRY_CAST'}(${value} AS ${target})`;
 }
 
-const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
+
+/** json_type() names of JSON numbers. */
+const NUMBER_TYPES = `('UBIGINT', 'BIGINT', 'DOUBLE', 'HUGEINT')`;
+
+/** Whether a SUPER value is a number. */
+const isSuperNumber = (v: string) => `json_type(${v}) IN ${NUMBER_TYPES}`;
+
+/** A SUPER number as a DOUBLE PRECISION, NULL for a value of another type. */
+const superNumber = (v: string) => `(CASE WHEN ${isSuperNumber(v)} THEN CAST(${v} AS DOUBLE) END)`;
 
 /**
  * Arithmetic with a SUPER operand (dynamic typing): a SUPER number takes part as a DOUBLE
@@ -182,20 +190,11 @@ export function superArithmeticSql(
   p: DuckDbPrinter,
 ): string | undefined {
   if (!ARITHMETIC.has(node.op) || node.operatorSchema !== undefined) return undefined;
-  const number = (e: Expr) => {
-    const sql = p.expr(e);
-    if (!kinds.isSuper(e)) return `(${sql})`;
-    return `(CASE WHEN json_type(${sql}) IN ${NUMBER_TYPES} THEN CAST(${sql} AS DOUBLE) END)`;
-  };
+  const number = (e: Expr) => (kinds.isSuper(e) ? superNumber(p.expr(e)) : `(${p.expr(e)})`);
   const [l, r] = [number(node.left), number(node.right)];
-  if (node.op === '/' || node.op === '%') {
-    return `(CASE WHEN ${r} = 0 AND ${l} IS NOT NULL THEN error('division by zero') ELSE ${l} ${node.op} ${r} END)`;
-  }
+  if (node.op === '/' || node.op === '%') return divisionSql(l, node.op, r);
   return `(${l} ${node.op} ${r})`;
 }
-
-/** json_type() names of JSON numbers. */
-const NUMBER_TYPES = `('UBIGINT', 'BIGINT', 'DOUBLE', 'HUGEINT')`;
 
 /**
  * A comparison of a SUPER value with a literal: a SUPER string equals a string literal with the
@@ -222,7 +221,7 @@ export function superComparisonSql(
     case 'StringLit':
       return `(CASE WHEN json_type(${v}) = 'VARCHAR' THEN ${compare(`json_extract_string(${v}, '$')`)} WHEN ${v} IS NOT NULL THEN false END)`;
     case 'NumberLit':
-      return `(CASE WHEN json_type(${v}) IN ${NUMBER_TYPES} THEN ${compare(`TRY_CAST(${v} AS DOUBLE)`)} WHEN ${v} IS NOT NULL THEN false END)`;
+      return `(CASE WHEN ${isSuperNumber(v)} THEN ${compare(`CAST(${v} AS DOUBLE)`)} WHEN ${v} IS NOT NULL THEN false END)`;
     case 'BoolLit':
       return `(CASE WHEN json_type(${v}) = 'BOOLEAN' THEN ${compare(`TRY_CAST(${v} AS BOOLEAN)`)} WHEN ${v} IS NOT NULL THEN false END)`;
     default:
@@ -236,10 +235,9 @@ export function superComparisonSql(
  * keys order them (superOrderKeySql), so that = holds only within a type.
  */
 function superPairComparisonSql(l: string, op: string, r: string): string {
-  const isNumber = (v: string) => `json_type(${v}) IN ${NUMBER_TYPES}`;
-  const number = (v: string) => `CAST(${v} AS DOUBLE)`;
   return (
-    `(CASE WHEN ${isNumber(l)} AND ${isNumber(r)} THEN ${number(l)} ${op} ${number(r)} ` +
+    `(CASE WHEN ${isSuperNumber(l)} AND ${isSuperNumber(r)} ` +
+    `THEN CAST(${l} AS DOUBLE) ${op} CAST(${r} AS DOUBLE) ` +
     `ELSE ${superOrderKeySql(l)} ${op} ${superOrderKeySql(r)} END)`
   );
 }
@@ -270,6 +268,5 @@ export function unnestSql(t: TableName, value: string, caseSensitive: boolean): 
  */
 export function superOrderKeySql(value: string): string {
   const rank = `CASE json_type(${value}) WHEN 'BOOLEAN' THEN 0 WHEN 'VARCHAR' THEN 2 WHEN 'ARRAY' THEN 3 WHEN 'OBJECT' THEN 4 WHEN 'NULL' THEN 5 ELSE 1 END`;
-  const number = `CASE WHEN json_type(${value}) IN ${NUMBER_TYPES} THEN CAST(${value} AS DOUBLE) END`;
-  return `(CASE WHEN ${value} IS NULL THEN NULL ELSE struct_pack(r := ${rank}, n := ${number}, s := json_extract_string(${value}, '$')) END)`;
+  return `(CASE WHEN ${value} IS NULL THEN NULL ELSE struct_pack(r := ${rank}, n := ${superNumber(value)}, s := json_extract_string(${value}, '$')) END)`;
 }

@@ -16,7 +16,8 @@ import type { Expr, FunctionCall, Query, Select, SetExpr, Star } from '../ast/in
 import type { DuckDbPrinter } from '../print/index.js';
 import type { StringKind, ValueKinds } from './value-kinds.js';
 
-const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+/** The comparison operators (a string, SUPER or other value compared with another). */
+export const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
 /** A string without its trailing blanks. */
 export function withoutTrailingBlanks(s: string): string {

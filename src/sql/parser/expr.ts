@@ -551,11 +551,10 @@ function parseCase(p: Parser): Expr {
 }
 
 function parseArray(p: Parser): Expr {
-  const pos = p.peek().pos;
-  const word = p.next();
+  const pos = p.next().pos;
   // Redshift's ARRAY(a, b, ...) builds a SUPER array; ARRAY(SELECT ...) stays a subquery.
   if (p.isPunct('(') && !startsQuery(p, 1)) {
-    return parseFunctionTail(p, [{ value: 'array', quoted: false, pos: word.pos }], pos);
+    return parseFunctionTail(p, [{ value: 'array', quoted: false, pos }], pos);
   }
   if (p.eatPunct('(')) {
     const query: Query = parseQuery(p);

@@ -58,6 +58,8 @@ export interface DuckDbHooks {
   ): string | undefined;
   typeName?(node: TypeName, printer: DuckDbPrinter): string | undefined;
   columnRef?(node: ColumnRef, printer: DuckDbPrinter): string | undefined;
+  /** A session setting's value, for translations that depend on one (JSON_PARSE's mode). */
+  setting?(name: string): string;
   /** The sort key of an ORDER BY expression, when it sorts otherwise than by its value. */
   orderKey?(node: Expr, printer: DuckDbPrinter): string | undefined;
   /** CURRENT_USER, CURRENT_SCHEMA, ... (the session's values belong to the binder). */

@@ -218,7 +218,6 @@ export class LakeTransaction {
     if (s === undefined) return undefined;
     const staged = this.overlay.tableByName(s.schemaId, name)?.current;
     if (staged) return staged.schemaName === s.name ? staged : { ...staged, schemaName: s.name };
-    // (A staged table's schema is the one it was created or found in: its database is s's.)
     const row = await this.ctx.lookups.get(
       `t\u0000${this.snapshotId}\u0000${s.schemaId}\u0000${name}`,
       () => tableByNameAt(this.ctx.db, this.snapshotId, s.schemaId, name),
@@ -236,7 +235,7 @@ export class LakeTransaction {
     const database = 'databaseId' in ref ? ref.databaseId : this.databaseId;
     const t = await this.getTable(schema, ref.name, database);
     if (t === undefined) {
-      if ((await this.getSchema(schema)) === undefined) throw schemaMissing(schema);
+      if ((await this.getSchema(schema, database)) === undefined) throw schemaMissing(schema);
       throw relationMissing({ schema, name: ref.name });
     }
     return t;
