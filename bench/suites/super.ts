@@ -29,7 +29,8 @@ import {
   type Aggregates,
 } from './super/queries.js';
 import { psql } from './wire/load.js';
-import { connect, REPO_ROOT, startLakeshift, type Endpoint } from './wire/servers.js';
+import { REPO_ROOT } from '../lib/paths.js';
+import { connect, startLakeshift, type Endpoint } from './wire/servers.js';
 
 const BENCHMARKS = ['parse', 'extract', 'parse-extract'] as const;
 type BenchmarkId = (typeof BENCHMARKS)[number];

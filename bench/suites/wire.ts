@@ -27,13 +27,8 @@ import {
   type LoadResult,
 } from './wire/load.js';
 import { concurrentBenchmark, pointBenchmark } from './wire/point.js';
-import {
-  connect,
-  REPO_ROOT,
-  startLakeshift,
-  startPostgresEndpoint,
-  type Endpoint,
-} from './wire/servers.js';
+import { REPO_ROOT } from '../lib/paths.js';
+import { connect, startLakeshift, startPostgresEndpoint, type Endpoint } from './wire/servers.js';
 import { streamBenchmark } from './wire/stream.js';
 
 const BENCHMARKS = ['stream', 'point', 'concurrent'] as const;

@@ -5,13 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { startPostgres } from '../../../test/support/postgres.js';
-
-/** The repository root of this checkout (bench/suites/wire → ../../..). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const READY = /lakeshift: listening on ([\w.:-]+):(\d+)/;
 const START_TIMEOUT_MS = 120_000;

@@ -58,6 +58,8 @@ export interface TpchTable extends TpchTableDefinition {
   rows(): IterableIterator<TpchRow>;
   /** CSV (comma-separated, strings double-quoted, no header), `batchRows` rows per chunk. */
   csv(batchRows?: number): IterableIterator<string>;
+  /** dbgen's .tbl text: fields separated by '|', nothing quoted (no value holds '|'), no header. */
+  tbl(batchRows?: number): IterableIterator<string>;
 }
 
 export interface TpchOptions {
@@ -487,6 +489,48 @@ function orderKey(i: number): number {
   return Math.floor(i / 8) * 32 + (i % 8) + 1;
 }
 
+/**
+ * Rows as delimited text, `batchRows` rows per chunk. Written into one buffer per chunk: string
+ * concatenation would build ropes that cost more in garbage collection than the generation
+ * itself. Everything is ASCII, and the generator never produces a double quote or a '|', so
+ * neither quoting nor the .tbl format needs escapes.
+ */
+function* delimitedText(
+  rows: Iterable<TpchRow>,
+  isText: readonly boolean[],
+  delimiter: number,
+  quoteText: boolean,
+  batchRows: number,
+): IterableIterator<string> {
+  let buf = Buffer.allocUnsafe(1 << 20);
+  let at = 0;
+  let count = 0;
+  for (const row of rows) {
+    if (buf.length - at < 4096) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, at);
+      buf = bigger;
+    }
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) buf[at++] = delimiter;
+      if (quoteText && isText[i]) {
+        buf[at++] = 0x22;
+        at += buf.write(row[i] as string, at, 'latin1');
+        buf[at++] = 0x22;
+      } else {
+        at += buf.write(String(row[i]), at, 'latin1');
+      }
+    }
+    buf[at++] = 0x0a;
+    if (++count === batchRows) {
+      yield buf.toString('latin1', 0, at);
+      at = 0;
+      count = 0;
+    }
+  }
+  if (count > 0) yield buf.toString('latin1', 0, at);
+}
+
 export class TpchGenerator {
   readonly scale: number;
   readonly seed: number;
@@ -535,38 +579,8 @@ export class TpchGenerator {
       ...def,
       rowCount: () => this.rowCount(name),
       rows,
-      *csv(batchRows = 10_000) {
-        // Written into one buffer per chunk: string concatenation would build ropes that cost
-        // more in garbage collection than the generation itself. Everything is ASCII.
-        let buf = Buffer.allocUnsafe(1 << 20);
-        let at = 0;
-        let count = 0;
-        for (const row of rows()) {
-          if (buf.length - at < 4096) {
-            const bigger = Buffer.allocUnsafe(buf.length * 2);
-            buf.copy(bigger, 0, 0, at);
-            buf = bigger;
-          }
-          for (let i = 0; i < row.length; i++) {
-            if (i > 0) buf[at++] = 0x2c; // ,
-            // The generator never produces a double quote, so quoting needs no escapes.
-            if (isText[i]) {
-              buf[at++] = 0x22;
-              at += buf.write(row[i] as string, at, 'latin1');
-              buf[at++] = 0x22;
-            } else {
-              at += buf.write(String(row[i]), at, 'latin1');
-            }
-          }
-          buf[at++] = 0x0a;
-          if (++count === batchRows) {
-            yield buf.toString('latin1', 0, at);
-            at = 0;
-            count = 0;
-          }
-        }
-        if (count > 0) yield buf.toString('latin1', 0, at);
-      },
+      csv: (batchRows = 10_000) => delimitedText(rows(), isText, 0x2c, true, batchRows),
+      tbl: (batchRows = 10_000) => delimitedText(rows(), isText, 0x7c, false, batchRows),
     };
   }
 
