@@ -19,4 +19,5 @@ export { copyOut } from './copy-out.js';
 export type { CopyOutOptions } from './copy-out.js';
 export { CopyInParser, CopyFormatError, BAD_COPY_FILE_FORMAT } from './copy-in.js';
 export type { CopyInOptions, CopyRow } from './copy-in.js';
+export { CopySpool } from './copy-spool.js';
 export { registerRedshiftUdfs, UDF, sqlstateMessage } from './udfs.js';

@@ -4,7 +4,15 @@
 // transaction, so a failed COPY leaves nothing behind. Redshift's COPY from S3 comes with the
 // COPY/UNLOAD issue.
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import { CopyInParser, copyOut, type CopyOutOptions } from '../engine/index.js';
+import { createReadStream } from 'node:fs';
+import {
+  CopyInParser,
+  CopySpool,
+  copyOut,
+  fromDuckDBError,
+  type CopyInOptions,
+  type CopyOutOptions,
+} from '../engine/index.js';
 
 type CopyOptions = Omit<CopyOutOptions, 'format'> & { format: 'text' | 'csv' | 'binary' };
 import type { Copy, CopyOption } from '../sql/index.js';
@@ -144,39 +152,21 @@ async function copyFromStdin(
       );
     }
   }
-  // Rows arrive as text; they are staged as VARCHAR and cast to the column types by the insert.
-  const stage = `__copy_${session.processId}_${Date.now()}`;
-  await session.connection.run(
-    `CREATE TEMP TABLE ${quoteIdent(stage)} (${columns.map((c, i) => `c${i} VARCHAR`).join(', ')})`,
-  );
-  try {
-    const appender = await session.connection.createAppender(stage, 'main', 'temp');
-    if (options.format === 'binary') throw unsupported('COPY FROM STDIN in binary format');
-    const parser = new CopyInParser({
-      format: options.format,
-      columns,
-      table: table.name,
-      delimiter: options.delimiter,
-      null: options.null,
-      header: options.header,
-      quote: options.quote,
-      escape: options.escape,
-    });
-    const input = sink.copyIn({ format: 0, columnFormats: columns.map(() => 0) });
-    const append = (values: (string | null)[]) => {
-      for (const v of values) {
-        if (v === null) appender.appendNull();
-        else appender.appendVarchar(v);
-      }
-      appender.endRow();
-    };
-    for await (const chunk of input) {
-      for (const row of parser.push(chunk)) append(row);
-    }
-    for (const row of parser.end()) append(row);
-    appender.closeSync();
-    // IDENTITY columns left out of the column list (or NULL in the data) get generated values.
-    const n = await withIdentityValues(
+  if (options.format === 'binary') throw unsupported('COPY FROM STDIN in binary format');
+  const parserOptions: CopyInOptions = {
+    format: options.format,
+    columns,
+    table: table.name,
+    delimiter: options.delimiter,
+    null: options.null,
+    header: options.header,
+    quote: options.quote,
+    escape: options.escape,
+  };
+  // Rows arrive as text, are read as VARCHAR and cast to the column types by the insert.
+  // IDENTITY columns left out of the column list (or NULL in the data) get generated values.
+  const insertFrom = (source: string) =>
+    withIdentityValues(
       session,
       tx,
       table,
@@ -184,12 +174,60 @@ async function copyFromStdin(
       storedValues(
         table,
         columns,
-        `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM temp.main.${quoteIdent(stage)}`,
+        `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM ${source}`,
         'json',
       ),
-      (source, cols) => tx.insert(target, source, { columns: cols }),
+      (sql, cols) => tx.insert(target, sql, { columns: cols }),
     );
+  const spool = await CopySpool.create(parserOptions);
+  try {
+    const input = sink.copyIn({ format: 0, columnFormats: columns.map(() => 0) });
+    for await (const chunk of input) await spool.write(chunk);
+    if ((await spool.finish()) && spool.bytes > 0) {
+      try {
+        const n = await insertFrom(spool.readCsvSql());
+        return { tag: `COPY ${n}`, rows: n };
+      } catch (e) {
+        // read_csv refused the data or a value did not cast: the parser below gives
+        // PostgreSQL's error (with its line), or loads what read_csv was stricter about.
+        // A cancel or timeout is not retried.
+        if (fromDuckDBError(e).sqlstate === SqlState.queryCanceled) throw e;
+      }
+    }
+    const n = await copyThroughParser(session, spool, parserOptions, insertFrom);
     return { tag: `COPY ${n}`, rows: n };
+  } finally {
+    await spool.remove();
+  }
+}
+
+/** The spooled data split by CopyInParser, staged in a temp table, then inserted. */
+async function copyThroughParser(
+  session: Session,
+  spool: CopySpool,
+  options: CopyInOptions,
+  insertFrom: (source: string) => Promise<number>,
+): Promise<number> {
+  const stage = `__copy_${session.processId}_${Date.now()}`;
+  await session.connection.run(
+    `CREATE TEMP TABLE ${quoteIdent(stage)} (${options.columns.map((_, i) => `c${i} VARCHAR`).join(', ')})`,
+  );
+  try {
+    const appender = await session.connection.createAppender(stage, 'main', 'temp');
+    const parser = new CopyInParser(options);
+    const append = (values: (string | null)[]) => {
+      for (const v of values) {
+        if (v === null) appender.appendNull();
+        else appender.appendVarchar(v);
+      }
+      appender.endRow();
+    };
+    for await (const chunk of createReadStream(spool.path, { highWaterMark: 1 << 20 })) {
+      for (const row of parser.push(chunk as Buffer)) append(row);
+    }
+    for (const row of parser.end()) append(row);
+    appender.closeSync();
+    return await insertFrom(`temp.main.${quoteIdent(stage)}`);
   } finally {
     await session.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(stage)}`);
   }
