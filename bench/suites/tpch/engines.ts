@@ -196,7 +196,15 @@ async function serverEngine(
     loadMs = elapsedMs(start);
     const shown = await client.query<string[]>({ text: 'SELECT version()', rowMode: 'array' });
     version = String(shown.rows[0]?.[0]);
-    if (!lakeshift) await set(POSTGRES_SETTINGS);
+    if (!lakeshift) {
+      await set(POSTGRES_SETTINGS);
+      // JIT stays at PostgreSQL's default; say whether it could compile at all.
+      const jit = await client.query<string[]>({
+        text: "SELECT current_setting('jit'), pg_jit_available()",
+        rowMode: 'array',
+      });
+      version += `; jit=${jit.rows[0]?.[0]}, pg_jit_available()=${jit.rows[0]?.[1]}`;
+    }
     await client.query(`SET statement_timeout = ${Math.round(limitMs)}`);
   } catch (e) {
     await client.end().catch(() => undefined);
