@@ -71,8 +71,6 @@ export interface TpchEngine {
   readonly loadMs: number;
   /** How the engine was loaded, one phrase. */
   readonly loadHow: string;
-  /** The text this engine runs for query n. */
-  text(n: number): string;
   /** The answer of the query's SELECT (the one SELECT of Q15's create view / select / drop). */
   answer(n: number): Promise<Result>;
   /** Runs the query and fetches every row, for timing. */
@@ -139,7 +137,6 @@ async function duckdbEngine(
         id === 'duckdb-native'
           ? 'CREATE TABLE with primary keys, INSERT … SELECT from the Parquet files, in process'
           : 'CREATE VIEW … AS SELECT * FROM read_parquet(file) per table (nothing loaded)',
-      text: (n) => texts.reference(n),
       answer: (n) =>
         guarded(async () => {
           const results = await duckdbResults(duck, texts.reference(n));
@@ -230,7 +227,6 @@ async function serverEngine(
     loadHow: lakeshift
       ? 'Redshift DDL (schema.sql), COPY … FROM STDIN of the .tbl files over the wire'
       : 'CREATE TABLE with primary keys, COPY … FROM STDIN, an index per foreign-key column, ANALYZE, VACUUM',
-    text,
     async answer(n) {
       const selects = selectResults(await query(n));
       if (selects.length !== 1) throw new Error(`${selects.length} SELECT answers, expected 1`);
