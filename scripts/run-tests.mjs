@@ -1,4 +1,6 @@
-// Runs every *.test.ts under src/ and test/ with Node's own test runner (through tsx).
+// Runs every *.test.ts under src/, test/ and bench/ with Node's own test runner (through tsx).
+// The bench/ tests are the benchmark suites' smoke runs (quick sizes, shapes asserted, never
+// timings; about 100 s together, the wire suite's a minute of it); bench/work/ holds data only.
 // Usage: node scripts/run-tests.mjs [filter-substring ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 function findTests(dir, out) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (name === 'node_modules') continue;
+    if (name === 'node_modules' || path === join('bench', 'work')) continue;
     if (statSync(path).isDirectory()) findTests(path, out);
     else if (name.endsWith('.test.ts')) out.push(path);
   }
@@ -15,7 +17,7 @@ function findTests(dir, out) {
 }
 
 const filters = process.argv.slice(2);
-const files = ['src', 'test']
+const files = ['src', 'test', 'bench']
   .flatMap((d) => findTests(d, []))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();

@@ -66,10 +66,15 @@ export interface Contender {
  */
 export async function measureInterleaved(
   contenders: readonly Contender[],
-  opts: { warmup?: number; runs?: number } = {},
+  opts: {
+    warmup?: number;
+    runs?: number;
+    /** The fewest timed runs (default 3); smoke runs, which report no timings, may ask for 1. */
+    minRuns?: number;
+  } = {},
 ): Promise<Timing[]> {
   const warmup = opts.warmup ?? 1;
-  const runs = Math.max(3, opts.runs ?? 5);
+  const runs = Math.max(opts.minRuns ?? 3, opts.runs ?? 5);
   const samples: number[][] = contenders.map(() => []);
   for (let round = 0; round < warmup + runs; round++) {
     for (let k = 0; k < contenders.length; k++) {

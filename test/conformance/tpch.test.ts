@@ -10,76 +10,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TARGET } from '../support/server.js';
 import { TpchGenerator } from '../support/tpc/tpch-data.js';
-import { assertSameResult, type OrderKey, type Result } from '../support/tpc/compare.js';
+import { assertSameResult, type Result } from '../support/tpc/compare.js';
 import { startTpcEngines, type TpcEngines } from '../support/tpc/engines.js';
+import {
+  TPCH_LIMIT,
+  TPCH_ORDER,
+  TPCH_QUERY_NUMBERS,
+  tpchQueryName,
+} from '../support/tpc/tpch-queries.js';
 
 const SCALE = 0.01;
 const DIR = join(import.meta.dirname, 'tpc', 'tpch');
-
-/** Each query's ORDER BY as (result column index, direction); [] when it returns one row. */
-const ORDER: Record<number, OrderKey[]> = {
-  1: [
-    [0, 'asc'],
-    [1, 'asc'],
-  ],
-  2: [
-    [0, 'desc'],
-    [2, 'asc'],
-    [1, 'asc'],
-    [3, 'asc'],
-  ],
-  3: [
-    [1, 'desc'],
-    [2, 'asc'],
-  ],
-  4: [[0, 'asc']],
-  5: [[1, 'desc']],
-  6: [],
-  7: [
-    [0, 'asc'],
-    [1, 'asc'],
-    [2, 'asc'],
-  ],
-  8: [[0, 'asc']],
-  9: [
-    [0, 'asc'],
-    [1, 'desc'],
-  ],
-  10: [[2, 'desc']],
-  11: [[1, 'desc']],
-  12: [[0, 'asc']],
-  13: [
-    [1, 'desc'],
-    [0, 'desc'],
-  ],
-  14: [],
-  15: [[0, 'asc']],
-  16: [
-    [3, 'desc'],
-    [0, 'asc'],
-    [1, 'asc'],
-    [2, 'asc'],
-  ],
-  17: [],
-  18: [
-    [4, 'desc'],
-    [3, 'asc'],
-  ],
-  19: [],
-  20: [[0, 'asc']],
-  21: [
-    [1, 'desc'],
-    [0, 'asc'],
-  ],
-  22: [[0, 'asc']],
-};
-
-/**
- * Queries that fail on this branch for a reason fixed elsewhere: they still run, as TODO, and
- * pass once that fix is merged (then delete the entry).
- */
-
-const queryName = (n: number) => `q${String(n).padStart(2, '0')}`;
 
 describe(
   'TPC-H: 22 queries in Redshift syntax on Lakeshift = DuckDB on the same data',
@@ -99,8 +40,8 @@ describe(
 
     after(() => engines?.close());
 
-    for (let n = 1; n <= 22; n++) {
-      const name = queryName(n);
+    for (const n of TPCH_QUERY_NUMBERS) {
+      const name = tpchQueryName(n);
       test(name, async () => {
         const redshift = readFileSync(join(DIR, `${name}.sql`), 'utf8');
         const reference = readFileSync(join(DIR, 'reference', `${name}.sql`), 'utf8');
@@ -111,7 +52,7 @@ describe(
         const actual = selects[0] as Result;
         const [expected] = (await engines.reference(reference)) as [Result];
         assert.ok(expected.rows.length > 0, 'the reference answer is not empty');
-        assertSameResult(actual, expected, { order: ORDER[n] ?? [] });
+        assertSameResult(actual, expected, { order: TPCH_ORDER[n] ?? [], limit: TPCH_LIMIT[n] });
       });
     }
   },

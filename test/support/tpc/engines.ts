@@ -32,6 +32,33 @@ export interface TpcEngines {
   close(): Promise<void>;
 }
 
+/** DuckDB's answers to each statement of `text`, values as strings (compare.ts's form). */
+export async function duckdbResults(duck: DuckDBConnection, text: string): Promise<Result[]> {
+  const statements = await duck.extractStatements(text);
+  const results: Result[] = [];
+  for (let i = 0; i < statements.count; i++) {
+    const reader = await (await statements.prepare(i)).runAndReadAll();
+    results.push({
+      columns: reader.columnNames(),
+      rows: reader.getRows().map((r) => r.map((v) => (v === null ? null : String(v)))),
+    });
+  }
+  return results;
+}
+
+/** Answers of node-postgres (rowMode 'array', values as text) to a simple query's SELECTs. */
+export function selectResults(results: pg.QueryResult | pg.QueryResult[]): Result[] {
+  return ([] as pg.QueryResult[])
+    .concat(results)
+    .filter((r) => r.command === 'SELECT')
+    .map((r) => ({ columns: r.fields.map((f) => f.name), rows: r.rows as Cell[][] }));
+}
+
+/** node-postgres type parsers that keep every value as the text the server sent. */
+export const TEXT_TYPES = {
+  getTypeParser: () => (v: string) => v,
+} as unknown as pg.CustomTypesConfig;
+
 export async function startTpcEngines(opts: {
   /** Redshift DDL creating the tables on Lakeshift. */
   schema: string;
@@ -43,7 +70,7 @@ export async function startTpcEngines(opts: {
   const target = await startTarget();
   const client = new pg.Client({
     ...target.config(),
-    types: { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig,
+    types: TEXT_TYPES,
   });
   client.on('error', () => {});
   const instance = await DuckDBInstance.create(':memory:');
@@ -79,24 +106,9 @@ export async function startTpcEngines(opts: {
     client,
     duck,
     async lakeshift(text) {
-      const results = await client.query({ text, rowMode: 'array' });
-      return ([] as pg.QueryResult[])
-        .concat(results)
-        .filter((r) => r.command === 'SELECT')
-        .map((r) => ({ columns: r.fields.map((f) => f.name), rows: r.rows as Cell[][] }));
+      return selectResults(await client.query({ text, rowMode: 'array' }));
     },
-    async reference(text) {
-      const statements = await duck.extractStatements(text);
-      const results: Result[] = [];
-      for (let i = 0; i < statements.count; i++) {
-        const reader = await (await statements.prepare(i)).runAndReadAll();
-        results.push({
-          columns: reader.columnNames(),
-          rows: reader.getRows().map((r) => r.map((v) => (v === null ? null : String(v)))),
-        });
-      }
-      return results;
-    },
+    reference: (text) => duckdbResults(duck, text),
     close,
   };
 }

@@ -1,0 +1,31 @@
+-- PostgreSQL variant of test/conformance/tpc/tpch/q02.sql, the same text but for:
+-- TOP 100 as LIMIT 100, Redshift forms PostgreSQL does not accept.
+-- TPC-H Q2, minimum cost supplier (SIZE = 15, TYPE = BRASS, REGION = EUROPE).
+select
+    s_acctbal,
+    s_name,
+    n_name,
+    p_partkey,
+    p_mfgr,
+    s_address,
+    s_phone,
+    s_comment
+from part
+    join partsupp on p_partkey = ps_partkey
+    join supplier on s_suppkey = ps_suppkey
+    join nation on s_nationkey = n_nationkey
+    join region on n_regionkey = r_regionkey
+where p_size = 15
+    and p_type like '%BRASS'
+    and r_name = 'EUROPE'
+    and ps_supplycost = (
+        select min(ps_supplycost)
+        from partsupp, supplier, nation, region
+        where p_partkey = ps_partkey
+            and s_suppkey = ps_suppkey
+            and s_nationkey = n_nationkey
+            and n_regionkey = r_regionkey
+            and r_name = 'EUROPE'
+    )
+order by s_acctbal desc, n_name, s_name, p_partkey
+limit 100;
