@@ -1,6 +1,7 @@
 // Smoke test of the wire suite: runs `bench/run.ts wire --quick` (Lakeshift and PostgreSQL 15)
-// into a temporary results file and checks that it appended one section holding the three
-// benchmarks, each with its table, Lakeshift measured beside PostgreSQL, and wrote the chart.
+// into a temporary results file and checks that it appended one section holding the four
+// benchmarks (stream, point with one connection, point with 32 and with 128), each with its
+// table, Lakeshift measured beside PostgreSQL, and wrote the chart.
 // It asserts the shape, never the timings. Skipped, with the reason, when the Lakeshift server
 // of this checkout cannot start (the suite then fails with "lakeshift server could not start").
 // Run: node --import tsx --test bench/wire.test.ts
@@ -17,7 +18,7 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CANNOT_START = /lakeshift server could not start: (.*)/;
 
 test(
-  'npm run bench -- wire --quick appends a section with all three benchmarks',
+  'npm run bench -- wire --quick appends a section with all four benchmarks',
   { timeout: 600_000 },
   (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'lakeshift-bench-test-'));
@@ -58,6 +59,7 @@ test(
         '- Parameters: ',
         'quick=true',
         'target=both',
+        'clients=1,32,128',
         '**Setup.**',
         '- Lakeshift: `',
         '- PostgreSQL: `',
@@ -71,12 +73,13 @@ test(
         '### 1. Streaming a 200,000-row narrow result to a client',
         '### 2. Parameterized point query, one connection',
         '### 3. Parameterized point query, 32 concurrent connections',
+        '### 4. Parameterized point query, 128 concurrent connections',
       ];
       for (const title of titles) assert.ok(section.includes(title), `section has "${title}"`);
       const tables = section.match(
         /\| Measurement \| Value \| Anchor \(same run\) \| Anchor value \| Ratio \| Target \| Result \|/g,
       );
-      assert.equal(tables?.length, 3);
+      assert.equal(tables?.length, 4);
       // Lakeshift measured, PostgreSQL the anchor; the stream rows either met the target or not.
       assert.match(
         section,
@@ -96,8 +99,28 @@ test(
       assert.match(section, /\| 〃 \| \| PostgreSQL 15, primary key on id \| .* ms \|/);
       assert.match(
         section,
-        /\| Lakeshift \(Parquet, no index\): point queries\/s, 32 connections \| .* queries\/s \| PostgreSQL 15, no index on id \|/,
+        /\| Lakeshift \(Parquet, no index\): p99 latency of 500 point queries \| .* ms \| PostgreSQL 15, no index on id \|/,
       );
+      assert.match(
+        section,
+        /\| Lakeshift \(Parquet, no index\): point queries\/s, 1 connection \| .* queries\/s \| PostgreSQL 15, no index on id \|/,
+      );
+      for (const n of [32, 128]) {
+        for (const [what, unit] of [
+          ['point queries/s', 'queries/s'],
+          ['p50 latency', 'ms'],
+          ['p99 latency', 'ms'],
+        ]) {
+          const row = `| Lakeshift (Parquet, no index): ${what}, ${n} connections | `;
+          const at = section.indexOf(row);
+          assert.ok(at >= 0, `section has "${row}"`);
+          const line = section.slice(at, section.indexOf('\n', at));
+          assert.ok(
+            line.includes(` ${unit} | PostgreSQL 15, no index on id | `),
+            `measured beside PostgreSQL: ${line}`,
+          );
+        }
+      }
       const link = /!\[wire: measurements vs targets\]\((results\/wire-latest\.(png|svg))\)/.exec(
         section,
       );

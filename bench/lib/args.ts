@@ -31,3 +31,29 @@ export function parseCount(text: string): number {
   const mult = m[2] === '' ? 1 : /k/i.test(m[2]!) ? 1e3 : 1e6;
   return Math.round(Number(m[1]) * mult);
 }
+
+/** The text of a `--key value` option, or undefined when absent; a bare `--key` is an error. */
+export function stringArg(args: BenchArgs, key: string): string | undefined {
+  const v = args[key];
+  if (v === true) throw new Error(`--${key} needs a value`);
+  return v;
+}
+
+/** A number that may have a fraction (a TPC-H scale factor such as 0.01), or `fallback`. */
+export function numberArg(args: BenchArgs, key: string, fallback: number): number {
+  const text = stringArg(args, key);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key}: not a positive number: "${text}"`);
+  return n;
+}
+
+/** A comma-separated list (`--clients 1,32,128`), or `fallback`. */
+export function listArg(args: BenchArgs, key: string, fallback: readonly string[]): string[] {
+  const text = stringArg(args, key);
+  if (text === undefined) return [...fallback];
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
