@@ -61,7 +61,7 @@ export function benchmarkTable(b: BenchmarkResult): string {
     );
     for (const a of anchors.slice(1)) {
       lines.push(
-        `| 〃 | | ${cell(a.label)} | ${formatValue(a.value, m.unit)} | ${a.value === 0 ? '—' : formatRatio(m.value / a.value)} | | |`,
+        `| 〃 | | ${cell(a.label)} | ${formatValue(a.value, m.unit)} | ${a.value === 0 || m.missing !== undefined ? '—' : formatRatio(m.value / a.value)} | | |`,
       );
     }
   }
