@@ -7,52 +7,16 @@
 // Run: node --import tsx --test bench/wire.test.ts
 // LAKESHIFT_ROOT=DIR starts the server of another checkout (bench option --lakeshift-root DIR).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const CANNOT_START = /lakeshift server could not start: (.*)/;
+import { smokeRun } from './lib/smoke.js';
 
 test(
   'npm run bench -- wire --quick appends a section with all four benchmarks',
   { timeout: 600_000 },
-  (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'lakeshift-bench-test-'));
-    try {
-      const file = join(dir, 'RESULTS.md');
-      const run = spawnSync(
-        process.execPath,
-        [
-          ...['--import', 'tsx', 'bench/run.ts', 'wire', '--quick'],
-          ...(process.env.LAKESHIFT_ROOT ? ['--lakeshift-root', process.env.LAKESHIFT_ROOT] : []),
-        ],
-        {
-          cwd: ROOT,
-          env: { ...process.env, BENCH_RESULTS_FILE: file },
-          encoding: 'utf8',
-          timeout: 590_000,
-        },
-      );
-      const cannotStart = CANNOT_START.exec(run.stderr);
-      if (run.status !== 0 && cannotStart) {
-        // The reason's first line ("exited with code 1") and the server's error line, if any.
-        const after = run.stderr.slice(cannotStart.index).split('\n');
-        const error = after.slice(1).find((l) => /error/i.test(l));
-        t.skip(
-          `the Lakeshift server cannot start in this checkout yet: ${cannotStart[1]}${error ? ` (${error.trim()})` : ''}`,
-        );
-        return;
-      }
-      assert.equal(run.status, 0, `bench exited with ${run.status}:\n${run.stderr}`);
-      const md = readFileSync(file, 'utf8');
-      assert.match(md, /^# Benchmark results/);
-      const sections = md.split(/\n(?=## )/).filter((s) => s.startsWith('## wire — '));
-      assert.equal(sections.length, 1, 'one wire section');
-      const section = sections[0]!;
+  (t) =>
+    smokeRun(t, 'wire', [], ({ dir, section }) => {
       for (const line of [
         '- Machine: ',
         '- Versions: Node ',
@@ -126,8 +90,5 @@ test(
       );
       assert.ok(link, 'section links the chart');
       assert.ok(existsSync(join(dir, link[1]!)), 'chart file exists');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+    }),
 );

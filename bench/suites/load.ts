@@ -69,7 +69,7 @@ async function serverVersion(client: pg.Client): Promise<string> {
 }
 
 /** Checks what a load left in the table: the count the server reported and the checksum. */
-async function check(path: LoadPath, run: LoadRun, expected: Checksum): Promise<void> {
+async function check(path: LoadPath, run: LoadRun, expected: Checksum): Promise<Checksum> {
   const got = await path.checksum();
   const diff = checksumDiff(got, expected);
   if (diff !== undefined) throw new Error(`${path.label}: the table holds other rows: ${diff}`);
@@ -77,6 +77,7 @@ async function check(path: LoadPath, run: LoadRun, expected: Checksum): Promise<
     throw new Error(
       `${path.label}: the server reported ${run.rows} rows, the file has ${expected.n}`,
     );
+  return got;
 }
 
 const suite: Suite = {
@@ -164,9 +165,9 @@ const suite: Suite = {
           await path.drop();
           continue;
         }
-        await check(path, run, expected);
+        const checksum = await check(path, run, expected);
         await path.drop();
-        outcomes.push({ path, phases: [] });
+        outcomes.push({ path, phases: [], checksum });
       }
 
       const timed = outcomes.filter((o) => o.missing === undefined);
@@ -178,7 +179,7 @@ const suite: Suite = {
           run: async () => last.set(o, await o.path.load()),
           after: async () => {
             const run = last.get(o)!;
-            await check(o.path, run, expected);
+            o.checksum = await check(o.path, run, expected);
             if (run.phases) o.phases.push(run.phases);
             await o.path.drop();
           },
@@ -229,7 +230,7 @@ const suite: Suite = {
             measurements,
             notes: [
               `**Setup.** Servers on 127.0.0.1, this machine; clients in this process or psql child processes.\n${setup.join('\n')}`,
-              `Every path (seconds are medians; runs in the order timed):\n\n${pathsTable(outcomes, rows, tblBytes)}`,
+              `Every path (seconds are medians; runs in the order timed; count(*) and checksum of the table after its last load):\n\n${pathsTable(outcomes, rows, tblBytes, expected)}`,
               ...phasesNote(outcomes, measurements),
             ],
           },

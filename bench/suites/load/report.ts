@@ -5,6 +5,7 @@ import { formatNumber, formatRatio } from '../../lib/format.js';
 import { median, type Timing } from '../../lib/timing.js';
 import type { Anchor, Measurement, Target } from '../../lib/types.js';
 import { passes } from '../../lib/types.js';
+import { checksumDiff, type Checksum } from './checksum.js';
 import type { LoadPath, Phases } from './paths.js';
 
 export interface Outcome {
@@ -13,6 +14,8 @@ export interface Outcome {
   missing?: string;
   timing?: Timing;
   phases: Phases[];
+  /** What the table held after the path's last load (checked equal to the file's). */
+  checksum?: Checksum;
 }
 
 /** Targets of the issue: COPY ≥ 0.8× DuckDB's native load, ≥ 3× PostgreSQL's COPY (rows/s). */
@@ -101,16 +104,24 @@ export function loadMeasurements(outcomes: readonly Outcome[], rows: number): Me
   return out;
 }
 
-/** Every path in seconds and rows/s, the anchors included. */
-export function pathsTable(outcomes: readonly Outcome[], rows: number, tblBytes: number): string {
+/** Every path in seconds and rows/s, the anchors included, and what its table held. */
+export function pathsTable(
+  outcomes: readonly Outcome[],
+  rows: number,
+  tblBytes: number,
+  expected: Checksum,
+): string {
   const s = (ms: number) => formatNumber(ms / 1000);
   const lines = [
-    '| Path | Median s | Rows/s | .tbl MB/s | Runs (s) |',
-    '| --- | ---: | ---: | ---: | --- |',
+    '| Path | Median s | Rows/s | .tbl MB/s | Runs (s) | count(*) | Checksum |',
+    '| --- | ---: | ---: | ---: | --- | ---: | --- |',
     ...outcomes.map((o) => {
+      const label = o.path.label.replace(/\|/g, '\\|');
       const t = o.timing;
-      if (t === undefined) return `| ${o.path.label.replace(/\|/g, '\\|')} | ${o.missing} | | | |`;
-      return `| ${o.path.label.replace(/\|/g, '\\|')} | ${s(t.medianMs)} | ${formatNumber(Math.round(rowsPerSecond(rows, t)))} | ${formatNumber(tblBytes / 1e6 / (t.medianMs / 1000))} | ${t.samplesMs.map(s).join(', ')} |`;
+      if (t === undefined) return `| ${label} | ${o.missing} | | | | | |`;
+      const c = o.checksum;
+      const same = c === undefined ? '—' : (checksumDiff(c, expected) ?? "= the file's");
+      return `| ${label} | ${s(t.medianMs)} | ${formatNumber(Math.round(rowsPerSecond(rows, t)))} | ${formatNumber(tblBytes / 1e6 / (t.medianMs / 1000))} | ${t.samplesMs.map(s).join(', ')} | ${c ? formatNumber(Number(c.n)) : '—'} | ${same} |`;
     }),
   ];
   return lines.join('\n');

@@ -50,9 +50,16 @@ export function clientConfig(e: Endpoint): pg.ClientConfig {
   };
 }
 
-/** A connected client whose asynchronous errors (server gone while idle) are logged, not thrown. */
-export async function connect(e: Endpoint, log: (m: string) => void): Promise<pg.Client> {
-  const client = new pg.Client(clientConfig(e));
+/**
+ * A connected client whose asynchronous errors (server gone while idle) are logged, not thrown.
+ * `overrides` replace parts of clientConfig (e.g. `options` to turn the result cache on).
+ */
+export async function connect(
+  e: Endpoint,
+  log: (m: string) => void,
+  overrides: pg.ClientConfig = {},
+): Promise<pg.Client> {
+  const client = new pg.Client({ ...clientConfig(e), ...overrides });
   client.on('error', (err) => log(`${e.system} client error: ${err.message}`));
   await client.connect();
   return client;
