@@ -1,6 +1,6 @@
 // Command-line arguments of bench/run.ts: the suite name, then `--key value`, `--key=value` or
 // `--flag` options (a flag is followed by another option or nothing).
-import type { BenchArgs } from './types.js';
+import type { BenchArgs, SuiteContext } from './types.js';
 
 export function parseArgs(argv: readonly string[]): { suite: string | undefined; args: BenchArgs } {
   const args: Record<string, string | true> = {};
@@ -56,4 +56,13 @@ export function listArg(args: BenchArgs, key: string, fallback: readonly string[
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/** The TPC-H data set a suite runs on: --sf (default 1, --quick 0.01), --seed (the generator's). */
+export function tpchArgs(ctx: SuiteContext): { sf: number; seed: number | undefined } {
+  const seed = stringArg(ctx.args, 'seed');
+  return {
+    sf: numberArg(ctx.args, 'sf', ctx.quick ? 0.01 : 1),
+    seed: seed === undefined ? undefined : parseCount(seed),
+  };
 }

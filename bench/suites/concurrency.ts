@@ -11,7 +11,7 @@
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type pg from 'pg';
-import { listArg, numberArg, parseCount, stringArg } from '../lib/args.js';
+import { listArg, numberArg, stringArg, tpchArgs } from '../lib/args.js';
 import { formatNumber } from '../lib/format.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { elapsedMs, nowNs } from '../lib/timing.js';
@@ -36,7 +36,14 @@ import {
   wireContestant,
   type Contestant,
 } from './concurrency/sessions.js';
-import { connect, startLakeshift, startPostgresEndpoint, type Endpoint } from './wire/servers.js';
+import {
+  connect,
+  serverVersion,
+  startLakeshift,
+  startPostgresEndpoint,
+  stopEndpoints,
+  type Endpoint,
+} from './wire/servers.js';
 
 /** Up to this scale factor PostgreSQL is included unless --postgres off. */
 const POSTGRES_AUTO_MAX_SF = 0.1;
@@ -106,19 +113,12 @@ async function cacheHits(client: pg.Client): Promise<string> {
   }
 }
 
-async function serverVersion(client: pg.Client): Promise<string> {
-  const r = await client.query<{ v: string }>('SELECT version() AS v');
-  return String(r.rows[0]?.v ?? 'unknown');
-}
-
 const suite: Suite = {
   name: 'concurrency',
   description:
     'N sessions (100) looping a TPC-H query mix for a fixed time: Lakeshift with the result cache off and on vs DuckDB in process (and PostgreSQL 15 at small scale), queries/s and p50/p95/p99',
   async run(ctx) {
-    const sf = numberArg(ctx.args, 'sf', ctx.quick ? 0.01 : 1);
-    const seedText = stringArg(ctx.args, 'seed');
-    const seed = seedText === undefined ? undefined : parseCount(seedText);
+    const { sf, seed } = tpchArgs(ctx);
     const sessions = ctx.intArg('sessions', 100, 100);
     const seconds = numberArg(ctx.args, 'seconds', ctx.quick ? 5 : 60);
     const rounds = ctx.intArg('rounds', 1, 1);
@@ -306,10 +306,7 @@ const suite: Suite = {
     } finally {
       for (const c of admins) await c.end().catch(() => undefined);
       instance.closeSync();
-      for (const e of started.reverse()) {
-        ctx.log(`stopping ${e.system}`);
-        await e.stop().catch((err: unknown) => ctx.log(`stopping ${e.system}: ${String(err)}`));
-      }
+      await stopEndpoints(started, ctx.log);
     }
   },
 };

@@ -18,7 +18,7 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type pg from 'pg';
-import { listArg, numberArg, parseCount, stringArg } from '../lib/args.js';
+import { listArg, stringArg, tpchArgs } from '../lib/args.js';
 import { formatNumber } from '../lib/format.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { measureInterleaved } from '../lib/timing.js';
@@ -48,7 +48,14 @@ import {
   VS_POSTGRES,
   type Outcome,
 } from './load/report.js';
-import { connect, startLakeshift, startPostgresEndpoint, type Endpoint } from './wire/servers.js';
+import {
+  connect,
+  serverVersion,
+  startLakeshift,
+  startPostgresEndpoint,
+  stopEndpoints,
+  type Endpoint,
+} from './wire/servers.js';
 
 const PATH_IDS = [
   'lakeshift-stdin',
@@ -62,11 +69,6 @@ const PATH_IDS = [
   'postgres-stdin-pk',
   'postgres-psql',
 ];
-
-async function serverVersion(client: pg.Client): Promise<string> {
-  const r = await client.query<{ v: string }>('SELECT version() AS v');
-  return String(r.rows[0]?.v ?? 'unknown');
-}
 
 /** Checks what a load left in the table: the count the server reported and the checksum. */
 async function check(path: LoadPath, run: LoadRun, expected: Checksum): Promise<Checksum> {
@@ -85,9 +87,7 @@ const suite: Suite = {
   description:
     "COPY of TPC-H lineitem into an empty table: Lakeshift (STDIN, Redshift's COPY from a file) vs DuckDB read_csv/read_parquet (≥ 0.8×) and PostgreSQL COPY (≥ 3×), rows/s",
   async run(ctx) {
-    const sf = numberArg(ctx.args, 'sf', ctx.quick ? 0.01 : 1);
-    const seedText = stringArg(ctx.args, 'seed');
-    const seed = seedText === undefined ? undefined : parseCount(seedText);
+    const { sf, seed } = tpchArgs(ctx);
     const runs = ctx.intArg('runs', 3, 3);
     const only = listArg(ctx.args, 'only', PATH_IDS);
     const unknown = only.filter((id) => !PATH_IDS.includes(id));
@@ -240,10 +240,7 @@ const suite: Suite = {
       for (const c of clients) await c.end().catch(() => undefined);
       duck.closeSync();
       instance.closeSync();
-      for (const e of started.reverse()) {
-        ctx.log(`stopping ${e.system}`);
-        await e.stop().catch((err: unknown) => ctx.log(`stopping ${e.system}: ${String(err)}`));
-      }
+      await stopEndpoints(started, ctx.log);
     }
   },
 };

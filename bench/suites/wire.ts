@@ -32,7 +32,14 @@ import {
 } from './wire/load.js';
 import { concurrentBenchmark, pointBenchmark } from './wire/point.js';
 import { REPO_ROOT } from '../lib/paths.js';
-import { connect, startLakeshift, startPostgresEndpoint, type Endpoint } from './wire/servers.js';
+import {
+  connect,
+  serverVersion,
+  startLakeshift,
+  startPostgresEndpoint,
+  stopEndpoints,
+  type Endpoint,
+} from './wire/servers.js';
 import { streamBenchmark } from './wire/stream.js';
 
 const BENCHMARKS = ['stream', 'point', 'concurrent'] as const;
@@ -62,11 +69,9 @@ async function prepare(
 ): Promise<Server> {
   const client: pg.Client = await connect(endpoint, ctx.log);
   try {
-    const version = String(
-      (await client.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? 'unknown',
-    );
+    const version = await serverVersion(client);
     const shown = await client.query<string[]>({ text: 'SHOW server_version', rowMode: 'array' });
-    const serverVersion = String(shown.rows[0]?.[0] ?? 'unknown');
+    const shownVersion = String(shown.rows[0]?.[0] ?? 'unknown');
     ctx.log(`${endpoint.system} on port ${endpoint.port}: ${version}`);
     const loads: LoadResult[] = [];
     for (const t of tables)
@@ -85,7 +90,7 @@ async function prepare(
         ctx.log(`${endpoint.system}: checksum of ${t.name} failed: ${(e as Error).message}`);
       }
     }
-    return { endpoint, version, serverVersion, loads, sums };
+    return { endpoint, version, serverVersion: shownVersion, loads, sums };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -295,10 +300,7 @@ const suite: Suite = {
         );
       throw e;
     } finally {
-      for (const e of started.reverse()) {
-        ctx.log(`stopping ${e.system}`);
-        await e.stop().catch((err: unknown) => ctx.log(`stopping ${e.system}: ${String(err)}`));
-      }
+      await stopEndpoints(started, ctx.log);
     }
   },
 };

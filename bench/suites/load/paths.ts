@@ -3,6 +3,7 @@
 // INSERT … SELECT from read_csv and read_parquet into a native table; PostgreSQL's COPY FROM
 // STDIN without and with the primary key, and psql's \copy. Each path creates its table anew
 // (reset), loads it (the timed part), reports what the table then holds (checksum) and drops it.
+import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { copyFrom } from '../../../test/support/pg-copy.js';
@@ -91,12 +92,22 @@ export function lakeshiftPaths(
   table: TpchDataTable,
 ): LoadPath[] {
   const ddl = redshiftLineitemDdl(table);
-  const location = async (statement: string): Promise<LoadRun> => {
-    const r = await client.query(statement);
-    return r.rowCount === null ? {} : { rows: r.rowCount };
-  };
-  const fileTbl = `COPY ${TABLE} FROM 'file://${table.tbl}' DELIMITER '|'`;
-  const fileParquet = `COPY ${TABLE} FROM 'file://${table.parquet}' FORMAT AS PARQUET`;
+  // Redshift's COPY from a location: the server reads the file itself.
+  const fromFile = (
+    p: Pick<LoadPath, 'id' | 'label' | 'short'>,
+    file: string,
+    statement: string,
+  ): LoadPath =>
+    wirePath(client, {
+      ...p,
+      engine: 'Lakeshift',
+      how: `Redshift's \`${statement.replace(file, `…/${basename(file)}`)}\` (the server reads the file)`,
+      ddl,
+      load: async () => {
+        const r = await client.query(statement);
+        return r.rowCount === null ? {} : { rows: r.rowCount };
+      },
+    });
   return [
     wirePath(client, {
       id: 'lakeshift-stdin',
@@ -119,24 +130,24 @@ export function lakeshiftPaths(
         return {};
       },
     }),
-    wirePath(client, {
-      id: 'lakeshift-file-tbl',
-      engine: 'Lakeshift',
-      label: "Lakeshift: COPY FROM 'file:///…/lineitem.tbl' DELIMITER '|'",
-      short: 'Lakeshift COPY FROM file .tbl',
-      how: `Redshift's \`${fileTbl.replace(table.tbl, '…/lineitem.tbl')}\` (the server reads the file)`,
-      ddl,
-      load: () => location(fileTbl),
-    }),
-    wirePath(client, {
-      id: 'lakeshift-file-parquet',
-      engine: 'Lakeshift',
-      label: "Lakeshift: COPY FROM 'file:///…/lineitem.parquet' FORMAT AS PARQUET",
-      short: 'Lakeshift COPY FROM file Parquet',
-      how: `Redshift's \`${fileParquet.replace(table.parquet, '…/lineitem.parquet')}\` (the server reads the file)`,
-      ddl,
-      load: () => location(fileParquet),
-    }),
+    fromFile(
+      {
+        id: 'lakeshift-file-tbl',
+        label: "Lakeshift: COPY FROM 'file:///…/lineitem.tbl' DELIMITER '|'",
+        short: 'Lakeshift COPY FROM file .tbl',
+      },
+      table.tbl,
+      `COPY ${TABLE} FROM 'file://${table.tbl}' DELIMITER '|'`,
+    ),
+    fromFile(
+      {
+        id: 'lakeshift-file-parquet',
+        label: "Lakeshift: COPY FROM 'file:///…/lineitem.parquet' FORMAT AS PARQUET",
+        short: 'Lakeshift COPY FROM file Parquet',
+      },
+      table.parquet,
+      `COPY ${TABLE} FROM 'file://${table.parquet}' FORMAT AS PARQUET`,
+    ),
     wirePath(client, {
       id: 'lakeshift-stdin-nosort',
       engine: 'Lakeshift',

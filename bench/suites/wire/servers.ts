@@ -65,6 +65,12 @@ export async function connect(
   return client;
 }
 
+/** What `SELECT version()` says. */
+export async function serverVersion(client: pg.Client): Promise<string> {
+  const r = await client.query<{ v: string }>('SELECT version() AS v');
+  return String(r.rows[0]?.v ?? 'unknown');
+}
+
 /** Environment for psql against the endpoint (password, no TLS, no ~/.psqlrc via -X). */
 export function psqlEnv(e: Endpoint): NodeJS.ProcessEnv {
   return {
@@ -225,4 +231,12 @@ export async function startPostgresEndpoint(): Promise<Endpoint> {
     exitedEarly: () => undefined,
     stop: () => server.stop(),
   };
+}
+
+/** Stops the servers a suite started, the last started first; a failure to stop is logged. */
+export async function stopEndpoints(started: Endpoint[], log: (m: string) => void): Promise<void> {
+  for (const e of [...started].reverse()) {
+    log(`stopping ${e.system}`);
+    await e.stop().catch((err: unknown) => log(`stopping ${e.system}: ${String(err)}`));
+  }
 }
