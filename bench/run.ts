@@ -33,7 +33,7 @@ function printSummary(result: SuiteResult): void {
       const a = m.anchors?.[0];
       const r = ratioOf(m);
       const ok = passes(m);
-      const parts = [`  ${m.name}: ${formatValue(m.value, m.unit)}`];
+      const parts = [`  ${m.name}: ${m.missing ?? formatValue(m.value, m.unit)}`];
       if (a) parts.push(`vs ${a.label} ${formatValue(a.value, m.unit)}`);
       if (r !== undefined) parts.push(`ratio ${formatRatio(r)}`);
       if (m.target)

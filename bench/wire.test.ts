@@ -1,63 +1,29 @@
 // Smoke test of the wire suite: runs `bench/run.ts wire --quick` (Lakeshift and PostgreSQL 15)
-// into a temporary results file and checks that it appended one section holding the three
-// benchmarks, each with its table, Lakeshift measured beside PostgreSQL, and wrote the chart.
+// into a temporary results file and checks that it appended one section holding the four
+// benchmarks (stream, point with one connection, point with 32 and with 128), each with its
+// table, Lakeshift measured beside PostgreSQL, and wrote the chart.
 // It asserts the shape, never the timings. Skipped, with the reason, when the Lakeshift server
 // of this checkout cannot start (the suite then fails with "lakeshift server could not start").
 // Run: node --import tsx --test bench/wire.test.ts
 // LAKESHIFT_ROOT=DIR starts the server of another checkout (bench option --lakeshift-root DIR).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const CANNOT_START = /lakeshift server could not start: (.*)/;
+import { smokeRun } from './lib/smoke.js';
 
 test(
-  'npm run bench -- wire --quick appends a section with all three benchmarks',
+  'npm run bench -- wire --quick appends a section with all four benchmarks',
   { timeout: 600_000 },
-  (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'lakeshift-bench-test-'));
-    try {
-      const file = join(dir, 'RESULTS.md');
-      const run = spawnSync(
-        process.execPath,
-        [
-          ...['--import', 'tsx', 'bench/run.ts', 'wire', '--quick'],
-          ...(process.env.LAKESHIFT_ROOT ? ['--lakeshift-root', process.env.LAKESHIFT_ROOT] : []),
-        ],
-        {
-          cwd: ROOT,
-          env: { ...process.env, BENCH_RESULTS_FILE: file },
-          encoding: 'utf8',
-          timeout: 590_000,
-        },
-      );
-      const cannotStart = CANNOT_START.exec(run.stderr);
-      if (run.status !== 0 && cannotStart) {
-        // The reason's first line ("exited with code 1") and the server's error line, if any.
-        const after = run.stderr.slice(cannotStart.index).split('\n');
-        const error = after.slice(1).find((l) => /error/i.test(l));
-        t.skip(
-          `the Lakeshift server cannot start in this checkout yet: ${cannotStart[1]}${error ? ` (${error.trim()})` : ''}`,
-        );
-        return;
-      }
-      assert.equal(run.status, 0, `bench exited with ${run.status}:\n${run.stderr}`);
-      const md = readFileSync(file, 'utf8');
-      assert.match(md, /^# Benchmark results/);
-      const sections = md.split(/\n(?=## )/).filter((s) => s.startsWith('## wire — '));
-      assert.equal(sections.length, 1, 'one wire section');
-      const section = sections[0]!;
+  (t) =>
+    smokeRun(t, 'wire', [], ({ dir, section }) => {
       for (const line of [
         '- Machine: ',
         '- Versions: Node ',
         '- Parameters: ',
         'quick=true',
         'target=both',
+        'clients=1,32,128',
         '**Setup.**',
         '- Lakeshift: `',
         '- PostgreSQL: `',
@@ -71,12 +37,13 @@ test(
         '### 1. Streaming a 200,000-row narrow result to a client',
         '### 2. Parameterized point query, one connection',
         '### 3. Parameterized point query, 32 concurrent connections',
+        '### 4. Parameterized point query, 128 concurrent connections',
       ];
       for (const title of titles) assert.ok(section.includes(title), `section has "${title}"`);
       const tables = section.match(
         /\| Measurement \| Value \| Anchor \(same run\) \| Anchor value \| Ratio \| Target \| Result \|/g,
       );
-      assert.equal(tables?.length, 3);
+      assert.equal(tables?.length, 4);
       // Lakeshift measured, PostgreSQL the anchor; the stream rows either met the target or not.
       assert.match(
         section,
@@ -96,15 +63,32 @@ test(
       assert.match(section, /\| 〃 \| \| PostgreSQL 15, primary key on id \| .* ms \|/);
       assert.match(
         section,
-        /\| Lakeshift \(Parquet, no index\): point queries\/s, 32 connections \| .* queries\/s \| PostgreSQL 15, no index on id \|/,
+        /\| Lakeshift \(Parquet, no index\): p99 latency of 500 point queries \| .* ms \| PostgreSQL 15, no index on id \|/,
       );
+      assert.match(
+        section,
+        /\| Lakeshift \(Parquet, no index\): point queries\/s, 1 connection \| .* queries\/s \| PostgreSQL 15, no index on id \|/,
+      );
+      for (const n of [32, 128]) {
+        for (const [what, unit] of [
+          ['point queries/s', 'queries/s'],
+          ['p50 latency', 'ms'],
+          ['p99 latency', 'ms'],
+        ]) {
+          const row = `| Lakeshift (Parquet, no index): ${what}, ${n} connections | `;
+          const at = section.indexOf(row);
+          assert.ok(at >= 0, `section has "${row}"`);
+          const line = section.slice(at, section.indexOf('\n', at));
+          assert.ok(
+            line.includes(` ${unit} | PostgreSQL 15, no index on id | `),
+            `measured beside PostgreSQL: ${line}`,
+          );
+        }
+      }
       const link = /!\[wire: measurements vs targets\]\((results\/wire-latest\.(png|svg))\)/.exec(
         section,
       );
       assert.ok(link, 'section links the chart');
       assert.ok(existsSync(join(dir, link[1]!)), 'chart file exists');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+    }),
 );

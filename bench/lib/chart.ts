@@ -56,7 +56,7 @@ export function panelsOf(benchmarks: readonly BenchmarkResult[]): Panel[] {
   for (const b of benchmarks) {
     const byKind = new Map<string, Panel>();
     for (const m of b.measurements) {
-      if (m.target === undefined) continue;
+      if (m.target === undefined || m.missing !== undefined) continue;
       const kind = m.target.on === 'ratio' ? 'ratio' : m.unit;
       let panel = byKind.get(kind);
       if (panel === undefined) {

@@ -57,11 +57,11 @@ export function benchmarkTable(b: BenchmarkResult): string {
     const first = anchors[0];
     const name = m.note ? `${m.name} (${m.note})` : m.name;
     lines.push(
-      `| ${cell(name)} | ${formatValue(m.value, m.unit)} | ${first ? cell(first.label) : '—'} | ${first ? formatValue(first.value, m.unit) : '—'} | ${ratio === undefined ? '—' : formatRatio(ratio)} | ${m.target ? formatTarget(m.target, m.unit) : '—'} | ${resultCell(passes(m))} |`,
+      `| ${cell(name)} | ${m.missing === undefined ? formatValue(m.value, m.unit) : cell(m.missing)} | ${first ? cell(first.label) : '—'} | ${first ? formatValue(first.value, m.unit) : '—'} | ${ratio === undefined ? '—' : formatRatio(ratio)} | ${m.target ? formatTarget(m.target, m.unit) : '—'} | ${resultCell(passes(m))} |`,
     );
     for (const a of anchors.slice(1)) {
       lines.push(
-        `| 〃 | | ${cell(a.label)} | ${formatValue(a.value, m.unit)} | ${a.value === 0 ? '—' : formatRatio(m.value / a.value)} | | |`,
+        `| 〃 | | ${cell(a.label)} | ${formatValue(a.value, m.unit)} | ${a.value === 0 || m.missing !== undefined ? '—' : formatRatio(m.value / a.value)} | | |`,
       );
     }
   }

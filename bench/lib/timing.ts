@@ -57,6 +57,8 @@ export interface Contender {
   run: () => Promise<unknown> | unknown;
   /** Called before each of its runs, outside the timed part. */
   before?: () => Promise<void> | void;
+  /** Called after each of its runs, outside the timed part (checking what the run did). */
+  after?: () => Promise<void> | void;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function measureInterleaved(
       const start = nowNs();
       await c.run();
       const ms = elapsedMs(start);
+      await c.after?.();
       if (round >= warmup) samples[i]!.push(ms);
     }
   }

@@ -62,10 +62,11 @@ export async function loadTpchLakeshift(
   }
 }
 
-/** Plain SQL DDL (PostgreSQL and DuckDB): the columns and the primary key. */
-export function tableDdl(def: TpchTableDefinition): string {
+/** Plain SQL DDL (PostgreSQL and DuckDB): the columns and (unless left out) the primary key. */
+export function tableDdl(def: TpchTableDefinition, opts: { primaryKey?: boolean } = {}): string {
   const columns = def.columns.map((c) => `${c.name} ${c.sqlType} NOT NULL`);
-  return `CREATE TABLE ${def.name} (${columns.join(', ')}, PRIMARY KEY (${def.primaryKey.join(', ')}))`;
+  if (opts.primaryKey !== false) columns.push(`PRIMARY KEY (${def.primaryKey.join(', ')})`);
+  return `CREATE TABLE ${def.name} (${columns.join(', ')})`;
 }
 
 /**

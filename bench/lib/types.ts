@@ -46,6 +46,12 @@ export interface Measurement {
   /** Raw samples (ms) when the value is a timing, for the record. */
   samples?: number[];
   note?: string;
+  /**
+   * Why there is no figure (e.g. the server refused the statement: "not supported yet: 0A000 …").
+   * The row is written with this text in place of the value, without ratio or pass/fail, so the
+   * benchmark measures it once the reason is gone; `value` is then NaN.
+   */
+  missing?: string;
 }
 
 export interface BenchmarkResult {
@@ -74,7 +80,7 @@ export interface Suite {
 /** The ratio of a measurement to its first anchor, if it has one. */
 export function ratioOf(m: Measurement): number | undefined {
   const anchor = m.anchors?.[0];
-  if (anchor === undefined || anchor.value === 0) return undefined;
+  if (m.missing !== undefined || anchor === undefined || anchor.value === 0) return undefined;
   return m.value / anchor.value;
 }
 

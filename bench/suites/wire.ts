@@ -2,20 +2,24 @@
 // serving the same rows in the same run (the anchor).
 //   1. stream: every row of a narrow table to node-postgres and to psql COPY TO STDOUT,
 //      rows/s                                                          target ≥ PostgreSQL's
-//   2. point: `SELECT * FROM t WHERE id = $1`, extended protocol, one connection, p50 and p95
-//      latency; anchors PostgreSQL without and with an index on id    target p50 ≤ 2 ms
-//   3. concurrent: the point query from 32 connections, queries/s      no target
+//   2. point: `SELECT * FROM t WHERE id = $1`, extended protocol, one connection, p50, p95 and
+//      p99 latency and queries/s; anchors PostgreSQL without and with an index on id
+//                                                                      target p50 ≤ 2 ms
+//   3. concurrent: the point query from 32 and from 128 connections (one benchmark each),
+//      queries/s, p50 and p99 latency                                  no target
 // Options: --target lakeshift|postgres|both (default both; alone: no anchors), --rows N (stream
 // table, default 5M), --point-rows N (point table, default 100k), --point-queries N (2000),
-// --clients N (32), --concurrent-queries N (4000), --runs N, --only stream,point,concurrent,
+// --clients LIST (connection counts, default 1,32,128: 1 is the point benchmark, which runs
+// with or without it, each other count a concurrent benchmark; `--clients 32` as before),
+// --concurrent-queries N (4000 per run), --runs N, --only stream,point,concurrent,
 // --seed N, --load series|copy|inserts (the first loading path tried; default series, falling
 // back to the next on an error), --lakeshift-root DIR (the checkout whose server is started;
 // default this one), --quick (200k stream rows, 500 point queries, 1000 concurrent queries).
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type pg from 'pg';
+import { listArg, parseCount, stringArg } from '../lib/args.js';
 import { formatNumber } from '../lib/format.js';
+import { commandVersion, packageVersion } from '../lib/versions.js';
 import type { BenchmarkResult, Suite, SuiteContext } from '../lib/types.js';
 import type { Subject } from './wire/compare.js';
 import {
@@ -28,7 +32,14 @@ import {
 } from './wire/load.js';
 import { concurrentBenchmark, pointBenchmark } from './wire/point.js';
 import { REPO_ROOT } from '../lib/paths.js';
-import { connect, startLakeshift, startPostgresEndpoint, type Endpoint } from './wire/servers.js';
+import {
+  connect,
+  serverVersion,
+  startLakeshift,
+  startPostgresEndpoint,
+  stopEndpoints,
+  type Endpoint,
+} from './wire/servers.js';
 import { streamBenchmark } from './wire/stream.js';
 
 const BENCHMARKS = ['stream', 'point', 'concurrent'] as const;
@@ -39,30 +50,6 @@ const STREAM_TABLE = 't';
 const POINT_TABLE = 't_point';
 /** PostgreSQL only: the point table again, with a primary key on id. */
 const POINT_TABLE_PK = 't_point_pk';
-
-function stringArg(ctx: SuiteContext, key: string): string | undefined {
-  const v = ctx.args[key];
-  if (v === true) throw new Error(`--${key} needs a value`);
-  return v;
-}
-
-function commandVersion(command: string, args: string[]): string {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .trim()
-      .split('\n')[0]!;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function packageVersion(name: string): string {
-  try {
-    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 interface Server {
   endpoint: Endpoint;
@@ -82,11 +69,9 @@ async function prepare(
 ): Promise<Server> {
   const client: pg.Client = await connect(endpoint, ctx.log);
   try {
-    const version = String(
-      (await client.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? 'unknown',
-    );
+    const version = await serverVersion(client);
     const shown = await client.query<string[]>({ text: 'SHOW server_version', rowMode: 'array' });
-    const serverVersion = String(shown.rows[0]?.[0] ?? 'unknown');
+    const shownVersion = String(shown.rows[0]?.[0] ?? 'unknown');
     ctx.log(`${endpoint.system} on port ${endpoint.port}: ${version}`);
     const loads: LoadResult[] = [];
     for (const t of tables)
@@ -105,7 +90,7 @@ async function prepare(
         ctx.log(`${endpoint.system}: checksum of ${t.name} failed: ${(e as Error).message}`);
       }
     }
-    return { endpoint, version, serverVersion, loads, sums };
+    return { endpoint, version, serverVersion: shownVersion, loads, sums };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -114,7 +99,7 @@ async function prepare(
 const suite: Suite = {
   name: 'wire',
   description:
-    'Lakeshift over the PostgreSQL wire vs PostgreSQL 15: streaming rows/s (node-postgres, psql COPY), point-query latency, 32-connection queries/s',
+    'Lakeshift over the PostgreSQL wire vs PostgreSQL 15: streaming rows/s (node-postgres, psql COPY), point-query latency and queries/s at 1, 32 and 128 connections',
   async run(ctx) {
     const only = typeof ctx.args.only === 'string' ? ctx.args.only.split(',') : [...BENCHMARKS];
     const unknown = only.filter((b) => !(BENCHMARKS as readonly string[]).includes(b));
@@ -122,21 +107,24 @@ const suite: Suite = {
       throw new Error(
         `--only: unknown benchmark(s) ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}`,
       );
-    const target = (stringArg(ctx, 'target') ?? 'both') as TargetMode;
+    const target = (stringArg(ctx.args, 'target') ?? 'both') as TargetMode;
     if (!TARGETS.includes(target))
       throw new Error(`--target: "${target}"; one of ${TARGETS.join(', ')}`);
     const rows = ctx.intArg('rows', 5_000_000, 200_000);
     const pointRows = ctx.intArg('point-rows', 100_000, 100_000);
     const pointQueries = ctx.intArg('point-queries', 2000, 500);
-    const clients = ctx.intArg('clients', 32, 32);
+    const clientCounts = listArg(ctx.args, 'clients', ['1', '32', '128']).map(parseCount);
+    if (clientCounts.some((n) => n < 1)) throw new Error('--clients: counts of at least 1');
+    // 1 is the point benchmark (one connection); every other count a concurrent benchmark.
+    const concurrentCounts = [...new Set(clientCounts.filter((n) => n > 1))];
     const concurrentQueries = ctx.intArg('concurrent-queries', 4000, 1000);
     const runs = ctx.intArg('runs', 5, 3);
     const seed = ctx.intArg('seed', 42, 42);
     const warmup = 1;
-    const load = (stringArg(ctx, 'load') ?? 'series') as LoadPath;
+    const load = (stringArg(ctx.args, 'load') ?? 'series') as LoadPath;
     if (!LOAD_PATHS.includes(load))
       throw new Error(`--load: "${load}"; one of ${LOAD_PATHS.join(', ')}`);
-    const lakeshiftRoot = resolve(stringArg(ctx, 'lakeshift-root') ?? REPO_ROOT);
+    const lakeshiftRoot = resolve(stringArg(ctx.args, 'lakeshift-root') ?? REPO_ROOT);
 
     const tables = [
       ...(only.includes('stream') ? [{ name: STREAM_TABLE, rows }] : []),
@@ -239,16 +227,17 @@ const suite: Suite = {
           }),
         );
       if (only.includes('concurrent'))
-        benchmarks.push(
-          await concurrentBenchmark(ctx, pointSubjects, {
-            rows: pointRows,
-            clients,
-            queries: concurrentQueries,
-            warmup,
-            runs,
-            seed: seed + 1,
-          }),
-        );
+        for (const clients of concurrentCounts)
+          benchmarks.push(
+            await concurrentBenchmark(ctx, pointSubjects, {
+              rows: pointRows,
+              clients,
+              queries: concurrentQueries,
+              warmup,
+              runs,
+              seed: seed + 1,
+            }),
+          );
 
       const servers = [lakeshift, postgres].filter((s): s is Server => s !== undefined);
       const setup = [
@@ -282,7 +271,7 @@ const suite: Suite = {
           rows,
           pointRows,
           pointQueries,
-          clients,
+          clients: clientCounts.join(','),
           concurrentQueries,
           runs,
           warmup,
@@ -311,10 +300,7 @@ const suite: Suite = {
         );
       throw e;
     } finally {
-      for (const e of started.reverse()) {
-        ctx.log(`stopping ${e.system}`);
-        await e.stop().catch((err: unknown) => ctx.log(`stopping ${e.system}: ${String(err)}`));
-      }
+      await stopEndpoints(started, ctx.log);
     }
   },
 };

@@ -1,7 +1,8 @@
 // COPY ... FROM STDIN through node-postgres without pg-copy-streams: a Submittable that sends
 // the statement as a simple query, answers CopyInResponse with CopyData messages (waiting for
 // the socket to drain between chunks, so a large load is not buffered whole) and CopyDone, and
-// resolves with the row count of the server's "COPY n" command tag.
+// resolves with the row count of the server's "COPY n" command tag. An ErrorResponse settles it
+// at once: node-postgres forgets the active query on an error, so ReadyForQuery never reaches it.
 import type pg from 'pg';
 
 /** What node-postgres's Connection offers a Submittable (not in @types/pg). */
@@ -16,6 +17,7 @@ interface Connection {
 class CopyIn implements pg.Submittable {
   private error: Error | undefined;
   private rowCount = 0;
+  private settled = false;
 
   constructor(
     private readonly statement: string,
@@ -54,9 +56,16 @@ class CopyIn implements pg.Submittable {
 
   handleError(error: Error): void {
     this.error = error;
+    this.settle();
   }
 
   handleReadyForQuery(): void {
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
     this.done(this.error, this.rowCount);
   }
 

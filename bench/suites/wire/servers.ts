@@ -50,12 +50,25 @@ export function clientConfig(e: Endpoint): pg.ClientConfig {
   };
 }
 
-/** A connected client whose asynchronous errors (server gone while idle) are logged, not thrown. */
-export async function connect(e: Endpoint, log: (m: string) => void): Promise<pg.Client> {
-  const client = new pg.Client(clientConfig(e));
+/**
+ * A connected client whose asynchronous errors (server gone while idle) are logged, not thrown.
+ * `overrides` replace parts of clientConfig (e.g. `options` to turn the result cache on).
+ */
+export async function connect(
+  e: Endpoint,
+  log: (m: string) => void,
+  overrides: pg.ClientConfig = {},
+): Promise<pg.Client> {
+  const client = new pg.Client({ ...clientConfig(e), ...overrides });
   client.on('error', (err) => log(`${e.system} client error: ${err.message}`));
   await client.connect();
   return client;
+}
+
+/** What `SELECT version()` says. */
+export async function serverVersion(client: pg.Client): Promise<string> {
+  const r = await client.query<{ v: string }>('SELECT version() AS v');
+  return String(r.rows[0]?.v ?? 'unknown');
 }
 
 /** Environment for psql against the endpoint (password, no TLS, no ~/.psqlrc via -X). */
@@ -218,4 +231,12 @@ export async function startPostgresEndpoint(): Promise<Endpoint> {
     exitedEarly: () => undefined,
     stop: () => server.stop(),
   };
+}
+
+/** Stops the servers a suite started, the last started first; a failure to stop is logged. */
+export async function stopEndpoints(started: Endpoint[], log: (m: string) => void): Promise<void> {
+  for (const e of [...started].reverse()) {
+    log(`stopping ${e.system}`);
+    await e.stop().catch((err: unknown) => log(`stopping ${e.system}: ${String(err)}`));
+  }
 }
