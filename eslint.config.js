@@ -44,7 +44,7 @@ const roomRules = Object.entries(roomsAbove).map(([room, above]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'bench/work/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'bench/work/**', '.tmp/**', '.scratch/**'] },
   js.configs.recommended,
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
   ...tseslint.configs.recommended,
