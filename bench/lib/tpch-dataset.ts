@@ -6,13 +6,14 @@
 // regenerated instead of read.
 //
 // `npx tsx bench/tpch-data.ts --sf 1 [--seed N] [--dir DIR]` generates a scale ahead of a run.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
   openSync,
   closeSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
@@ -77,6 +78,19 @@ export function readTblSql(def: TpchTableDefinition, file: string): string {
   );
 }
 
+/** The manifest of a complete data set made by this generator, if `dir` holds one. */
+function readManifest(
+  dir: string,
+  scale: number,
+  seed: number,
+  hash: string,
+): Manifest | undefined {
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file)) return undefined;
+  const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  return m.generator === hash && m.scale === scale && m.seed === seed ? m : undefined;
+}
+
 /**
  * The data set of `scale` and `seed` under `root`: generated now unless a complete one from the
  * same generator is there. `progress` gets a line per table and, for big tables, a percentage.
@@ -90,27 +104,24 @@ export async function ensureTpchDataset(opts: {
   const generator = new TpchGenerator({ scale: opts.scale, seed: opts.seed });
   const dir = resolve(opts.root ?? defaultDataRoot(), `sf${opts.scale}-seed${generator.seed}`);
   const log = opts.progress ?? (() => {});
-  const manifestFile = join(dir, 'manifest.json');
   const hash = generatorHash();
-  let manifest: Manifest | undefined;
-  if (existsSync(manifestFile)) {
-    const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-    if (m.generator === hash && m.scale === opts.scale && m.seed === generator.seed) manifest = m;
-  }
-  const paths = (name: string) => ({
-    tbl: join(dir, `${name}.tbl`),
-    parquet: join(dir, `${name}.parquet`),
+  const paths = (name: string, base = dir) => ({
+    tbl: join(base, `${name}.tbl`),
+    parquet: join(base, `${name}.parquet`),
   });
+  let manifest = readManifest(dir, opts.scale, generator.seed, hash);
   if (manifest === undefined) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+    // Generated beside the final directory and renamed into place, so that processes started
+    // together (the smoke tests run in parallel) never read, or write over, a half-written set.
+    const building = `${dir}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+    mkdirSync(building, { recursive: true });
     log(`generating TPC-H SF ${opts.scale} (seed ${generator.seed}) in ${dir}`);
     const rows: Record<string, number> = {};
     const instance = await DuckDBInstance.create(':memory:');
     const duck = await instance.connect();
     try {
       for (const def of TPCH_TABLES) {
-        const { tbl, parquet } = paths(def.name);
+        const { tbl, parquet } = paths(def.name, building);
         const started = Date.now();
         rows[def.name] = writeTbl(generator, def.name, tbl, log);
         await duck.run(
@@ -121,13 +132,28 @@ export async function ensureTpchDataset(opts: {
             `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
       }
+      manifest = { scale: opts.scale, seed: generator.seed, generator: hash, rows };
+      await writeFile(join(building, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    } catch (e) {
+      rmSync(building, { recursive: true, force: true });
+      throw e;
     } finally {
       duck.closeSync();
       instance.closeSync();
     }
-    manifest = { scale: opts.scale, seed: generator.seed, generator: hash, rows };
-    // Written last: its presence means every file before it is complete.
-    await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    if (readManifest(dir, opts.scale, generator.seed, hash) !== undefined) {
+      // Another process finished the same set first: use that one.
+      rmSync(building, { recursive: true, force: true });
+    } else {
+      rmSync(dir, { recursive: true, force: true });
+      try {
+        renameSync(building, dir);
+      } catch (e) {
+        // Renamed into place by another process between the check and here.
+        rmSync(building, { recursive: true, force: true });
+        if (readManifest(dir, opts.scale, generator.seed, hash) === undefined) throw e;
+      }
+    }
   }
   const counts = manifest.rows;
   const tables = TPCH_TABLES.map((def) => ({
