@@ -154,7 +154,7 @@ export function phasesNote(outcomes: readonly Outcome[], measurements: Measureme
   const duck = outcomes.find((o) => o.path.id === 'duckdb-csv' && o.timing);
   if (lake) {
     facts.push(
-      `Lakeshift spends ${s(med(lake, 'streamMs'))} s taking the file in (src/session/copy.ts parses each CopyData message and appends the rows as text to a DuckDB staging table while they arrive) and ${s(med(lake, 'finishMs'))} s after CopyDone (casting the staged text to the column types, writing the lake's Parquet files, ordered by the sort key, and committing).`,
+      `Lakeshift spends ${s(med(lake, 'streamMs'))} s taking the file in (src/session/copy.ts writes the CopyData payloads to a spool file while checking that DuckDB's CSV reader may read them) and ${s(med(lake, 'finishMs'))} s after CopyDone (DuckDB's read_csv over the spool, the casts to the column types into the transaction's staging table, then the lake's Parquet files, ordered by the sort key, and the commit).`,
     );
     if (duck)
       facts.push(
