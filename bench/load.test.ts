@@ -71,9 +71,8 @@ test('npm run bench -- load --quick appends its section', { timeout: 600_000 }, 
       );
     assert.ok(equal.length >= 8, `8 or more timed paths with the file's checksum: ${equal.length}`);
 
-    const link = /!\[load: measurements vs targets\]\((results\/load-latest\.(png|svg))\)/.exec(
-      section,
-    );
+    const link =
+      /!\[load: measurements vs targets\]\((results\/load-\d{8}-\d{4}\.(png|svg))\)/.exec(section);
     assert.ok(link && existsSync(join(dir, link[1]!)), 'chart written');
   }),
 );

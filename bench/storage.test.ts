@@ -65,7 +65,7 @@ test(
       assert.match(section, /\| warm: tx\.scan of 3 tables.*\| ≤ 2 ms \| \*\*(pass|FAIL)\*\* \|/);
       // The chart: a PNG when a converter is installed, else the SVG; linked from the section.
       const link =
-        /!\[storage: measurements vs targets\]\((results\/storage-latest\.(png|svg))\)/.exec(
+        /!\[storage: measurements vs targets\]\((results\/storage-\d{8}-\d{4}\.(png|svg))\)/.exec(
           section,
         );
       assert.ok(link, 'section links the chart');

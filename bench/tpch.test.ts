@@ -86,9 +86,8 @@ test('npm run bench -- tpch --quick appends its section', { timeout: 600_000 }, 
       section,
       new RegExp(`\\| Lakeshift: Redshift DDL .* \\| ${NUMBER} s \\| DuckDB native: `),
     );
-    const link = /!\[tpch: measurements vs targets\]\((results\/tpch-latest\.(png|svg))\)/.exec(
-      section,
-    );
+    const link =
+      /!\[tpch: measurements vs targets\]\((results\/tpch-\d{8}-\d{4}\.(png|svg))\)/.exec(section);
     assert.ok(link, 'section links the chart');
     assert.ok(existsSync(join(dir, link[1]!)), 'chart file exists');
   } finally {

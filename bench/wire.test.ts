@@ -85,9 +85,10 @@ test(
           );
         }
       }
-      const link = /!\[wire: measurements vs targets\]\((results\/wire-latest\.(png|svg))\)/.exec(
-        section,
-      );
+      const link =
+        /!\[wire: measurements vs targets\]\((results\/wire-\d{8}-\d{4}\.(png|svg))\)/.exec(
+          section,
+        );
       assert.ok(link, 'section links the chart');
       assert.ok(existsSync(join(dir, link[1]!)), 'chart file exists');
     }),

@@ -2,7 +2,7 @@
 // named by BENCH_RESULTS_FILE): machine, versions, parameters, then a table per benchmark with
 // each measurement, its anchor measured in the same run, the ratio, and the target with
 // pass/fail; the chart is written beside it under results/ and linked from the section.
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chartSvg, writeChart } from './chart.js';
@@ -111,13 +111,17 @@ export function renderSection(run: RunRecord, chartLink: string | undefined): st
 }
 
 /**
- * Writes the chart (results/<suite>-latest.png next to the results file) and the run's raw
- * figures (results/<suite>-latest.json), and appends the section. Returns the paths written.
+ * Writes the chart (results/<suite>-<date>-<time>.png next to the results file, which the section
+ * links, so a later run of the suite does not change an earlier section's picture) and the run's
+ * raw figures (.json beside it), copies both to results/<suite>-latest.*, and appends the section.
+ * Returns the paths written.
  */
 export function writeResults(run: RunRecord): { file: string; chart: string } {
   const file = resultsFile();
   mkdirSync(dirname(file), { recursive: true });
-  const base = join(dirname(file), 'results', `${run.suite}-latest`);
+  const stamp = run.startedAt.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  const base = join(dirname(file), 'results', `${run.suite}-${stamp}`);
+  const latest = join(dirname(file), 'results', `${run.suite}-latest`);
   const subtitle = `${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${run.machine.cpuModel}, ${run.machine.cores} cores · DuckDB ${run.machine.duckdb.split(' ')[0]}`;
   // The raw figures beside the chart, for tools and for comparing runs.
   mkdirSync(dirname(base), { recursive: true });
@@ -126,6 +130,9 @@ export function writeResults(run: RunRecord): { file: string; chart: string } {
     base,
     chartSvg(`Lakeshift bench: ${run.suite}`, subtitle, run.result.benchmarks),
   );
+  for (const ext of ['json', 'svg', 'png']) {
+    if (existsSync(`${base}.${ext}`)) copyFileSync(`${base}.${ext}`, `${latest}.${ext}`);
+  }
   const link = relative(dirname(file), chart.path).split('\\').join('/');
   if (!existsSync(file)) writeFileSync(file, HEADER);
   appendFileSync(file, `\n${renderSection(run, link)}`);
