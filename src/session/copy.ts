@@ -23,6 +23,8 @@ import { findLakeTable, relationMissing } from './resolve.js';
 import { quoteIdent } from '../common/sql-quote.js';
 import { querySql } from './rows.js';
 import { storedValues } from './dml.js';
+import { loadOptions } from '../ingest/copy-options.js';
+import { localFiles, localReadSql } from '../ingest/local-files.js';
 import type { Session } from './session.js';
 import { withIdentityValues } from './identity.js';
 import type { ResultSink } from './wire.js';
@@ -117,7 +119,13 @@ export async function runCopy(
   sink: ResultSink,
 ): Promise<CommandResult> {
   if (stmt.target === 'location') {
-    throw unsupported('COPY from or to a location (COPY from S3 comes with COPY/UNLOAD)', stmt.pos);
+    if (stmt.direction === 'from' && stmt.location?.startsWith('file://')) {
+      return copyFromLocalFiles(session, stmt);
+    }
+    throw unsupported(
+      'COPY from or to a location other than file:// (S3 and UNLOAD come with COPY/UNLOAD)',
+      stmt.pos,
+    );
   }
   const options = copyOptions(stmt);
   return stmt.direction === 'from'
@@ -125,18 +133,14 @@ export async function runCopy(
     : copyToStdout(session, stmt, options, sink);
 }
 
-async function copyFromStdin(
-  session: Session,
-  stmt: Copy,
-  options: CopyOptions,
-  sink: ResultSink,
-): Promise<CommandResult> {
-  if (stmt.direction !== 'from' || stmt.target !== 'stdin' || stmt.table === undefined) {
-    throw new LakeshiftError(SqlState.syntaxError, 'COPY FROM needs a table and STDIN');
-  }
+/**
+ * The table a COPY FROM loads and its column list, and the insert of a SELECT of the rows: cast
+ * to the column types by the lake, IDENTITY columns left out (or NULL in the data) generated.
+ */
+async function copyTarget(session: Session, stmt: Copy) {
   const cs = session.caseSensitiveIdentifiers;
   const tx = await session.transactions.current();
-  const q = qualifiedName(stmt.table, cs);
+  const q = qualifiedName(stmt.table!, cs);
   const target = await findLakeTable(session, tx, q);
   if (target === undefined) throw relationMissing(q);
   const table = (await tx.getTable(target.schema, target.name))!;
@@ -152,6 +156,49 @@ async function copyFromStdin(
       );
     }
   }
+  const insertFrom = (select: string) =>
+    withIdentityValues(
+      session,
+      tx,
+      table,
+      columns,
+      storedValues(table, columns, select, 'json'),
+      (sql, cols) => tx.insert(target, sql, { columns: cols }),
+    );
+  return { tx, target, table, columns, insertFrom };
+}
+
+/**
+ * Redshift's COPY from a location, for file:// locations: the server reads its own files, so
+ * only superusers may (as PostgreSQL's COPY FROM a server file).
+ */
+async function copyFromLocalFiles(session: Session, stmt: Copy): Promise<CommandResult> {
+  if (stmt.table === undefined)
+    throw new LakeshiftError(SqlState.syntaxError, 'COPY FROM needs a table');
+  if (!session.user.superuser) {
+    throw new LakeshiftError(
+      SqlState.insufficientPrivilege,
+      'permission denied to COPY from a file on the server: only superusers may',
+    );
+  }
+  const options = loadOptions(stmt.options);
+  const { table, columns, insertFrom } = await copyTarget(session, stmt);
+  const files = localFiles(stmt.location!);
+  const types = columns.map((c) => table.columns.find((t) => t.name === c)!.type);
+  const n = await insertFrom(localReadSql(files, options, types));
+  return { tag: `COPY ${n}`, rows: n };
+}
+
+async function copyFromStdin(
+  session: Session,
+  stmt: Copy,
+  options: CopyOptions,
+  sink: ResultSink,
+): Promise<CommandResult> {
+  if (stmt.direction !== 'from' || stmt.target !== 'stdin' || stmt.table === undefined) {
+    throw new LakeshiftError(SqlState.syntaxError, 'COPY FROM needs a table and STDIN');
+  }
+  const { table, columns, insertFrom } = await copyTarget(session, stmt);
   if (options.format === 'binary') throw unsupported('COPY FROM STDIN in binary format');
   const parserOptions: CopyInOptions = {
     format: options.format,
@@ -163,29 +210,15 @@ async function copyFromStdin(
     quote: options.quote,
     escape: options.escape,
   };
-  // Rows arrive as text, are read as VARCHAR and cast to the column types by the insert.
-  // IDENTITY columns left out of the column list (or NULL in the data) get generated values.
-  const insertFrom = (source: string) =>
-    withIdentityValues(
-      session,
-      tx,
-      table,
-      columns,
-      storedValues(
-        table,
-        columns,
-        `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM ${source}`,
-        'json',
-      ),
-      (sql, cols) => tx.insert(target, sql, { columns: cols }),
-    );
   const spool = await CopySpool.create(parserOptions);
   try {
     const input = sink.copyIn({ format: 0, columnFormats: columns.map(() => 0) });
     for await (const chunk of input) await spool.write(chunk);
     if ((await spool.finish()) && spool.bytes > 0) {
       try {
-        const n = await insertFrom(spool.readCsvSql());
+        const n = await insertFrom(
+          `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM ${spool.readCsvSql()}`,
+        );
         return { tag: `COPY ${n}`, rows: n };
       } catch (e) {
         // read_csv refused the data or a value did not cast: the parser below gives
@@ -227,7 +260,9 @@ async function copyThroughParser(
     }
     for (const row of parser.end()) append(row);
     appender.closeSync();
-    return await insertFrom(`temp.main.${quoteIdent(stage)}`);
+    return await insertFrom(
+      `SELECT ${options.columns.map((_, i) => `c${i}`).join(', ')} FROM temp.main.${quoteIdent(stage)}`,
+    );
   } finally {
     await session.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(stage)}`);
   }
