@@ -4,26 +4,13 @@
 // the JSON_PARSE macro and the chart. It asserts the shape, never the timings.
 // Run: node --import tsx --test bench/super.test.ts
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { smokeRun } from './lib/smoke.js';
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-
-test('npm run bench -- super --quick appends its section', { timeout: 600_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lakeshift-bench-test-'));
-  try {
-    const file = join(dir, 'RESULTS.md');
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bench/run.ts', 'super', '--quick', '--docs', '2000', '--warmup', '0'],
-      { cwd: ROOT, env: { ...process.env, BENCH_RESULTS_FILE: file }, encoding: 'utf8' },
-    );
-    assert.equal(run.status, 0, run.stderr);
-    const text = readFileSync(file, 'utf8');
+test('npm run bench -- super --quick appends its section', { timeout: 600_000 }, (t) =>
+  smokeRun(t, 'super', ['--docs', '2000', '--warmup', '0'], ({ dir, section: text }) => {
     assert.match(text, /## super — /);
     assert.match(
       text,
@@ -43,7 +30,5 @@ test('npm run bench -- super --quick appends its section', { timeout: 600_000 },
       /\| lakeshift_fn\.json_parse\(doc\): the whole macro \| [0-9.,]+ \| [0-9.,]+ \|/,
     );
     assert.ok(existsSync(join(dir, 'results', 'super-latest.svg')), 'chart written');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }),
+);

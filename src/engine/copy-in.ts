@@ -37,6 +37,22 @@ export interface CopyInOptions {
 
 export type CopyRow = (string | null)[];
 
+/** PostgreSQL's defaults for what the options leave out: tab or comma, '"', \N or ''. */
+export function copyInCharacters(options: CopyInOptions): {
+  delimiter: string;
+  quote: string;
+  escape: string;
+  null: string;
+} {
+  const csv = options.format === 'csv';
+  return {
+    delimiter: options.delimiter ?? (csv ? ',' : '\t'),
+    quote: options.quote ?? '"',
+    escape: options.escape ?? options.quote ?? '"',
+    null: options.null ?? (csv ? '' : '\\N'),
+  };
+}
+
 export class CopyInParser {
   /** Records consumed so far (including the header). */
   line = 0;
@@ -51,10 +67,11 @@ export class CopyInParser {
 
   constructor(private readonly options: CopyInOptions) {
     this.csv = options.format === 'csv';
-    this.delimiter = byteOf(options.delimiter ?? (this.csv ? ',' : '\t'));
-    this.quote = byteOf(options.quote ?? '"');
-    this.escape = byteOf(options.escape ?? options.quote ?? '"');
-    this.nullText = options.null ?? (this.csv ? '' : '\\N');
+    const resolved = copyInCharacters(options);
+    this.delimiter = byteOf(resolved.delimiter);
+    this.quote = byteOf(resolved.quote);
+    this.escape = byteOf(resolved.escape);
+    this.nullText = resolved.null;
     this.nullBytes = Buffer.from(this.nullText, 'utf8');
   }
 

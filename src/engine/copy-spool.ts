@@ -12,8 +12,8 @@
 import { open, mkdtemp, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quoteLiteral } from '../common/sql-quote.js';
-import type { CopyInOptions } from './copy-in.js';
+import { copyInCharacters, type CopyInOptions } from './copy-in.js';
+import { readCsvSql } from './read-csv.js';
 
 const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
@@ -35,18 +35,21 @@ export class CopySpool {
     readonly path: string,
     private readonly file: FileHandle,
     private readonly options: CopyInOptions,
-    private readonly delimiter: number,
-    private readonly nullIsBackslashN: boolean,
-  ) {}
+    private readonly characters: ReturnType<typeof copyInCharacters>,
+  ) {
+    this.delimiter = characters.delimiter.charCodeAt(0);
+    this.nullIsBackslashN = characters.null === '\\N';
+  }
+
+  private readonly delimiter: number;
+  private readonly nullIsBackslashN: boolean;
 
   static async create(options: CopyInOptions): Promise<CopySpool> {
     const dir = await mkdtemp(join(tmpdir(), 'lakeshift-copy-'));
     const path = join(dir, 'stdin.data');
     const file = await open(path, 'w');
-    const csv = options.format === 'csv';
-    const delimiter = (options.delimiter ?? (csv ? ',' : '\t')).charCodeAt(0);
-    const nullText = options.null ?? (csv ? '' : '\\N');
-    return new CopySpool(dir, path, file, options, delimiter, nullText === '\\N');
+    const resolved = copyInCharacters(options);
+    return new CopySpool(dir, path, file, options, resolved);
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -70,26 +73,16 @@ export class CopySpool {
 
   /** DuckDB's read_csv over the spool, every column VARCHAR named c0, c1, …. */
   readCsvSql(): string {
-    const o = this.options;
-    const csv = o.format === 'csv';
-    const columns = o.columns.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-    const quote = csv ? (o.quote ?? '"') : '';
-    const escape = csv ? (o.escape ?? o.quote ?? '"') : '';
-    const settings = [
-      `columns = {${columns}}`,
-      `delim = ${quoteLiteral(String.fromCharCode(this.delimiter))}`,
-      `quote = ${quoteLiteral(quote)}`,
-      `escape = ${quoteLiteral(escape)}`,
-      `header = ${o.header === true}`,
-      `nullstr = ${quoteLiteral(o.null ?? (csv ? '' : '\\N'))}`,
-      'allow_quoted_nulls = false',
-      'auto_detect = false',
-      'strict_mode = true',
-      'null_padding = false',
-      // Redshift's SUPER values go up to 16 MB; the default limit is 2 MB.
-      'max_line_size = 20000000',
-    ];
-    return `read_csv(${quoteLiteral(this.path)}, ${settings.join(', ')})`;
+    const csv = this.options.format === 'csv';
+    const c = this.characters;
+    return readCsvSql(this.path, {
+      columnCount: this.options.columns.length,
+      delimiter: c.delimiter,
+      quote: csv ? c.quote : '',
+      escape: csv ? c.escape : '',
+      header: this.options.header,
+      nullText: c.null,
+    });
   }
 
   private check(chunk: Uint8Array): void {

@@ -20,4 +20,6 @@ export type { CopyOutOptions } from './copy-out.js';
 export { CopyInParser, CopyFormatError, BAD_COPY_FILE_FORMAT } from './copy-in.js';
 export type { CopyInOptions, CopyRow } from './copy-in.js';
 export { CopySpool } from './copy-spool.js';
+export { readCsvSql, selectColumns } from './read-csv.js';
+export type { ReadCsvSettings } from './read-csv.js';
 export { registerRedshiftUdfs, UDF, sqlstateMessage } from './udfs.js';

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteLiteral } from '../common/sql-quote.js';
+import { readCsvSql } from '../engine/index.js';
 import type { LoadOptions } from './copy-options.js';
 
 /** The files a 'file://' location names, sorted; 58P01 when there are none. */
@@ -99,10 +100,9 @@ export function localReadSql(
   if (options.encoding !== undefined && options.encoding !== 'UTF8') {
     throw notYet(`ENCODING ${options.encoding}`);
   }
-  const list = `[${files.map(quoteLiteral).join(', ')}]`;
   const format = options.format;
   if (format.kind === 'parquet') {
-    return `SELECT * FROM read_parquet(${list})`;
+    return `SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`;
   }
   if (format.kind !== 'text' && format.kind !== 'csv') {
     throw notYet(`FORMAT ${format.kind.toUpperCase()}`);
@@ -110,26 +110,19 @@ export function localReadSql(
   if (options.compression === 'bzip2' || options.compression === 'lzop') {
     throw notYet(options.compression.toUpperCase());
   }
-  const columns = columnTypes.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const csv = format.kind === 'csv';
-  const settings = [
-    `columns = {${columns}}`,
-    `delim = ${quoteLiteral(format.delimiter)}`,
-    `quote = ${quoteLiteral(csv ? format.quote : '')}`,
-    `escape = ${quoteLiteral(csv ? format.quote : '')}`,
-    'header = false',
-    `skip = ${options.ignoreHeader}`,
-    // Redshift's NULL AS default is '\N' in text and CSV alike.
-    `nullstr = ${quoteLiteral(options.nullAs ?? '\\N')}`,
-    'allow_quoted_nulls = false',
-    'auto_detect = false',
-    'strict_mode = true',
-    'null_padding = false',
-    `compression = ${quoteLiteral(options.compression ?? 'none')}`,
-    'max_line_size = 20000000',
-  ];
+  const read = readCsvSql(files, {
+    columnCount: columnTypes.length,
+    delimiter: format.delimiter,
+    quote: csv ? format.quote : '',
+    escape: csv ? format.quote : '',
+    skip: options.ignoreHeader,
+    // Redshift's NULL AS default is '\\N' in text and CSV alike.
+    nullText: options.nullAs ?? '\\N',
+    compression: options.compression ?? 'none',
+  });
   const values = columnTypes.map((type, i) =>
     CHARACTER_TYPE.test(type) ? `c${i}` : `CASE WHEN c${i} = '' THEN NULL ELSE c${i} END`,
   );
-  return `SELECT ${values.join(', ')} FROM read_csv(${list}, ${settings.join(', ')})`;
+  return `SELECT ${values.join(', ')} FROM ${read}`;
 }

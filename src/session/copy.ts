@@ -10,6 +10,7 @@ import {
   CopySpool,
   copyOut,
   fromDuckDBError,
+  selectColumns,
   type CopyInOptions,
   type CopyOutOptions,
 } from '../engine/index.js';
@@ -165,7 +166,8 @@ async function copyTarget(session: Session, stmt: Copy) {
       storedValues(table, columns, select, 'json'),
       (sql, cols) => tx.insert(target, sql, { columns: cols }),
     );
-  return { tx, target, table, columns, insertFrom };
+  const types = columns.map((c) => table.columns.find((t) => t.name === c)!.type);
+  return { table, columns, types, insertFrom };
 }
 
 /**
@@ -182,9 +184,8 @@ async function copyFromLocalFiles(session: Session, stmt: Copy): Promise<Command
     );
   }
   const options = loadOptions(stmt.options);
-  const { table, columns, insertFrom } = await copyTarget(session, stmt);
+  const { types, insertFrom } = await copyTarget(session, stmt);
   const files = localFiles(stmt.location!);
-  const types = columns.map((c) => table.columns.find((t) => t.name === c)!.type);
   const n = await insertFrom(localReadSql(files, options, types));
   return { tag: `COPY ${n}`, rows: n };
 }
@@ -216,9 +217,7 @@ async function copyFromStdin(
     for await (const chunk of input) await spool.write(chunk);
     if ((await spool.finish()) && spool.bytes > 0) {
       try {
-        const n = await insertFrom(
-          `SELECT ${columns.map((_, i) => `c${i}`).join(', ')} FROM ${spool.readCsvSql()}`,
-        );
+        const n = await insertFrom(selectColumns(columns.length, spool.readCsvSql()));
         return { tag: `COPY ${n}`, rows: n };
       } catch (e) {
         // read_csv refused the data or a value did not cast: the parser below gives
@@ -261,7 +260,7 @@ async function copyThroughParser(
     for (const row of parser.end()) append(row);
     appender.closeSync();
     return await insertFrom(
-      `SELECT ${options.columns.map((_, i) => `c${i}`).join(', ')} FROM temp.main.${quoteIdent(stage)}`,
+      selectColumns(options.columns.length, `temp.main.${quoteIdent(stage)}`),
     );
   } finally {
     await session.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(stage)}`);
