@@ -34,6 +34,22 @@ const SCHEMA = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     duckdbThreads: z.coerce.number().int().min(1).max(1024).optional(),
     duckdbMemoryLimit: z.string().min(1).optional(),
+    // S3 for COPY and UNLOAD (and the SDK's AWS_* settings where these are absent).
+    awsS3Endpoint: z.url().optional(),
+    awsRegion: z.string().min(1).optional(),
+    awsAccessKeyId: z.string().min(1).optional(),
+    awsSecretAccessKey: z.string().min(1).optional(),
+    /** Credentials per IAM role ARN, for IAM_ROLE 'arn:…' (JSON config only). */
+    awsRoles: z
+      .record(
+        z.string(),
+        z.object({
+          accessKeyId: z.string().min(1),
+          secretAccessKey: z.string().min(1),
+          sessionToken: z.string().min(1).optional(),
+        }),
+      )
+      .optional(),
   })
   .strict();
 
@@ -128,6 +144,12 @@ export function loadConfig(
     throw new LakeshiftError(
       SqlState.configFileError,
       'invalid TLS settings: --tls-self-signed and --tls-cert/--tls-key exclude each other',
+    );
+  }
+  if ((config.awsAccessKeyId === undefined) !== (config.awsSecretAccessKey === undefined)) {
+    throw new LakeshiftError(
+      SqlState.configFileError,
+      'invalid AWS settings: give both awsAccessKeyId and awsSecretAccessKey, or neither',
     );
   }
   const dataDir = resolve(config.dataDir);

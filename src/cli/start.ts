@@ -77,6 +77,16 @@ export async function startServer(
     history,
     log,
     maxConnections: config.maxConnections,
+    aws: {
+      s3Endpoint: config.awsS3Endpoint,
+      region: config.awsRegion,
+      credentials:
+        config.awsAccessKeyId !== undefined && config.awsSecretAccessKey !== undefined
+          ? { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey }
+          : undefined,
+      roles: config.awsRoles,
+    },
+    ingestDir: join(config.dataDir, 'tmp', 'ingest'),
   });
   await manager.prepareEngine();
   const maintenance = startMaintenance(lake, { intervalMs: 60_000 });

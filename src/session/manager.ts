@@ -12,6 +12,7 @@ import type { History } from './history.js';
 import type { PendingConnection, StartupRequest, WireBackend, WireSession } from './wire.js';
 import { Session } from './session.js';
 import { ResultCache } from './result-cache.js';
+import type { AwsSettings } from '../ingest/location.js';
 
 export interface SessionManagerOptions {
   lake: Lake;
@@ -20,6 +21,10 @@ export interface SessionManagerOptions {
   log: Logger;
   /** Connections beyond this many wait for none; they fail with 53300. */
   maxConnections: number;
+  /** S3 settings of COPY and UNLOAD (the SDK's defaults when absent). */
+  aws?: AwsSettings;
+  /** Where COPY and UNLOAD keep downloads and files being written; the OS temp dir when absent. */
+  ingestDir?: string;
 }
 
 export interface SessionInfo {

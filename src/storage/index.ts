@@ -36,6 +36,8 @@ export { startMaintenance, type MaintenanceHandle } from './maintenance/backgrou
 export { cloneNamespace, releaseClone } from './maintenance/clone.js';
 export {
   openObjectStore,
+  S3ObjectStore,
+  type S3Credentials,
   type ObjectStore,
   type OpenObjectStoreOptions,
 } from './objectstore/index.js';

@@ -278,6 +278,30 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Downloads the object to localPath, bypassing the read cache: for objects that are not the
+   * lake's own (COPY's sources may be rewritten under the same key).
+   */
+  async downloadTo(key: string, localPath: string): Promise<{ size: number }> {
+    const Key = this.objectKey(key);
+    const url = this.objectUrl(key);
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      const body = result.Body;
+      if (!(body instanceof Readable)) throw new Error('GetObject returned no readable body');
+      await pipeline(body, createWriteStream(localPath));
+      const { size } = await stat(localPath);
+      if (result.ContentLength !== undefined && size !== result.ContentLength) {
+        throw new Error(`download ended after ${size} of ${result.ContentLength} bytes`);
+      }
+      return { size };
+    } catch (e) {
+      await rm(localPath, { force: true });
+      if (isObjectMissing(e)) throw this.missing(key, e);
+      throw this.failure('download', url, e);
+    }
+  }
+
   async stat(key: string): Promise<ObjectInfo | undefined> {
     const Key = this.objectKey(key);
     try {
