@@ -24,6 +24,9 @@ const roomsAbove = {
   system: ['session', 'server', 'cli', 'sql'],
   security: ['session', 'server', 'cli', 'sql', 'engine', 'system'],
   session: ['server', 'cli'],
+  // Operations state (availability, maintenance window) sits below the sessions and the loaders
+  // that consult it.
+  ops: ['session', 'server', 'cli', 'ingest'],
   // Protocol rooms never touch storage, SQL or DuckDB: they talk to sessions only.
   server: ['cli', 'storage', 'sql', 'engine', 'system', 'plpgsql', 'ingest'],
 };

@@ -56,3 +56,27 @@ test('bad values name the setting and where it came from', () => {
     /cannot read the config file/,
   );
 });
+
+test('maintenanceWindow: Redshift’s format from a flag, the environment or the file', () => {
+  assert.equal(loadConfig({}, {}).maintenanceWindow, undefined);
+  assert.equal(
+    loadConfig({ maintenanceWindow: 'SUN:05:30-sun:06:00' }, {}).maintenanceWindow,
+    'sun:05:30-sun:06:00',
+  );
+  assert.equal(
+    loadConfig({}, { LAKESHIFT_MAINTENANCE_WINDOW: 'sun:23:30-mon:00:30' }).maintenanceWindow,
+    'sun:23:30-mon:00:30',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'lakeshift-config-'));
+  const file = join(dir, 'lakeshift.json');
+  writeFileSync(file, JSON.stringify({ maintenanceWindow: 'wed:07:30-wed:08:00' }));
+  assert.equal(loadConfig({ config: file }, {}).maintenanceWindow, 'wed:07:30-wed:08:00');
+  rejects(
+    () => loadConfig({ maintenanceWindow: 'sun:05:30-sun:05:45' }, {}),
+    /^invalid setting maintenanceWindow \(from --maintenance-window\): invalid maintenance window "sun:05:30-sun:05:45": it lasts 15 minutes; a window must last at least 30 minutes, got "sun:05:30-sun:05:45"$/,
+  );
+  rejects(
+    () => loadConfig({}, { LAKESHIFT_MAINTENANCE_WINDOW: 'sunday 5am' }),
+    /invalid setting maintenanceWindow \(from LAKESHIFT_MAINTENANCE_WINDOW\): .*ddd:hh24:mi-ddd:hh24:mi/,
+  );
+});

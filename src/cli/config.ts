@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { LakeshiftError, SqlState } from '../common/errors.js';
+import { LakeshiftError, SqlState, messageOf } from '../common/errors.js';
+import { parseMaintenanceWindow } from '../ops/maintenance-window.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([
@@ -49,6 +50,18 @@ const SCHEMA = z
           sessionToken: z.string().min(1).optional(),
         }),
       )
+      .optional(),
+    /** Redshift's weekly window, `ddd:hh24:mi-ddd:hh24:mi` in UTC (src/ops/maintenance-window.ts). */
+    maintenanceWindow: z
+      .string()
+      .superRefine((text, ctx) => {
+        try {
+          parseMaintenanceWindow(text);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: messageOf(e) });
+        }
+      })
+      .transform((text) => parseMaintenanceWindow(text).text)
       .optional(),
   })
   .strict();

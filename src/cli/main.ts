@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The lakeshift command: `start` runs a server (namespace + workgroup); `status` asks a running
-// one for its health.
+// one for its health; `pause` and `resume` pause and resume it through its admin endpoint, as a
+// superuser (LAKESHIFT_ADMIN_PASSWORD holds the password).
 import { Command } from 'commander';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { loadConfig } from './config.js';
@@ -23,6 +24,10 @@ program
   .option('--tls-self-signed', 'serve TLS with a self-signed certificate made on first start')
   .option('--max-connections <n>', 'most concurrent sessions (500)')
   .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent')
+  .option(
+    '--maintenance-window <window>',
+    'weekly window in UTC, Redshift format ddd:hh24:mi-ddd:hh24:mi (e.g. sun:05:30-sun:06:00)',
+  )
   .action(async (flags: Record<string, unknown>) => {
     const config = loadConfig(flags);
     const server = await startServer(config);
@@ -62,6 +67,60 @@ program
       );
     }
   });
+
+/** POST /pause or /resume on a running server's admin endpoint, as a superuser. */
+async function control(
+  action: 'pause' | 'resume',
+  opts: { host: string; adminPort: string; user: string },
+): Promise<void> {
+  const password = process.env['LAKESHIFT_ADMIN_PASSWORD'];
+  if (password === undefined || password === '') {
+    throw new LakeshiftError(
+      SqlState.invalidPassword,
+      `lakeshift ${action} needs the password of superuser ${opts.user} in LAKESHIFT_ADMIN_PASSWORD`,
+    );
+  }
+  const url = `http://${opts.host}:${opts.adminPort}/${action}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${opts.user}:${password}`).toString('base64')}`,
+      },
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (e) {
+    throw new LakeshiftError(
+      SqlState.connectionFailure,
+      `no Lakeshift server answers at ${url}: ${(e as Error).message}`,
+    );
+  }
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    throw new LakeshiftError(
+      res.status === 401 || res.status === 403
+        ? SqlState.insufficientPrivilege
+        : SqlState.connectionFailure,
+      `${url} answered ${res.status}: ${String(body['error'] ?? res.statusText)}`,
+    );
+  }
+  console.log(JSON.stringify(body, null, 2));
+}
+
+for (const action of ['pause', 'resume'] as const) {
+  program
+    .command(action)
+    .description(
+      action === 'pause'
+        ? 'pause a running server: only superusers connect, nothing is written (survives restarts)'
+        : 'resume a paused server',
+    )
+    .option('--host <host>', 'admin host', '127.0.0.1')
+    .option('--admin-port <port>', 'admin port', '5440')
+    .option('--user <name>', 'a superuser (password in LAKESHIFT_ADMIN_PASSWORD)', 'admin')
+    .action((opts: { host: string; adminPort: string; user: string }) => control(action, opts));
+}
 
 program.parseAsync().catch((e: unknown) => {
   if (e instanceof LakeshiftError) {

@@ -1,10 +1,13 @@
 // `lakeshift start`: one namespace + one workgroup. Opens (or creates) the lake, bootstraps the
 // namespace on first use, starts DuckDB, the PostgreSQL wire endpoint, the admin HTTP endpoint
-// and background maintenance; shuts all of it down in order on SIGTERM or SIGINT.
+// and background maintenance; shuts all of it down in order on SIGTERM or SIGINT. The
+// workgroup's availability (src/ops/availability.ts) ties the maintenance window and pauses to
+// them: a maintenance round when the window opens (or at a start inside it), none while paused.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Engine } from '../engine/index.js';
+import { Availability, type AvailabilityState } from '../ops/availability.js';
 import { writeSelfSignedCertificate } from '../security/certificate.js';
 import { startAdminServer, type AdminServer } from '../server/admin/http.js';
 import { startPgServer } from '../server/pgwire/index.js';
@@ -19,7 +22,15 @@ export interface RunningServer {
   host: string;
   port: number;
   adminPort: number;
+  /** Paused or in the maintenance window; what auto-copy jobs and other background work ask. */
+  availability: Availability;
   stop(): Promise<void>;
+}
+
+/** Test hooks of startServer. */
+export interface StartHooks {
+  /** The clock the maintenance window is read on (tests move it); the real one by default. */
+  now?: () => Date;
 }
 
 /** A self-signed certificate under the data directory, made with openssl on first use. */
@@ -37,6 +48,7 @@ function selfSignedCertificate(dataDir: string): { key: string; cert: string } {
 export async function startServer(
   config: ServerConfig,
   say: (line: string) => void = (l) => console.log(l),
+  hooks: StartHooks = {},
 ): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true });
   const logDir = join(config.dataDir, 'logs');
@@ -51,6 +63,13 @@ export async function startServer(
       ? { cert: readFileSync(config.tlsCert, 'utf8'), key: readFileSync(config.tlsKey, 'utf8') }
       : undefined;
 
+  // Before anything else opens: a bad window or an unreadable pause file stops the start.
+  const availability = new Availability({
+    dataDir: config.dataDir,
+    maintenanceWindow: config.maintenanceWindow,
+    now: hooks.now,
+    onError: (e) => log.error({ err: e }, 'availability listener failed'),
+  });
   const engine = await Engine.create({
     threads: config.duckdbThreads,
     memoryLimit: config.duckdbMemoryLimit,
@@ -87,9 +106,29 @@ export async function startServer(
       roles: config.awsRoles,
     },
     ingestDir: join(config.dataDir, 'tmp', 'ingest'),
+    availability,
   });
   await manager.prepareEngine();
-  const maintenance = startMaintenance(lake, { intervalMs: 60_000 });
+  const maintenance = startMaintenance(lake, {
+    intervalMs: 60_000,
+    // Paused means the data stays as it is: no compaction or GC commits either.
+    allowed: () => availability.current().kind !== 'paused',
+  });
+  const describe = (s: AvailabilityState) =>
+    s.kind === 'paused'
+      ? `paused by ${s.by}`
+      : s.kind === 'maintenance'
+        ? `in its maintenance window ${s.window} until ${s.until.toISOString()}`
+        : 'open';
+  availability.onChange((state, previous) => {
+    log.info({ availability: state.kind, previous: previous.kind }, 'availability changed');
+    say(`lakeshift: the warehouse is ${describe(state)}`);
+    if (state.kind === 'maintenance' && previous.kind !== 'maintenance') {
+      void maintenance.runOnce('maintenance window');
+    }
+  });
+  const initial = availability.current();
+  if (initial.kind === 'maintenance') void maintenance.runOnce('maintenance window');
   const wire = await startPgServer({
     host: config.host,
     port: config.port,
@@ -113,19 +152,43 @@ export async function startServer(
       catalog: lake.db.location,
       storage: lake.store.url,
       snapshot: await lake.latestSnapshotId(),
+      availability: availability.report(),
+      maintenance: {
+        lastRound: maintenance.lastRound
+          ? {
+              trigger: maintenance.lastRound.trigger,
+              startedAt: maintenance.lastRound.startedAt.toISOString(),
+              finishedAt: maintenance.lastRound.finishedAt.toISOString(),
+              ...(maintenance.lastRound.error ? { error: maintenance.lastRound.error } : {}),
+            }
+          : null,
+      },
     }),
+    controls: {
+      checkPassword: (user, password) => manager.checkSuperuserPassword(user, password),
+      pause: (by) => {
+        availability.pause(by);
+        return availability.report();
+      },
+      resume: () => {
+        availability.resume();
+        return availability.report();
+      },
+    },
   });
   say(`lakeshift: admin endpoint http://${admin.host}:${admin.port}/health`);
   say(`lakeshift: listening on ${wire.host}:${wire.port}${tls ? ' (TLS available)' : ''}`);
   say(
     `lakeshift: connect with: psql -h ${wire.host} -p ${wire.port} -U ${ADMIN_USER} ${DEFAULT_DATABASE}`,
   );
+  if (initial.kind !== 'open') say(`lakeshift: the warehouse is ${describe(initial)}`);
   log.info({ port: wire.port, adminPort: admin.port }, 'server started');
 
   return {
     host: wire.host,
     port: wire.port,
     adminPort: admin.port,
+    availability,
     async stop() {
       if (stopping) return;
       stopping = true;
@@ -137,6 +200,7 @@ export async function startServer(
       await wire.close({ graceMs: config.shutdownGraceMs });
       clearTimeout(cancelTimer);
       await admin.close();
+      availability.close();
       await maintenance.stop();
       await lake.close();
       engine.close();

@@ -13,6 +13,7 @@ import { runAlterUser, runCreateUser, runDropUsers, runSetSessionAuthorization }
 import { runAlterDatabase, runCreateDatabase, runDropDatabases } from './databases.js';
 import { unsupported } from './execute.js';
 import { runAnalyze, runVacuum } from './maintenance.js';
+import { runAlterSystem } from './availability.js';
 
 export interface CommandResult {
   tag: string;
@@ -148,6 +149,8 @@ export async function runCommand(
       return { tag: 'CLOSE CURSOR', rows: 0 };
     case 'Lock':
       throw unsupported('LOCK', stmt.pos);
+    case 'AlterSystem':
+      return runAlterSystem(session, stmt, sink);
     default: {
       const kind: string = (stmt as { kind: string }).kind;
       throw unsupported(kind, (stmt as { pos?: number }).pos);

@@ -6,6 +6,7 @@ import type { Statement } from '../sql/index.js';
 import { literals } from './params.js';
 import type { FieldDescription, ResultSink, WireFormat } from './wire.js';
 import type { Session } from './session.js';
+import { admitStatement } from './availability.js';
 import { runCommand } from './commands.js';
 import { planRows, type RowsPlan } from './rows.js';
 
@@ -111,6 +112,8 @@ export async function executeStatement(
     sink.commandComplete('SELECT 0');
     return { rows: 0, suspended: false };
   }
+  // Paused, or in the maintenance window: 57P03 before anything runs.
+  admitStatement(session, stmt);
   if (stmt.kind !== 'Commit' && stmt.kind !== 'Rollback') {
     // Transaction control may run in a failed block; nothing else may.
     session.transactions.assertNotFailed();

@@ -1,12 +1,15 @@
 // The workgroup's sessions: authenticates connections against the namespace's users, opens a
 // Session per connection, keeps the registry behind STV_SESSIONS, and records the connection
 // log and query history. This is what the wire protocol room talks to (WireBackend).
-import { randomInt } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import { registerRedshiftUdfs, type Engine } from '../engine/index.js';
 import { installFunctionMacros } from '../sql/index.js';
 import { installSystemMacros } from '../system/index.js';
 import type { Logger } from 'pino';
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { Availability } from '../ops/availability.js';
+import { md5PasswordHash } from '../security/md5.js';
+import { scramVerifierMatches } from '../security/scram.js';
 import type { DatabaseRecord, Lake, UserRecord } from '../storage/index.js';
 import type { History } from './history.js';
 import type { PendingConnection, StartupRequest, WireBackend, WireSession } from './wire.js';
@@ -25,6 +28,8 @@ export interface SessionManagerOptions {
   aws?: AwsSettings;
   /** Where COPY and UNLOAD keep downloads and files being written; the OS temp dir when absent. */
   ingestDir?: string;
+  /** Paused or in the maintenance window (default: always open). */
+  availability?: Availability;
 }
 
 export interface SessionInfo {
@@ -45,8 +50,12 @@ export class SessionManager implements WireBackend {
   private shuttingDown = false;
   /** Redshift's result cache, shared by every session of the workgroup. */
   readonly resultCache = new ResultCache();
+  /** Whether connections, statements and writes are admitted now (pause, maintenance window). */
+  readonly availability: Availability;
 
-  constructor(readonly options: SessionManagerOptions) {}
+  constructor(readonly options: SessionManagerOptions) {
+    this.availability = options.availability ?? new Availability();
+  }
 
   /** Creates what generated SQL calls (catalog and Redshift function macros, UDFs) once per instance. */
   async prepareEngine(): Promise<void> {
@@ -130,6 +139,26 @@ export class SessionManager implements WireBackend {
     };
   }
 
+  /**
+   * The admin endpoint's password check (HTTP Basic): 'ok' for a superuser's own password,
+   * 'not superuser' for another user's, 'invalid' for anything else (no such user, wrong or
+   * expired password) without saying which.
+   */
+  async checkSuperuserPassword(
+    name: string,
+    password: string,
+  ): Promise<'ok' | 'not superuser' | 'invalid'> {
+    const user = await this.options.lake.directory.user(name);
+    const secret = user?.password ?? null;
+    if (user === undefined || secret === null) return 'invalid';
+    if (user.validUntil !== null && user.validUntil.getTime() < Date.now()) return 'invalid';
+    const matches = secret.startsWith('SCRAM-SHA-256$')
+      ? scramVerifierMatches(secret, password)
+      : secret.startsWith('md5') && sameText(md5PasswordHash(password, user.name), secret);
+    if (!matches) return 'invalid';
+    return user.superuser ? 'ok' : 'not superuser';
+  }
+
   connectionFailed(remoteAddress: string, remotePort: number, reason: string): void {
     this.options.log.info({ remote: remoteAddress, port: remotePort, reason }, 'connection failed');
   }
@@ -139,6 +168,8 @@ export class SessionManager implements WireBackend {
     user: UserRecord,
     database: DatabaseRecord,
   ): Promise<WireSession> {
+    // Paused: only superusers get in (after authenticating, so the pause says nothing to others).
+    this.availability.checkConnect(user);
     if (this.sessions.size >= this.options.maxConnections) {
       throw new LakeshiftError(SqlState.tooManyConnections, 'sorry, too many clients already', {
         severity: 'FATAL',
@@ -234,6 +265,12 @@ export class SessionManager implements WireBackend {
   get sessionCount(): number {
     return this.sessions.size;
   }
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function authMethodOf(user: UserRecord): PendingConnection['method'] {

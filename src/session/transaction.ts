@@ -34,6 +34,11 @@ export class SessionTransactions {
     return this.explicit;
   }
 
+  /** Whether the open transaction changed anything yet (its COMMIT writes). */
+  get hasLocalChanges(): boolean {
+    return this.tx !== undefined && this.tx.isOpen && this.tx.hasLocalChanges;
+  }
+
   get transactionId(): number {
     return this.id;
   }

@@ -32,7 +32,11 @@ export {
   type CompactionResult,
 } from './maintenance/compaction.js';
 export { collectGarbage, type GcOptions, type GcResult } from './maintenance/gc.js';
-export { startMaintenance, type MaintenanceHandle } from './maintenance/background.js';
+export {
+  startMaintenance,
+  type MaintenanceHandle,
+  type MaintenanceRound,
+} from './maintenance/background.js';
 export { cloneNamespace, releaseClone } from './maintenance/clone.js';
 export {
   openObjectStore,

@@ -32,6 +32,7 @@ import type {
 } from './session.js';
 import type { AlterUser, CreateUser } from './user.js';
 import type {
+  AlterSystem,
   Analyze,
   Call,
   Deallocate,
@@ -99,6 +100,7 @@ export type Statement =
   | Analyze
   | Vacuum
   | Lock
+  | AlterSystem
   // cursors
   | DeclareCursor
   | Fetch

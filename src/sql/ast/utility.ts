@@ -1,4 +1,5 @@
-// Utility statements: EXPLAIN, PREPARE/EXECUTE/DEALLOCATE, CALL, ANALYZE, VACUUM, LOCK.
+// Utility statements: EXPLAIN, PREPARE/EXECUTE/DEALLOCATE, CALL, ANALYZE, VACUUM, LOCK, and
+// Lakeshift's ALTER SYSTEM PAUSE / RESUME.
 // Redshift: https://docs.aws.amazon.com/redshift/latest/dg/r_EXPLAIN.html, r_PREPARE.html,
 // r_CALL_procedure.html, r_ANALYZE.html, r_VACUUM_command.html, r_LOCK.html
 import type { Expr } from './expr.js';
@@ -52,6 +53,16 @@ export interface Vacuum extends StatementBase {
   table?: Ident[];
   toPercent?: number;
   boost: boolean;
+}
+
+/**
+ * `ALTER SYSTEM PAUSE | RESUME` (superusers): Lakeshift's own statement to pause the workgroup
+ * and resume it (src/ops/availability.ts). Redshift pauses a cluster through its API
+ * (PauseCluster, ResumeCluster), not SQL; the form follows PostgreSQL's ALTER SYSTEM.
+ */
+export interface AlterSystem extends StatementBase {
+  kind: 'AlterSystem';
+  action: 'pause' | 'resume';
 }
 
 /** `LOCK [TABLE] t, ...` (lock modes parse but Redshift has only one). */

@@ -72,6 +72,7 @@ test('known but unsupported constructs fail with 0A000 naming them', () => {
       'INSERT ... ON CONFLICT is not supported yet',
     ],
     ['alter group g add user u', 'ALTER GROUP is not supported yet'],
+    ["alter system set log_statement = 'all'", 'ALTER SYSTEM SET is not supported yet'],
     [
       'alter table t add column c int, drop column d',
       'combining these ALTER TABLE actions in one statement is not supported yet',
@@ -97,6 +98,8 @@ test('half-understood input is rejected, never accepted', () => {
     'copy t from stdin with (format csv',
     'begin isolation level sometimes',
     'set search_path to',
+    'alter system pause now',
+    'alter system stop',
     'select array[1,2',
     'select t.* as x from t as',
     'create schema s quota',

@@ -26,6 +26,7 @@ import {
 import { parseAlterUser } from './user.js';
 import { parseAlterDatabase } from './database.js';
 import {
+  parseAlterSystem,
   parseAnalyze,
   parseCall,
   parseDeallocate,
@@ -91,6 +92,7 @@ export function parseStatement(p: Parser): Statement {
       if (p.isWord('schema')) return parseAlterSchema(p, pos);
       if (p.isWord('user')) return parseAlterUser(p, pos);
       if (p.isWord('database')) return parseAlterDatabase(p, pos);
+      if (p.isWord('system')) return parseAlterSystem(p, pos);
       const w = p.peek();
       if (w.type === 'word') throw p.unsupported(`ALTER ${w.value.toUpperCase()}`, w);
       throw p.errorAt();

@@ -1,4 +1,4 @@
-// EXPLAIN, PREPARE / EXECUTE / DEALLOCATE, CALL, ANALYZE, VACUUM, LOCK.
+// EXPLAIN, PREPARE / EXECUTE / DEALLOCATE, CALL, ANALYZE, VACUUM, LOCK, ALTER SYSTEM.
 // https://docs.aws.amazon.com/redshift/latest/dg/r_VACUUM_command.html
 import type { Statement } from '../ast/index.js';
 import type { Parser } from './core.js';
@@ -91,6 +91,18 @@ export function parseVacuum(p: Parser): Statement {
     boost,
     pos,
   };
+}
+
+/** After ALTER: `SYSTEM PAUSE | RESUME` (PostgreSQL's ALTER SYSTEM SET/RESET are not ours). */
+export function parseAlterSystem(p: Parser, pos: number): Statement {
+  p.expectWord('system');
+  if (p.eatWord('pause')) return { kind: 'AlterSystem', action: 'pause', pos };
+  if (p.eatWord('resume')) return { kind: 'AlterSystem', action: 'resume', pos };
+  const w = p.peek();
+  if (w.type === 'word' && (w.value === 'set' || w.value === 'reset')) {
+    throw p.unsupported(`ALTER SYSTEM ${w.value.toUpperCase()}`, w);
+  }
+  throw p.errorAt();
 }
 
 export function parseLock(p: Parser): Statement {

@@ -73,6 +73,8 @@ create user bob with password 'md5abc' createdb nocreateuser syslog access unres
 ;;
 explain verbose select 1; prepare p (int, text) as select $1; execute p (1, 'a'); deallocate prepare p; deallocate all; call proc(1, 'a'); analyze verbose t; analyze; vacuum full t to 90 percent; vacuum sort only; vacuum delete only t; lock table t, u; lock t
 ;;
+alter system pause; ALTER SYSTEM Resume
+;;
 select 1 fetch first 5 rows only; select 1 limit all
 ;;
 select a::regclass, b::pg_catalog.regproc, c::"char", d::name, e::oid, f::double precision, g::float(10), h::character varying(5), i::timestamptz, j::time(3) with time zone, k::interval day to second, l::super, m::varbyte, n::binary varying(10), o::int8[], p::nvarchar(5), q::bpchar

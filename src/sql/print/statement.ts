@@ -370,6 +370,8 @@ export class StatementPrinter extends ExprPrinter {
         if (s.boost) out += ' BOOST';
         return out;
       }
+      case 'AlterSystem':
+        return `ALTER SYSTEM ${s.action.toUpperCase()}`;
       case 'Lock':
         return `LOCK TABLE ${s.tables.map((t) => this.name(t)).join(', ')}`;
       case 'DeclareCursor':

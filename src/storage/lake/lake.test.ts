@@ -343,10 +343,22 @@ describe('lake', () => {
     for (let i = 0; i < 5; i++) await lake.transaction((tx) => tx.insert(t, `SELECT ${i}, 'x'`));
     const reader = await lake.begin();
     const scan = await reader.scan(t);
-    const handle = startMaintenance(lake, { intervalMs: 3_600_000, gc: { orphanGraceMs: 0 } });
-    await handle.runOnce();
+    let allowed = false;
+    const handle = startMaintenance(lake, {
+      intervalMs: 3_600_000,
+      gc: { orphanGraceMs: 0 },
+      allowed: () => allowed,
+    });
+    const last = () => handle.lastRound;
+    await handle.runOnce('test');
+    assert.equal(last(), undefined, 'a round held back by `allowed` does not run');
+    assert.equal(await liveFiles(lake), 5);
+    allowed = true;
+    await handle.runOnce('test');
     await handle.stop();
     assert.equal(await liveFiles(lake), 1);
+    assert.equal(last()?.trigger, 'test');
+    assert.equal(last()?.compaction?.filesRemoved, 5);
     // The reader's snapshot still has all five of its files on disk.
     const [r] = await reader.query(`SELECT count(*)::BIGINT AS n FROM ${scan}`);
     assert.equal(r?.n, 5n);
