@@ -31,6 +31,7 @@ export const UDF = {
   sha2: 'lakeshift_sha2',
   toCharNumber: 'lakeshift_to_char_number',
   noFunction: 'lakeshift_no_function',
+  truncateBytes: 'lakeshift_truncate_bytes',
   pcreSubstr: 'lakeshift_pcre_substr',
   pcreCount: 'lakeshift_pcre_count',
   pcreInstr: 'lakeshift_pcre_instr',
@@ -394,4 +395,20 @@ export function registerRedshiftUdfs(connection: DuckDBConnection): void {
       return formatNumber(text, numberFormat(String(format)), float);
     }),
   });
+  register({
+    name: UDF.truncateBytes,
+    returnType: VARCHAR,
+    parameterTypes: [VARCHAR, INTEGER],
+    mainFunction: rows(([s, n]) => truncateUtf8(String(s), Number(n))),
+  });
+}
+
+/** The longest prefix of s that fits in n bytes of UTF-8 without splitting a character. */
+export function truncateUtf8(s: string, n: number): string {
+  const bytes = Buffer.from(s, 'utf8');
+  if (bytes.length <= n) return s;
+  let end = n;
+  // Back up over continuation bytes (10xxxxxx) to the start of the character that does not fit.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
 }

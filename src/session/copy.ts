@@ -17,7 +17,7 @@ import {
 
 type CopyOptions = Omit<CopyOutOptions, 'format'> & { format: 'text' | 'csv' | 'binary' };
 import type { Copy, CopyOption } from '../sql/index.js';
-import { identValue, qualifiedName } from '../sql/index.js';
+import { decodeAnnotation, identValue, qualifiedName } from '../sql/index.js';
 import type { CommandResult } from './commands.js';
 import { unsupported } from './execute.js';
 import { findLakeTable, relationMissing } from './resolve.js';
@@ -25,7 +25,13 @@ import { quoteIdent } from '../common/sql-quote.js';
 import { querySql } from './rows.js';
 import { storedValues } from './dml.js';
 import { loadOptions } from '../ingest/copy-options.js';
-import { localFiles, localReadSql } from '../ingest/local-files.js';
+import { Locations, parseLocation } from '../ingest/location.js';
+import { Loader } from '../ingest/load.js';
+import type { LoadRecord } from './history.js';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Session } from './session.js';
 import { withIdentityValues } from './identity.js';
 import type { ResultSink } from './wire.js';
@@ -120,13 +126,8 @@ export async function runCopy(
   sink: ResultSink,
 ): Promise<CommandResult> {
   if (stmt.target === 'location') {
-    if (stmt.direction === 'from' && stmt.location?.startsWith('file://')) {
-      return copyFromLocalFiles(session, stmt);
-    }
-    throw unsupported(
-      'COPY from or to a location other than file:// (S3 and UNLOAD come with COPY/UNLOAD)',
-      stmt.pos,
-    );
+    if (stmt.direction === 'from') return copyFromLocation(session, stmt, sink);
+    throw unsupported('COPY TO a location (use UNLOAD)', stmt.pos);
   }
   const options = copyOptions(stmt);
   return stmt.direction === 'from'
@@ -138,17 +139,24 @@ export async function runCopy(
  * The table a COPY FROM loads and its column list, and the insert of a SELECT of the rows: cast
  * to the column types by the lake, IDENTITY columns left out (or NULL in the data) generated.
  */
-async function copyTarget(session: Session, stmt: Copy) {
+async function copyTarget(session: Session, stmt: Copy, opts: { explicitIds?: boolean } = {}) {
   const cs = session.caseSensitiveIdentifiers;
   const tx = await session.transactions.current();
   const q = qualifiedName(stmt.table!, cs);
   const target = await findLakeTable(session, tx, q);
   if (target === undefined) throw relationMissing(q);
   const table = (await tx.getTable(target.schema, target.name))!;
+  // Redshift's COPY leaves IDENTITY columns to be generated unless EXPLICIT_IDS reads them.
   const columns =
     stmt.columns.length > 0
       ? stmt.columns.map((c) => identValue(c, cs))
-      : table.columns.map((c) => c.name);
+      : table.columns
+          .filter(
+            (c) =>
+              opts.explicitIds !== false ||
+              decodeAnnotation(c.typeAnnotation).identity === undefined,
+          )
+          .map((c) => c.name);
   for (const c of columns) {
     if (!table.columns.some((t) => t.name === c)) {
       throw new LakeshiftError(
@@ -167,27 +175,158 @@ async function copyTarget(session: Session, stmt: Copy) {
       (sql, cols) => tx.insert(target, sql, { columns: cols }),
     );
   const types = columns.map((c) => table.columns.find((t) => t.name === c)!.type);
-  return { table, columns, types, insertFrom };
+  return { table, columns, types, insertFrom, tableId: table.tableId };
 }
 
 /**
- * Redshift's COPY from a location, for file:// locations: the server reads its own files, so
- * only superusers may (as PostgreSQL's COPY FROM a server file).
+ * Redshift's COPY from a location (s3:// or, for superusers, the server's own file://): the
+ * objects it names (or its manifest lists) loaded into the session's transaction, with the load
+ * recorded in SYS_LOAD_HISTORY, STL_LOAD_COMMITS and STL_LOAD_ERRORS.
  */
-async function copyFromLocalFiles(session: Session, stmt: Copy): Promise<CommandResult> {
+async function copyFromLocation(
+  session: Session,
+  stmt: Copy,
+  sink: ResultSink,
+): Promise<CommandResult> {
   if (stmt.table === undefined)
     throw new LakeshiftError(SqlState.syntaxError, 'COPY FROM needs a table');
-  if (!session.user.superuser) {
+  const location = stmt.location!;
+  if (parseLocation(location).scheme === 'file' && !session.user.superuser) {
     throw new LakeshiftError(
       SqlState.insufficientPrivilege,
       'permission denied to COPY from a file on the server: only superusers may',
     );
   }
   const options = loadOptions(stmt.options);
-  const { types, insertFrom } = await copyTarget(session, stmt);
-  const files = localFiles(stmt.location!);
-  const n = await insertFrom(localReadSql(files, options, types));
-  return { tag: `COPY ${n}`, rows: n };
+  const { table, columns, insertFrom, tableId } = await copyTarget(session, stmt, {
+    explicitIds: options.explicitIds,
+  });
+  const history = session.manager.options.history;
+  const workDir = join(session.manager.options.ingestDir ?? tmpdir(), `copy-${randomUUID()}`);
+  await mkdir(workDir, { recursive: true });
+  const locations = new Locations(
+    { credentials: options.credentials, region: options.region, endpoint: options.endpoint },
+    session.manager.options.aws ?? {},
+    workDir,
+  );
+  const queryId = session.currentQueryId;
+  const started = new Date();
+  const record: LoadRecord = {
+    queryId,
+    userId: session.user.userId,
+    sessionId: session.processId,
+    transactionId: session.transactions.transactionId,
+    databaseName: session.databaseName,
+    tableId,
+    tableName: table.name,
+    status: 'running',
+    startTime: started,
+    endTime: null,
+    dataSource: location,
+    fileFormat: options.format.kind,
+    loadedRows: 0,
+    loadedBytes: 0,
+    sourceFileCount: 0,
+    sourceFileBytes: 0,
+    fileCountScanned: 0,
+    fileBytesScanned: 0,
+    linesScanned: 0,
+    errorCount: 0,
+    currentFile: '',
+    copyJobId: null,
+  };
+  history.loadStarted(record);
+  let lastNotice = Date.now();
+  try {
+    const objects = options.manifest
+      ? await locations.manifest(location)
+      : await locations.list(location);
+    record.sourceFileCount = objects.length;
+    record.sourceFileBytes = objects.reduce((n, o) => n + o.size, 0);
+    const targetColumns = columns.map((name) => {
+      const c = table.columns.find((t) => t.name === name)!;
+      return { name, type: c.type, annotation: c.typeAnnotation, nullable: c.nullable };
+    });
+    const loader = new Loader(
+      {
+        tableName: table.name,
+        columns: targetColumns,
+        insert: insertFrom,
+        connection: session.connection,
+        workDir,
+      },
+      options,
+      locations,
+      {
+        error: (e) =>
+          history.loadError({
+            ...e,
+            queryId,
+            userId: session.user.userId,
+            sessionId: session.processId,
+            transactionId: session.transactions.transactionId,
+            databaseName: session.databaseName,
+            tableId,
+            startTime: started,
+            copyJobId: null,
+          }),
+        file: (f) => {
+          record.fileCountScanned++;
+          record.fileBytesScanned += f.bytesScanned;
+          record.linesScanned += f.linesScanned;
+          record.loadedRows += f.rowsLoaded;
+          history.loadFile({
+            queryId,
+            userId: session.user.userId,
+            fileName: f.fileName,
+            fileFormat: options.format.kind,
+            linesScanned: f.linesScanned,
+            bytesScanned: f.bytesScanned,
+            errors: f.errors,
+            startTime: f.startTime,
+            recordTime: new Date(),
+            copyJobId: null,
+          });
+        },
+        progress: (p) => {
+          record.currentFile = p.currentFile;
+          record.loadedRows = p.rowsLoaded;
+          // A long load says how far it is, at most every few seconds.
+          if (p.filesTotal > 1 && p.currentFile !== '' && Date.now() - lastNotice >= 2000) {
+            lastNotice = Date.now();
+            sink.notice({
+              severity: 'NOTICE',
+              sqlstate: '00000',
+              message: `COPY ${table.name}: ${p.filesDone} of ${p.filesTotal} files, ${p.rowsLoaded} rows, ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% of ${p.bytesTotal} bytes`,
+            });
+          }
+        },
+        canceled: () => session.statementCanceled,
+      },
+    );
+    await loader.prepare();
+    const summary = await loader.load(objects);
+    record.loadedRows = summary.rowsLoaded;
+    record.errorCount = summary.errors;
+    history.loadFinished(record, 'completed');
+    session.lastCopy = { queryId, rows: summary.rowsLoaded };
+    if (summary.errors > 0) {
+      sink.notice({
+        severity: 'INFO',
+        sqlstate: '00000',
+        message: `Load into table '${table.name}' completed, ${summary.rowsLoaded} record(s) loaded successfully, ${summary.errors} record(s) could not be loaded.  Check 'stl_load_errors' system table for details.`,
+      });
+    }
+    return { tag: `COPY ${summary.rowsLoaded}`, rows: summary.rowsLoaded };
+  } catch (e) {
+    record.errorCount = Math.max(record.errorCount, 0);
+    history.loadFinished(record, 'failed');
+    session.lastCopy = { queryId, rows: 0 };
+    throw e;
+  } finally {
+    await locations.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
 }
 
 async function copyFromStdin(

@@ -20,6 +20,7 @@ import type {
 } from '../sql/index.js';
 import {
   decodeAnnotation,
+  FUNCTION_SCHEMA,
   identValue,
   parseStatements,
   qualifiedName,
@@ -200,7 +201,9 @@ export function storedValues(
   const supers = declared.map((a) => decodeAnnotation(a).type === 'super');
   if (limits.every((l) => l === undefined) && !supers.some(Boolean)) return source;
   const aliases = names.map((_, i) => `__v${i}`);
-  const toSuper = (a: string) => (superText === 'json' ? `json(${a})` : toSuperSql(a));
+  // JSON text is parsed as JSON_PARSE does, keeping numbers as written (json() would not).
+  const toSuper = (a: string) =>
+    superText === 'json' ? `${FUNCTION_SCHEMA}.json_parse(CAST(${a} AS VARCHAR))` : toSuperSql(a);
   const stored = aliases.map((a, i) => (supers[i] ? toSuper(a) : checkedLength(a, limits[i])));
   return `SELECT ${stored.join(', ')} FROM (${source}) AS __s(${aliases.join(', ')})`;
 }

@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { LoadErrorRecord, LoadFileRecord, LoadRecord } from '../system/input.js';
 
 export type QueryStatus = 'running' | 'success' | 'failed' | 'canceled';
 
@@ -58,16 +59,24 @@ export interface ConnectionRecord {
   reason: string;
 }
 
-interface Stored {
-  kind: 'query' | 'connection';
-  record: QueryRecord | ConnectionRecord;
-}
+export type { LoadRecord, LoadFileRecord, LoadErrorRecord };
+
+type Stored =
+  | { kind: 'query'; record: QueryRecord }
+  | { kind: 'connection'; record: ConnectionRecord }
+  | { kind: 'load'; record: LoadRecord }
+  | { kind: 'load-file'; record: LoadFileRecord }
+  | { kind: 'load-error'; record: LoadErrorRecord };
 
 const DATE_FIELDS = ['startTime', 'endTime', 'recordTime'] as const;
 
 export class History {
   private readonly queries: QueryRecord[] = [];
   private readonly connections: ConnectionRecord[] = [];
+  private readonly loads: LoadRecord[] = [];
+  private readonly runningLoads = new Map<number, LoadRecord>();
+  private readonly loadFiles: LoadFileRecord[] = [];
+  private readonly loadErrors: LoadErrorRecord[] = [];
   private nextQueryId = 1;
   private running = new Map<number, QueryRecord>();
 
@@ -108,11 +117,24 @@ export class History {
         for (const f of DATE_FIELDS) {
           if (typeof record[f] === 'string') record[f] = new Date(record[f]);
         }
-        if (stored.kind === 'query') {
-          const q = stored.record as QueryRecord;
-          this.push(this.queries, q);
-          this.nextQueryId = Math.max(this.nextQueryId, q.queryId + 1);
-        } else this.push(this.connections, stored.record as ConnectionRecord);
+        switch (stored.kind) {
+          case 'query':
+            this.push(this.queries, stored.record);
+            this.nextQueryId = Math.max(this.nextQueryId, stored.record.queryId + 1);
+            break;
+          case 'connection':
+            this.push(this.connections, stored.record);
+            break;
+          case 'load':
+            this.push(this.loads, stored.record);
+            break;
+          case 'load-file':
+            this.push(this.loadFiles, stored.record);
+            break;
+          case 'load-error':
+            this.push(this.loadErrors, stored.record);
+            break;
+        }
       } catch {
         // A torn last line after a crash: skip it.
       }
@@ -220,5 +242,46 @@ export class History {
 
   allConnections(): ConnectionRecord[] {
     return [...this.connections];
+  }
+
+  /** A COPY begins: it shows in STV_LOAD_STATE and SYS_LOAD_HISTORY as running. */
+  loadStarted(record: LoadRecord): void {
+    this.runningLoads.set(record.queryId, record);
+  }
+
+  loadFinished(record: LoadRecord, status: 'completed' | 'failed'): void {
+    record.status = status;
+    record.endTime = new Date();
+    record.currentFile = '';
+    this.runningLoads.delete(record.queryId);
+    this.push(this.loads, record);
+    this.persist({ kind: 'load', record });
+  }
+
+  loadFile(record: LoadFileRecord): void {
+    this.push(this.loadFiles, record);
+    this.persist({ kind: 'load-file', record });
+  }
+
+  loadError(record: LoadErrorRecord): void {
+    this.push(this.loadErrors, record);
+    this.persist({ kind: 'load-error', record });
+  }
+
+  /** Finished and running COPYs, oldest first. */
+  allLoads(): LoadRecord[] {
+    return [...this.loads, ...this.runningLoads.values()];
+  }
+
+  runningLoadRecords(): LoadRecord[] {
+    return [...this.runningLoads.values()];
+  }
+
+  allLoadFiles(): LoadFileRecord[] {
+    return [...this.loadFiles];
+  }
+
+  allLoadErrors(): LoadErrorRecord[] {
+    return [...this.loadErrors];
   }
 }

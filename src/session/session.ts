@@ -85,6 +85,10 @@ export class Session implements WireSession {
   /** Where ParameterStatus changes go while a statement runs. */
   private activeSink: ResultSink | undefined;
   private running: QueryRecord | undefined;
+  /** The query id of the last statement that finished (pg_last_query_id()). */
+  lastQueryId = -1;
+  /** The last COPY of this session (pg_last_copy_id(), pg_last_copy_count()). */
+  lastCopy: { queryId: number; rows: number } | undefined;
   /** Settles when the running statement has ended (close waits for it). */
   private runningDone: Promise<void> = Promise.resolve();
   private cancelReason: 'user' | 'timeout' | 'shutdown' | undefined;
@@ -133,6 +137,16 @@ export class Session implements WireSession {
   }
 
   // ---- what the rest of the session room reads -------------------------------------------
+
+  /** The running statement was canceled or timed out (long work stops at its next check). */
+  get statementCanceled(): boolean {
+    return this.cancelReason !== undefined;
+  }
+
+  /** The query id of the running statement (0 outside one). */
+  get currentQueryId(): number {
+    return this.running?.queryId ?? 0;
+  }
 
   /** The running statement was answered from the result cache (SYS_QUERY_HISTORY shows it). */
   noteResultCacheHit(): void {
@@ -275,6 +289,7 @@ export class Session implements WireSession {
     } finally {
       if (timer) clearTimeout(timer);
       settle();
+      this.lastQueryId = record.queryId;
       this.running = undefined;
       this.activeSink = undefined;
       this.cancelReason = undefined;

@@ -89,6 +89,9 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
         pid: session.processId,
         serverStartTime,
         serverVersion: LAKESHIFT_VERSION,
+        lastQueryId: session.lastQueryId,
+        lastCopyId: session.lastCopy?.queryId ?? -1,
+        lastCopyCount: session.lastCopy?.rows ?? 0,
       };
     },
     databases: memo(async () =>
@@ -239,6 +242,9 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
         queryLabel: q.queryLabel,
         serverVersion: LAKESHIFT_VERSION,
       })),
+    loads: () => session.manager.options.history.allLoads(),
+    loadFiles: () => session.manager.options.history.allLoadFiles(),
+    loadErrors: () => session.manager.options.history.allLoadErrors(),
     connectionLog: () =>
       session.manager.options.history.allConnections().map((c): ConnectionLogRow => ({
         event: c.event,

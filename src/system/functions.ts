@@ -227,6 +227,27 @@ const DEFS: SystemFunctionDef[] = [
     translate: (_a, ctx) => `CAST(${ctx.session.pid} AS INTEGER)`,
   },
   {
+    name: 'pg_last_copy_count',
+    signatures: [{ args: [], returns: 'integer' }],
+    doc: RS + 'PG_LAST_COPY_COUNT.html',
+    example: 'SELECT pg_last_copy_count()',
+    translate: (_a, ctx) => `CAST(${ctx.session.lastCopyCount ?? 0} AS INTEGER)`,
+  },
+  {
+    name: 'pg_last_copy_id',
+    signatures: [{ args: [], returns: 'integer' }],
+    doc: RS + 'PG_LAST_COPY_ID.html',
+    example: 'SELECT pg_last_copy_id()',
+    translate: (_a, ctx) => `CAST(${ctx.session.lastCopyId ?? -1} AS INTEGER)`,
+  },
+  {
+    name: 'pg_last_query_id',
+    signatures: [{ args: [], returns: 'integer' }],
+    doc: RS + 'PG_LAST_QUERY_ID.html',
+    example: 'SELECT pg_last_query_id()',
+    translate: (_a, ctx) => `CAST(${ctx.session.lastQueryId ?? -1} AS INTEGER)`,
+  },
+  {
     name: 'format_type',
     signatures: [{ args: ['oid', 'integer'], returns: 'text' }],
     doc: PG,

@@ -15,6 +15,7 @@ import { INFORMATION_SCHEMA_RELATIONS } from './information-schema.js';
 import { registerSystemRelations } from './model.js';
 import { PG_CATALOG_RELATIONS } from './pg-catalog.js';
 import { REDSHIFT_RELATIONS } from './redshift.js';
+import { LOAD_RELATIONS } from './redshift-loads.js';
 import type { SchemaName, SystemRelationDef } from './sql.js';
 
 export type { SystemCatalogSource } from './input.js';
@@ -39,6 +40,7 @@ const ALL: readonly SystemRelationDef[] = [
   ...PG_CATALOG_RELATIONS,
   ...INFORMATION_SCHEMA_RELATIONS,
   ...REDSHIFT_RELATIONS,
+  ...LOAD_RELATIONS,
 ];
 registerSystemRelations(ALL);
 

@@ -236,6 +236,76 @@ export interface SessionContext {
   serverVersion: string;
   /** The current transaction's id (txid_current()), when one is assigned. */
   transactionId?: number;
+  /** The query id of the session's last finished statement (pg_last_query_id()), -1 for none. */
+  lastQueryId?: number;
+  /** The session's last COPY: its query id and rows loaded (pg_last_copy_id/count()), -1/0 for none. */
+  lastCopyId?: number;
+  lastCopyCount?: number;
+}
+
+// ---- loads (COPY), for SYS_LOAD_HISTORY, STL_LOAD_COMMITS, STL_LOAD_ERRORS and kin ----
+
+/** One COPY (SYS_LOAD_HISTORY, STV_LOAD_STATE while it runs). */
+export interface LoadRecord {
+  queryId: number;
+  userId: number;
+  sessionId: number;
+  transactionId: number;
+  databaseName: string;
+  tableId: number;
+  tableName: string;
+  status: 'running' | 'completed' | 'failed';
+  startTime: Date;
+  endTime: Date | null;
+  /** The FROM location (or manifest). */
+  dataSource: string;
+  fileFormat: string;
+  loadedRows: number;
+  loadedBytes: number;
+  sourceFileCount: number;
+  sourceFileBytes: number;
+  fileCountScanned: number;
+  fileBytesScanned: number;
+  linesScanned: number;
+  errorCount: number;
+  currentFile: string;
+  copyJobId: number | null;
+}
+
+/** One file of a COPY (STL_LOAD_COMMITS, SYS_LOAD_DETAIL). */
+export interface LoadFileRecord {
+  queryId: number;
+  userId: number;
+  fileName: string;
+  fileFormat: string;
+  linesScanned: number;
+  bytesScanned: number;
+  errors: number;
+  startTime: Date;
+  recordTime: Date;
+  copyJobId: number | null;
+}
+
+/** One rejected field or line (STL_LOAD_ERRORS, SYS_LOAD_ERROR_DETAIL). */
+export interface LoadErrorRecord {
+  queryId: number;
+  userId: number;
+  sessionId: number;
+  transactionId: number;
+  databaseName: string;
+  tableId: number;
+  startTime: Date;
+  fileName: string;
+  lineNumber: number;
+  colname: string;
+  type: string;
+  colLength: string;
+  position: number;
+  rawLine: string;
+  rawFieldValue: string;
+  errCode: number;
+  errReason: string;
+  copyJobId: number | null;
 }
 
 /**
@@ -253,4 +323,7 @@ export interface SystemCatalogSource {
   sessions(): SessionActivity[] | Promise<SessionActivity[]>;
   queryHistory(): QueryHistoryRow[] | Promise<QueryHistoryRow[]>;
   connectionLog(): ConnectionLogRow[] | Promise<ConnectionLogRow[]>;
+  loads(): LoadRecord[] | Promise<LoadRecord[]>;
+  loadFiles(): LoadFileRecord[] | Promise<LoadFileRecord[]>;
+  loadErrors(): LoadErrorRecord[] | Promise<LoadErrorRecord[]>;
 }

@@ -31,6 +31,8 @@ export interface StartOptions {
   dataDir?: string;
   /** lakeshift: start with --tls-self-signed. The postgres reference always has ssl=on. */
   tls?: boolean;
+  /** lakeshift: extra environment of the server process (LAKESHIFT_* settings, AWS_*). */
+  env?: Record<string, string>;
 }
 
 export interface Target {
@@ -186,7 +188,7 @@ async function startLakeshift(opts: StartOptions): Promise<Target> {
     if (opts.tls === true) args.push('--tls-self-signed');
     const proc = spawn(process.execPath, args, {
       cwd: REPO,
-      env: { ...process.env, LAKESHIFT_ADMIN_PASSWORD: password },
+      env: { ...process.env, ...opts.env, LAKESHIFT_ADMIN_PASSWORD: password },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;

@@ -33,3 +33,4 @@ export { redshiftFunction, redshiftFunctions, type RedshiftFunction } from './fu
 export { callsVolatileFunction } from './volatility.js';
 export { toSuperSql } from './super.js';
 export { installFunctionMacros, functionMacroSql, FUNCTION_SCHEMA } from './function-macros.js';
+export { strptimeFormat } from './datetime-format.js';
