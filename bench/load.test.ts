@@ -2,7 +2,8 @@
 // 59,936 rows) into a temporary results file and checks that it appended its section: every
 // Lakeshift path beside DuckDB and PostgreSQL, measured or marked as refused by the server
 // (COPY from a file), and every timed path's table holding the file's rows (count and
-// checksum equal on every engine). It asserts the shape, never the timings.
+// checksum equal on every engine), and the UNLOAD benchmark (Lakeshift's UNLOAD to Parquet beside
+// DuckDB's COPY … TO, the files read back). It asserts the shape, never the timings.
 // Run: node --import tsx --test bench/load.test.ts
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -70,6 +71,24 @@ test('npm run bench -- load --quick appends its section', { timeout: 600_000 }, 
         `a ${engine} path holds the file's rows`,
       );
     assert.ok(equal.length >= 8, `8 or more timed paths with the file's checksum: ${equal.length}`);
+
+    // UNLOAD to Parquet beside DuckDB's COPY … TO (FORMAT parquet) of the same rows.
+    assert.ok(section.includes(`### 2. UNLOAD of lineitem (${ROWS} rows) to Parquet`));
+    const unload = result.benchmarks.find((b) => b.id === 'unload');
+    assert.ok(unload, 'the unload benchmark');
+    const [u] = unload.measurements;
+    assert.ok(
+      (u!.missing === undefined && u!.value > 0) ||
+        /^(not supported yet|refused): [0-9A-Z]{5} /.test(u!.missing ?? ''),
+      `UNLOAD measured or refused with an SQLSTATE (${u!.missing})`,
+    );
+    assert.match(u!.anchors![0]!.label, /^DuckDB: COPY \(SELECT \* FROM lineitem\) TO /);
+    assert.deepEqual(u!.target, { on: 'ratio', op: '>=', threshold: 0.8 });
+    assert.ok(
+      section.includes(
+        'Files read back after every run: count, sum(l_orderkey), sum(l_extendedprice) = 59936 ',
+      ),
+    );
 
     const link =
       /!\[load: measurements vs targets\]\((results\/load-\d{8}-\d{4}\.(png|svg))\)/.exec(section);

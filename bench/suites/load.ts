@@ -8,12 +8,15 @@
 // Redshift's COPY from a file (.tbl and Parquet); a statement the server refuses (COPY from a
 // location is not implemented yet) is reported as such, with its SQLSTATE, instead of a figure.
 // Every load starts from a newly created table and is checked (count and checksum against the
-// file's own) before the table is dropped.
+// file's own) before the table is dropped. A second benchmark times Redshift's UNLOAD of the
+// table to Parquet files against DuckDB's COPY … TO (FORMAT parquet) of the same rows
+// (target: Lakeshift ≥ 0.8× DuckDB's rows/s; load/unload.ts).
 // Options: --sf F (TPC-H scale factor, default 1, --quick 0.01), --seed N (the data set's;
 // default the generator's), --runs N (timed runs
 // per path, default 3), --only ID,ID (paths; default all: lakeshift-stdin, lakeshift-psql,
 // lakeshift-file-tbl, lakeshift-file-parquet, lakeshift-stdin-nosort, duckdb-csv,
-// duckdb-parquet, postgres-stdin, postgres-stdin-pk, postgres-psql), --lakeshift-root DIR.
+// duckdb-parquet, postgres-stdin, postgres-stdin-pk, postgres-psql; the UNLOAD benchmark runs
+// when both lakeshift-unload-parquet and duckdb-copy-parquet are chosen), --lakeshift-root DIR.
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -48,6 +51,7 @@ import {
   VS_POSTGRES,
   type Outcome,
 } from './load/report.js';
+import { UNLOAD_IDS, unloadBenchmark } from './load/unload.js';
 import {
   connect,
   serverVersion,
@@ -68,6 +72,7 @@ const PATH_IDS = [
   'postgres-stdin',
   'postgres-stdin-pk',
   'postgres-psql',
+  ...UNLOAD_IDS,
 ];
 
 /** Checks what a load left in the table: the count the server reported and the checksum. */
@@ -193,6 +198,19 @@ const suite: Suite = {
 
       const rows = lineitem.rows;
       const measurements = loadMeasurements(outcomes, rows);
+      const unload =
+        UNLOAD_IDS.every((id) => only.includes(id)) &&
+        clients[0] !== undefined &&
+        wants('lakeshift')
+          ? await unloadBenchmark({
+              client: clients[0],
+              duck,
+              table: lineitem,
+              workDir: ctx.workDir,
+              runs,
+              log: ctx.log,
+            })
+          : undefined;
       const refused = outcomes.filter((o) => o.missing !== undefined);
       setup.push(
         `- Clients: node-postgres (pg) ${packageVersion('pg')} on Node ${process.version}; ${commandVersion('psql', ['--version'])}`,
@@ -234,6 +252,7 @@ const suite: Suite = {
               ...phasesNote(outcomes, measurements),
             ],
           },
+          ...(unload ? [unload] : []),
         ],
       };
     } finally {

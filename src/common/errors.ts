@@ -22,6 +22,7 @@ export const SqlState = {
   noActiveSqlTransaction: '25P01',
   ioError: '58030',
   undefinedFile: '58P01',
+  duplicateFile: '58P02',
   dataCorrupted: 'XX001',
   configFileError: 'F0000',
   connectionException: '08000',

@@ -110,7 +110,7 @@ function requireText(o: CopyOption): string {
 }
 
 /** A single character: as written, or Redshift's octal form '\ddd'. */
-function singleCharacter(o: CopyOption): string {
+export function singleCharacter(o: CopyOption): string {
   const t = requireText(o);
   const octal = /^\\([0-7]{3})$/.exec(t);
   const c = octal ? String.fromCharCode(parseInt(octal[1]!, 8)) : t === '\\t' ? '\t' : t;
@@ -128,7 +128,7 @@ function count(o: CopyOption, max: number): number {
   return Number(t);
 }
 
-function fixedWidths(o: CopyOption): { label: string; width: number }[] {
+export function fixedWidths(o: CopyOption): { label: string; width: number }[] {
   const spec = requireText(o);
   return spec.split(',').map((pair) => {
     const m = /^\s*([^:]+?)\s*:\s*(\d+)\s*$/.exec(pair);
@@ -150,6 +150,57 @@ function jsonMode<M extends string>(
   throw syntax(
     `${o.name.toUpperCase()} option '${t}' is not one of ${modes.join(', ')} or a JSONPaths file`,
   );
+}
+
+/**
+ * The authorization parameters (COPY's and UNLOAD's alike): IAM_ROLE, CREDENTIALS
+ * 'aws_access_key_id=…;aws_secret_access_key=…[;token=…]' or 'aws_iam_role=…', and ACCESS_KEY_ID,
+ * SECRET_ACCESS_KEY, SESSION_TOKEN; keys given by halves or together with a role are refused.
+ * https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
+ */
+export function credentialsOf(get: (name: string) => CopyOption | undefined): LoadCredentials {
+  const iamRole = get('iam_role');
+  const credentials: LoadCredentials = {};
+  if (iamRole) {
+    const role = requireText(iamRole);
+    credentials.iamRole =
+      role.toLowerCase() === 'default' ? 'default' : role.split(',').map((r) => r.trim());
+  }
+  const credentialsText = get('credentials');
+  if (credentialsText) {
+    // 'aws_access_key_id=…;aws_secret_access_key=…[;token=…]' or 'aws_iam_role=arn…'.
+    for (const part of requireText(credentialsText).split(';')) {
+      const eq = part.indexOf('=');
+      const key = part.slice(0, eq).trim().toLowerCase();
+      const value = part.slice(eq + 1).trim();
+      if (eq < 0 || value === '') throw syntax(`CREDENTIALS part '${part}' is not key=value`);
+      if (key === 'aws_access_key_id') credentials.accessKeyId = value;
+      else if (key === 'aws_secret_access_key') credentials.secretAccessKey = value;
+      else if (key === 'token') credentials.sessionToken = value;
+      else if (key === 'aws_iam_role') credentials.iamRole = value.split(',').map((r) => r.trim());
+      else throw syntax(`CREDENTIALS key '${key}' is not recognized`);
+    }
+  }
+  for (const [name, key] of [
+    ['access_key_id', 'accessKeyId'],
+    ['secret_access_key', 'secretAccessKey'],
+    ['session_token', 'sessionToken'],
+  ] as const) {
+    const o = get(name);
+    if (o) credentials[key] = requireText(o);
+  }
+  const keyGiven =
+    credentials.accessKeyId !== undefined || credentials.secretAccessKey !== undefined;
+  if (
+    keyGiven &&
+    (credentials.accessKeyId === undefined || credentials.secretAccessKey === undefined)
+  ) {
+    throw syntax('ACCESS_KEY_ID and SECRET_ACCESS_KEY must be given together');
+  }
+  if (keyGiven && credentials.iamRole !== undefined) {
+    throw syntax('IAM_ROLE cannot be used with access keys');
+  }
+  return credentials;
 }
 
 /** The typed description of a COPY from a location; throws on what Redshift would refuse. */
@@ -219,47 +270,7 @@ export function loadOptions(options: readonly CopyOption[]): LoadOptions {
     throw syntax(`DELIMITER cannot be used with ${format.kind.toUpperCase()}`);
   }
 
-  const iamRole = get('iam_role');
-  const credentials: LoadCredentials = {};
-  if (iamRole) {
-    const role = requireText(iamRole);
-    credentials.iamRole =
-      role.toLowerCase() === 'default' ? 'default' : role.split(',').map((r) => r.trim());
-  }
-  const credentialsText = get('credentials');
-  if (credentialsText) {
-    // 'aws_access_key_id=…;aws_secret_access_key=…[;token=…]' or 'aws_iam_role=arn…'.
-    for (const part of requireText(credentialsText).split(';')) {
-      const eq = part.indexOf('=');
-      const key = part.slice(0, eq).trim().toLowerCase();
-      const value = part.slice(eq + 1).trim();
-      if (eq < 0 || value === '') throw syntax(`CREDENTIALS part '${part}' is not key=value`);
-      if (key === 'aws_access_key_id') credentials.accessKeyId = value;
-      else if (key === 'aws_secret_access_key') credentials.secretAccessKey = value;
-      else if (key === 'token') credentials.sessionToken = value;
-      else if (key === 'aws_iam_role') credentials.iamRole = value.split(',').map((r) => r.trim());
-      else throw syntax(`CREDENTIALS key '${key}' is not recognized`);
-    }
-  }
-  for (const [name, key] of [
-    ['access_key_id', 'accessKeyId'],
-    ['secret_access_key', 'secretAccessKey'],
-    ['session_token', 'sessionToken'],
-  ] as const) {
-    const o = get(name);
-    if (o) credentials[key] = requireText(o);
-  }
-  const keyGiven =
-    credentials.accessKeyId !== undefined || credentials.secretAccessKey !== undefined;
-  if (
-    keyGiven &&
-    (credentials.accessKeyId === undefined || credentials.secretAccessKey === undefined)
-  ) {
-    throw syntax('ACCESS_KEY_ID and SECRET_ACCESS_KEY must be given together');
-  }
-  if (keyGiven && credentials.iamRole !== undefined) {
-    throw syntax('IAM_ROLE cannot be used with access keys');
-  }
+  const credentials = credentialsOf(get);
 
   const known = new Set<string>([
     ...FORMAT_NAMES,

@@ -7,7 +7,7 @@
 // server's configuration (aws* settings), and from the AWS SDK's standard configuration
 // (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION, the credential chain). IAM_ROLE 'arn…'
 // maps to the credentials configured for that role, IAM_ROLE default to the configured ones.
-import { mkdir, rm, stat, copyFile, readFile } from 'node:fs/promises';
+import { mkdir, rm, stat, copyFile, readFile, rename } from 'node:fs/promises';
 import { readdirSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -314,8 +314,14 @@ export class Locations {
     const loc = parseLocation(url);
     if (loc.scheme === 'file') {
       await mkdir(dirname(loc.key), { recursive: true });
-      await copyFile(localPath, loc.key);
-      await rm(localPath, { force: true });
+      try {
+        await rename(localPath, loc.key);
+      } catch (e) {
+        // Another file system: copy, then remove.
+        if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+        await copyFile(localPath, loc.key);
+        await rm(localPath, { force: true });
+      }
       return { size: (await stat(loc.key)).size };
     }
     return (await this.bucketStore(loc.bucket)).putFile(loc.key, localPath);

@@ -9,6 +9,7 @@ import type { ResultSink } from './wire.js';
 import { runDdl, selectInto } from './ddl.js';
 import { runDelete, runInsert, runMerge, runTruncate, runUpdate } from './dml.js';
 import { runCopy } from './copy.js';
+import { runUnload } from './unload.js';
 import { runAlterUser, runCreateUser, runDropUsers, runSetSessionAuthorization } from './users.js';
 import { runAlterDatabase, runCreateDatabase, runDropDatabases } from './databases.js';
 import { unsupported } from './execute.js';
@@ -98,6 +99,8 @@ export async function runCommand(
       return runTruncate(session, stmt);
     case 'Copy':
       return runCopy(session, stmt, sink);
+    case 'Unload':
+      return runUnload(session, stmt, sink);
     case 'CreateTable':
     case 'CreateView':
     case 'CreateSchema':

@@ -47,6 +47,8 @@ export function queryTypeOf(stmt: Statement): string {
       return 'MERGE';
     case 'Copy':
       return stmt.direction === 'from' ? 'COPY' : 'UNLOAD';
+    case 'Unload':
+      return 'UNLOAD';
     case 'CreateTable':
       return stmt.as ? 'CTAS' : 'DDL';
     case 'CreateView':

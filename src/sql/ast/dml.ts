@@ -1,6 +1,6 @@
-// Data manipulation: INSERT, UPDATE, DELETE, TRUNCATE, COPY.
+// Data manipulation: INSERT, UPDATE, DELETE, TRUNCATE, COPY, UNLOAD.
 // Redshift: https://docs.aws.amazon.com/redshift/latest/dg/r_INSERT_30.html, r_UPDATE.html,
-// r_DELETE.html, r_TRUNCATE.html, r_COPY.html
+// r_DELETE.html, r_TRUNCATE.html, r_COPY.html, r_UNLOAD.html
 import type { Expr } from './expr.js';
 import type { Query, SelectItem, TableRef } from './query.js';
 import type { Ident, Positioned, StatementBase } from './types.js';
@@ -97,4 +97,25 @@ export interface Copy extends StatementBase {
   /** The location string when target is 'location'. */
   location?: string;
   options: CopyOption[];
+}
+
+/**
+ * One UNLOAD parameter as written, name lower case (`FORMAT [AS] X` normalized to the option X,
+ * as in COPY). `unit`: MAXFILESIZE and ROWGROUPSIZE's `MB` or `GB` when written.
+ */
+export interface UnloadOption extends CopyOption {
+  unit?: 'mb' | 'gb';
+}
+
+/**
+ * Redshift's `UNLOAD ('select …') TO 's3://…' [parameters]`: the query inside the literal is
+ * parsed too (it is checked like any query), its positions pointing into the literal.
+ * `PARTITION BY (cols) [INCLUDE]` is kept apart from the other parameters.
+ */
+export interface Unload extends StatementBase {
+  kind: 'Unload';
+  query: Query;
+  location: string;
+  options: UnloadOption[];
+  partitionBy?: { columns: Ident[]; include: boolean };
 }

@@ -12,7 +12,7 @@ import type {
   CreateView,
   Drop,
 } from './ddl.js';
-import type { Copy, Delete, Insert, Merge, Truncate, Update } from './dml.js';
+import type { Copy, Delete, Insert, Merge, Truncate, Unload, Update } from './dml.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
 import type {
@@ -63,6 +63,7 @@ export type Statement =
   | Merge
   | Truncate
   | Copy
+  | Unload
   // DDL
   | CreateTable
   | CreateView

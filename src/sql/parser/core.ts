@@ -19,7 +19,8 @@ export class Parser {
 
   constructor(
     readonly sql: string,
-    options: ParseOptions = {},
+    /** The lexer's options, for text parsed again (UNLOAD's query literal). */
+    readonly options: ParseOptions = {},
   ) {
     this.tokens = new Lexer(sql, options).tokenize();
   }

@@ -66,7 +66,6 @@ test('known but unsupported constructs fail with 0A000 naming them', () => {
     ['grant select on t to bob', 'GRANT is not supported yet'],
     ['select * from t for update', 'SELECT ... FOR UPDATE/SHARE is not supported yet'],
     ['create materialized view v as select 1', 'CREATE MATERIALIZED VIEW is not supported yet'],
-    ["unload ('select 1') to 's3://x'", 'UNLOAD is not supported yet'],
     [
       'insert into t values (1) on conflict do nothing',
       'INSERT ... ON CONFLICT is not supported yet',
@@ -89,6 +88,27 @@ test('known but unsupported constructs fail with 0A000 naming them', () => {
   }
 });
 
+test("UNLOAD's query is parsed, and its errors point into the literal", () => {
+  assert.deepEqual(errorOf("unload ('select 1 from') to 's3://b/p'"), {
+    sqlstate: '42601',
+    message: 'syntax error at end of input',
+    position: 23,
+  });
+  // '' in the literal is one character of the query.
+  assert.deepEqual(errorOf("unload ('select ''a'' ++ from t') to 's3://b/p'"), {
+    sqlstate: '42601',
+    message: 'syntax error at or near "from"',
+    position: 26,
+  });
+  assert.deepEqual(errorOf("unload ('update t set a = 1') to 's3://b/p'"), {
+    sqlstate: '42601',
+    message: 'syntax error at or near "update"',
+    position: 10,
+  });
+  assert.equal(errorOf("unload ('select 1') to 's3://b/p' maxfilesize 'x'").sqlstate, '42601');
+  assert.equal(errorOf("unload ('select 1'; 'x') to 's3://b/p'").sqlstate, '42601');
+});
+
 test('half-understood input is rejected, never accepted', () => {
   for (const sql of [
     'select 1 from t where',
@@ -96,6 +116,9 @@ test('half-understood input is rejected, never accepted', () => {
     'create table t (a int) diststyle sideways',
     'select a from t limit 1 limit 2',
     'copy t from stdin with (format csv',
+    "unload ('select 1') to 's3://b/p' partition by (a",
+    "unload ('select 1') to 's3://b/p' format as avro",
+    "unload select 1 to 's3://b/p'",
     'begin isolation level sometimes',
     'set search_path to',
     'alter system pause now',

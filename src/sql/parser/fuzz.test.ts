@@ -175,6 +175,56 @@ test('random token sequences', () => {
   }
 });
 
+test("random UNLOAD parameter sequences, and queries in UNLOAD's literal", () => {
+  const rnd = seededRandom(SEED + 2);
+  const params = [
+    'format',
+    'as',
+    'csv',
+    'parquet',
+    'json',
+    'partition',
+    'by',
+    '(a, b)',
+    'include',
+    'manifest',
+    'verbose',
+    'header',
+    'delimiter',
+    "'|'",
+    'fixedwidth',
+    "'a:1'",
+    'gzip',
+    'null',
+    "''",
+    'parallel',
+    'off',
+    'true',
+    'maxfilesize',
+    '5',
+    'mb',
+    '6.2 gb',
+    'iam_role',
+    'default',
+    'encrypted',
+    'auto',
+    ',',
+    ';',
+  ];
+  for (let i = 0; i < 1000; i++) {
+    const parts = ["unload ('select 1') to 's3://b/p'"];
+    const n = Math.floor(rnd() * 10);
+    for (let k = 0; k < n; k++) parts.push(params[Math.floor(rnd() * params.length)] as string);
+    check(parts.join(' '));
+  }
+  const corpus = readCorpus().map((c) => c.sql);
+  for (let i = 0; i < 300; i++) {
+    const sql = corpus[Math.floor(rnd() * corpus.length)] as string;
+    const cut = sql.slice(0, Math.floor(rnd() * sql.length) + 1);
+    check(`unload ('${cut.replace(/'/g, "''")}') to 's3://b/p'`);
+  }
+});
+
 test('random truncations and splices of the client corpus', () => {
   const rnd = seededRandom(SEED + 1);
   const corpus = readCorpus().map((c) => c.sql);

@@ -6,6 +6,7 @@ import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Statement } from '../ast/index.js';
 import { Parser, type ParseOptions } from './core.js';
 import { parseCopy } from './copy.js';
+import { parseUnload } from './unload.js';
 import { parseClose, parseDeclare, parseFetch } from './cursor.js';
 import {
   parseAlterSchema,
@@ -41,7 +42,6 @@ import {
 const KNOWN_UNSUPPORTED = new Set([
   'grant',
   'revoke',
-  'unload',
   'refresh',
   'cancel',
   'listen',
@@ -82,6 +82,8 @@ export function parseStatement(p: Parser): Statement {
       return parseTruncate(p);
     case 'copy':
       return parseCopy(p);
+    case 'unload':
+      return parseUnload(p);
     case 'create':
       return parseCreate(p);
     case 'drop':

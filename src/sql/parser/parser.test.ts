@@ -213,6 +213,54 @@ test('COPY option forms normalize to one list', () => {
   );
 });
 
+test("UNLOAD: the literal's query parsed, parameters as written", () => {
+  assert.deepEqual(
+    one(
+      "unload ('select a from t where b = ''x''') to 's3://b/p_' iam_role default format parquet partition by (a) include manifest verbose parallel false maxfilesize 5.5 gb null as ''",
+    ) as unknown,
+    {
+      kind: 'Unload',
+      query: {
+        kind: 'Query',
+        body: {
+          kind: 'Select',
+          items: [{ expr: { kind: 'ColumnRef', parts: [{ value: 'a', quoted: false }] } }],
+          from: [{ kind: 'TableName', name: [{ value: 't', quoted: false }] }],
+          where: {
+            kind: 'Binary',
+            op: '=',
+            left: { kind: 'ColumnRef', parts: [{ value: 'b', quoted: false }] },
+            right: { kind: 'StringLit', value: 'x' },
+          },
+          windows: [],
+        },
+        orderBy: [],
+      },
+      location: 's3://b/p_',
+      options: [
+        { name: 'iam_role', value: { kind: 'word', value: 'default' } },
+        { name: 'parquet' },
+        { name: 'manifest', value: { kind: 'word', value: 'verbose' } },
+        { name: 'parallel', value: { kind: 'boolean', value: false } },
+        { name: 'maxfilesize', value: { kind: 'number', value: '5.5' }, unit: 'gb' },
+        { name: 'null', value: { kind: 'string', value: '' } },
+      ],
+      partitionBy: { columns: [{ value: 'a', quoted: false }], include: true },
+    },
+  );
+  // Positions inside the query point into the statement: `b` is the 32nd character.
+  const u = parse("unload ('select a from t where b = ''x''') to 's3://b/p_'")[0] as Extract<
+    Statement,
+    { kind: 'Unload' }
+  >;
+  const where = (u.query.body as Extract<Query['body'], { kind: 'Select' }>).where as {
+    left: { pos: number };
+    right: { pos: number };
+  };
+  assert.equal(where.left.pos, 32);
+  assert.equal(where.right.pos, 36);
+});
+
 test('CREATE TABLE with Redshift attributes', () => {
   const ct = one(
     "create temp table if not exists t (id bigint identity(0, 1) not null encode az64, v varchar(10) default 'x' sortkey) backup no diststyle key distkey (id) interleaved sortkey (id, v)",

@@ -22,6 +22,7 @@ import type {
   TableConstraint,
   TableRef,
   TransactionModes,
+  UnloadOption,
   UserOption,
 } from '../ast/index.js';
 import { ExprPrinter } from './expr.js';
@@ -245,6 +246,15 @@ export class StatementPrinter extends ExprPrinter {
         }
         return out;
       }
+      case 'Unload': {
+        let out = `UNLOAD (${this.string(this.query(s.query))}) TO ${this.string(s.location)}`;
+        for (const o of s.options) out += ` ${this.unloadOption(o)}`;
+        if (s.partitionBy) {
+          out += ` PARTITION BY (${this.identList(s.partitionBy.columns)})`;
+          if (s.partitionBy.include) out += ' INCLUDE';
+        }
+        return out;
+      }
       case 'CreateTable':
         return this.createTable(s);
       case 'CreateView': {
@@ -432,6 +442,16 @@ export class StatementPrinter extends ExprPrinter {
     if (v.kind === 'string') return `${name} ${this.string(v.value)}`;
     if (v.kind === 'number' || v.kind === 'word') return `${name} ${v.value}`;
     return `${name} ${this.copyOption({ name: '', value: v }).trim()}`;
+  }
+
+  unloadOption(o: UnloadOption): string {
+    const v = o.value;
+    if (o.name === 'parallel' && v?.kind === 'boolean') return `PARALLEL ${v.value ? 'ON' : 'OFF'}`;
+    if (v?.kind === 'number' && o.unit !== undefined) {
+      return `${o.name.toUpperCase()} ${v.value} ${o.unit.toUpperCase()}`;
+    }
+    if (v?.kind === 'word') return `${o.name.toUpperCase()} ${v.value.toUpperCase()}`;
+    return this.redshiftCopyOption(o);
   }
 
   userOption(o: UserOption): string {
