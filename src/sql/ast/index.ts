@@ -12,6 +12,7 @@ import type {
   CreateView,
   Drop,
 } from './ddl.js';
+import type { CopyJob } from './copy-job.js';
 import type { Copy, Delete, Insert, Merge, Truncate, Update } from './dml.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
@@ -52,6 +53,7 @@ export type * from './session.js';
 export type * from './user.js';
 export type * from './utility.js';
 export type * from './cursor.js';
+export type * from './copy-job.js';
 
 export type Statement =
   // queries
@@ -63,6 +65,7 @@ export type Statement =
   | Merge
   | Truncate
   | Copy
+  | CopyJob
   // DDL
   | CreateTable
   | CreateView
