@@ -23,6 +23,9 @@ export function writes(session: Session, stmt: Statement): boolean {
     case 'Copy':
       // COPY ... TO STDOUT is a read; COPY FROM and writing to a location (UNLOAD) are not.
       return !(stmt.direction === 'to' && stmt.target === 'stdout');
+    case 'CopyJob':
+      // LIST and SHOW read the catalog; RUN loads, ALTER and DROP change the job.
+      return stmt.action !== 'list' && stmt.action !== 'show';
     case 'Commit':
       return session.transactions.hasLocalChanges;
     case 'Show':

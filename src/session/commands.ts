@@ -98,9 +98,13 @@ export async function runCommand(
     case 'Truncate':
       return runTruncate(session, stmt);
     case 'Copy':
+      // Auto-copy jobs (the job runner replaces this): never run a JOB CREATE as a plain COPY.
+      if (stmt.job) throw unsupported('COPY ... JOB CREATE', stmt.job.pos ?? stmt.pos);
       return runCopy(session, stmt, sink);
     case 'Unload':
       return runUnload(session, stmt, sink);
+    case 'CopyJob':
+      throw unsupported(`COPY JOB ${stmt.action.toUpperCase()}`, stmt.pos);
     case 'CreateTable':
     case 'CreateView':
     case 'CreateSchema':

@@ -46,9 +46,13 @@ export function queryTypeOf(stmt: Statement): string {
     case 'Merge':
       return 'MERGE';
     case 'Copy':
+      if (stmt.job) return 'UTILITY'; // JOB CREATE saves the COPY; it loads nothing yet
       return stmt.direction === 'from' ? 'COPY' : 'UNLOAD';
     case 'Unload':
       return 'UNLOAD';
+    case 'CopyJob':
+      // RUN loads like a COPY; ALTER, LIST, SHOW and DROP manage the job.
+      return stmt.action === 'run' ? 'COPY' : 'UTILITY';
     case 'CreateTable':
       return stmt.as ? 'CTAS' : 'DDL';
     case 'CreateView':

@@ -25,6 +25,16 @@ export {
   type NewUser,
   type UserRecord,
 } from './catalog/directory.js';
+export {
+  copyJobExists,
+  copyJobMissing,
+  type CopyJobFileRecord,
+  type CopyJobFileState,
+  type CopyJobFileStatus,
+  type CopyJobRecord,
+  type LoadedCopyJobFile,
+  type NewCopyJob,
+} from './catalog/copy-jobs.js';
 export { ROW_FILE, ROW_POS } from './lake/scan.js';
 export {
   compact,

@@ -233,5 +233,78 @@ describe(
         await direct.close();
       }
     });
+
+    test('a copy job load whose answer was lost is never loaded again by its retry', async () => {
+      assert.ok(server && cutter && dir);
+      const catalog = await freshCatalog(server, cutter.port, 'cut_copy_job');
+      const storage = join(dir, 'copy-job');
+      const url = 's3://b/in/part-0.csv';
+      const lake = await Lake.open({ catalog: catalog.viaProxy, storage });
+      let commitError: unknown;
+      try {
+        survivePoolClientErrors(lake);
+        await lake.transaction(async (tx) => {
+          await tx.createSchema('public');
+          await tx.createTable('public', 't', [{ name: 'id', type: 'INTEGER' }]);
+        });
+        const table = await lake.transaction((tx) => tx.requireTable(ref));
+        const job = await lake.directory.createCopyJob({
+          name: 'j',
+          databaseId: 1,
+          ownerUserId: 100,
+          tableId: table.tableId,
+          copyText: `COPY public.t FROM 's3://b/in/' IAM_ROLE 'arn:r' CSV`,
+          location: 's3://b/in/',
+          auto: true,
+        });
+        const tx = await lake.begin();
+        const rows = await tx.insert(ref, `SELECT i FROM range(5000) AS r(i)`);
+        tx.recordCopyJobFile({ jobId: job.jobId, url, size: 1, modified: new Date(0), rows });
+        const cutsBefore = cutter.cuts;
+        cutter.arm();
+        try {
+          await tx.commit();
+        } catch (e) {
+          commitError = e;
+        }
+        assert.equal(cutter.cuts, cutsBefore + 1, 'the proxy cut the connection at COMMIT');
+      } finally {
+        await lake.close().catch(() => undefined);
+      }
+
+      // The runner cannot know the outcome and loads the object again, on a good connection.
+      const direct = await Lake.open({ catalog: catalog.direct, storage });
+      try {
+        const [job] = await direct.directory.copyJobs(1);
+        assert.ok(job);
+        let retryError: unknown;
+        try {
+          await direct.transaction(async (tx) => {
+            const rows = await tx.insert(ref, `SELECT i FROM range(5000) AS r(i)`);
+            tx.recordCopyJobFile({ jobId: job.jobId, url, size: 1, modified: new Date(0), rows });
+          });
+        } catch (e) {
+          retryError = e;
+        }
+        const n = await direct.transaction(async (tx) => {
+          const [row] = (await tx.query(
+            `SELECT count(*)::INTEGER AS n FROM ${await tx.scan(ref)} AS t`,
+          )) as { n: number }[];
+          return row?.n;
+        });
+        // Exactly once: the lost commit or the retry loaded it, never both.
+        assert.equal(n, 5000, `rows after the retry (retry: ${String(retryError)})`);
+        if (commitError === undefined) {
+          assert.ok(retryError instanceof LakeshiftError, 'the retry must fail');
+          assert.equal(retryError.sqlstate, '40001');
+          assert.match(retryError.message, /was already loaded by copy job "j"/);
+        }
+        const [file] = await direct.directory.copyJobFiles(job.jobId);
+        assert.equal(file?.status, 'loaded');
+        assert.equal(file?.rowsLoaded, 5000);
+      } finally {
+        await direct.close();
+      }
+    });
   },
 );

@@ -1,6 +1,7 @@
 // Data manipulation: INSERT, UPDATE, DELETE, TRUNCATE, COPY, UNLOAD.
 // Redshift: https://docs.aws.amazon.com/redshift/latest/dg/r_INSERT_30.html, r_UPDATE.html,
 // r_DELETE.html, r_TRUNCATE.html, r_COPY.html, r_UNLOAD.html
+import type { CopyJobClause } from './copy-job.js';
 import type { Expr } from './expr.js';
 import type { Query, SelectItem, TableRef } from './query.js';
 import type { Ident, Positioned, StatementBase } from './types.js';
@@ -85,7 +86,8 @@ export interface CopyOption {
 
 /**
  * `COPY t [(cols)] FROM STDIN | TO STDOUT [options]`, `COPY (query) TO STDOUT [options]`, and
- * Redshift's `COPY t [(cols)] FROM 's3://...' options` (target 'location', options as written).
+ * Redshift's `COPY t [(cols)] FROM 's3://...' options [JOB CREATE name [AUTO ON | OFF]]`
+ * (target 'location', options as written; `job` when it creates a copy job, see copy-job.ts).
  */
 export interface Copy extends StatementBase {
   kind: 'Copy';
@@ -97,6 +99,8 @@ export interface Copy extends StatementBase {
   /** The location string when target is 'location'. */
   location?: string;
   options: CopyOption[];
+  /** `JOB CREATE name [AUTO ON | OFF]`: save this COPY as an auto-copy job instead of running it. */
+  job?: CopyJobClause;
 }
 
 /**

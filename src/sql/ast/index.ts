@@ -13,6 +13,7 @@ import type {
   Drop,
 } from './ddl.js';
 import type { Copy, Delete, Insert, Merge, Truncate, Unload, Update } from './dml.js';
+import type { CopyJob } from './copy-job.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
 import type {
@@ -52,6 +53,7 @@ export type * from './session.js';
 export type * from './user.js';
 export type * from './utility.js';
 export type * from './cursor.js';
+export type * from './copy-job.js';
 
 export type Statement =
   // queries
@@ -64,6 +66,7 @@ export type Statement =
   | Truncate
   | Copy
   | Unload
+  | CopyJob
   // DDL
   | CreateTable
   | CreateView

@@ -4,13 +4,27 @@
 // Redshift's COPY from a location (s3://...): https://docs.aws.amazon.com/redshift/latest/dg/r_COPY.html
 // keeps Redshift's parameters as written (name lower case, optional AS dropped); `FORMAT [AS] X`
 // normalizes to the option X (`JSON 'auto'`, `PARQUET`, `CSV`).
-import type { Copy, CopyOption, CopyValue } from '../ast/index.js';
+// Redshift's auto-copy jobs: https://docs.aws.amazon.com/redshift/latest/dg/r_COPY-JOB.html —
+// `COPY ... FROM 's3://...' options JOB CREATE name [AUTO ON | OFF]` is a Copy with `job`;
+// `COPY JOB ALTER | RUN | LIST | SHOW | DROP ...` is a CopyJob statement.
+import type { Copy, CopyJob, CopyOption, CopyValue } from '../ast/index.js';
 import type { Parser } from './core.js';
 import { parseQuery } from './select.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, on: true, false: false, off: false };
 
-export function parseCopy(p: Parser): Copy {
+const JOB_ACTIONS = ['alter', 'run', 'list', 'show', 'drop'] as const;
+
+export function parseCopy(p: Parser): Copy | CopyJob {
+  // `COPY job FROM ...` still loads a table called job: only an action word makes it COPY JOB.
+  const action = p.peek(2);
+  if (
+    p.isWord('job', 1) &&
+    action.type === 'word' &&
+    (JOB_ACTIONS as readonly string[]).includes(action.value)
+  ) {
+    return parseCopyJob(p);
+  }
   const pos = p.expectWord('copy').pos;
   const copy: Copy = {
     kind: 'Copy',
@@ -46,6 +60,11 @@ export function parseCopy(p: Parser): Copy {
   }
   if (copy.target === 'location') {
     copy.options = parseRedshiftOptions(p);
+    if (p.isWord('job')) {
+      // Only a COPY from a location can become a job.
+      if (copy.direction !== 'from') throw p.errorAt();
+      copy.job = parseJobCreate(p);
+    }
   } else {
     p.eatWord('with');
     copy.options = p.isPunct('(') ? parseOptionList(p) : parseLegacyOptions(p);
@@ -129,7 +148,8 @@ function parseRedshiftOptions(p: Parser): CopyOption[] {
   p.eatWord('with');
   for (;;) {
     const t = p.peek();
-    if (t.type !== 'word') return opts;
+    // No COPY parameter is called JOB: it starts the JOB CREATE clause.
+    if (t.type !== 'word' || t.value === 'job') return opts;
     p.next();
     let name = t.value;
     if (name === 'format') {
@@ -143,10 +163,40 @@ function parseRedshiftOptions(p: Parser): CopyOption[] {
     const v = p.peek();
     if (v.type === 'string' || v.type === 'number') {
       opts.push({ name, value: parseValue(p, false) });
-    } else if (v.type === 'word' && WORD_VALUED.has(name)) {
+    } else if (v.type === 'word' && v.value !== 'job' && WORD_VALUED.has(name)) {
       opts.push({ name, value: parseValue(p, false) });
     } else {
       opts.push({ name });
     }
   }
+}
+
+/** `JOB CREATE name [AUTO ON | OFF]` at the end of a COPY from a location. */
+function parseJobCreate(p: Parser): NonNullable<Copy['job']> {
+  const first = p.expectWord('job');
+  p.expectWord('create');
+  const name = p.parseIdent();
+  const auto = parseAuto(p) ?? true;
+  const last = p.tokens[p.i - 1] ?? first;
+  return { name, auto, pos: first.pos, span: { start: first.start, end: last.end } };
+}
+
+/** `[AUTO ON | OFF]`: true, false, or undefined when AUTO is not written. */
+function parseAuto(p: Parser): boolean | undefined {
+  if (!p.eatWord('auto')) return undefined;
+  const v = p.eatOneOf('on', 'off');
+  if (v === undefined) throw p.errorAt();
+  return v === 'on';
+}
+
+/** `COPY JOB ALTER name [AUTO ON | OFF] | RUN name | LIST | SHOW name | DROP name`. */
+function parseCopyJob(p: Parser): CopyJob {
+  const pos = p.expectWord('copy').pos;
+  p.expectWord('job');
+  const action = p.eatOneOf(...JOB_ACTIONS);
+  if (action === undefined) throw p.errorAt();
+  if (action === 'list') return { kind: 'CopyJob', action, pos };
+  const name = p.parseIdent();
+  const auto = action === 'alter' ? parseAuto(p) : undefined;
+  return { kind: 'CopyJob', action, name, ...(auto !== undefined ? { auto } : {}), pos };
 }

@@ -109,6 +109,27 @@ test("UNLOAD's query is parsed, and its errors point into the literal", () => {
   assert.equal(errorOf("unload ('select 1'; 'x') to 's3://b/p'").sqlstate, '42601');
 });
 
+test('COPY JOB syntax errors point at the offending token', () => {
+  const cases: [string, string, number][] = [
+    ['copy job run', 'syntax error at end of input', 13],
+    ['copy job list x', 'syntax error at or near "x"', 15],
+    ['copy job alter j auto', 'syntax error at end of input', 22],
+    ['copy job alter j auto maybe', 'syntax error at or near "maybe"', 23],
+    ['copy job drop j auto off', 'syntax error at or near "auto"', 17],
+    ['copy job run select', 'syntax error at or near "select"', 14],
+    ['copy job create j', 'syntax error at or near "create"', 10],
+    ["copy t from 's3://b' job", 'syntax error at end of input', 25],
+    ["copy t from 's3://b' job run j", 'syntax error at or near "run"', 26],
+    ["copy t from 's3://b' job create j auto on extra", 'syntax error at or near "extra"', 43],
+    // Only a COPY from a location becomes a job.
+    ["copy t to 's3://b' job create j", 'syntax error at or near "job"', 20],
+    ['copy t from stdin job create j', 'syntax error at or near "job"', 19],
+  ];
+  for (const [sql, message, position] of cases) {
+    assert.deepEqual(errorOf(sql), { sqlstate: '42601', message, position }, sql);
+  }
+});
+
 test('half-understood input is rejected, never accepted', () => {
   for (const sql of [
     'select 1 from t where',

@@ -261,6 +261,62 @@ test("UNLOAD: the literal's query parsed, parameters as written", () => {
   assert.equal(where.right.pos, 36);
 });
 
+test('COPY ... JOB CREATE and the COPY JOB statements', () => {
+  const sql = "COPY public.t FROM 's3://b/in/' IAM_ROLE 'arn:r' CSV JOB CREATE Load_T";
+  const [created] = parse(sql);
+  assert.deepEqual(stripPositions(created), {
+    kind: 'Copy',
+    table: [
+      { value: 'public', quoted: false },
+      { value: 't', quoted: false },
+    ],
+    columns: [],
+    direction: 'from',
+    target: 'location',
+    location: 's3://b/in/',
+    options: [{ name: 'iam_role', value: { kind: 'string', value: 'arn:r' } }, { name: 'csv' }],
+    // AUTO ON when not written; names fold like identifiers.
+    job: { name: { value: 'load_t', quoted: false }, auto: true },
+  });
+  // The clause's span gives the COPY as written without it.
+  const job = (created as Extract<Statement, { kind: 'Copy' }>).job;
+  assert.equal(
+    sql.slice(created?.span?.start, job?.span?.start).trim(),
+    "COPY public.t FROM 's3://b/in/' IAM_ROLE 'arn:r' CSV",
+  );
+  assert.equal(sql.slice(job?.span?.start, job?.span?.end), 'JOB CREATE Load_T');
+  assert.deepEqual(
+    (one(`copy t from 's3://b' iam_role default job create "J" auto off`) as { job?: unknown }).job,
+    { name: { value: 'J', quoted: true }, auto: false },
+  );
+  assert.deepEqual(
+    [
+      'copy job run j',
+      'COPY JOB LIST',
+      'copy job show "J"',
+      'copy job drop j',
+      'copy job alter j auto on',
+      'copy job alter j AUTO OFF',
+      'copy job alter j',
+    ].map(one),
+    [
+      { kind: 'CopyJob', action: 'run', name: { value: 'j', quoted: false } },
+      { kind: 'CopyJob', action: 'list' },
+      { kind: 'CopyJob', action: 'show', name: { value: 'J', quoted: true } },
+      { kind: 'CopyJob', action: 'drop', name: { value: 'j', quoted: false } },
+      { kind: 'CopyJob', action: 'alter', name: { value: 'j', quoted: false }, auto: true },
+      { kind: 'CopyJob', action: 'alter', name: { value: 'j', quoted: false }, auto: false },
+      { kind: 'CopyJob', action: 'alter', name: { value: 'j', quoted: false } },
+    ],
+  );
+  // A table called job still loads.
+  assert.deepEqual(
+    (one("copy job from 's3://b/k' iam_role default") as { table?: unknown }).table,
+    [{ value: 'job', quoted: false }],
+  );
+  assert.equal((one('copy job (a) from stdin') as { kind: string }).kind, 'Copy');
+});
+
 test('CREATE TABLE with Redshift attributes', () => {
   const ct = one(
     "create temp table if not exists t (id bigint identity(0, 1) not null encode az64, v varchar(10) default 'x' sortkey) backup no diststyle key distkey (id) interleaved sortkey (id, v)",

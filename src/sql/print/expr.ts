@@ -142,7 +142,8 @@ export class ExprPrinter {
         if (e.syntax === 'cast') return `CAST(${this.expr(e.expr)} AS ${this.type(e.type)})`;
         return `${this.operand(e.expr, 140, true)}::${this.type(e.type)}`;
       case 'Collate':
-        return `${this.operand(e.expr, 120, true)} COLLATE ${this.name(e.collation)}`;
+        // The parser takes any word as a collation name (keywords too): print them as labels.
+        return `${this.operand(e.expr, 120, true)} COLLATE ${e.collation.map((c) => this.label(c)).join('.')}`;
       case 'IsTest': {
         const not = e.negated ? 'NOT ' : '';
         return `${this.operand(e.expr, 40)} IS ${not}${e.test.toUpperCase()}`;

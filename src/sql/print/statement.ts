@@ -244,6 +244,13 @@ export class StatementPrinter extends ExprPrinter {
         } else if (s.options.length > 0) {
           out += ` WITH (${s.options.map((o) => this.copyOption(o)).join(', ')})`;
         }
+        if (s.job) out += ` JOB CREATE ${this.ident(s.job.name)} AUTO ${s.job.auto ? 'ON' : 'OFF'}`;
+        return out;
+      }
+      case 'CopyJob': {
+        let out = `COPY JOB ${s.action.toUpperCase()}`;
+        if (s.name) out += ` ${this.ident(s.name)}`;
+        if (s.auto !== undefined) out += ` AUTO ${s.auto ? 'ON' : 'OFF'}`;
         return out;
       }
       case 'Unload': {

@@ -4,6 +4,11 @@
 // committed since this one's snapshot and fails with 40001 where they conflict.
 import { randomUUID } from 'node:crypto';
 import { LakeshiftError, SqlState } from '../../common/errors.js';
+import {
+  checkCopyJobFilesLoadable,
+  writeLoadedCopyJobFiles,
+  type LoadedCopyJobFile,
+} from './copy-jobs.js';
 import type { CatalogDb, CatalogTx } from './db.js';
 import { changesAfter, latestSnapshot } from './queries.js';
 
@@ -109,6 +114,11 @@ export interface CommitPlan {
   newDeleteFiles: NewDeleteFile[];
   newInlinedRows: { tableId: number; rowData: string }[];
   endInlinedRows: { tableId: number; rowId: number }[];
+  /**
+   * Objects of copy jobs whose rows this commit loads: recorded as 'loaded' in this snapshot.
+   * The commit fails (40001), writing nothing, when one of them was loaded already.
+   */
+  copyJobFiles: LoadedCopyJobFile[];
 }
 
 export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): CommitPlan {
@@ -133,11 +143,13 @@ export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): 
     newDeleteFiles: [],
     newInlinedRows: [],
     endInlinedRows: [],
+    copyJobFiles: [],
   };
 }
 
+/** Nothing to commit: no change, and no copy job object loaded (even an empty one must be). */
 export function planIsEmpty(plan: CommitPlan): boolean {
-  return plan.changes.length === 0;
+  return plan.changes.length === 0 && plan.copyJobFiles.length === 0;
 }
 
 function serializationFailure(message: string): LakeshiftError {
@@ -275,7 +287,11 @@ function summarize(plan: CommitPlan): string {
     compacted: 'compacted',
     created_in: 'created_in_schema',
   };
-  return plan.changes.map((c) => `${words[c.kind]}:${c.objectId}`).join(',');
+  const jobs = new Set(plan.copyJobFiles.map((f) => f.jobId));
+  return [
+    ...plan.changes.map((c) => `${words[c.kind]}:${c.objectId}`),
+    ...[...jobs].map((id) => `loaded_by_copy_job:${id}`),
+  ].join(',');
 }
 
 export interface CommitResult {
@@ -298,6 +314,8 @@ export function commitPlan(
     if (latest === undefined) throw new Error('catalog has no snapshot');
     // Nothing committed since this transaction's snapshot: nothing can conflict.
     if (latest.snapshot_id !== plan.pinnedSnapshot) await checkConflicts(tx, plan, objectName);
+    // Whatever was committed since: an object a copy job loaded already is never loaded again.
+    await checkCopyJobFilesLoadable(tx, plan.copyJobFiles);
 
     const s = latest.snapshot_id + 1;
     let nextFileId = latest.next_file_id;
@@ -482,12 +500,14 @@ export function commitPlan(
         [s, c.objectId, c.kind],
       );
     }
+    const snapshotTime = Math.max(Date.now(), latest.snapshot_time);
+    await writeLoadedCopyJobFiles(tx, plan.copyJobFiles, s, snapshotTime);
     await tx.run(
       `INSERT INTO lake_snapshot (snapshot_id, snapshot_time, schema_version, next_file_id, changes, author, commit_id)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [
         s,
-        Math.max(Date.now(), latest.snapshot_time),
+        snapshotTime,
         latest.schema_version + (schemaChanged ? 1 : 0),
         nextFileId,
         summarize(plan),
@@ -515,19 +535,24 @@ export function reserveFromCounter(
   n: number,
   start = 0,
 ): Promise<number> {
-  return db.write(async (tx) => {
-    const row = await tx.get<{ value: string }>(`SELECT value FROM lake_metadata WHERE key = ?`, [
-      key,
-    ]);
-    const first = row === undefined ? start : Number(row.value);
-    if (row === undefined) {
-      await tx.run(`INSERT INTO lake_metadata (key, value) VALUES (?, ?)`, [
-        key,
-        String(first + n),
-      ]);
-    } else {
-      await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = ?`, [String(first + n), key]);
-    }
-    return first;
-  });
+  return db.write((tx) => takeFromCounter(tx, key, n, start));
+}
+
+/** reserveFromCounter inside a catalog write the caller holds. */
+export async function takeFromCounter(
+  tx: CatalogTx,
+  key: string,
+  n: number,
+  start = 0,
+): Promise<number> {
+  const row = await tx.get<{ value: string }>(`SELECT value FROM lake_metadata WHERE key = ?`, [
+    key,
+  ]);
+  const first = row === undefined ? start : Number(row.value);
+  if (row === undefined) {
+    await tx.run(`INSERT INTO lake_metadata (key, value) VALUES (?, ?)`, [key, String(first + n)]);
+  } else {
+    await tx.run(`UPDATE lake_metadata SET value = ? WHERE key = ?`, [String(first + n), key]);
+  }
+  return first;
 }

@@ -1,6 +1,23 @@
-// The namespace's directory of databases and users (tables lake_database and lake_user, see
-// schema.ts). Changes apply at once, outside snapshots, each in one catalog write.
+// The namespace's directory of databases, users and auto-copy jobs (tables lake_database,
+// lake_user, lake_copy_job and lake_copy_job_file, see schema.ts). Changes apply at once,
+// outside snapshots, each in one catalog write. (A copy job object's 'loaded' state is the
+// exception: the lake transaction that loads it records it, see copy-jobs.ts.)
 import { LakeshiftError, SqlState } from '../../common/errors.js';
+import { takeFromCounter } from './commit.js';
+import {
+  copyJobFilesOf,
+  copyJobIdMissing,
+  copyJobNamed,
+  copyJobsIn,
+  copyJobWithId,
+  deleteCopyJobs,
+  insertCopyJob,
+  upsertCopyJobFileState,
+  type CopyJobFileRecord,
+  type CopyJobFileState,
+  type CopyJobRecord,
+  type NewCopyJob,
+} from './copy-jobs.js';
 import type { CatalogDb, CatalogTx, SqlValue } from './db.js';
 
 /** What the SQL layer records of a database beyond its name and owner (lake_database.attributes). */
@@ -178,9 +195,17 @@ export class Directory {
     });
   }
 
-  /** Removes a database from the directory; returns false when there was none. */
+  /**
+   * Removes a database from the directory, with its copy jobs; returns false when there was
+   * none.
+   */
   async dropDatabase(databaseId: number): Promise<boolean> {
     return this.db.write(async (tx) => {
+      const jobs = await copyJobsIn(tx, databaseId);
+      await deleteCopyJobs(
+        tx,
+        jobs.map((j) => j.jobId),
+      );
       const { changes } = await tx.run(`DELETE FROM lake_database WHERE database_id = ?`, [
         databaseId,
       ]);
@@ -238,6 +263,69 @@ export class Directory {
       const { changes } = await tx.run(`DELETE FROM lake_user WHERE user_name = ?`, [name]);
       return changes > 0;
     });
+  }
+
+  // ---- auto-copy jobs (COPY ... JOB CREATE) ------------------------------------------
+
+  /** The copy jobs of a database, or of every database; by job id. */
+  copyJobs(databaseId?: number): Promise<CopyJobRecord[]> {
+    return copyJobsIn(this.db, databaseId);
+  }
+
+  /** A database's copy job by name (as resolved by the session), or undefined. */
+  copyJob(databaseId: number, name: string): Promise<CopyJobRecord | undefined> {
+    return copyJobNamed(this.db, databaseId, name);
+  }
+
+  copyJobById(jobId: number): Promise<CopyJobRecord | undefined> {
+    return copyJobWithId(this.db, jobId);
+  }
+
+  /**
+   * Creates a copy job, its id taken from the catalog id counter (never reused); fails with
+   * 42710 when its database has a job of that name.
+   */
+  createCopyJob(job: NewCopyJob): Promise<CopyJobRecord> {
+    return this.db.write(async (tx) => {
+      const jobId = await takeFromCounter(tx, 'next_catalog_id', 1, 1);
+      return insertCopyJob(tx, jobId, job, Date.now());
+    });
+  }
+
+  /** Changes a job's AUTO setting; fails with 42704 when the job does not exist. */
+  alterCopyJob(jobId: number, change: { auto: boolean }): Promise<CopyJobRecord> {
+    return this.db.write(async (tx) => {
+      const job = await copyJobWithId(tx, jobId);
+      if (job === undefined) throw copyJobIdMissing(jobId);
+      await tx.run(`UPDATE lake_copy_job SET auto = ? WHERE job_id = ?`, [
+        change.auto ? 1 : 0,
+        jobId,
+      ]);
+      return { ...job, auto: change.auto };
+    });
+  }
+
+  /** Drops a job and what it recorded of its objects; returns false when there was none. */
+  async dropCopyJob(jobId: number): Promise<boolean> {
+    return (await this.db.write((tx) => deleteCopyJobs(tx, [jobId]))) > 0;
+  }
+
+  /** What a job recorded of the objects under its location, by URL. */
+  copyJobFiles(jobId: number): Promise<CopyJobFileRecord[]> {
+    return copyJobFilesOf(this.db, jobId);
+  }
+
+  /**
+   * Records an object of a job as 'pending' or 'failed' (an upsert in its own catalog write).
+   * A 'loaded' row is never overwritten: it is returned as it stands. Fails with 42704 when the
+   * job does not exist.
+   */
+  setCopyJobFileState(
+    jobId: number,
+    url: string,
+    state: CopyJobFileState,
+  ): Promise<CopyJobFileRecord> {
+    return this.db.write((tx) => upsertCopyJobFileState(tx, jobId, url, state));
   }
 }
 

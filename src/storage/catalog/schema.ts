@@ -15,8 +15,9 @@ import type { CatalogDb } from './db.js';
  *      lake_table_stats gains the row count and time of the last ANALYZE.
  *   3: lake_schema gains `database_id` (schemas belong to one database of the namespace; rows
  *      of older catalogs belong to the first, 1); lake_database gains `attributes`.
+ *   4: auto-copy jobs: lake_copy_job and lake_copy_job_file (COPY_JOB_DDL).
  */
-export const CATALOG_FORMAT_VERSION = 3;
+export const CATALOG_FORMAT_VERSION = 4;
 
 export const CATALOG_DDL = `
 -- key/value facts about the namespace: format_version, namespace_id, created_at,
@@ -201,6 +202,62 @@ CREATE TABLE IF NOT EXISTS lake_pin (
 `;
 
 /**
+ * Auto-copy jobs (Redshift's COPY ... JOB CREATE, r_COPY-JOB.html): current rows, not versioned
+ * by snapshots, changed at once like the directory (see copy-jobs.ts) -- except that an object's
+ * 'loaded' row is written by the commit that loads its rows, in the same catalog transaction as
+ * the snapshot, which is what makes each object load exactly once. (No semicolons in these
+ * comments: the script is split on them.)
+ */
+export const COPY_JOB_DDL = `
+-- One row per job. job_id comes from lake_metadata.next_catalog_id (never reused), names are
+-- unique per database. copy_text: the COPY statement as the user wrote it, without its JOB
+-- clause. location: its FROM string (the S3 prefix the job watches). auto: 1 = AUTO ON.
+-- table_id: the table loaded, as resolved when the job was created (dropping the table does
+-- not drop the job: its runs fail). created_at: epoch ms.
+CREATE TABLE IF NOT EXISTS lake_copy_job (
+  job_id BIGINT PRIMARY KEY,
+  job_name TEXT NOT NULL,
+  database_id BIGINT NOT NULL,
+  owner_user_id BIGINT NOT NULL,
+  table_id BIGINT NOT NULL,
+  copy_text TEXT NOT NULL,
+  location TEXT NOT NULL,
+  auto INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (database_id, job_name)
+);
+
+-- What a job knows of each object of its prefix. status: 'loaded' (written only by the commit
+-- that loaded the object's rows, snapshot_id being that commit's snapshot, and never changed
+-- afterwards), 'pending' (seen, not loaded yet) or 'failed' (its last attempt failed:
+-- last_error). attempts: load attempts made so far, the successful one included.
+-- next_attempt_at: epoch ms before which the object is not tried again (NULL = now).
+-- object_size (bytes) and object_modified (epoch ms): the object as listed when last recorded.
+-- loaded_at: epoch ms of the loading commit, rows_loaded: the rows it added, query_id: the
+-- query history id of the COPY that loaded it (NULL when unknown).
+CREATE TABLE IF NOT EXISTS lake_copy_job_file (
+  job_id BIGINT NOT NULL,
+  object_url TEXT NOT NULL,
+  object_size BIGINT NOT NULL,
+  object_modified BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  last_error TEXT,
+  next_attempt_at BIGINT,
+  snapshot_id BIGINT,
+  loaded_at BIGINT,
+  rows_loaded BIGINT,
+  query_id BIGINT,
+  PRIMARY KEY (job_id, object_url)
+);
+`;
+
+/** The statements of a DDL script (split on ';', blank parts dropped). */
+function statementsOf(script: string): string[] {
+  return script.split(';').filter((s) => s.trim() !== '');
+}
+
+/**
  * The namespace's directory: databases and users. Not versioned by snapshots (Redshift applies
  * user changes at once). Created with IF NOT EXISTS on every open, so catalogs made before these
  * tables existed gain them.
@@ -247,6 +304,7 @@ const MIGRATIONS: Record<number, string[]> = {
   ],
   // lake_database's new column is added with the directory (see upgradeDirectory).
   2: ['ALTER TABLE lake_schema ADD COLUMN database_id BIGINT NOT NULL DEFAULT 1'],
+  3: statementsOf(COPY_JOB_DDL),
 };
 
 /** Whether a query runs: tells which tables and columns an older catalog already has. */
@@ -310,8 +368,8 @@ export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<v
   }
   await db.write(async (tx) => {
     // Inside the commit lock, so processes opening a new catalog at once do not race.
-    for (const statement of `${CATALOG_DDL};${DIRECTORY_DDL}`.split(';')) {
-      if (statement.trim() !== '') await tx.run(statement);
+    for (const statement of statementsOf(`${CATALOG_DDL};${COPY_JOB_DDL};${DIRECTORY_DDL}`)) {
+      await tx.run(statement);
     }
     const row = await tx.get<{ value: string }>(
       `SELECT value FROM lake_metadata WHERE key = 'format_version'`,

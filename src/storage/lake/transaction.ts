@@ -15,6 +15,7 @@ import {
   reserveFromCounter,
   type CommitPlan,
 } from '../catalog/commit.js';
+import type { LoadedCopyJobFile } from '../catalog/copy-jobs.js';
 import {
   columnsAt,
   schemaByNameAt,
@@ -143,6 +144,8 @@ export class LakeTransaction {
   private pendingSeq = 0;
   private sequenceCreated = false;
   private state: 'open' | 'committed' | 'rolled back' = 'open';
+  /** Objects of copy jobs this transaction loads, recorded as 'loaded' by its commit. */
+  private readonly copyJobFiles: LoadedCopyJobFile[] = [];
 
   constructor(
     private readonly ctx: TransactionContext,
@@ -162,9 +165,12 @@ export class LakeTransaction {
     return this.state === 'open';
   }
 
-  /** Whether this transaction changed anything yet (its reads then differ from the snapshot's). */
+  /**
+   * Whether this transaction changed anything yet (its reads then differ from the snapshot's),
+   * or recorded a copy job object: either way its commit writes.
+   */
   get hasLocalChanges(): boolean {
-    return !this.overlay.isEmpty || this.staged.size > 0;
+    return !this.overlay.isEmpty || this.staged.size > 0 || this.copyJobFiles.length > 0;
   }
 
   // ---- catalog reads -------------------------------------------------------------------
@@ -705,6 +711,31 @@ export class LakeTransaction {
     );
   }
 
+  /**
+   * Records that this transaction loads an object for a copy job: its commit writes the
+   * object's row as 'loaded' (with the new snapshot id) in the same catalog transaction as the
+   * rows, and fails with 40001, nothing written, when the object was loaded already (by another
+   * server, or by an earlier attempt whose reply was lost) -- so an object loads exactly once.
+   * A transaction whose only change is such a record (an empty object) still commits it.
+   */
+  recordCopyJobFile(file: {
+    jobId: number;
+    url: string;
+    size: number;
+    modified: Date;
+    rows: number;
+    queryId?: number | null;
+  }): void {
+    this.assertWritable();
+    if (this.copyJobFiles.some((f) => f.jobId === file.jobId && f.url === file.url)) {
+      throw new LakeshiftError(
+        SqlState.duplicateObject,
+        `object ${file.url} is already recorded as loaded by copy job ${file.jobId} in this transaction`,
+      );
+    }
+    this.copyJobFiles.push({ ...file, queryId: file.queryId ?? null });
+  }
+
   /** The last ANALYZE of each table that had one: live rows then, and when (epoch ms). */
   async analyses(): Promise<Map<number, { rows: number; at: number }>> {
     const rows = await this.ctx.db.all<{
@@ -1035,6 +1066,7 @@ export class LakeTransaction {
       this.overlay.addToPlan(plan);
       for (const [tableId, staged] of this.staged)
         await this.planTableWrites(plan, tableId, staged, written);
+      plan.copyJobFiles.push(...this.copyJobFiles);
       if (planIsEmpty(plan)) {
         await this.end('committed');
         return this.snapshotId;
