@@ -276,10 +276,10 @@ export function columnConversion(
   }
   if (type === 'JSON') {
     // SUPER from text and CSV is the field's JSON text (copy_json).
-    const value = `CASE WHEN json_valid(${field}) THEN ${FUNCTION_SCHEMA}.json_parse(${field}) END`;
+    const value = `CASE WHEN json_valid(${v}) THEN ${FUNCTION_SCHEMA}.json_parse(${v}) END`;
     return result(
       value,
-      `${field} IS NOT NULL AND NOT json_valid(${field})`,
+      `${v} IS NOT NULL AND NOT json_valid(${v})`,
       LoadErrorCode.invalidJson,
       'Invalid JSON for a SUPER value',
       'super',
