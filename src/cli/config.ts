@@ -52,6 +52,8 @@ const SCHEMA = z
       )
       .optional(),
     /** Redshift's weekly window, `ddd:hh24:mi-ddd:hh24:mi` in UTC (src/ops/maintenance-window.ts). */
+    /** How often AUTO ON copy jobs look for new objects, in seconds (default 30). */
+    copyJobPollSeconds: z.coerce.number().positive().max(86_400),
     maintenanceWindow: z
       .string()
       .superRefine((text, ctx) => {
@@ -83,6 +85,7 @@ const DEFAULTS: Partial<Record<Key, unknown>> = {
   maxConnections: 500,
   shutdownGraceMs: 30_000,
   logLevel: 'info',
+  copyJobPollSeconds: 30,
 };
 
 /** LAKESHIFT_DATA_DIR ← dataDir and so on. */

@@ -106,9 +106,11 @@ export async function startServer(
       roles: config.awsRoles,
     },
     ingestDir: join(config.dataDir, 'tmp', 'ingest'),
+    copyJobPollMs: config.copyJobPollSeconds * 1000,
     availability,
   });
   await manager.prepareEngine();
+  manager.startCopyJobs();
   const maintenance = startMaintenance(lake, {
     intervalMs: 60_000,
     // Paused means the data stays as it is: no compaction or GC commits either.
@@ -193,6 +195,7 @@ export async function startServer(
       if (stopping) return;
       stopping = true;
       manager.beginShutdown();
+      await manager.copyJobs?.stop();
       log.info('shutting down');
       // Running statements get the grace period; what is still running then is canceled and its
       // transaction rolled back (the sessions' close), so nothing half-done is committed.

@@ -5,6 +5,7 @@ import type { DeclareCursor, SetTimeZone, SetVariable, Statement } from '../sql/
 import { planRows } from './rows.js';
 import { identValue } from '../sql/index.js';
 import type { Session } from './session.js';
+import { createCopyJob, runCopyJobCommand } from './copy-jobs.js';
 import type { ResultSink } from './wire.js';
 import { runDdl, selectInto } from './ddl.js';
 import { runDelete, runInsert, runMerge, runTruncate, runUpdate } from './dml.js';
@@ -98,13 +99,12 @@ export async function runCommand(
     case 'Truncate':
       return runTruncate(session, stmt);
     case 'Copy':
-      // Auto-copy jobs (the job runner replaces this): never run a JOB CREATE as a plain COPY.
-      if (stmt.job) throw unsupported('COPY ... JOB CREATE', stmt.job.pos ?? stmt.pos);
+      if (stmt.job) return createCopyJob(session, stmt);
       return runCopy(session, stmt, sink);
     case 'Unload':
       return runUnload(session, stmt, sink);
     case 'CopyJob':
-      throw unsupported(`COPY JOB ${stmt.action.toUpperCase()}`, stmt.pos);
+      return runCopyJobCommand(session, stmt, sink);
     case 'CreateTable':
     case 'CreateView':
     case 'CreateSchema':

@@ -27,7 +27,7 @@ import { storedValues } from './dml.js';
 import { loadOptions } from '../ingest/copy-options.js';
 import { Locations, parseLocation } from '../ingest/location.js';
 import { Loader } from '../ingest/load.js';
-import type { LoadRecord } from './history.js';
+import type { LoadFileRecord, LoadRecord } from './history.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,6 +211,10 @@ async function copyFromLocation(
   );
   const queryId = session.currentQueryId;
   const started = new Date();
+  const job = session.copyJobContext;
+  const rowsPerObject = new Map<string, number>();
+  /** STL_LOAD_COMMITS rows, written once the COPY's transaction has committed. */
+  const files: LoadFileRecord[] = [];
   const record: LoadRecord = {
     queryId,
     userId: session.user.userId,
@@ -233,14 +237,14 @@ async function copyFromLocation(
     linesScanned: 0,
     errorCount: 0,
     currentFile: '',
-    copyJobId: null,
+    copyJobId: job?.jobId ?? null,
   };
   history.loadStarted(record);
   let lastNotice = Date.now();
   try {
-    const objects = options.manifest
-      ? await locations.manifest(location)
-      : await locations.list(location);
+    const objects =
+      job?.objects ??
+      (options.manifest ? await locations.manifest(location) : await locations.list(location));
     record.sourceFileCount = objects.length;
     record.sourceFileBytes = objects.reduce((n, o) => n + o.size, 0);
     const targetColumns = columns.map((name) => {
@@ -268,14 +272,15 @@ async function copyFromLocation(
             databaseName: session.databaseName,
             tableId,
             startTime: started,
-            copyJobId: null,
+            copyJobId: job?.jobId ?? null,
           }),
         file: (f) => {
           record.fileCountScanned++;
           record.fileBytesScanned += f.bytesScanned;
           record.linesScanned += f.linesScanned;
           record.loadedRows += f.rowsLoaded;
-          history.loadFile({
+          rowsPerObject.set(f.fileName, f.rowsLoaded);
+          files.push({
             queryId,
             userId: session.user.userId,
             fileName: f.fileName,
@@ -285,7 +290,7 @@ async function copyFromLocation(
             errors: f.errors,
             startTime: f.startTime,
             recordTime: new Date(),
-            copyJobId: null,
+            copyJobId: job?.jobId ?? null,
           });
         },
         progress: (p) => {
@@ -306,9 +311,26 @@ async function copyFromLocation(
     );
     await loader.prepare();
     const summary = await loader.load(objects);
+    if (job !== undefined) {
+      // The objects are the job's loaded ones in the same commit as their rows: exactly once.
+      const tx = await session.transactions.current();
+      for (const o of objects) {
+        tx.recordCopyJobFile({
+          jobId: job.jobId,
+          url: o.url,
+          size: o.size,
+          modified: o.lastModified,
+          rows: rowsPerObject.get(o.url) ?? 0,
+          queryId,
+        });
+      }
+    }
     record.loadedRows = summary.rowsLoaded;
     record.errorCount = summary.errors;
-    history.loadFinished(record, 'completed');
+    session.transactions.onEnd((committed) => {
+      if (committed) for (const f of files) history.loadFile(f);
+      history.loadFinished(record, committed ? 'completed' : 'failed');
+    });
     session.lastCopy = { queryId, rows: summary.rowsLoaded };
     if (summary.errors > 0) {
       sink.notice({

@@ -78,6 +78,7 @@ export function returnsRows(stmt: Statement): boolean {
     (stmt.kind === 'Query' && !(stmt.body.kind === 'Select' && stmt.body.into)) ||
     stmt.kind === 'Show' ||
     stmt.kind === 'Explain' ||
+    (stmt.kind === 'CopyJob' && (stmt.action === 'list' || stmt.action === 'show')) ||
     (stmt.kind === 'Fetch' && !stmt.move)
   );
 }

@@ -15,6 +15,8 @@ import type { History } from './history.js';
 import type { PendingConnection, StartupRequest, WireBackend, WireSession } from './wire.js';
 import { Session } from './session.js';
 import { ResultCache } from './result-cache.js';
+import { CopyJobRunner } from './copy-jobs.js';
+import { parseStatements, type Statement } from '../sql/index.js';
 import type { AwsSettings } from '../ingest/location.js';
 
 export interface SessionManagerOptions {
@@ -30,6 +32,8 @@ export interface SessionManagerOptions {
   ingestDir?: string;
   /** Paused or in the maintenance window (default: always open). */
   availability?: Availability;
+  /** How often AUTO ON copy jobs look for new objects; no runner when absent. */
+  copyJobPollMs?: number;
 }
 
 export interface SessionInfo {
@@ -52,6 +56,9 @@ export class SessionManager implements WireBackend {
   readonly resultCache = new ResultCache();
   /** Whether connections, statements and writes are admitted now (pause, maintenance window). */
   readonly availability: Availability;
+
+  /** The copy job runner (started by start(); undefined when copy jobs do not run). */
+  copyJobs: CopyJobRunner | undefined;
 
   constructor(readonly options: SessionManagerOptions) {
     this.availability = options.availability ?? new Availability();
@@ -167,10 +174,11 @@ export class SessionManager implements WireBackend {
     request: StartupRequest,
     user: UserRecord,
     database: DatabaseRecord,
+    opts: { internal?: boolean } = {},
   ): Promise<WireSession> {
     // Paused: only superusers get in (after authenticating, so the pause says nothing to others).
-    this.availability.checkConnect(user);
-    if (this.sessions.size >= this.options.maxConnections) {
+    if (!opts.internal) this.availability.checkConnect(user);
+    if (!opts.internal && this.sessions.size >= this.options.maxConnections) {
       throw new LakeshiftError(SqlState.tooManyConnections, 'sorry, too many clients already', {
         severity: 'FATAL',
       });
@@ -220,6 +228,52 @@ export class SessionManager implements WireBackend {
       'session started',
     );
     return session;
+  }
+
+  /**
+   * A session without a client, for the server's own work (copy jobs): the user's rights in the
+   * database, the same statement path as a client's.
+   */
+  async openInternalSession(userId: number, databaseId: number): Promise<Session> {
+    const user = (await this.options.lake.directory.users()).find((u) => u.userId === userId);
+    const database = (await this.options.lake.directory.databases()).find(
+      (d) => d.databaseId === databaseId,
+    );
+    if (user === undefined || database === undefined) {
+      throw new LakeshiftError(
+        SqlState.undefinedObject,
+        `the owner (user ${userId}) or the database (${databaseId}) of the work no longer exists`,
+      );
+    }
+    return (await this.open(
+      {
+        user: user.name,
+        database: database.name,
+        parameters: { application_name: 'lakeshift copy job' },
+        remoteAddress: 'local',
+        remotePort: 0,
+        ssl: false,
+      } as StartupRequest,
+      user,
+      database,
+      { internal: true },
+    )) as Session;
+  }
+
+  /** Parses stored SQL (a copy job's COPY) as a fresh session would. */
+  parseForJob(sql: string): Statement[] {
+    return parseStatements(sql);
+  }
+
+  /** Starts the copy job runner (when configured). */
+  startCopyJobs(): void {
+    if (this.options.copyJobPollMs === undefined || this.copyJobs !== undefined) return;
+    this.copyJobs = new CopyJobRunner(this, { pollMs: this.options.copyJobPollMs });
+    this.copyJobs.start();
+    // Objects held while paused or in the maintenance window load as soon as it reopens.
+    this.availability.onChange((state) => {
+      if (state.kind === 'open') this.copyJobs?.wake();
+    });
   }
 
   /** Called by a session when its connection is gone. */

@@ -1,6 +1,7 @@
 // Row-returning statements (SELECT, SHOW, EXPLAIN): bound and translated to DuckDB SQL,
 // prepared on the session's connection (which gives the result columns for Describe), then
 // streamed chunk by chunk into DataRow messages by the engine's result cursor.
+import { copyJobRows } from './copy-jobs.js';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteIdent, textOrNull } from '../common/sql-quote.js';
 import {
@@ -65,6 +66,12 @@ export async function planRows(
       break;
     case 'Fetch':
       return fetchRows(session, stmt);
+    case 'CopyJob': {
+      const { columns, rows } = await copyJobRows(session, stmt);
+      sql = valuesSql(columns, rows);
+      tag = (n) => `SELECT ${n}`;
+      break;
+    }
     default:
       throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns no rows`);
   }

@@ -13,6 +13,7 @@ import { TempTables, TranslationCache } from './translation-cache.js';
 import type { UserRecord } from '../storage/index.js';
 import type { QueryRecord } from './history.js';
 import type { SessionInfo, SessionManager } from './manager.js';
+import type { CopyJobContext } from './copy-jobs.js';
 import { SessionSettings, searchPathSchemas } from './settings.js';
 import { SessionTransactions } from './transaction.js';
 import { StatementCache } from './statement-cache.js';
@@ -89,6 +90,8 @@ export class Session implements WireSession {
   lastQueryId = -1;
   /** The last COPY of this session (pg_last_copy_id(), pg_last_copy_count()). */
   lastCopy: { queryId: number; rows: number } | undefined;
+  /** Set by the copy job runner: the next COPY loads these objects for that job. */
+  copyJobContext: CopyJobContext | undefined;
   /** Settles when the running statement has ended (close waits for it). */
   private runningDone: Promise<void> = Promise.resolve();
   private cancelReason: 'user' | 'timeout' | 'shutdown' | undefined;
@@ -141,6 +144,11 @@ export class Session implements WireSession {
   /** The running statement was canceled or timed out (long work stops at its next check). */
   get statementCanceled(): boolean {
     return this.cancelReason !== undefined;
+  }
+
+  /** The text of the running statement (as it is in the query history). */
+  get currentStatementText(): string {
+    return this.running?.queryText ?? '';
   }
 
   /** The query id of the running statement (0 outside one). */

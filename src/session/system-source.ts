@@ -243,6 +243,31 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
         serverVersion: LAKESHIFT_VERSION,
       })),
     loads: () => session.manager.options.history.allLoads(),
+    copyJobs: async () => {
+      const directory = session.manager.lake.directory;
+      const jobs = await directory.copyJobs(session.databaseId);
+      return Promise.all(
+        jobs.map(async (j) => ({
+          jobId: j.jobId,
+          name: j.name,
+          copyText: j.copyText,
+          location: j.location,
+          auto: j.auto,
+          ownerUserId: j.ownerUserId,
+          databaseName: session.databaseName,
+          files: (await directory.copyJobFiles(j.jobId)).map((f) => ({
+            url: f.url,
+            status: f.status,
+            attempts: f.attempts,
+            lastError: f.lastError,
+            loadedAt: f.loadedAt,
+            rowsLoaded: f.rowsLoaded,
+            queryId: f.queryId,
+            size: f.size,
+          })),
+        })),
+      );
+    },
     loadFiles: () => session.manager.options.history.allLoadFiles(),
     loadErrors: () => session.manager.options.history.allLoadErrors(),
     connectionLog: () =>

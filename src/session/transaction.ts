@@ -86,12 +86,7 @@ export class SessionTransactions {
     const failed = this.failed;
     this.explicit = false;
     this.failed = false;
-    const tx = this.tx;
-    this.tx = undefined;
-    if (tx?.isOpen) {
-      if (failed) await tx.rollback();
-      else await tx.commit();
-    }
+    await this.end(!failed);
     return { tag: failed ? 'ROLLBACK' : 'COMMIT', noBlock };
   }
 
@@ -100,9 +95,7 @@ export class SessionTransactions {
    * it runs in); the next statement starts a new transaction.
    */
   async commitWork(): Promise<void> {
-    const tx = this.tx;
-    this.tx = undefined;
-    if (tx?.isOpen) await tx.commit();
+    await this.end(true);
   }
 
   /** ROLLBACK / ABORT. */
@@ -110,20 +103,44 @@ export class SessionTransactions {
     const noBlock = !this.explicit;
     this.explicit = false;
     this.failed = false;
-    const tx = this.tx;
-    this.tx = undefined;
-    if (tx?.isOpen) await tx.rollback();
+    await this.end(false);
     return { noBlock };
   }
 
   /** Ends an implicit transaction after its statements: commit on success, else roll back. */
   async endImplicit(success: boolean): Promise<void> {
     if (this.explicit) return;
+    await this.end(success);
+  }
+
+  /**
+   * Runs `done(true)` once the current transaction commits, `done(false)` when it rolls back or
+   * its commit fails (what a statement reports about itself, such as a COPY's load history,
+   * must say what happened to its rows).
+   */
+  onEnd(done: (committed: boolean) => void): void {
+    this.endCallbacks.push(done);
+  }
+
+  private endCallbacks: ((committed: boolean) => void)[] = [];
+
+  /** Commits or rolls back the current transaction, then tells the onEnd callbacks. */
+  private async end(commit: boolean): Promise<void> {
     const tx = this.tx;
     this.tx = undefined;
-    if (!tx?.isOpen) return;
-    if (success) await tx.commit();
-    else await tx.rollback();
+    const callbacks = this.endCallbacks;
+    this.endCallbacks = [];
+    let committed = false;
+    try {
+      if (tx?.isOpen) {
+        if (commit) {
+          await tx.commit();
+          committed = true;
+        } else await tx.rollback();
+      }
+    } finally {
+      for (const cb of callbacks) cb(committed);
+    }
   }
 
   /** A statement failed: inside a block the block is now failed; outside, roll back. */
@@ -137,9 +154,7 @@ export class SessionTransactions {
 
   /** The connection is closing: nothing half-done is committed. */
   async close(): Promise<void> {
-    const tx = this.tx;
-    this.tx = undefined;
     this.explicit = false;
-    if (tx?.isOpen) await tx.rollback().catch(() => undefined);
+    await this.end(false).catch(() => undefined);
   }
 }

@@ -326,4 +326,26 @@ export interface SystemCatalogSource {
   loads(): LoadRecord[] | Promise<LoadRecord[]>;
   loadFiles(): LoadFileRecord[] | Promise<LoadFileRecord[]>;
   loadErrors(): LoadErrorRecord[] | Promise<LoadErrorRecord[]>;
+  copyJobs(): CopyJobInfo[] | Promise<CopyJobInfo[]>;
+}
+
+/** A copy job of the current database, with the state of each object it has seen. */
+export interface CopyJobInfo {
+  jobId: number;
+  name: string;
+  copyText: string;
+  location: string;
+  auto: boolean;
+  ownerUserId: number;
+  databaseName: string;
+  files: {
+    url: string;
+    status: 'loaded' | 'pending' | 'failed';
+    attempts: number;
+    lastError: string | null;
+    loadedAt: Date | null;
+    rowsLoaded: number | null;
+    queryId: number | null;
+    size: number;
+  }[];
 }

@@ -22,6 +22,62 @@ const micros = (from: Date, to: Date | null) =>
 
 export const LOAD_RELATIONS: readonly SystemRelationDef[] = [
   view(
+    'sys_copy_job',
+    'SYS_COPY_JOB.html',
+    [
+      ['job_id', 'bigint'],
+      ['job_name', 'character(256)'],
+      ['job_text', 'character varying(65535)'],
+      ['job_auto_ingest', 'boolean'],
+      ['owner_id', 'integer'],
+      ['data_source', 'character varying(1024)'],
+      ['database_name', 'character(128)'],
+    ],
+    async (source) =>
+      (await source.copyJobs()).map((j) => ({
+        job_id: j.jobId,
+        job_name: j.name,
+        job_text: j.copyText,
+        job_auto_ingest: j.auto,
+        owner_id: j.ownerUserId,
+        data_source: j.location,
+        database_name: j.databaseName,
+      })),
+  ),
+  view(
+    'sys_copy_job_detail',
+    'SYS_COPY_JOB_DETAIL.html',
+    [
+      ['job_id', 'bigint'],
+      ['job_name', 'character(256)'],
+      ['database_name', 'character(128)'],
+      ['file_name', 'character varying(1024)'],
+      ['file_size', 'bigint'],
+      ['status', 'character(16)'],
+      ['attempts', 'integer'],
+      ['last_error', 'character varying(1024)'],
+      ['query_id', 'bigint'],
+      ['loaded_rows', 'bigint'],
+      ['load_time', TS],
+    ],
+    async (source) =>
+      (await source.copyJobs()).flatMap((j) =>
+        j.files.map((f) => ({
+          job_id: j.jobId,
+          job_name: j.name,
+          database_name: j.databaseName,
+          file_name: f.url,
+          file_size: f.size,
+          status: f.status,
+          attempts: f.attempts,
+          last_error: f.lastError,
+          query_id: f.queryId,
+          loaded_rows: f.rowsLoaded,
+          load_time: f.loadedAt,
+        })),
+      ),
+  ),
+  view(
     'sys_load_history',
     'SYS_LOAD_HISTORY.html',
     [
