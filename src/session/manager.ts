@@ -313,7 +313,8 @@ export class SessionManager implements WireBackend {
 
   /** Cancels every running statement (shutdown past its grace period). */
   cancelAll(): void {
-    for (const s of this.sessions.values()) s.cancel();
+    // As a shutdown, not a user's cancel: the client sees 57P01, whichever comes first.
+    for (const s of this.sessions.values()) s.terminate();
   }
 
   get sessionCount(): number {
