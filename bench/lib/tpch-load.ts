@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
-import { copyFrom } from '../../test/support/pg-copy.js';
+import { copyFrom } from '../../src/cli/pg-copy-in.js';
 import type { TpchTableDefinition } from '../../test/support/tpc/tpch-data.js';
 import { REPO_ROOT } from './paths.js';
 import type { TpchDataset, TpchDataTable } from './tpch-dataset.js';

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { loadConfig } from './config.js';
 import { startServer } from './start.js';
+import { loadCommand, type LoadCommandOptions } from './load.js';
 
 const program = new Command('lakeshift').description('A Redshift-compatible data warehouse');
 
@@ -121,6 +122,28 @@ for (const action of ['pause', 'resume'] as const) {
     .option('--user <name>', 'a superuser (password in LAKESHIFT_ADMIN_PASSWORD)', 'admin')
     .action((opts: { host: string; adminPort: string; user: string }) => control(action, opts));
 }
+
+program
+  .command('load')
+  .description(
+    'load a local file or directory into a table (COPY FROM STDIN in one transaction), with a progress bar',
+  )
+  .argument('<path>', 'a file, or a directory of files (.gz files are expanded)')
+  .argument('<table>', 'the table, [schema.]name')
+  .option('--host <host>', 'server host', '127.0.0.1')
+  .option('--port <port>', 'server port', '5439')
+  .option('--user <name>', 'user (password in PGPASSWORD or LAKESHIFT_PASSWORD)', 'admin')
+  .option('--database <name>', 'database', 'dev')
+  .option('--format <format>', 'csv or text (default: csv for .csv files, else text)')
+  .option('--delimiter <c>', "field delimiter (default: ',' for CSV, '|' for .tbl, else tab)")
+  .option('--header', 'the first line of each file is a header')
+  .option('--null <text>', 'the text that means NULL')
+  .action(async (path: string, table: string, opts: LoadCommandOptions) => {
+    if (opts.format !== undefined && opts.format !== 'csv' && opts.format !== 'text') {
+      throw new LakeshiftError(SqlState.invalidParameterValue, '--format must be csv or text');
+    }
+    await loadCommand(path, table, opts);
+  });
 
 program.parseAsync().catch((e: unknown) => {
   if (e instanceof LakeshiftError) {

@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { loadConfig } from '../../src/cli/config.js';
 import { startServer, type RunningServer } from '../../src/cli/start.js';
-import { copyFrom } from '../support/pg-copy.js';
+import { copyFrom } from '../../src/cli/pg-copy-in.js';
 import { REPO, TARGET, startTarget, type Target } from '../support/server.js';
 import { PSQL, connect, expectSqlState, run, within, type PgError } from './helpers.js';
 

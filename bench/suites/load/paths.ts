@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
-import { copyFrom } from '../../../test/support/pg-copy.js';
+import { copyFrom } from '../../../src/cli/pg-copy-in.js';
 import { elapsedMs, nowNs } from '../../lib/timing.js';
 import { fileChunks, tableDdl } from '../../lib/tpch-load.js';
 import { readTblSql, type TpchDataTable } from '../../lib/tpch-dataset.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import pg from 'pg';
 import { startTarget, type Target } from '../server.js';
-import { copyFrom } from '../pg-copy.js';
+import { copyFrom } from '../../../src/cli/pg-copy-in.js';
 import type { Cell, Result } from './compare.js';
 
 /** A generated table: its columns' types as DuckDB reads them, and its rows as CSV. */

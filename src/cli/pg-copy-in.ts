@@ -1,4 +1,5 @@
-// COPY ... FROM STDIN through node-postgres without pg-copy-streams: a Submittable that sends
+// COPY ... FROM STDIN through node-postgres without pg-copy-streams (for `lakeshift load`, the
+// benchmarks and tests): a Submittable that sends
 // the statement as a simple query, answers CopyInResponse with CopyData messages (waiting for
 // the socket to drain between chunks, so a large load is not buffered whole) and CopyDone, and
 // resolves with the row count of the server's "COPY n" command tag. An ErrorResponse settles it
@@ -21,7 +22,7 @@ class CopyIn implements pg.Submittable {
 
   constructor(
     private readonly statement: string,
-    private readonly chunks: Iterable<string | Buffer>,
+    private readonly chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>,
     private readonly done: (error: Error | undefined, rowCount: number) => void,
   ) {}
 
@@ -35,7 +36,7 @@ class CopyIn implements pg.Submittable {
 
   private async send(connection: Connection): Promise<void> {
     try {
-      for (const chunk of this.chunks) {
+      for await (const chunk of this.chunks) {
         // The server has already refused the COPY: it skips data until CopyDone.
         if (this.error !== undefined) break;
         connection.sendCopyFromChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
@@ -81,7 +82,7 @@ class CopyIn implements pg.Submittable {
 export function copyFrom(
   client: pg.Client,
   statement: string,
-  chunks: Iterable<string | Buffer>,
+  chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     client.query(
