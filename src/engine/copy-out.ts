@@ -29,7 +29,8 @@ export interface CopyOutOptions {
   flushBytes?: number;
 }
 
-const PLAIN_TYPES = new Set<DuckDBTypeId>([
+/** Types whose text never holds a line break, quote, backslash or tab (COPY and UNLOAD text). */
+export const PLAIN_TEXT_TYPES: ReadonlySet<DuckDBTypeId> = new Set<DuckDBTypeId>([
   DuckDBTypeId.BOOLEAN,
   DuckDBTypeId.TINYINT,
   DuckDBTypeId.SMALLINT,
@@ -40,12 +41,17 @@ const PLAIN_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.USMALLINT,
   DuckDBTypeId.UINTEGER,
   DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
   DuckDBTypeId.FLOAT,
   DuckDBTypeId.DOUBLE,
   DuckDBTypeId.DECIMAL,
   DuckDBTypeId.DATE,
   DuckDBTypeId.TIME,
+  DuckDBTypeId.TIME_TZ,
   DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_S,
+  DuckDBTypeId.TIMESTAMP_MS,
+  DuckDBTypeId.TIMESTAMP_NS,
   DuckDBTypeId.TIMESTAMP_TZ,
   DuckDBTypeId.UUID,
 ]);
@@ -81,7 +87,7 @@ export async function copyOut(
     (t, i) =>
       safeDelimiter &&
       !forced[i] &&
-      PLAIN_TYPES.has(t.typeId) &&
+      PLAIN_TEXT_TYPES.has(t.typeId) &&
       !(csv && nullText.length > 0 && /^[0-9A-Za-z.:+\- ]*$/.test(nullText.toString('latin1'))),
   );
   const field = (bytes: Uint8Array, column: number): void => {

@@ -15,7 +15,7 @@ export { textOfValue, formatFloat4, formatFloat8, formatDecimal } from './text.j
 export type { TextContext } from './text.js';
 export { binaryOfValue } from './binary.js';
 export { ZoneOffsets } from './datetime.js';
-export { copyOut } from './copy-out.js';
+export { copyOut, PLAIN_TEXT_TYPES } from './copy-out.js';
 export type { CopyOutOptions } from './copy-out.js';
 export { CopyInParser, CopyFormatError, BAD_COPY_FILE_FORMAT } from './copy-in.js';
 export type { CopyInOptions, CopyRow } from './copy-in.js';

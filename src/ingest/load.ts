@@ -16,6 +16,7 @@ import { quoteIdent, quoteLiteral } from '../common/sql-quote.js';
 import { fromDuckDBError, readCsvSql } from '../engine/index.js';
 import { decodeAnnotation } from '../sql/index.js';
 import type { LoadOptions } from './copy-options.js';
+import type { LoadErrorFields } from '../system/index.js';
 import {
   columnConversion,
   strictValue,
@@ -36,19 +37,7 @@ import {
 import { decompressStream } from './decompress.js';
 
 /** A field or line that could not be loaded, as STL_LOAD_ERRORS shows it. */
-export interface LoadError {
-  fileName: string;
-  lineNumber: number;
-  colname: string;
-  type: string;
-  colLength: string;
-  /** 1-based column position of the field (0 for a line error). */
-  position: number;
-  rawLine: string;
-  rawFieldValue: string;
-  errCode: number;
-  errReason: string;
-}
+export type LoadError = LoadErrorFields;
 
 export interface FileLoaded {
   fileName: string;
@@ -169,16 +158,18 @@ export class Loader {
       files: 0,
     };
     const bytesTotal = objects.reduce((n, o) => n + o.size, 0);
-    for (const object of objects) {
-      if (this.observer.canceled?.()) break;
+    const progress = (currentFile: string) =>
       this.observer.progress({
         filesDone: summary.files,
         filesTotal: objects.length,
         bytesDone: summary.bytesScanned,
         bytesTotal,
         rowsLoaded: summary.rowsLoaded,
-        currentFile: object.url,
+        currentFile,
       });
+    for (const object of objects) {
+      if (this.observer.canceled?.()) break;
+      progress(object.url);
       const loaded = await this.loadObject(object);
       summary.files++;
       summary.rowsLoaded += loaded.rowsLoaded;
@@ -187,14 +178,7 @@ export class Loader {
       this.observer.file(loaded);
     }
     summary.errors = this.errorCount;
-    this.observer.progress({
-      filesDone: summary.files,
-      filesTotal: objects.length,
-      bytesDone: summary.bytesScanned,
-      bytesTotal,
-      rowsLoaded: summary.rowsLoaded,
-      currentFile: '',
-    });
+    progress('');
     return summary;
   }
 

@@ -12,6 +12,7 @@
 import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/sql-quote.js';
+import { PLAIN_TEXT_TYPES } from '../engine/index.js';
 import type { UnloadOptions } from './unload-options.js';
 
 /** One column of the query's result. */
@@ -30,33 +31,8 @@ export interface TextSettings {
   extraFloatDigits: number;
 }
 
-/** Types whose text never holds line breaks, quotes or backslashes. */
-const PLAIN = new Set<DuckDBTypeId>([
-  DuckDBTypeId.BOOLEAN,
-  DuckDBTypeId.TINYINT,
-  DuckDBTypeId.SMALLINT,
-  DuckDBTypeId.INTEGER,
-  DuckDBTypeId.BIGINT,
-  DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UTINYINT,
-  DuckDBTypeId.USMALLINT,
-  DuckDBTypeId.UINTEGER,
-  DuckDBTypeId.UBIGINT,
-  DuckDBTypeId.UHUGEINT,
-  DuckDBTypeId.FLOAT,
-  DuckDBTypeId.DOUBLE,
-  DuckDBTypeId.DECIMAL,
-  DuckDBTypeId.DATE,
-  DuckDBTypeId.TIME,
-  DuckDBTypeId.TIME_TZ,
-  DuckDBTypeId.TIMESTAMP,
-  DuckDBTypeId.TIMESTAMP_S,
-  DuckDBTypeId.TIMESTAMP_MS,
-  DuckDBTypeId.TIMESTAMP_NS,
-  DuckDBTypeId.TIMESTAMP_TZ,
-  DuckDBTypeId.UUID,
-  DuckDBTypeId.BLOB,
-]);
+/** Types whose text never holds line breaks, quotes or backslashes (VARBYTE is plain hex here). */
+const PLAIN = new Set<DuckDBTypeId>([...PLAIN_TEXT_TYPES, DuckDBTypeId.BLOB]);
 
 /** Characters the text of a PLAIN type can hold: a delimiter among them needs care anyway. */
 const PLAIN_CHARACTERS = /[0-9a-zA-Z+\-.: ]/;

@@ -28,6 +28,7 @@ import { loadOptions } from '../ingest/copy-options.js';
 import { Locations, parseLocation } from '../ingest/location.js';
 import { Loader } from '../ingest/load.js';
 import type { LoadFileRecord, LoadRecord } from './history.js';
+import type { LoadIdentity } from '../system/index.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,13 +216,17 @@ async function copyFromLocation(
   const rowsPerObject = new Map<string, number>();
   /** STL_LOAD_COMMITS rows, written once the COPY's transaction has committed. */
   const files: LoadFileRecord[] = [];
-  const record: LoadRecord = {
+  const identity: LoadIdentity = {
     queryId,
     userId: session.user.userId,
     sessionId: session.processId,
     transactionId: session.transactions.transactionId,
     databaseName: session.databaseName,
     tableId,
+    copyJobId: job?.jobId ?? null,
+  };
+  const record: LoadRecord = {
+    ...identity,
     tableName: table.name,
     status: 'running',
     startTime: started,
@@ -237,7 +242,6 @@ async function copyFromLocation(
     linesScanned: 0,
     errorCount: 0,
     currentFile: '',
-    copyJobId: job?.jobId ?? null,
   };
   history.loadStarted(record);
   let lastNotice = Date.now();
@@ -262,18 +266,7 @@ async function copyFromLocation(
       options,
       locations,
       {
-        error: (e) =>
-          history.loadError({
-            ...e,
-            queryId,
-            userId: session.user.userId,
-            sessionId: session.processId,
-            transactionId: session.transactions.transactionId,
-            databaseName: session.databaseName,
-            tableId,
-            startTime: started,
-            copyJobId: job?.jobId ?? null,
-          }),
+        error: (e) => history.loadError({ ...e, ...identity, startTime: started }),
         file: (f) => {
           record.fileCountScanned++;
           record.fileBytesScanned += f.bytesScanned;

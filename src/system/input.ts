@@ -245,14 +245,19 @@ export interface SessionContext {
 
 // ---- loads (COPY), for SYS_LOAD_HISTORY, STL_LOAD_COMMITS, STL_LOAD_ERRORS and kin ----
 
-/** One COPY (SYS_LOAD_HISTORY, STV_LOAD_STATE while it runs). */
-export interface LoadRecord {
+/** Which COPY a load record belongs to: its statement, session, table and copy job. */
+export interface LoadIdentity {
   queryId: number;
   userId: number;
   sessionId: number;
   transactionId: number;
   databaseName: string;
   tableId: number;
+  copyJobId: number | null;
+}
+
+/** One COPY (SYS_LOAD_HISTORY, STV_LOAD_STATE while it runs). */
+export interface LoadRecord extends LoadIdentity {
   tableName: string;
   status: 'running' | 'completed' | 'failed';
   startTime: Date;
@@ -269,7 +274,6 @@ export interface LoadRecord {
   linesScanned: number;
   errorCount: number;
   currentFile: string;
-  copyJobId: number | null;
 }
 
 /** One file of a COPY (STL_LOAD_COMMITS, SYS_LOAD_DETAIL). */
@@ -286,26 +290,24 @@ export interface LoadFileRecord {
   copyJobId: number | null;
 }
 
-/** One rejected field or line (STL_LOAD_ERRORS, SYS_LOAD_ERROR_DETAIL). */
-export interface LoadErrorRecord {
-  queryId: number;
-  userId: number;
-  sessionId: number;
-  transactionId: number;
-  databaseName: string;
-  tableId: number;
-  startTime: Date;
+/** What COPY reports about one rejected field or line (STL_LOAD_ERRORS' own columns). */
+export interface LoadErrorFields {
   fileName: string;
   lineNumber: number;
   colname: string;
   type: string;
   colLength: string;
+  /** 1-based column position of the field (0 for a line error). */
   position: number;
   rawLine: string;
   rawFieldValue: string;
   errCode: number;
   errReason: string;
-  copyJobId: number | null;
+}
+
+/** One rejected field or line (STL_LOAD_ERRORS, SYS_LOAD_ERROR_DETAIL) of a COPY. */
+export interface LoadErrorRecord extends LoadErrorFields, LoadIdentity {
+  startTime: Date;
 }
 
 /**

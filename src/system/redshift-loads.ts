@@ -2,20 +2,8 @@
 // STL_LOAD_COMMITS (one row per file), STL_LOAD_ERRORS and SYS_LOAD_ERROR_DETAIL (one row per
 // rejected line), and STV_LOAD_STATE (the COPYs running now). Columns and types as the Amazon
 // Redshift Database Developer Guide lists them; the rows come from the server's load log.
-import type { SystemCatalogSource } from './input.js';
-import { columnsOf, defineRelation, type Row, type SystemRelationDef } from './sql.js';
-
-const DOC = 'https://docs.aws.amazon.com/redshift/latest/dg/';
-const TS = 'timestamp without time zone';
-
-function view(
-  name: string,
-  page: string,
-  columns: readonly (readonly [string, string])[],
-  rows: (source: SystemCatalogSource) => Promise<Row[]> | Row[],
-): SystemRelationDef {
-  return defineRelation('pg_catalog', name, 'v', DOC + page, columnsOf(columns), rows);
-}
+import { redshiftView as view, TS } from './redshift.js';
+import type { SystemRelationDef } from './sql.js';
 
 const micros = (from: Date, to: Date | null) =>
   to === null ? null : (to.getTime() - from.getTime()) * 1000;

@@ -11,7 +11,7 @@ import { columnsOf, defineRelation, type Row, type SystemRelationDef } from './s
 
 const DOC = 'https://docs.aws.amazon.com/redshift/latest/dg/';
 
-function redshiftView(
+export function redshiftView(
   name: string,
   page: string,
   columns: readonly (readonly [string, string])[],
@@ -20,7 +20,7 @@ function redshiftView(
   return defineRelation('pg_catalog', name, 'v', DOC + page, columnsOf(columns), rows);
 }
 
-const TS = 'timestamp without time zone';
+export const TS = 'timestamp without time zone';
 
 /** How SVV_REDSHIFT_DATABASES and STV_DB_ISOLATION_LEVEL name a database's isolation level. */
 function isolationText(d: DatabaseInfo): string {

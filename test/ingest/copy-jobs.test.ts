@@ -84,12 +84,7 @@ describe('auto-copy jobs', { skip: TARGET !== 'lakeshift' && 'Redshift COPY JOB'
 
   before(async () => {
     s3 = await startS3rver(bucket);
-    s3client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: s3.credentials,
-    });
+    s3client = s3.client();
     catalogPg = await startPostgres();
     link = await startCatalogLink(catalogPg.port);
     const url = new URL(catalogPg.url);

@@ -28,12 +28,7 @@ describe('COPY FROM s3://', { skip: TARGET !== 'lakeshift' && 'Redshift COPY' },
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lakeshift-copy-s3-'));
     s3 = await startS3rver(bucket);
-    s3client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: s3.credentials,
-    });
+    s3client = s3.client();
     // The server gets its S3 endpoint and credentials from its configuration, so the statements
     // below are what a Redshift user writes (IAM_ROLE default, no ENDPOINT).
     server = await startTarget({

@@ -733,12 +733,7 @@ describe('UNLOAD', { skip: TARGET !== 'lakeshift' && 'Redshift UNLOAD' }, () => 
 
     before(async () => {
       s3 = await startS3rver('unload-test');
-      s3client = new S3Client({
-        endpoint: s3.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: s3.credentials,
-      });
+      s3client = s3.client();
       auth = `ACCESS_KEY_ID 'S3RVER' SECRET_ACCESS_KEY 'S3RVER' ENDPOINT '${s3.endpoint}' REGION 'us-east-1'`;
     });
     after(async () => {

@@ -8,6 +8,7 @@
 // sockets out of the test process.
 
 import { spawn } from 'node:child_process';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ export interface RunningS3rver {
   endpoint: string;
   bucket: string;
   credentials: typeof S3RVER_CREDENTIALS;
+  /** An AWS SDK client for this server (the caller destroys it). */
+  client(): S3Client;
   /** Stops the server (dropping open connections) and removes its data. */
   stop(): Promise<void>;
 }
@@ -76,6 +79,13 @@ export async function startS3rver(bucket = 'lakeshift-test'): Promise<RunningS3r
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
     credentials: S3RVER_CREDENTIALS,
+    client: () =>
+      new S3Client({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: S3RVER_CREDENTIALS,
+      }),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.ref(); // keep this process alive until the child has gone
