@@ -35,6 +35,7 @@ import {
   type JsonPathStep,
 } from './json-doc.js';
 import { decompressStream } from './decompress.js';
+import { avroFieldText, avroMember, avroPath, avroRecords } from './avro.js';
 
 /** A field or line that could not be loaded, as STL_LOAD_ERRORS shows it. */
 export type LoadError = LoadErrorFields;
@@ -129,12 +130,6 @@ export class Loader {
     if (f.kind === 'orc') {
       throw new LakeshiftError(SqlState.featureNotSupported, 'COPY FORMAT ORC is not supported');
     }
-    if (f.kind === 'avro') {
-      throw new LakeshiftError(
-        SqlState.featureNotSupported,
-        'COPY FORMAT AVRO is not supported yet',
-      );
-    }
     if (f.kind === 'json' && f.mode === 'noshred') {
       if (target.columns.length !== 1 || target.columns[0]!.type.toUpperCase() !== 'JSON') {
         throw new LakeshiftError(
@@ -224,11 +219,15 @@ export class Loader {
         // No exact path for Parquet: its values are typed already; report the reader's error.
         throw await this.parquetError(object, local);
       }
-      const input =
-        path === local
-          ? decompressStream(compression, createReadStream(local))
-          : createReadStream(path);
-      const exact = await this.exactPath(object, input);
+      const source =
+        this.options.format.kind === 'avro'
+          ? this.avroBatches(object, local)
+          : this.textBatches(
+              path === local
+                ? decompressStream(compression, createReadStream(local))
+                : createReadStream(path),
+            );
+      const exact = await this.exactPath(object, source);
       return { ...exact, fileName: object.url, bytesScanned: object.size, startTime };
     } finally {
       await this.locations.release(object.url, local);
@@ -288,15 +287,11 @@ export class Loader {
   }
 
   /** Splits the file with the record reader, stages the records and converts them in SQL. */
-  private async exactPath(
-    object: SourceObject,
-    input: NodeJS.ReadableStream,
-  ): Promise<{ linesScanned: number; rowsLoaded: number; errors: number }> {
-    const json = this.options.format.kind === 'json';
-    const fieldCount = this.target.columns.length;
+  /** The records of a text, CSV, fixed-width or JSON file, as the record reader splits them. */
+  private async *textBatches(input: NodeJS.ReadableStream): AsyncGenerator<LoadRecord[]> {
     const reader = new RecordReader({
       format: this.options.format,
-      columnCount: json ? 1 : fieldCount,
+      columnCount: this.options.format.kind === 'json' ? 1 : this.target.columns.length,
       ignoreHeader: this.options.ignoreHeader,
       nullAs: this.options.nullAs,
       escape: this.options.escape,
@@ -305,6 +300,37 @@ export class Loader {
       ignoreBlankLines: this.options.ignoreBlankLines,
       acceptInvChars: this.options.acceptInvChars,
     });
+    for await (const chunk of input) yield reader.push(chunk as Buffer);
+    yield reader.end();
+  }
+
+  /** An Avro file's records with their fields, one per column ('auto' or JSONPaths). */
+  private async *avroBatches(object: SourceObject, path: string): AsyncGenerator<LoadRecord[]> {
+    const f = this.options.format;
+    if (f.kind !== 'avro') return;
+    const columns = this.target.columns;
+    for await (const batch of avroRecords(path, object.url)) {
+      yield batch.map((r): LoadRecord => {
+        const fields = columns.map((c, i) =>
+          avroFieldText(
+            f.mode === 'jsonpaths'
+              ? avroPath(r.value, this.jsonPaths![i]!)
+              : avroMember(r.value, c.name, f.mode === 'auto ignorecase'),
+            c.type.toUpperCase() === 'JSON',
+          ),
+        );
+        return { line: r.ordinal, lastLine: r.ordinal, raw: '', fields };
+      });
+    }
+  }
+
+  /** Stages a file's records, records the rows that do not convert, and inserts the rest. */
+  private async exactPath(
+    object: SourceObject,
+    source: AsyncIterable<LoadRecord[]>,
+  ): Promise<{ linesScanned: number; rowsLoaded: number; errors: number }> {
+    const json = this.options.format.kind === 'json';
+    const fieldCount = this.target.columns.length;
     const connection = this.target.connection;
     const stage = `__load_${randomUUID().replaceAll('-', '')}`;
     const stageRef = `temp.main.${quoteIdent(stage)}`;
@@ -358,8 +384,7 @@ export class Loader {
         }
       };
       let pending = 0;
-      for await (const chunk of input) {
-        const records = reader.push(chunk as Buffer);
+      for await (const records of source) {
         take(records);
         pending += records.length;
         if (pending >= BATCH) {
@@ -368,7 +393,6 @@ export class Loader {
           if (this.observer.canceled?.()) break;
         }
       }
-      take(reader.end());
       appender.closeSync();
       const columns = ['__line', '__raw', ...this.target.columns.map((_, i) => `c${i}`)];
       await this.recordConversionErrors(object, stageRef, columns);
@@ -418,7 +442,7 @@ export class Loader {
   /** Reads the JSONPaths file ({"jsonpaths": ["$['a']", "$.b[0]"]}) of FORMAT JSON 's3://…'. */
   async prepare(): Promise<void> {
     const f = this.options.format;
-    if (f.kind !== 'json' || f.mode !== 'jsonpaths' || f.jsonPaths === undefined) return;
+    if ((f.kind !== 'json' && f.kind !== 'avro') || f.mode !== 'jsonpaths' || !f.jsonPaths) return;
     const text = (await this.locations.readObject(f.jsonPaths)).toString('utf8');
     let paths: unknown;
     try {

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -351,6 +351,76 @@ describe('COPY FROM s3://', { skip: TARGET !== 'lakeshift' && 'Redshift COPY' },
     assert.equal(bad.length, 1);
     assert.equal(bad[0]![0], '2');
     assert.deepEqual(await rows('SELECT id FROM js WHERE id >= 6 ORDER BY id'), [[6], [8]]);
+  });
+
+  test('AVRO auto, auto ignorecase and JSONPaths from a file Apache Avro (Python) wrote; longs exact, nested values into SUPER', async () => {
+    const file = join(dir, 'people.avro');
+    // The reference writer: Apache Avro's own Python implementation (python3-avro), deflate codec.
+    const script = [
+      'import sys, avro.schema, avro.datafile, avro.io',
+      'schema = avro.schema.parse(sys.argv[2])',
+      "w = avro.datafile.DataFileWriter(open(sys.argv[1], 'wb'), avro.io.DatumWriter(), schema, codec='deflate')",
+      "w.append({'id': 1, 'Name': 'Ann', 'big': 9007199254740993, 'ok': True, 'tags': ['a', 'b'], 'home': {'city': 'Oslo'}})",
+      "w.append({'id': 2, 'Name': None, 'big': -5, 'ok': False, 'tags': [], 'home': {'city': 'Lima'}})",
+      'w.close()',
+    ].join('\n');
+    const schema = JSON.stringify({
+      type: 'record',
+      name: 'person',
+      fields: [
+        { name: 'id', type: 'long' },
+        { name: 'Name', type: ['null', 'string'] },
+        { name: 'big', type: 'long' },
+        { name: 'ok', type: 'boolean' },
+        { name: 'tags', type: { type: 'array', items: 'string' } },
+        {
+          name: 'home',
+          type: { type: 'record', name: 'place', fields: [{ name: 'city', type: 'string' }] },
+        },
+      ],
+    });
+    execFileSync('/usr/bin/python3', ['-c', script, file, schema]);
+    await put('avro/people.avro', readFileSync(file));
+    await table(
+      'CREATE TABLE people (id INT, name VARCHAR(10), big BIGINT, ok BOOLEAN, tags SUPER, home SUPER)',
+    );
+    await client.query(
+      `COPY people FROM 's3://${bucket}/avro/people.avro' IAM_ROLE default FORMAT AVRO 'auto'`,
+    );
+    // 'auto' matches names exactly: "Name" is not "name".
+    assert.deepEqual(
+      await rows(
+        'SELECT id, name, big::VARCHAR, ok, json_serialize(tags), json_serialize(home) FROM people ORDER BY id',
+      ),
+      [
+        [1, null, '9007199254740993', true, '["a","b"]', '{"city":"Oslo"}'],
+        [2, null, '-5', false, '[]', '{"city":"Lima"}'],
+      ],
+    );
+    await client.query('TRUNCATE people');
+    await client.query(
+      `COPY people FROM 's3://${bucket}/avro/people.avro' IAM_ROLE default FORMAT AVRO 'auto ignorecase'`,
+    );
+    assert.deepEqual(await rows('SELECT id, name FROM people ORDER BY id'), [
+      [1, 'Ann'],
+      [2, null],
+    ]);
+    await table('CREATE TABLE cities (id INT, city VARCHAR(10))');
+    await put('avro/paths.json', JSON.stringify({ jsonpaths: ['$.id', "$['home']['city']"] }));
+    await client.query(
+      `COPY cities FROM 's3://${bucket}/avro/people.avro' IAM_ROLE default AVRO 's3://${bucket}/avro/paths.json'`,
+    );
+    assert.deepEqual(await rows('SELECT id, city FROM cities ORDER BY id'), [
+      [1, 'Oslo'],
+      [2, 'Lima'],
+    ]);
+    await put('avro/not-avro.avro', 'this is not avro');
+    await assert.rejects(
+      client.query(
+        `COPY cities FROM 's3://${bucket}/avro/not-avro.avro' IAM_ROLE default FORMAT AVRO 'auto'`,
+      ),
+      { code: '22P04', message: /not-avro\.avro' is not a readable Avro file/ },
+    );
   });
 
   test('FIXEDWIDTH, ESCAPE, REMOVEQUOTES, FILLRECORD, IGNOREBLANKLINES, EMPTYASNULL, BLANKSASNULL, TRIMBLANKS', async () => {
