@@ -28,6 +28,12 @@ export interface ColumnConversion {
   invalid: string;
   /** True when the value is NULL and the column is NOT NULL (error 1213). */
   nullViolation: string;
+  /**
+   * The fast path's value when the lake's own cast and checks (CAST to the column type, the
+   * length of character columns, NOT NULL) fail exactly where this conversion would: text to
+   * cast, cheaper than checking every value twice. Undefined: the checked value (strictValue).
+   */
+  fast?: string;
   /** Redshift's err_code and err_reason for that case. */
   code: number;
   reason: string;
@@ -158,8 +164,10 @@ export function columnConversion(
     code: number,
     reason: string,
     typeName: string,
+    fast?: string,
   ): ColumnConversion => ({
     value,
+    fast,
     invalid: `(${bad})`,
     // A NOT NULL column refuses a NULL however it came about.
     nullViolation: column.nullable ? 'false' : `(${value}) IS NULL`,
@@ -177,7 +185,7 @@ export function columnConversion(
     if (nulls.length > 0) v = `CASE WHEN ${nulls.join(' OR ')} THEN NULL ELSE ${v} END`;
     const limit = /^(character varying|character)\((\d+)\)$/.exec(declared);
     const isChar = limit?.[1] === 'character';
-    if (limit === null) return result(v, 'false', 0, '', 'varchar');
+    if (limit === null) return result(v, 'false', 0, '', 'varchar', v);
     const n = Number(limit[2]);
     // CHAR values are stored without trailing blanks, so only the rest has to fit.
     const fitted = isChar ? `rtrim(${v}, ' ')` : v;
@@ -188,6 +196,7 @@ export function columnConversion(
         0,
         '',
         isChar ? 'char' : 'varchar',
+        `${UDF.truncateBytes}(${fitted}, ${n})`,
       );
     }
     const tooLong = isChar
@@ -202,11 +211,14 @@ export function columnConversion(
       LoadErrorCode.outOfRange,
       'String length exceeds DDL length',
       isChar ? 'char' : 'varchar',
+      v,
     );
   }
   // Every other type reads an empty or blank field as NULL.
   const v = `nullif(trim(${field}, ' '), '')`;
   const failed = (value: string) => `${v} IS NOT NULL AND ${value} IS NULL`;
+  // What the lake's CAST reads as the exact conversion does (DuckDB's casts skip blanks).
+  const castText = `nullif(${field}, '')`;
   if (type in INTEGER_TYPES) {
     const value = `TRY_CAST(${v} AS ${type})`;
     return result(
@@ -215,22 +227,25 @@ export function columnConversion(
       LoadErrorCode.invalidDigit,
       `Invalid digit or out of range for type ${INTEGER_TYPES[type]![0]}`,
       INTEGER_TYPES[type]![1],
+      castText,
     );
   }
   const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(type);
   if (decimal) {
     const scale = Number(decimal[2]);
     // Redshift truncates digits past the scale unless ROUNDEC asks for rounding.
-    const digits = options.roundDec
-      ? v
-      : `regexp_replace(${v}, '^([+-]?[0-9]*\\.[0-9]{${scale}})[0-9]+$', '\\1')`;
-    const value = `TRY_CAST(${digits} AS ${type})`;
+    const truncated = (t: string) =>
+      options.roundDec
+        ? t
+        : `CASE WHEN strpos(${t}, '.') > 0 AND length(${t}) - strpos(${t}, '.') > ${scale} AND NOT (contains(${t}, 'e') OR contains(${t}, 'E')) THEN left(${t}, strpos(${t}, '.') + ${scale}) ELSE ${t} END`;
+    const value = `TRY_CAST(${truncated(v)} AS ${type})`;
     return result(
       value,
       failed(value),
       LoadErrorCode.invalidDecimal,
       `Invalid digit or numeric overflow for type numeric(${decimal[1]},${scale})`,
       'numeric',
+      truncated(castText),
     );
   }
   if (type === 'DOUBLE' || type === 'FLOAT' || type === 'REAL') {
@@ -240,7 +255,8 @@ export function columnConversion(
       failed(value),
       LoadErrorCode.invalidFloat,
       'Invalid float value',
-      declared,
+      type === 'DOUBLE' ? 'float8' : 'float4',
+      castText,
     );
   }
   if (type === 'BOOLEAN') {
@@ -262,6 +278,7 @@ export function columnConversion(
       LoadErrorCode.invalidDate,
       `Invalid Date Format - ${options.dateFormat ?? 'YYYY-MM-DD'}`,
       'date',
+      options.dateFormat === undefined && !options.acceptAnyDate ? castText : undefined,
     );
   }
   if (type === 'TIMESTAMP' || type === 'TIMESTAMP WITH TIME ZONE' || type === 'TIMESTAMPTZ') {
@@ -272,6 +289,7 @@ export function columnConversion(
       LoadErrorCode.invalidTimestamp,
       `Invalid timestamp format or value [${options.timeFormat ?? 'YYYY-MM-DD HH24:MI:SS'}]`,
       type === 'TIMESTAMP' ? 'timestamp' : 'timestamptz',
+      options.timeFormat === undefined && !options.acceptAnyDate ? castText : undefined,
     );
   }
   if (type === 'JSON') {
@@ -307,6 +325,11 @@ export function columnConversion(
 }
 
 /** The fast path's value: the conversion, or an error that makes the statement fail. */
+export function fastValue(c: ColumnConversion, column: TargetColumn): string {
+  return c.fast ?? strictValue(c, column);
+}
+
+/** The conversion, or an error that makes the statement fail. */
 export function strictValue(c: ColumnConversion, column: TargetColumn): string {
   const bad = [c.invalid, c.nullViolation].filter((x) => x !== '(false)' && x !== 'false');
   if (bad.length === 0) return c.value;

@@ -19,7 +19,7 @@ import type { LoadOptions } from './copy-options.js';
 import type { LoadErrorFields } from '../system/index.js';
 import {
   columnConversion,
-  strictValue,
+  fastValue,
   LoadErrorCode,
   type ColumnConversion,
   type TargetColumn,
@@ -258,7 +258,7 @@ export class Loader {
       nullText: this.options.nullAs ?? '\\N',
       compression: compression ?? 'none',
     });
-    const values = this.conversions.map((c, i) => strictValue(c, columns[i]!));
+    const values = this.conversions.map((c, i) => fastValue(c, columns[i]!));
     try {
       return await this.target.insert(`SELECT ${values.join(', ')} FROM ${read}`);
     } catch (e) {
