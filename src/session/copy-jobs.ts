@@ -50,6 +50,13 @@ export async function createCopyJob(session: Session, stmt: Copy): Promise<Comma
       'a copy job watches a prefix; MANIFEST cannot be used with JOB CREATE',
     );
   }
+  if (options.credentials.accessKeyId !== undefined) {
+    // The job's COPY is kept in the catalog: no secrets in it (Redshift's rule too).
+    throw new LakeshiftError(
+      SqlState.featureNotSupported,
+      'a copy job authorizes with IAM_ROLE; access keys cannot be saved with JOB CREATE',
+    );
+  }
   const location = stmt.location!;
   if (parseLocation(location).scheme === 'file' && !session.user.superuser) {
     throw new LakeshiftError(

@@ -280,5 +280,11 @@ describe('auto-copy jobs', { skip: TARGET !== 'lakeshift' && 'Redshift COPY JOB'
       ),
       { code: '0A000' },
     );
+    await assert.rejects(
+      admin.query(
+        `COPY typed FROM 's3://${bucket}/typed/' ACCESS_KEY_ID 'a' SECRET_ACCESS_KEY 'b' CSV JOB CREATE j3`,
+      ),
+      { code: '0A000', message: /access keys cannot be saved/ },
+    );
   });
 });
