@@ -11,6 +11,7 @@ import { quoteLiteral } from '../common/sql-quote.js';
 import { UDF } from '../engine/index.js';
 import { FUNCTION_SCHEMA, decodeAnnotation, strptimeFormat } from '../sql/index.js';
 import type { LoadOptions } from './copy-options.js';
+import { LoadErrorCode } from './records.js';
 
 export interface TargetColumn {
   name: string;
@@ -42,23 +43,6 @@ export interface ColumnConversion {
   length: string;
 }
 
-/** The load error codes COPY reports (r_Load_Error_Reference). */
-export const LoadErrorCode = {
-  extraColumns: 1202,
-  missingColumns: 1203,
-  outOfRange: 1204,
-  invalidDate: 1205,
-  invalidTimestamp: 1206,
-  invalidDigit: 1207,
-  invalidFloat: 1208,
-  invalidDecimal: 1209,
-  invalidBoolean: 1210,
-  notNull: 1213,
-  delimiterNotFound: 1214,
-  invalidUtf8: 1220,
-  invalidJson: 1224,
-} as const;
-
 const CHARACTER = /^(VARCHAR|CHAR|BPCHAR|TEXT|STRING)\b/i;
 /** Integer types: the name Redshift's messages use, and STL_LOAD_ERRORS.type. */
 const INTEGER_TYPES: Record<string, [string, string]> = {
@@ -71,8 +55,7 @@ const INTEGER_TYPES: Record<string, [string, string]> = {
 
 /** Redshift's COPY format strings read HH as a 24-hour clock (HH12 is the 12-hour one). */
 function copyStrptime(format: string): string | undefined {
-  const f = strptimeFormat(format.replace(/HH(?!12|24)/g, 'HH24'));
-  return f;
+  return strptimeFormat(format.replace(/HH(?!12|24)/g, 'HH24'));
 }
 
 /** Formats 'auto' recognises beyond what a cast reads (automatic-recognition). */
@@ -147,7 +130,7 @@ function timestampValue(v: string, options: LoadOptions, withZone: boolean): str
 
 /**
  * The conversion of one field into one column. `field` is SQL of the field's text (NULL for a
- * NULL AS field). `position` is the 1-based column number, for messages.
+ * NULL AS field).
  */
 export function columnConversion(
   field: string,

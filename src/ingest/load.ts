@@ -7,25 +7,22 @@
 // others are inserted, as long as the errors stay within MAXERROR.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { LakeshiftError, SqlState, messageOf } from '../common/errors.js';
 import { quoteIdent, quoteLiteral } from '../common/sql-quote.js';
 import { fromDuckDBError, readCsvSql } from '../engine/index.js';
-import { decodeAnnotation } from '../sql/index.js';
 import type { LoadOptions } from './copy-options.js';
 import type { LoadErrorFields } from '../system/index.js';
 import {
   columnConversion,
   fastValue,
-  LoadErrorCode,
   type ColumnConversion,
   type TargetColumn,
 } from './convert.js';
 import type { Locations, SourceObject } from './location.js';
-import { RecordReader, type LoadRecord } from './records.js';
+import { LoadErrorCode, RecordReader, type LoadRecord } from './records.js';
 import {
   jsonFieldText,
   memberOf,
@@ -66,8 +63,6 @@ export interface LoadTarget {
   insert(select: string): Promise<number>;
   /** The connection that runs the reads and the temp staging tables. */
   connection: DuckDBConnection;
-  /** A private directory for decompressed and downloaded files. */
-  workDir: string;
 }
 
 export interface LoadObserver {
@@ -117,8 +112,8 @@ export class Loader {
   private errorCount = 0;
   private firstError: LoadError | undefined;
   private readonly conversions: ColumnConversion[];
-  /** CHAR(n) columns (FILLRECORD fills them with NULL). */
-  private readonly charColumns: boolean[];
+  /** Whether DuckDB reads the files itself first (fastPath). */
+  private readonly fastPathFits: boolean;
 
   constructor(
     private readonly target: LoadTarget,
@@ -139,9 +134,7 @@ export class Loader {
       }
     }
     this.conversions = target.columns.map((c, i) => columnConversion(`c${i}`, c, options));
-    this.charColumns = target.columns.map((c) =>
-      /^character\(/.test(decodeAnnotation(c.annotation).type ?? ''),
-    );
+    this.fastPathFits = fastPathFits(options);
   }
 
   async load(objects: readonly SourceObject[]): Promise<LoadSummary> {
@@ -194,15 +187,15 @@ export class Loader {
       let path = local;
       const compression = this.options.compression;
       // DuckDB reads gzip and zstd itself; the others are expanded to a file first.
-      if (fastPathFits(this.options) && (compression === 'bzip2' || compression === 'lzop')) {
-        path = join(this.target.workDir, `${randomUUID()}.data`);
+      if (this.fastPathFits && (compression === 'bzip2' || compression === 'lzop')) {
+        path = await this.locations.scratchPath(`${randomUUID()}.data`);
         scratch.push(path);
         await pipeline(
           decompressStream(compression, createReadStream(local)),
           createWriteStream(path),
         );
       }
-      if (fastPathFits(this.options)) {
+      if (this.fastPathFits) {
         const rows = await this.fastPath(path, path === local ? compression : undefined);
         if (rows !== undefined) {
           return {
@@ -214,10 +207,6 @@ export class Loader {
             startTime,
           };
         }
-      }
-      if (this.options.format.kind === 'parquet') {
-        // No exact path for Parquet: its values are typed already; report the reader's error.
-        throw await this.parquetError(object, local);
       }
       const source =
         this.options.format.kind === 'avro'
@@ -235,17 +224,18 @@ export class Loader {
     }
   }
 
-  /** The rows loaded, or undefined when the file needs the exact path. */
+  /**
+   * The rows loaded, or undefined when the text file needs the exact path. Parquet has no exact
+   * path (its values are typed already): its errors end the load.
+   */
   private async fastPath(
     path: string,
     compression: LoadOptions['compression'],
   ): Promise<number | undefined> {
     const f = this.options.format;
     const columns = this.target.columns;
-    let source: string;
     if (f.kind === 'parquet') {
-      source = `SELECT * FROM read_parquet(${quoteLiteral(path)})`;
-      return this.target.insert(source);
+      return this.target.insert(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
     }
     if (f.kind !== 'text' && f.kind !== 'csv') return undefined;
     const csv = f.kind === 'csv';
@@ -267,26 +257,6 @@ export class Loader {
     }
   }
 
-  private async parquetError(object: SourceObject, path: string): Promise<LakeshiftError> {
-    try {
-      await this.target.insert(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
-      return new LakeshiftError(
-        SqlState.internalError,
-        `the Parquet file ${object.url} loaded on retry`,
-      );
-    } catch (e) {
-      const err = fromDuckDBError(e);
-      return new LakeshiftError(
-        err.sqlstate,
-        `could not load Parquet file '${object.url}': ${err.message}`,
-        {
-          cause: e,
-        },
-      );
-    }
-  }
-
-  /** Splits the file with the record reader, stages the records and converts them in SQL. */
   /** The records of a text, CSV, fixed-width or JSON file, as the record reader splits them. */
   private async *textBatches(input: NodeJS.ReadableStream): AsyncGenerator<LoadRecord[]> {
     const reader = new RecordReader({
@@ -352,7 +322,7 @@ export class Loader {
               fields = this.jsonFields(fields[0] ?? '');
             } catch (e) {
               fields = undefined;
-              error = { code: 1216, reason: `Invalid JSON: ${messageOf(e)}` };
+              error = { code: LoadErrorCode.invalidLine, reason: `Invalid JSON: ${messageOf(e)}` };
             }
           }
           if (error !== undefined || fields === undefined) {
@@ -365,19 +335,21 @@ export class Loader {
               type: '',
               colLength: '',
               position: col ?? 0,
-              rawLine: r.raw.slice(0, RAW_LIMIT),
+              rawLine: r.raw,
               rawFieldValue: (error?.value ?? '').slice(0, RAW_LIMIT),
-              errCode: error?.code ?? 1216,
+              errCode: error?.code ?? LoadErrorCode.invalidLine,
               errReason: error?.reason ?? 'Invalid input line',
             });
             continue;
           }
           appender.appendBigInt(BigInt(r.line));
-          appender.appendVarchar(r.raw.slice(0, RAW_LIMIT));
+          // The reader keeps raw lines to STL_LOAD_ERRORS' 1,024 characters already.
+          appender.appendVarchar(r.raw);
           // FILLRECORD's missing fields: NULL in CHAR columns, '' in the others.
           const firstFilled = fields.length - (r.error === undefined ? (r.filled ?? 0) : 0);
           fields.forEach((v, i) => {
-            if (v === null || (i >= firstFilled && this.charColumns[i])) appender.appendNull();
+            const isChar = this.conversions[i]!.typeName === 'char';
+            if (v === null || (i >= firstFilled && isChar)) appender.appendNull();
             else appender.appendVarchar(v);
           });
           appender.endRow();
@@ -394,15 +366,14 @@ export class Loader {
         }
       }
       appender.closeSync();
-      const columns = ['__line', '__raw', ...this.target.columns.map((_, i) => `c${i}`)];
-      await this.recordConversionErrors(object, stageRef, columns);
+      await this.recordConversionErrors(object, stageRef);
       const fileErrors = this.errorCount - errorsBefore;
       let rowsLoaded = 0;
       if (!this.options.noLoad) {
         const ok = this.conversions.map((c) => `NOT (${c.invalid} OR ${c.nullViolation})`);
         const values = this.conversions.map((c) => c.value);
         rowsLoaded = await this.target.insert(
-          `SELECT ${values.join(', ')} FROM (SELECT ${columns.join(', ')} FROM ${stageRef}) AS __s WHERE ${ok.join(' AND ')}`,
+          `SELECT ${values.join(', ')} FROM ${stageRef} WHERE ${ok.join(' AND ')}`,
         );
       }
       return { linesScanned: lines, rowsLoaded, errors: fileErrors };
@@ -469,11 +440,7 @@ export class Loader {
   }
 
   /** Records the first failing column of each staged row that does not convert. */
-  private async recordConversionErrors(
-    object: SourceObject,
-    stageRef: string,
-    columns: string[],
-  ): Promise<void> {
+  private async recordConversionErrors(object: SourceObject, stageRef: string): Promise<void> {
     const cases = this.conversions.flatMap((c, i) => [
       `WHEN ${c.invalid} THEN ${i}`,
       `WHEN ${c.nullViolation} THEN ${-(i + 1)}`,
@@ -482,7 +449,7 @@ export class Loader {
     const limit = this.options.maxError - this.errorCount + 1;
     const reader = await this.target.connection.runAndReadAll(
       `SELECT __line, __raw, __bad, ${this.target.columns.map((_, i) => `c${i}`).join(', ')} FROM (` +
-        `SELECT *, CASE ${cases.join(' ')} END AS __bad FROM (SELECT ${columns.join(', ')} FROM ${stageRef}) AS __s` +
+        `SELECT *, CASE ${cases.join(' ')} END AS __bad FROM ${stageRef}` +
         `) AS __e WHERE __bad IS NOT NULL ORDER BY __line LIMIT ${Math.max(limit, 1)}`,
     );
     for (const row of reader.getRowsJS()) {

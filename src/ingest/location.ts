@@ -104,22 +104,26 @@ export function resolveCredentials(
 
 /**
  * Opens objects for one statement. S3 clients are made per bucket on first use (a manifest may
- * name several buckets) and closed with the Locations. Downloads go to a private work directory
- * (not the lake's read cache: a source object may be rewritten under the same key).
+ * name several buckets) and closed with the Locations. Downloads, and the statement's other
+ * scratch files (scratchPath), go to a private work directory under `baseDir`, made on first use
+ * and removed by close (not the lake's read cache: a source object may be rewritten under the
+ * same key).
  */
 export class Locations {
   private readonly stores = new Map<string, Promise<S3ObjectStore>>();
   private readonly credentials: S3Credentials | undefined;
   private readonly endpoint: string | undefined;
   private readonly region: string | undefined;
+  private readonly workDir: string;
   private madeWorkDir = false;
 
   constructor(
     access: LocationAccess,
     settings: AwsSettings,
-    private readonly workDir: string,
+    baseDir: string,
     env: NodeJS.ProcessEnv = process.env,
   ) {
+    this.workDir = join(baseDir, `ingest-${randomUUID()}`);
     this.credentials = resolveCredentials(access.credentials, settings);
     this.endpoint =
       access.endpoint ??
@@ -128,6 +132,11 @@ export class Locations {
       env['AWS_ENDPOINT_URL'];
     this.region =
       access.region ?? settings.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  }
+
+  /** A path for a scratch file or directory of the statement, in the work directory. */
+  async scratchPath(name: string): Promise<string> {
+    return join(await this.work(), name);
   }
 
   private async work(): Promise<string> {
@@ -299,7 +308,7 @@ export class Locations {
     }
     const store = await this.bucketStore(loc.bucket);
     const ext = /\.[A-Za-z0-9]{1,12}$/.exec(loc.key)?.[0] ?? '';
-    const path = join(await this.work(), `${randomUUID()}${ext}`);
+    const path = await this.scratchPath(`${randomUUID()}${ext}`);
     await store.downloadTo(loc.key, path);
     return path;
   }

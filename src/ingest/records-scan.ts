@@ -1,5 +1,6 @@
 // The record scanners of COPY's reader (records.ts) that keep no reader state: where a CSV record
-// ends and what its fields are, where a JSON object or array ends, and the load error codes.
+// ends and what its fields are, where a JSON object or array ends, and the load error codes (of
+// the reader and of the conversions in convert.ts).
 // They work on decoded text, in which every character the formats treat specially is ASCII.
 // https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-format.html
 // https://docs.aws.amazon.com/redshift/latest/dg/r_Load_Error_Reference.html
@@ -10,8 +11,19 @@ export const LoadErrorCode = {
   extraColumns: 1202,
   /** Input data had fewer columns than were defined in the DDL (FIXEDWIDTH here). */
   fewerColumns: 1203,
+  /** Input data exceeded the acceptable range for the data type (a string past its length). */
+  outOfRange: 1204,
+  invalidDate: 1205,
+  invalidTimestamp: 1206,
+  /** Data contained a value outside of the expected range of 0-9 (integers). */
+  invalidDigit: 1207,
+  invalidFloat: 1208,
+  invalidDecimal: 1209,
+  invalidBoolean: 1210,
   /** Input line contained no data. */
   noData: 1211,
+  /** A field specified as NOT NULL contained no data. */
+  notNull: 1213,
   /** Delimiter not found; also CSV's "Invalid quote formatting for CSV". */
   delimiterNotFound: 1214,
   /** Input line is not valid (CSV's "Missing newline", malformed JSON). */
@@ -20,6 +32,8 @@ export const LoadErrorCode = {
   nulByte: 1218,
   /** String contains invalid or unsupported UTF-8 code points. */
   invalidUtf8: 1220,
+  /** A SUPER field that is not JSON. */
+  invalidJson: 1224,
 } as const;
 
 export interface LoadRecordError {

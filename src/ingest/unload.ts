@@ -338,13 +338,3 @@ function manifestType(c: UnloadColumn): Record<string, string | number> {
       return { base: 'character varying' };
   }
 }
-
-/** Removes a statement's staging directory. */
-export async function removeStage(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-}
-
-/** Makes a statement's staging directory. */
-export async function makeStage(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-}

@@ -8,14 +8,12 @@
 // the others.
 // https://docs.aws.amazon.com/redshift/latest/dg/r_COPY-JOB.html
 import { LakeshiftError, SqlState, isLakeshiftError, messageOf } from '../common/errors.js';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { loadOptions } from '../ingest/copy-options.js';
-import { Locations, parseLocation, type SourceObject } from '../ingest/location.js';
-import type { CopyJobFileRecord, CopyJobRecord } from '../storage/index.js';
+import { loadOptions, type LoadOptions } from '../ingest/copy-options.js';
+import type { SourceObject } from '../ingest/location.js';
+import { copyJobMissing, type CopyJobFileRecord, type CopyJobRecord } from '../storage/index.js';
 import type { Copy, CopyJob } from '../sql/index.js';
-import { identValue, qualifiedName } from '../sql/index.js';
+import { identValue, parseStatements, qualifiedName } from '../sql/index.js';
+import { checkServerFileAccess } from './copy.js';
 import type { CommandResult } from './commands.js';
 import { findLakeTable, relationMissing } from './resolve.js';
 import type { Session } from './session.js';
@@ -32,10 +30,6 @@ export interface CopyJobContext {
 const MAX_DATA_ATTEMPTS = 3;
 /** Backoff of a pending object: base × 2^(attempts-1), at most this. */
 const MAX_BACKOFF_MS = 10 * 60_000;
-
-function jobMissing(name: string): LakeshiftError {
-  return new LakeshiftError(SqlState.undefinedObject, `copy job "${name}" does not exist`);
-}
 
 /** COPY ... JOB CREATE name [AUTO ON|OFF]: saves the COPY (checked now, run later). */
 export async function createCopyJob(session: Session, stmt: Copy): Promise<CommandResult> {
@@ -58,12 +52,7 @@ export async function createCopyJob(session: Session, stmt: Copy): Promise<Comma
     );
   }
   const location = stmt.location!;
-  if (parseLocation(location).scheme === 'file' && !session.user.superuser) {
-    throw new LakeshiftError(
-      SqlState.insufficientPrivilege,
-      'permission denied to COPY from a file on the server: only superusers may',
-    );
-  }
+  checkServerFileAccess(session, location, 'COPY from');
   const tx = await session.transactions.current();
   const q = qualifiedName(stmt.table, session.caseSensitiveIdentifiers);
   const target = await findLakeTable(session, tx, q);
@@ -88,7 +77,7 @@ export async function createCopyJob(session: Session, stmt: Copy): Promise<Comma
 async function jobNamed(session: Session, stmt: CopyJob): Promise<CopyJobRecord> {
   const name = identValue(stmt.name!, session.caseSensitiveIdentifiers);
   const job = await session.manager.lake.directory.copyJob(session.databaseId, name);
-  if (job === undefined) throw jobMissing(name);
+  if (job === undefined) throw copyJobMissing(name);
   return job;
 }
 
@@ -326,80 +315,85 @@ export class CopyJobRunner {
     const objects = await this.listObjects(job);
     if (objects === undefined) return outcome;
     const now = Date.now();
-    for (const object of objects) {
-      if (this.stopped) break;
-      const state = known.get(object.url);
-      if (state?.status === 'loaded') continue;
-      if (state?.status === 'failed' && !opts.force) continue;
-      if (
-        !opts.force &&
-        state?.status === 'pending' &&
-        state.nextAttemptAt !== null &&
-        state.nextAttemptAt.getTime() > now
-      ) {
-        outcome.pending++;
-        continue;
-      }
-      if (!this.manager.availability.isWritable()) {
-        outcome.pending++;
-        continue;
-      }
-      const attempts = (state?.attempts ?? 0) + 1;
-      try {
-        const rows = await this.loadObject(job, object, opts.notice);
-        outcome.loaded++;
-        outcome.rows += rows;
-      } catch (e) {
-        const error = messageOf(e);
-        // Loaded meanwhile (another server, or a commit whose reply was lost): nothing to do.
-        const after = await directory.copyJobFiles(job.jobId).catch(() => undefined);
-        if (after?.find((f) => f.url === object.url)?.status === 'loaded') continue;
-        const permanent = !transient(e) && attempts >= MAX_DATA_ATTEMPTS;
-        const base = this.options.retryBaseMs ?? this.options.pollMs;
-        const delay = Math.min(base * 2 ** (attempts - 1), MAX_BACKOFF_MS);
-        if (permanent) outcome.failed.push({ url: object.url, error });
-        else outcome.pending++;
-        this.manager.options.log.warn(
-          { job: job.name, object: object.url, attempts, permanent, err: e },
-          'copy job: object not loaded',
-        );
-        try {
-          await directory.setCopyJobFileState(job.jobId, object.url, {
-            status: permanent ? 'failed' : 'pending',
-            attempts,
-            lastError: error.slice(0, 1000),
-            nextAttemptAt: permanent ? null : new Date(Date.now() + delay),
-            size: object.size,
-            modified: object.lastModified,
-          });
-        } catch {
-          // The catalog is unreachable: the object stays unloaded and is tried again next poll.
+    // One session of the job's owner serves the whole pass (each object is a COPY of its own).
+    let session: Session | undefined;
+    try {
+      for (const object of objects) {
+        if (this.stopped) break;
+        const state = known.get(object.url);
+        if (state?.status === 'loaded') continue;
+        if (state?.status === 'failed' && !opts.force) continue;
+        if (
+          !opts.force &&
+          state?.status === 'pending' &&
+          state.nextAttemptAt !== null &&
+          state.nextAttemptAt.getTime() > now
+        ) {
+          outcome.pending++;
+          continue;
         }
-        // Without the warehouse or the catalog nothing else can load either: stop this pass.
-        if (transient(e)) break;
+        if (!this.manager.availability.isWritable()) {
+          outcome.pending++;
+          continue;
+        }
+        const attempts = (state?.attempts ?? 0) + 1;
+        try {
+          session ??= await this.manager.openInternalSession(job.ownerUserId, job.databaseId);
+          const rows = await loadObject(session, job, object, opts.notice);
+          outcome.loaded++;
+          outcome.rows += rows;
+        } catch (e) {
+          const error = messageOf(e);
+          const isTransient = transient(e);
+          // Loaded meanwhile (another server, or a commit whose reply was lost): nothing to do.
+          const after = await directory.copyJobFiles(job.jobId).catch(() => undefined);
+          if (after?.find((f) => f.url === object.url)?.status === 'loaded') continue;
+          const permanent = !isTransient && attempts >= MAX_DATA_ATTEMPTS;
+          const base = this.options.retryBaseMs ?? this.options.pollMs;
+          const delay = Math.min(base * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+          if (permanent) outcome.failed.push({ url: object.url, error });
+          else outcome.pending++;
+          this.manager.options.log.warn(
+            { job: job.name, object: object.url, attempts, permanent, err: e },
+            'copy job: object not loaded',
+          );
+          try {
+            await directory.setCopyJobFileState(job.jobId, object.url, {
+              status: permanent ? 'failed' : 'pending',
+              attempts,
+              lastError: error.slice(0, 1000),
+              nextAttemptAt: permanent ? null : new Date(Date.now() + delay),
+              size: object.size,
+              modified: object.lastModified,
+            });
+          } catch {
+            // The catalog is unreachable: the object stays unloaded and is tried again next poll.
+          }
+          // Without the warehouse or the catalog nothing else can load either: stop this pass.
+          if (isTransient) break;
+        }
       }
+    } finally {
+      await session?.close();
     }
     return outcome;
   }
 
   /** The objects under the job's location, or undefined (logged) when it cannot be listed. */
   private async listObjects(job: CopyJobRecord): Promise<SourceObject[] | undefined> {
-    const options = (() => {
-      try {
-        return loadOptions(this.parse(job).options);
-      } catch {
-        return undefined;
-      }
-    })();
-    const locations = new Locations(
-      {
-        credentials: options?.credentials ?? {},
-        region: options?.region,
-        endpoint: options?.endpoint,
-      },
-      this.manager.options.aws ?? {},
-      join(this.manager.options.ingestDir ?? tmpdir(), `job-${randomUUID()}`),
-    );
+    // The job's own access parameters; a COPY that no longer parses lists with the server's.
+    let options: LoadOptions | undefined;
+    try {
+      const [stmt] = parseStatements(job.copyText);
+      if (stmt?.kind === 'Copy') options = loadOptions(stmt.options);
+    } catch {
+      options = undefined;
+    }
+    const locations = this.manager.locations({
+      credentials: options?.credentials ?? {},
+      region: options?.region,
+      endpoint: options?.endpoint,
+    });
     try {
       return await locations.list(job.location);
     } catch (e) {
@@ -412,27 +406,20 @@ export class CopyJobRunner {
       await locations.close();
     }
   }
+}
 
-  private parse(job: CopyJobRecord): Copy {
-    const [stmt] = this.manager.parseForJob(job.copyText);
-    if (stmt?.kind !== 'Copy') throw new Error(`copy job ${job.name} holds no COPY`);
-    return stmt;
-  }
-
-  /** One object in one COPY, as the job's owner; resolves to the rows loaded. */
-  private async loadObject(
-    job: CopyJobRecord,
-    object: SourceObject,
-    notice?: (n: NoticeFields) => void,
-  ): Promise<number> {
-    const session = await this.manager.openInternalSession(job.ownerUserId, job.databaseId);
-    try {
-      session.copyJobContext = { jobId: job.jobId, objects: [object] };
-      await session.simpleQuery(job.copyText, internalSink(notice ?? (() => undefined)));
-      return session.lastCopy?.rows ?? 0;
-    } finally {
-      session.copyJobContext = undefined;
-      await session.close();
-    }
+/** One object in one COPY of the job, in a session of its owner; resolves to the rows loaded. */
+async function loadObject(
+  session: Session,
+  job: CopyJobRecord,
+  object: SourceObject,
+  notice?: (n: NoticeFields) => void,
+): Promise<number> {
+  try {
+    session.copyJobContext = { jobId: job.jobId, objects: [object] };
+    await session.simpleQuery(job.copyText, internalSink(notice ?? (() => undefined)));
+    return session.lastCopy?.rows ?? 0;
+  } finally {
+    session.copyJobContext = undefined;
   }
 }

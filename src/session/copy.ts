@@ -25,14 +25,10 @@ import { quoteIdent } from '../common/sql-quote.js';
 import { querySql } from './rows.js';
 import { storedValues } from './dml.js';
 import { loadOptions } from '../ingest/copy-options.js';
-import { Locations, parseLocation } from '../ingest/location.js';
+import { parseLocation } from '../ingest/location.js';
 import { Loader } from '../ingest/load.js';
 import type { LoadFileRecord, LoadRecord } from './history.js';
 import type { LoadIdentity } from '../system/index.js';
-import { mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Session } from './session.js';
 import { withIdentityValues } from './identity.js';
 import type { ResultSink } from './wire.js';
@@ -192,24 +188,17 @@ async function copyFromLocation(
   if (stmt.table === undefined)
     throw new LakeshiftError(SqlState.syntaxError, 'COPY FROM needs a table');
   const location = stmt.location!;
-  if (parseLocation(location).scheme === 'file' && !session.user.superuser) {
-    throw new LakeshiftError(
-      SqlState.insufficientPrivilege,
-      'permission denied to COPY from a file on the server: only superusers may',
-    );
-  }
+  checkServerFileAccess(session, location, 'COPY from');
   const options = loadOptions(stmt.options);
   const { table, columns, insertFrom, tableId } = await copyTarget(session, stmt, {
     explicitIds: options.explicitIds,
   });
   const history = session.manager.options.history;
-  const workDir = join(session.manager.options.ingestDir ?? tmpdir(), `copy-${randomUUID()}`);
-  await mkdir(workDir, { recursive: true });
-  const locations = new Locations(
-    { credentials: options.credentials, region: options.region, endpoint: options.endpoint },
-    session.manager.options.aws ?? {},
-    workDir,
-  );
+  const locations = session.manager.locations({
+    credentials: options.credentials,
+    region: options.region,
+    endpoint: options.endpoint,
+  });
   const queryId = session.currentQueryId;
   const started = new Date();
   const job = session.copyJobContext;
@@ -261,7 +250,6 @@ async function copyFromLocation(
         columns: targetColumns,
         insert: insertFrom,
         connection: session.connection,
-        workDir,
       },
       options,
       locations,
@@ -271,7 +259,6 @@ async function copyFromLocation(
           record.fileCountScanned++;
           record.fileBytesScanned += f.bytesScanned;
           record.linesScanned += f.linesScanned;
-          record.loadedRows += f.rowsLoaded;
           rowsPerObject.set(f.fileName, f.rowsLoaded);
           files.push({
             queryId,
@@ -318,7 +305,6 @@ async function copyFromLocation(
         });
       }
     }
-    record.loadedRows = summary.rowsLoaded;
     record.errorCount = summary.errors;
     session.transactions.onEnd((committed) => {
       if (committed) for (const f of files) history.loadFile(f);
@@ -334,13 +320,24 @@ async function copyFromLocation(
     }
     return { tag: `COPY ${summary.rowsLoaded}`, rows: summary.rowsLoaded };
   } catch (e) {
-    record.errorCount = Math.max(record.errorCount, 0);
     history.loadFinished(record, 'failed');
     session.lastCopy = { queryId, rows: 0 };
     throw e;
   } finally {
     await locations.close();
-    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A file:// location is the server's own file system: only superusers may read or write it
+ * (as PostgreSQL's COPY of a server file). `what` says which: 'COPY from', 'UNLOAD to'.
+ */
+export function checkServerFileAccess(session: Session, location: string, what: string): void {
+  if (parseLocation(location).scheme === 'file' && !session.user.superuser) {
+    throw new LakeshiftError(
+      SqlState.insufficientPrivilege,
+      `permission denied to ${what} a file on the server: only superusers may`,
+    );
   }
 }
 

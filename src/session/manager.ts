@@ -16,8 +16,8 @@ import type { PendingConnection, StartupRequest, WireBackend, WireSession } from
 import { Session } from './session.js';
 import { ResultCache } from './result-cache.js';
 import { CopyJobRunner } from './copy-jobs.js';
-import { parseStatements, type Statement } from '../sql/index.js';
-import type { AwsSettings } from '../ingest/location.js';
+import { Locations, type AwsSettings, type LocationAccess } from '../ingest/location.js';
+import { tmpdir } from 'node:os';
 
 export interface SessionManagerOptions {
   lake: Lake;
@@ -59,6 +59,11 @@ export class SessionManager implements WireBackend {
 
   /** The copy job runner (started by start(); undefined when copy jobs do not run). */
   copyJobs: CopyJobRunner | undefined;
+
+  /** Where a COPY, UNLOAD or copy job reads and writes, with the server's S3 settings. */
+  locations(access: LocationAccess): Locations {
+    return new Locations(access, this.options.aws ?? {}, this.options.ingestDir ?? tmpdir());
+  }
 
   constructor(readonly options: SessionManagerOptions) {
     this.availability = options.availability ?? new Availability();
@@ -258,11 +263,6 @@ export class SessionManager implements WireBackend {
       database,
       { internal: true },
     )) as Session;
-  }
-
-  /** Parses stored SQL (a copy job's COPY) as a fresh session would. */
-  parseForJob(sql: string): Statement[] {
-    return parseStatements(sql);
   }
 
   /** Starts the copy job runner (when configured). */

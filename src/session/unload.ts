@@ -3,17 +3,15 @@
 // writes and moves the files. UNLOAD to file:// writes the server's own files: superusers only,
 // as COPY FROM file://. Redshift reports the rows in a notice ("UNLOAD completed, n record(s)
 // unloaded successfully.") and the command tag UNLOAD without a count.
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LakeshiftError, SqlState } from '../common/errors.js';
+import { mkdir } from 'node:fs/promises';
+import { SqlState } from '../common/errors.js';
 import { fromDuckDBError } from '../engine/index.js';
-import { Locations, parseLocation } from '../ingest/location.js';
 import { unloadOptions } from '../ingest/unload-options.js';
-import { makeStage, removeStage, unload } from '../ingest/unload.js';
+import { unload } from '../ingest/unload.js';
 import type { UnloadColumn } from '../ingest/unload-sql.js';
 import type { Unload } from '../sql/index.js';
 import type { CommandResult } from './commands.js';
+import { checkServerFileAccess } from './copy.js';
 import { declaredResultTypes, querySql } from './rows.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
@@ -24,24 +22,13 @@ export async function runUnload(
   sink: ResultSink,
 ): Promise<CommandResult> {
   const options = unloadOptions(stmt, session.caseSensitiveIdentifiers);
-  if (parseLocation(stmt.location).scheme === 'file' && !session.user.superuser) {
-    throw new LakeshiftError(
-      SqlState.insufficientPrivilege,
-      'permission denied to UNLOAD to a file on the server: only superusers may',
-    );
-  }
+  checkServerFileAccess(session, stmt.location, 'UNLOAD to');
   const sql = await querySql(session, stmt.query, [], false);
   const columns = await resultColumns(session, stmt, sql);
-  const base = session.manager.options.ingestDir ?? tmpdir();
-  const id = randomUUID();
-  const stageDir = join(base, `unload-${id}`);
-  const locations = new Locations(
-    options.access,
-    session.manager.options.aws ?? {},
-    join(base, `unload-${id}-s3`),
-  );
+  const locations = session.manager.locations(options.access);
   try {
-    await makeStage(stageDir);
+    const stageDir = await locations.scratchPath('stage');
+    await mkdir(stageDir);
     const { rows } = await unload({
       location: stmt.location,
       options,
@@ -69,7 +56,6 @@ export async function runUnload(
     return { tag: 'UNLOAD', rows };
   } finally {
     await locations.close();
-    await removeStage(stageDir);
   }
 }
 
