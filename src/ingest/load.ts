@@ -59,8 +59,11 @@ export interface LoadTarget {
   /** Redshift's name of the table, for messages ("Load into table 'x' failed"). */
   tableName: string;
   columns: readonly TargetColumn[];
-  /** Inserts the rows of a SELECT whose columns are the target columns' values, in order. */
-  insert(select: string): Promise<number>;
+  /**
+   * Inserts the rows of a SELECT whose columns are the target columns' values, in order;
+   * `many` when they come from a large file.
+   */
+  insert(select: string, opts?: { many?: boolean }): Promise<number>;
   /** The connection that runs the reads and the temp staging tables. */
   connection: DuckDBConnection;
 }
@@ -99,6 +102,12 @@ function loadFailed(table: string, first: LoadError | undefined): LakeshiftError
       : {},
   );
 }
+
+/**
+ * Files at least this large are loaded as many rows: the lake writes them to a Parquet file
+ * at once instead of first checking whether they are few enough to keep in the catalog.
+ */
+export const LARGE_FILE_BYTES = 1 << 20;
 
 /** Formats DuckDB reads itself (text and CSV without Redshift-only rules, and Parquet). */
 function fastPathFits(options: LoadOptions): boolean {
@@ -196,7 +205,11 @@ export class Loader {
         );
       }
       if (this.fastPathFits) {
-        const rows = await this.fastPath(path, path === local ? compression : undefined);
+        const rows = await this.fastPath(
+          path,
+          path === local ? compression : undefined,
+          object.size,
+        );
         if (rows !== undefined) {
           return {
             fileName: object.url,
@@ -231,11 +244,13 @@ export class Loader {
   private async fastPath(
     path: string,
     compression: LoadOptions['compression'],
+    size: number,
   ): Promise<number | undefined> {
     const f = this.options.format;
     const columns = this.target.columns;
+    const many = size >= LARGE_FILE_BYTES;
     if (f.kind === 'parquet') {
-      return this.target.insert(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
+      return this.target.insert(`SELECT * FROM read_parquet(${quoteLiteral(path)})`, { many });
     }
     if (f.kind !== 'text' && f.kind !== 'csv') return undefined;
     const csv = f.kind === 'csv';
@@ -250,7 +265,7 @@ export class Loader {
     });
     const values = this.conversions.map((c, i) => fastValue(c, columns[i]!));
     try {
-      return await this.target.insert(`SELECT ${values.join(', ')} FROM ${read}`);
+      return await this.target.insert(`SELECT ${values.join(', ')} FROM ${read}`, { many });
     } catch (e) {
       if (fromDuckDBError(e).sqlstate === SqlState.queryCanceled) throw e;
       return undefined;

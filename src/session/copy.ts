@@ -26,7 +26,7 @@ import { querySql } from './rows.js';
 import { storedValues } from './dml.js';
 import { loadOptions } from '../ingest/copy-options.js';
 import { parseLocation } from '../ingest/location.js';
-import { Loader } from '../ingest/load.js';
+import { LARGE_FILE_BYTES, Loader } from '../ingest/load.js';
 import type { LoadFileRecord, LoadRecord } from './history.js';
 import type { LoadIdentity } from '../system/index.js';
 import type { Session } from './session.js';
@@ -162,14 +162,14 @@ async function copyTarget(session: Session, stmt: Copy, opts: { explicitIds?: bo
       );
     }
   }
-  const insertFrom = (select: string) =>
+  const insertFrom = (select: string, opts: { many?: boolean } = {}) =>
     withIdentityValues(
       session,
       tx,
       table,
       columns,
       storedValues(table, columns, select, 'json'),
-      (sql, cols) => tx.insert(target, sql, { columns: cols }),
+      (sql, cols) => tx.insert(target, sql, { columns: cols, many: opts.many }),
     );
   const types = columns.map((c) => table.columns.find((t) => t.name === c)!.type);
   return { table, columns, types, insertFrom, tableId: table.tableId };
@@ -368,7 +368,9 @@ async function copyFromStdin(
     for await (const chunk of input) await spool.write(chunk);
     if ((await spool.finish()) && spool.bytes > 0) {
       try {
-        const n = await insertFrom(selectColumns(columns.length, spool.readCsvSql()));
+        const n = await insertFrom(selectColumns(columns.length, spool.readCsvSql()), {
+          many: spool.bytes >= LARGE_FILE_BYTES,
+        });
         return { tag: `COPY ${n}`, rows: n };
       } catch (e) {
         // read_csv refused the data or a value did not cast: the parser below gives

@@ -104,6 +104,7 @@ for (const [backendName, makeBackend] of backends) {
         storage: loc.storage,
         inlineRowLimit: 3,
         inlineFlushThreshold: 10,
+        insertFileRows: 100,
         ...extra,
       };
       const lake = await Lake.open(options);

@@ -5,7 +5,8 @@
 // when that snapshot was current. Runs on both catalog backends (SQLite, PostgreSQL 15).
 //
 // Steps: single-statement transactions (CREATE/DROP/RENAME TABLE, INSERT of 1..5 rows or of
-// hundreds (inlined below inlineRowLimit 3, flushed past inlineFlushThreshold 10), DELETE,
+// hundreds (inlined below inlineRowLimit 3, flushed past inlineFlushThreshold 10, written to
+// files of their own from insertFileRows 100), DELETE,
 // UPDATE, TRUNCATE, ADD/DROP/RENAME COLUMN, reads with pruning filters), multi-statement
 // transactions committed or rolled back, pairs of concurrent transactions (the second on a
 // second Lake instance at times, compaction or GC while both are open), compaction, GC, and
@@ -1114,6 +1115,9 @@ async function runSteps(
     storage: loc.storage,
     inlineRowLimit: 3,
     inlineFlushThreshold: 10,
+    // Inserts of hundreds of rows go to files of their own as they run; smaller ones via the
+    // stage table.
+    insertFileRows: 100,
     ...(variant === 'gc' ? { retentionMs: 0, pinHeartbeatMs: HEARTBEAT_MS } : {}),
   };
   const run = new Run(variant, loc, options, ref, stats);

@@ -154,7 +154,7 @@ export function phasesNote(outcomes: readonly Outcome[], measurements: Measureme
   const duck = outcomes.find((o) => o.path.id === 'duckdb-csv' && o.timing);
   if (lake) {
     facts.push(
-      `Lakeshift spends ${s(med(lake, 'streamMs'))} s taking the file in (src/session/copy.ts writes the CopyData payloads to a spool file while checking that DuckDB's CSV reader may read them) and ${s(med(lake, 'finishMs'))} s after CopyDone (DuckDB's read_csv over the spool, the casts to the column types into the transaction's staging table, then the lake's Parquet files, ordered by the sort key, and the commit).`,
+      `Lakeshift spends ${s(med(lake, 'streamMs'))} s taking the file in (src/session/copy.ts writes the CopyData payloads to a spool file while checking that DuckDB's CSV reader may read them) and ${s(med(lake, 'finishMs'))} s after CopyDone (DuckDB's read_csv over the spool and the casts to the column types, written straight to one Parquet file ordered by the sort key with the writer's column statistics, then the commit).`,
     );
     if (duck)
       facts.push(

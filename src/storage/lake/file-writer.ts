@@ -4,11 +4,13 @@
 // the object store, which makes them durable before the catalog commit can name them.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { ColumnStats, NewDataFile } from '../catalog/commit.js';
 import type { ObjectStore } from '../objectstore/types.js';
 import { fileChecksum } from './checksum.js';
 import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
+import type { LakeStaging } from './staging.js';
 import type { ColumnInfo } from './types.js';
 
 /**
@@ -55,7 +57,8 @@ function fieldIds(columns: readonly ColumnInfo[]): string {
   return `{${columns.map((c) => `${quoteLiteral(c.name)}: ${c.columnId}`).join(', ')}}`;
 }
 
-async function columnStats(
+/** Column statistics by a query over `source` (a table name or parenthesized query). */
+async function scannedStats(
   conn: DuckDBConnection,
   source: string,
   columns: readonly ColumnInfo[],
@@ -73,20 +76,127 @@ async function columnStats(
   const count = Number(row.n ?? 0);
   const stats = columns.map((c, i): ColumnStats => {
     const valueCount = Number(row[`v${i}`] ?? 0);
-    const text = (v: unknown): string | null =>
-      typeof v === 'string' && v.length <= MAX_STAT_LENGTH ? v : null;
-    const lo = text(row[`lo${i}`]);
-    const hi = text(row[`hi${i}`]);
-    return {
-      columnId: c.columnId,
-      valueCount,
-      nullCount: count - valueCount,
-      // Both bounds or neither: a lone bound cannot prune safely in both directions.
-      min: lo !== null && hi !== null ? lo : null,
-      max: lo !== null && hi !== null ? hi : null,
-    };
+    return bounded(c.columnId, count - valueCount, count, row[`lo${i}`], row[`hi${i}`]);
   });
   return { count, stats };
+}
+
+function bounded(
+  columnId: number,
+  nullCount: number,
+  count: number,
+  lo: unknown,
+  hi: unknown,
+): ColumnStats {
+  const text = (v: unknown): string | null =>
+    typeof v === 'string' && v.length <= MAX_STAT_LENGTH ? v : null;
+  const min = text(lo);
+  const max = text(hi);
+  return {
+    columnId,
+    valueCount: count - nullCount,
+    nullCount,
+    // Both bounds or neither: a lone bound cannot prune safely in both directions.
+    min: min !== null && max !== null ? min : null,
+    max: min !== null && max !== null ? max : null,
+  };
+}
+
+type WriterStatistics = { key: string; value: { key: string; value: string }[] }[];
+
+/**
+ * The statistics COPY … (RETURN_STATS) reports, in the text form min(x)::VARCHAR gives; undefined
+ * when a column has none (nested types), so that the caller computes them.
+ */
+function writerStats(
+  columns: readonly ColumnInfo[],
+  count: number,
+  reported: WriterStatistics,
+): ColumnStats[] | undefined {
+  // Keys are quoted column names ("a", "b""c"); nested types add ."child" parts.
+  const byName = new Map(
+    reported.map((e) => [
+      e.key.startsWith('"') && e.key.endsWith('"')
+        ? e.key.slice(1, -1).replaceAll('""', '"')
+        : e.key,
+      new Map(e.value.map((kv) => [kv.key, kv.value])),
+    ]),
+  );
+  const stats: ColumnStats[] = [];
+  for (const c of columns) {
+    const s = byName.get(c.name);
+    const nulls = s?.get('null_count');
+    if (s === undefined || nulls === undefined) return undefined;
+    let lo: string | undefined = s.get('min');
+    let hi: string | undefined = s.get('max');
+    // NaN sorts above every number in DuckDB but is not in the writer's bounds.
+    if (!hasUsableStats(c.type) || s.get('has_nan') === 'true') lo = hi = undefined;
+    if (/^BOOLEAN$/i.test(c.type.trim())) {
+      const bool = (v: string | undefined) =>
+        v === '1' ? 'true' : v === '0' ? 'false' : undefined;
+      lo = bool(lo);
+      hi = bool(hi);
+    }
+    stats.push(bounded(c.columnId, Number(nulls), count, lo, hi));
+  }
+  return stats;
+}
+
+/** A data file written to the store's staging directory, not yet handed to the store. */
+export interface LocalDataFile {
+  localPath: string;
+  recordCount: number;
+  stats: ColumnStats[];
+}
+
+/**
+ * Writes the rows of `source` (a DuckDB table name or parenthesized query whose columns are
+ * named like `columns`) to a Parquet data file in the store's staging directory, ordered by
+ * `orderBy`, with the statistics the writer gathered on the way. The path is claimed from
+ * `staging` before the file exists; the caller releases it.
+ */
+export async function writeLocalDataFile(
+  conn: DuckDBConnection,
+  staging: LakeStaging,
+  source: string,
+  columns: readonly ColumnInfo[],
+  orderBy: readonly string[],
+): Promise<LocalDataFile> {
+  const localPath = staging.claim();
+  const select = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const order = orderBy.length ? ` ORDER BY ${orderBy.map(quoteIdent).join(', ')}` : '';
+  try {
+    const reader = await conn.runAndReadAll(
+      `COPY (SELECT ${select} FROM ${source}${order}) TO ${quoteLiteral(localPath)}
+       (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, FIELD_IDS ${fieldIds(columns)},
+        WRITE_BLOOM_FILTER false, RETURN_STATS)`,
+    );
+    const row = reader.getRowObjectsJson()[0] as {
+      count: string;
+      column_statistics: WriterStatistics;
+    };
+    const recordCount = Number(row.count);
+    const stats =
+      writerStats(columns, recordCount, row.column_statistics) ??
+      (await scannedStats(conn, `read_parquet(${quoteLiteral(localPath)})`, columns)).stats;
+    return { localPath, recordCount, stats };
+  } catch (e) {
+    await rm(localPath, { force: true });
+    staging.release(localPath);
+    throw e;
+  }
+}
+
+/** Hands a staged data file to the store under keyPrefix (the local file is gone after). */
+export async function publishDataFile(
+  store: ObjectStore,
+  keyPrefix: string,
+  file: LocalDataFile,
+): Promise<WrittenFile> {
+  const checksum = await fileChecksum(file.localPath);
+  const key = `${keyPrefix}/${basename(file.localPath)}`;
+  const { size } = await store.putFile(key, file.localPath);
+  return { key, sizeBytes: size, checksum, recordCount: file.recordCount, stats: file.stats };
 }
 
 /**
@@ -97,26 +207,22 @@ async function columnStats(
 export async function writeDataFile(
   conn: DuckDBConnection,
   store: ObjectStore,
+  staging: LakeStaging,
   keyPrefix: string,
   source: string,
   columns: readonly ColumnInfo[],
   orderBy: readonly string[] = [],
 ): Promise<WrittenFile | undefined> {
-  const { count, stats } = await columnStats(conn, source, columns);
-  if (count === 0) return undefined;
-  const name = `${randomUUID()}.parquet`;
-  const localPath = join(store.stagingDir, name);
-  const select = columns.map((c) => quoteIdent(c.name)).join(', ');
-  const order = orderBy.length ? ` ORDER BY ${orderBy.map(quoteIdent).join(', ')}` : '';
-  await conn.run(
-    `COPY (SELECT ${select} FROM ${source}${order}) TO ${quoteLiteral(localPath)}
-     (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, FIELD_IDS ${fieldIds(columns)},
-      WRITE_BLOOM_FILTER false)`,
-  );
-  const checksum = await fileChecksum(localPath);
-  const key = `${keyPrefix}/${name}`;
-  const { size } = await store.putFile(key, localPath);
-  return { key, sizeBytes: size, checksum, recordCount: count, stats };
+  const file = await writeLocalDataFile(conn, staging, source, columns, orderBy);
+  try {
+    if (file.recordCount === 0) {
+      await rm(file.localPath, { force: true });
+      return undefined;
+    }
+    return await publishDataFile(store, keyPrefix, file);
+  } finally {
+    staging.release(file.localPath);
+  }
 }
 
 /**
@@ -127,6 +233,7 @@ export async function writeDataFile(
 export async function writeClusteredFiles(
   conn: DuckDBConnection,
   store: ObjectStore,
+  staging: LakeStaging,
   keyPrefix: string,
   source: string,
   columns: readonly ColumnInfo[],
@@ -147,6 +254,7 @@ export async function writeClusteredFiles(
       const file = await writeDataFile(
         conn,
         store,
+        staging,
         keyPrefix,
         `(SELECT ${select} FROM ${sorted} WHERE __lake_rn > ${start} AND __lake_rn <= ${start + size})`,
         columns,

@@ -125,6 +125,107 @@ describe('lake', () => {
     await lake.close();
   });
 
+  test('a large insert is written to a sorted file of its own as it runs; DML in the same transaction still reaches its rows', async () => {
+    const dir = tempDir();
+    const lake = await localLake(dir, { insertFileRows: 1000 });
+    await createT(lake, ['id']);
+    const staging = join(dir, 'files', '.staging');
+    const stagedFiles = () => readdirSync(staging).filter((f) => f.endsWith('.parquet'));
+
+    const tx = await lake.begin();
+    assert.equal(await tx.insert(t, `SELECT 5000 - range, 'v' || range FROM range(5000)`), 5000);
+    assert.equal(stagedFiles().length, 1, 'the 5,000 rows are in a file already');
+    assert.equal(await tx.insert(t, `SELECT 10000 + range, 'w' FROM range(500)`), 500);
+    assert.equal(stagedFiles().length, 1, 'fewer rows than insertFileRows wait in the stage table');
+    const count = async () =>
+      (
+        await tx.query(
+          `SELECT count(*)::BIGINT AS n, sum(id)::BIGINT AS s FROM ${await tx.scan(t)}`,
+        )
+      )[0];
+    const inserted = (5000 * 5001) / 2 + 500 * 10000 + (499 * 500) / 2;
+    assert.deepEqual(await count(), { n: 5500n, s: BigInt(inserted) });
+    assert.equal(await tx.delete(t, 'id <= 100'), 100);
+    assert.equal(stagedFiles().length, 0, "a DELETE moves the file's rows into the stage table");
+    assert.deepEqual(await count(), { n: 5400n, s: BigInt(inserted - 5050) });
+    await tx.commit();
+    assert.deepEqual(await rows(lake), [{ n: 5400n, s: BigInt(inserted - 5050) }]);
+
+    // Committed as written: rows ordered by the sort key, statistics equal to the rows'.
+    await lake.transaction((tx2) =>
+      tx2.insert(t, `SELECT (range * 7919) % 20000 + 100000, 'x' || range FROM range(20000)`),
+    );
+    const file = await lake.db.get<{ data_file_id: number; path: string }>(
+      `SELECT data_file_id, path FROM lake_data_file WHERE end_snapshot IS NULL AND record_count = 20000`,
+    );
+    assert.ok(file, 'one data file of the 20,000 rows');
+    const stats = await lake.db.all<{
+      column_id: number;
+      min_value: string;
+      max_value: string;
+      null_count: number;
+    }>(
+      `SELECT s.column_id, s.min_value, s.max_value, s.null_count FROM lake_file_column_stats s
+       WHERE s.data_file_id = ${file.data_file_id} ORDER BY s.column_id`,
+    );
+    assert.deepEqual(
+      stats.map((r) => [r.min_value, r.max_value, Number(r.null_count)]),
+      [
+        ['100000', '119999', 0],
+        ['x0', 'x9999', 0],
+      ],
+    );
+    const check = await lake.begin();
+    const [order] = await check.query(
+      `SELECT count(*) FILTER (WHERE id < prev)::BIGINT AS unordered FROM (
+         SELECT id, lag(id) OVER (ORDER BY file_row_number) AS prev
+         FROM read_parquet(${JSON.stringify(join(dir, 'files', file.path)).replaceAll('"', "'")}, file_row_number = true))`,
+    );
+    assert.equal(order!.unordered, 0n);
+    await check.rollback();
+
+    // Rolled back: the file is gone and nothing is committed.
+    const tx3 = await lake.begin();
+    await tx3.insert(t, `SELECT range, 'y' FROM range(3000)`);
+    assert.equal(stagedFiles().length, 1);
+    await tx3.rollback();
+    assert.equal(stagedFiles().length, 0);
+    assert.deepEqual(await rows(lake), [
+      { n: 25400n, s: BigInt(inserted - 5050 + 20000 * 100000 + (19999 * 20000) / 2) },
+    ]);
+    await lake.close();
+  });
+
+  test('a large insert with NULL in a NOT NULL column fails with 23502 and leaves no file', async () => {
+    const dir = tempDir();
+    const lake = await localLake(dir, { insertFileRows: 1000 });
+    await lake.transaction(async (tx) => {
+      await tx.createSchema('public');
+      await tx.createTable('public', 't', [
+        { name: 'id', type: 'BIGINT', nullable: false },
+        { name: 'v', type: 'VARCHAR', nullable: false, defaultValue: 'none' },
+      ]);
+    });
+    const tx = await lake.begin();
+    await assert.rejects(
+      tx.insert(t, `SELECT CASE WHEN range = 1500 THEN NULL ELSE range END FROM range(2000)`, {
+        columns: ['id'],
+      }),
+      (e: Error & { sqlstate?: string }) =>
+        e.sqlstate === '23502' && /column "id" of relation "t"/.test(e.message),
+    );
+    assert.equal(await tx.insert(t, `SELECT range FROM range(2000)`, { columns: ['id'] }), 2000);
+    await tx.commit();
+    assert.deepEqual(await rows(lake, `SELECT count(*)::BIGINT AS n, min(v) AS v FROM $t`), [
+      { n: 2000n, v: 'none' },
+    ]);
+    assert.deepEqual(
+      readdirSync(join(dir, 'files', '.staging')).filter((f) => f.endsWith('.parquet')),
+      [],
+    );
+    await lake.close();
+  });
+
   test('compaction merges small files into rows ordered by the sort key, contents unchanged', async () => {
     const lake = await localLake(undefined, { inlineRowLimit: 0 });
     await createT(lake, ['id']);

@@ -17,6 +17,7 @@ import {
   type SnapshotRow,
 } from '../catalog/queries.js';
 import { initCatalog } from '../catalog/schema.js';
+import { LakeStaging } from './staging.js';
 import { openObjectStore, type OpenObjectStoreOptions } from '../objectstore/index.js';
 import type { ObjectStore } from '../objectstore/types.js';
 import { flushInlinedRows } from './rewrite.js';
@@ -39,6 +40,11 @@ export interface LakeOptions {
   inlineRowLimit?: number;
   /** A table's inlined rows are flushed into a Parquet file beyond this many. Default 1000. */
   inlineFlushThreshold?: number;
+  /**
+   * An insert of at least this many rows is written to a file of its own as it runs; smaller
+   * ones wait in a temp table and go into one file at commit. Default 65,536.
+   */
+  insertFileRows?: number;
   /** How long old snapshots stay readable (time travel) before GC may expire them. Default 1 day. */
   retentionMs?: number;
   /** How often a process records the oldest snapshot its transactions read. Default 10 s. */
@@ -80,9 +86,11 @@ export class Lake {
   readonly lookups = new SnapshotLookups();
   /** Snapshot id → number of open transactions in this process reading it. */
   private readonly openPins = new Map<number, number>();
-  private readonly processPinId = `process:${randomUUID()}`;
+  private readonly processPinId: string;
   private processPinWritten = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Staging files of this process; the heartbeat keeps held ones' modification times recent. */
+  readonly staging: LakeStaging;
   private readonly localPaths = new Map<string, string>();
   private readonly foreignStores = new Map<string, Promise<ObjectStore>>();
   private closed = false;
@@ -98,6 +106,8 @@ export class Lake {
       Pick<LakeOptions, 'storageOptions' | 'author' | 'onBackgroundError'>,
   ) {
     this.directory = new Directory(db);
+    this.staging = new LakeStaging(store.stagingDir, randomUUID());
+    this.processPinId = `process:${this.staging.ownerId}`;
   }
 
   /** The namespace's databases and users. */
@@ -117,6 +127,7 @@ export class Lake {
         storageOptions: options.storageOptions,
         inlineRowLimit: options.inlineRowLimit ?? 100,
         inlineFlushThreshold: options.inlineFlushThreshold ?? 1000,
+        insertFileRows: options.insertFileRows ?? 65_536,
         // Never shorter than a few heartbeats: GC relies on pins being recorded by then.
         retentionMs: Math.max(options.retentionMs ?? 24 * 3600_000, 3 * heartbeat),
         pinHeartbeatMs: heartbeat,
@@ -132,6 +143,7 @@ export class Lake {
         void lake
           .writeProcessPin()
           .catch(() => undefined)
+          .then(() => lake.staging.touch())
           .finally(() => (writing = false));
       }, heartbeat);
       lake.heartbeat.unref();
@@ -263,6 +275,9 @@ export class Lake {
       lookups: this.lookups,
       inlineRowLimit: this.options.inlineRowLimit,
       inlineFlushThreshold: this.options.inlineFlushThreshold,
+      insertFileRows: this.options.insertFileRows,
+      staging: this.staging,
+      announceStaging: () => this.writeProcessPin(),
       author: this.options.author ?? null,
       localPath: (file) => this.localPath(file),
       finished: (s) => {

@@ -84,6 +84,7 @@ export async function rewriteTable(
         pending: [],
         stagedDeletesTable: undefined,
         stageTable: undefined,
+        stagedFiles: [],
         withRowIds: false,
       });
     };
@@ -99,10 +100,15 @@ export async function rewriteTable(
     if (request.clusterRows !== undefined && table.sortKey.length > 0) {
       const scan = await scanOf(groups.flat(), inlined);
       const { columns, sortKey } = table;
-      const files = await writeClusteredFiles(connection, lake.store, prefix, scan, columns, {
-        sortKey,
-        rowsPerFile: request.clusterRows,
-      });
+      const files = await writeClusteredFiles(
+        connection,
+        lake.store,
+        lake.staging,
+        prefix,
+        scan,
+        columns,
+        { sortKey, rowsPerFile: request.clusterRows },
+      );
       files.forEach(keep);
     } else {
       let inlinedLeft = inlined;
@@ -110,7 +116,15 @@ export async function rewriteTable(
         const scan = await scanOf(group, inlinedLeft);
         inlinedLeft = [];
         keep(
-          await writeDataFile(connection, lake.store, prefix, scan, table.columns, table.sortKey),
+          await writeDataFile(
+            connection,
+            lake.store,
+            lake.staging,
+            prefix,
+            scan,
+            table.columns,
+            table.sortKey,
+          ),
         );
       }
     }

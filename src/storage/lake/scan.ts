@@ -38,6 +38,11 @@ export interface ScanInput {
   stagedDeletesTable: string | undefined;
   /** DuckDB table holding the transaction's uncommitted inserts, with a __lake_seq column. */
   stageTable: string | undefined;
+  /**
+   * Parquet files of the transaction's large inserts, written with the table's current columns.
+   * Their rows have no row ids: a scan with row ids gets them in the stage table instead.
+   */
+  stagedFiles: readonly string[];
   /** Adds __lake_file and __lake_pos, which identify each row for DELETE and UPDATE. */
   withRowIds: boolean;
 }
@@ -175,6 +180,12 @@ export function buildScan(input: ScanInput): string {
       ? `, CAST(-1 AS BIGINT) AS ${ROW_FILE}, ${STAGE_SEQ} AS ${ROW_POS}`
       : '';
     parts.push(`SELECT ${cols}${rowIds} FROM ${input.stageTable}`);
+  }
+  if (input.stagedFiles.length > 0) {
+    if (input.withRowIds) throw new Error('staged files have no row ids: fold them first');
+    parts.push(
+      `SELECT ${cols} FROM read_parquet([${input.stagedFiles.map(quoteLiteral).join(', ')}])`,
+    );
   }
   if (parts.length === 0) {
     const nulls = input.columns.map(typedNull);

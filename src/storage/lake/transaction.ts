@@ -4,6 +4,7 @@
 import type { SnapshotLookups } from './snapshot-lookups.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { isLakeshiftError, LakeshiftError, SqlState } from '../../common/errors.js';
 import type { CatalogDb } from '../catalog/db.js';
 import {
@@ -29,8 +30,16 @@ import {
 } from '../catalog/queries.js';
 import type { ObjectStore } from '../objectstore/types.js';
 import { quoteIdent, quoteLiteral } from './duckdb-sql.js';
-import { newDataFile, writeDataFile, writeDeleteFile } from './file-writer.js';
+import {
+  newDataFile,
+  publishDataFile,
+  writeDataFile,
+  writeDeleteFile,
+  writeLocalDataFile,
+  type LocalDataFile,
+} from './file-writer.js';
 import { CatalogOverlay } from './overlay.js';
+import type { LakeStaging } from './staging.js';
 import { mayMatch } from './prune.js';
 import { explainReadError } from './read-errors.js';
 import {
@@ -70,6 +79,12 @@ export interface TransactionContext {
   readonly inlineRowLimit: number;
   /** A table's inlined rows are flushed into a Parquet file once there would be more. */
   readonly inlineFlushThreshold: number;
+  /** An insert of at least this many rows is written to a Parquet file of its own at once. */
+  readonly insertFileRows: number;
+  /** The lake's staging files: a large insert's file is held there until the transaction ends. */
+  readonly staging: LakeStaging;
+  /** Makes this process's catalog pin current, so GC elsewhere sees its staging files in use. */
+  announceStaging(): Promise<void>;
   readonly author: string | null;
   /** A local path DuckDB can read for a file named in the catalog, checked against its record. */
   localPath(file: CatalogFileRef): Promise<string>;
@@ -100,6 +115,11 @@ interface StagedTable {
   pending: ScanInlinedRow[];
   /** DuckDB temp table of inserted rows not yet committed. */
   stageTable: string | undefined;
+  /**
+   * Large inserts, written straight to Parquet files in the store's staging directory (with
+   * the table's columns as they were then) and handed to the store at commit.
+   */
+  files: LocalDataFile[];
   /** Data file ids (0 = inlined rows) with uncommitted deletes. */
   filesWithDeletes: Set<number>;
   truncated: boolean;
@@ -110,6 +130,13 @@ interface StagedTable {
   readForWrite: boolean;
   inserted: boolean;
   deleted: boolean;
+}
+
+function notNullViolation(table: TableInfo, c: ColumnInfo): LakeshiftError {
+  return new LakeshiftError(
+    SqlState.notNullViolation,
+    `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`,
+  );
 }
 
 function relationMissing(ref: TableRef): LakeshiftError {
@@ -550,6 +577,7 @@ export class LakeTransaction {
       defaultValue: column.defaultValue ?? null,
       order: Math.max(-1, ...t.columns.map((c) => c.order)) + 1,
     };
+    await this.foldStagedFiles(t);
     const stage = this.staged.get(t.tableId)?.stageTable;
     if (stage) {
       const dflt =
@@ -573,6 +601,7 @@ export class LakeTransaction {
         `cannot drop the last column of relation "${t.name}"`,
       );
     }
+    await this.foldStagedFiles(t);
     const stage = this.staged.get(t.tableId)?.stageTable;
     if (stage) await this.connection.run(`ALTER TABLE ${stage} DROP COLUMN ${quoteIdent(column)}`);
     await this.alterTable(t, {
@@ -592,6 +621,7 @@ export class LakeTransaction {
         `column "${newName}" of relation "${t.name}" already exists`,
       );
     }
+    await this.foldStagedFiles(t);
     const stage = this.staged.get(t.tableId)?.stageTable;
     if (stage)
       await this.connection.run(
@@ -759,6 +789,8 @@ export class LakeTransaction {
    */
   async scan(ref: TableRef | TableInfo, opts: ScanOptions = {}): Promise<string> {
     const table = await this.requireTable(ref);
+    // Rows are identified by position in the stage table, not in a staged file.
+    if (opts.withRowIds) await this.foldStagedFiles(table);
     const staged = this.staged.get(table.tableId);
     const isNew =
       this.overlay.tables.get(table.tableId)?.original === undefined &&
@@ -797,6 +829,7 @@ export class LakeTransaction {
       stagedDeletesTable: this.stagedDeletesTable,
       pending: staged?.pending ?? [],
       stageTable: staged?.stageTable,
+      stagedFiles: staged?.files.map((f) => f.localPath) ?? [],
       withRowIds: opts.withRowIds ?? false,
     });
   }
@@ -819,6 +852,7 @@ export class LakeTransaction {
       s = {
         pending: [],
         stageTable: undefined,
+        files: [],
         filesWithDeletes: new Set(),
         truncated: false,
         readForWrite: false,
@@ -869,7 +903,11 @@ export class LakeTransaction {
   async insert(
     ref: TableRef | TableInfo,
     query: string,
-    opts: { columns?: readonly string[] } = {},
+    opts: {
+      columns?: readonly string[];
+      /** Many rows are expected (a large file's): skip the check for a small result. */
+      many?: boolean;
+    } = {},
   ): Promise<number> {
     this.assertWritable();
     const table = await this.requireTable(ref);
@@ -880,7 +918,7 @@ export class LakeTransaction {
     const source = `FROM (${query}) AS __src(${aliases.join(', ')})`;
     const staged = this.stagedFor(table.tableId);
     const room = this.ctx.inlineRowLimit - staged.pending.length;
-    if (staged.stageTable === undefined && room > 0) {
+    if (staged.stageTable === undefined && room > 0 && !opts.many) {
       // Small inserts (an audit row, a handful of values) are read back as text right away:
       // one DuckDB statement, no temp table. A larger result is abandoned after room + 1 rows
       // and the query runs again into a temp table; only that run's rows are inserted.
@@ -903,14 +941,83 @@ export class LakeTransaction {
         return rows.length;
       }
     }
-    const stage = await this.ensureStageTable(table);
-    const casts = target.map((c, i) => `CAST(__c${i} AS ${c.type})`);
-    const reader = await this.connection.runAndReadAll(
-      `INSERT INTO ${stage} (${target.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${casts.join(', ')} ${source}`,
+    return this.insertLarge(table, target, source);
+  }
+
+  /**
+   * A large insert goes straight to a Parquet file ordered by the sort key, its statistics
+   * from the writer: no temp table to fill and read back at commit. A file of fewer rows than
+   * insertFileRows is folded into the stage table instead, so that many such inserts make one
+   * file.
+   */
+  private async insertLarge(
+    table: TableInfo,
+    target: readonly ColumnInfo[],
+    source: string,
+  ): Promise<number> {
+    const staged = this.stagedFor(table.tableId);
+    const values = table.columns.map((c) => {
+      const i = target.indexOf(c);
+      const value =
+        i >= 0 ? `__c${i}` : c.defaultValue === null ? 'NULL' : quoteLiteral(c.defaultValue);
+      return `CAST(${value} AS ${c.type}) AS ${quoteIdent(c.name)}`;
+    });
+    await this.ctx.announceStaging();
+    const file = await writeLocalDataFile(
+      this.connection,
+      this.ctx.staging,
+      `(SELECT ${values.join(', ')} ${source})`,
+      table.columns,
+      table.sortKey,
     );
-    const n = Number(reader.rowsChanged);
-    if (n > 0) staged.inserted = true;
-    return n;
+    try {
+      for (const c of table.columns) {
+        if (!c.nullable && file.stats.find((st) => st.columnId === c.columnId)!.nullCount > 0)
+          throw notNullViolation(table, c);
+      }
+      if (file.recordCount < this.ctx.insertFileRows) {
+        if (file.recordCount > 0) {
+          const stage = await this.ensureStageTable(table);
+          const cols = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+          await this.connection.run(
+            `INSERT INTO ${stage} (${cols}) SELECT ${cols} FROM read_parquet(${quoteLiteral(file.localPath)})`,
+          );
+        }
+        await rm(file.localPath, { force: true });
+        this.ctx.staging.release(file.localPath);
+      } else {
+        staged.files.push(file);
+      }
+    } catch (e) {
+      await rm(file.localPath, { force: true });
+      this.ctx.staging.release(file.localPath);
+      throw e;
+    }
+    if (file.recordCount > 0) staged.inserted = true;
+    return file.recordCount;
+  }
+
+  private async removeStagedFiles(staged: StagedTable): Promise<void> {
+    const files = staged.files;
+    staged.files = [];
+    await Promise.all(files.map((f) => rm(f.localPath, { force: true })));
+    for (const f of files) this.ctx.staging.release(f.localPath);
+  }
+
+  /**
+   * Moves the rows of the table's staged files into its stage table, where DELETE, UPDATE and
+   * column changes of this transaction reach them.
+   */
+  private async foldStagedFiles(table: TableInfo): Promise<void> {
+    const staged = this.staged.get(table.tableId);
+    if (staged === undefined || staged.files.length === 0) return;
+    const stage = await this.ensureStageTable(table);
+    const cols = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+    const paths = staged.files.map((f) => quoteLiteral(f.localPath)).join(', ');
+    await this.connection.run(
+      `INSERT INTO ${stage} (${cols}) SELECT ${cols} FROM read_parquet([${paths}])`,
+    );
+    await this.removeStagedFiles(staged);
   }
 
   /** NOT NULL columns must get a value: from the row, or else from the column's default. */
@@ -919,12 +1026,7 @@ export class LakeTransaction {
       if (c.nullable) continue;
       const key = String(c.columnId);
       const value = key in values ? values[key] : c.defaultValue;
-      if (value === null || value === undefined) {
-        throw new LakeshiftError(
-          SqlState.notNullViolation,
-          `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`,
-        );
-      }
+      if (value === null || value === undefined) throw notNullViolation(table, c);
     }
   }
 
@@ -1041,6 +1143,7 @@ export class LakeTransaction {
         `DELETE FROM ${this.stagedDeletesTable} WHERE table_id = ${tableId}`,
       );
     }
+    await this.removeStagedFiles(staged);
     staged.stageTable = undefined;
     staged.pending = [];
     staged.filesWithDeletes.clear();
@@ -1221,8 +1324,16 @@ export class LakeTransaction {
       )) as [{ n: bigint }];
       stagedCount = Number(n);
     }
-    if (staged.pending.length + stagedCount === 0) return;
+    if (staged.pending.length + stagedCount + staged.files.length === 0) return;
     plan.changes.push({ objectId: tableId, kind: 'inserted' });
+    while (staged.files.length > 0) {
+      const local = staged.files[0]!;
+      const file = await publishDataFile(this.ctx.store, keyPrefix, local);
+      staged.files.shift();
+      this.ctx.staging.release(local.localPath);
+      written.push(file.key);
+      plan.newDataFiles.push(newDataFile(tableId, file));
+    }
     if (staged.stageTable && stagedCount > 0 && stagedCount <= this.ctx.inlineRowLimit) {
       const cols = table.columns.map(
         (c) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(String(c.columnId))}`,
@@ -1237,6 +1348,7 @@ export class LakeTransaction {
     const file = await writeDataFile(
       this.connection,
       this.ctx.store,
+      this.ctx.staging,
       keyPrefix,
       staged.stageTable,
       table.columns,
@@ -1258,6 +1370,7 @@ export class LakeTransaction {
     try {
       // Best effort: the outcome is decided; leftover temp objects go with the connection.
       for (const staged of this.staged.values()) {
+        await this.removeStagedFiles(staged).catch(() => undefined);
         if (staged.stageTable)
           await this.connection
             .run(`DROP TABLE IF EXISTS ${staged.stageTable}`)

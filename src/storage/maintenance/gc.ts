@@ -10,6 +10,7 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allSnapshots } from '../catalog/queries.js';
 import type { Lake } from '../lake/lake.js';
+import { stagingOwner } from '../lake/staging.js';
 
 export interface GcOptions {
   /** Orphaned files younger than this are kept (a writer may still commit them). Default 1 hour. */
@@ -117,9 +118,20 @@ async function deleteOrphans(lake: Lake, now: number, graceMs: number): Promise<
       deleted++;
     }
   }
-  // Files a killed writer left in the local staging directory.
+  // Files a killed writer left in the local staging directory. Those of open transactions are
+  // held here or named after a process whose pin is live.
+  const live = new Set(
+    (
+      await lake.db.all<{ pin_id: string }>(
+        `SELECT pin_id FROM lake_pin WHERE expires_at IS NULL OR expires_at > ?`,
+        [now],
+      )
+    ).map((r) => r.pin_id),
+  );
   for (const name of await readdir(lake.store.stagingDir).catch(() => [] as string[])) {
     const path = join(lake.store.stagingDir, name);
+    const owner = stagingOwner(name);
+    if (lake.staging.isHeld(path) || (owner && live.has(`process:${owner}`))) continue;
     const info = await stat(path).catch(() => undefined);
     if (info?.isFile() && info.mtimeMs < now - graceMs) {
       await unlink(path).catch(() => undefined);
