@@ -94,6 +94,11 @@ export interface ErrorFields {
   hint?: string;
   /** 1-based character position in the statement text, when the error points at one. */
   position?: number;
+  /**
+   * The context the error arose in, innermost first, one line each: "PL/pgSQL function
+   * \"p\" line 3 at SQL statement" (PostgreSQL's W field).
+   */
+  where?: string;
   /** FATAL ends the connection after the error is sent (authentication, shutdown). */
   severity?: 'ERROR' | 'FATAL';
   cause?: unknown;
@@ -104,6 +109,7 @@ export class LakeshiftError extends Error {
   readonly detail: string | undefined;
   readonly hint: string | undefined;
   readonly position: number | undefined;
+  readonly where: string | undefined;
   readonly severity: 'ERROR' | 'FATAL';
 
   constructor(sqlstate: SqlStateCode, message: string, fields: ErrorFields = {}) {
@@ -113,6 +119,7 @@ export class LakeshiftError extends Error {
     this.detail = fields.detail;
     this.hint = fields.hint;
     this.position = fields.position;
+    this.where = fields.where;
     this.severity = fields.severity ?? 'ERROR';
   }
 }

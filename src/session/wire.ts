@@ -67,6 +67,8 @@ export interface NoticeFields {
   message: string;
   detail?: string;
   hint?: string;
+  /** The context: the procedure and line a RAISE ran at. */
+  where?: string;
 }
 
 /** Where a session writes what a statement produces. One per Query / Execute message. */

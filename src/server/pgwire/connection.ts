@@ -90,6 +90,7 @@ function reportFields(e: LakeshiftError): msg.ReportFields {
     detail: e.detail,
     hint: e.hint,
     position: e.position,
+    where: e.where,
   };
 }
 
@@ -499,6 +500,7 @@ export class Connection {
             message: n.message,
             detail: n.detail,
             hint: n.hint,
+            where: n.where,
           }),
         ),
       parameterStatus: (name, value) => out.push(msg.parameterStatus(name, value)),

@@ -146,12 +146,14 @@ export interface ReportFields {
   hint?: string | undefined;
   /** P: 1-based character position in the query string. */
   position?: number | undefined;
+  /** W: where (context), e.g. the procedure and line an error arose in. */
+  where?: string | undefined;
 }
 
 /**
  * ErrorResponse ('E') and NoticeResponse ('N'): Int32 len, then (Byte1 field code, String value)
  * pairs, then a 0 byte. Fields: S severity, V severity (non-localized), C code, M message,
- * D detail, H hint, P position.
+ * D detail, H hint, P position, W where.
  */
 function report(type: 'E' | 'N', f: ReportFields): Buffer {
   const w = new MessageWriter(type, 64 + f.message.length);
@@ -165,6 +167,7 @@ function report(type: 'E' | 'N', f: ReportFields): Buffer {
   field('D', f.detail);
   field('H', f.hint);
   field('P', f.position === undefined ? undefined : String(f.position));
+  field('W', f.where);
   return w.int8(0).end();
 }
 
