@@ -85,6 +85,11 @@ export const SqlState = {
   invalidArgumentForLogarithm: '2201E',
   invalidArgumentForPowerFunction: '2201F',
   stringSubstringError: '22011',
+  nullValueNotAllowed: '22004',
+  caseNotFound: '20000',
+  raiseException: 'P0001',
+  noDataFound: 'P0002',
+  tooManyRows: 'P0003',
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];

@@ -16,6 +16,7 @@ import { runAlterDatabase, runCreateDatabase, runDropDatabases } from './databas
 import { unsupported } from './execute.js';
 import { runAnalyze, runVacuum } from './maintenance.js';
 import { runAlterSystem } from './availability.js';
+import { runCall } from './procedures.js';
 
 export interface CommandResult {
   tag: string;
@@ -141,7 +142,7 @@ export async function runCommand(
     case 'Deallocate':
       throw unsupported('SQL-level PREPARE/EXECUTE (use the extended protocol)', stmt.pos);
     case 'Call':
-      throw unsupported('CALL (stored procedures)', stmt.pos);
+      return runCall(session, stmt, sink);
     case 'DeclareCursor':
       return declareCursor(session, stmt);
     case 'Fetch': {

@@ -9,6 +9,7 @@ import type { Session } from './session.js';
 import { admitStatement } from './availability.js';
 import { runCommand } from './commands.js';
 import { planRows, type RowsPlan } from './rows.js';
+import { planCall } from './procedures.js';
 
 export interface PreparedStatement {
   name: string;
@@ -79,7 +80,9 @@ export function returnsRows(stmt: Statement): boolean {
     stmt.kind === 'Show' ||
     stmt.kind === 'Explain' ||
     (stmt.kind === 'CopyJob' && (stmt.action === 'list' || stmt.action === 'show')) ||
-    (stmt.kind === 'Fetch' && !stmt.move)
+    (stmt.kind === 'Fetch' && !stmt.move) ||
+    // A procedure with OUT or INOUT arguments answers with a row (planCall).
+    stmt.kind === 'Call'
   );
 }
 
@@ -90,7 +93,8 @@ export async function ensurePlanned(
 ): Promise<FieldDescription[] | null> {
   if (!portal.planned) {
     const stmt = portal.prepared.stmt;
-    if (stmt && returnsRows(stmt)) {
+    if (stmt?.kind === 'Call') portal.rows = await planCall(session, stmt);
+    else if (stmt && returnsRows(stmt)) {
       portal.rows = await planRows(session, stmt, portal.params, portal.resultFormats);
     }
     portal.planned = true;

@@ -321,6 +321,16 @@ export class Session implements WireSession {
     );
   }
 
+  /** Where the running statement's notices go (a CALL's RAISE runs while its rows are read). */
+  get statementSink(): ResultSink | undefined {
+    return this.activeSink;
+  }
+
+  /** Throws 57014 when the running statement was canceled or timed out (long procedures). */
+  throwIfCanceled(): void {
+    if (this.cancelReason) throw this.cancellationError();
+  }
+
   private cancellationError(cause?: unknown): LakeshiftError {
     const message =
       this.cancelReason === 'timeout'

@@ -98,6 +98,11 @@ export class SessionTransactions {
     await this.end(true);
   }
 
+  /** Rolls back the work so far and stays in the block (ROLLBACK inside a procedure). */
+  async rollbackWork(): Promise<void> {
+    await this.end(false);
+  }
+
   /** ROLLBACK / ABORT. */
   async rollback(): Promise<{ noBlock: boolean }> {
     const noBlock = !this.explicit;

@@ -1,0 +1,197 @@
+// The session side of a running procedure (plpgsql/host.ts): its SQL statements run through the
+// same planning and commands as a client's, in the session's transaction; rows come back as
+// the text a client would read, typed by their PostgreSQL OIDs; COMMIT, ROLLBACK and TRUNCATE
+// follow Redshift's rules for procedures.
+// https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-transaction-management.html
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import { PgOid, type FieldDescription } from '../engine/index.js';
+import type { PlRow, PlValue, ProcedureHost, RaiseLevel } from '../plpgsql/host.js';
+import { typeName } from '../plpgsql/fast-eval.js';
+import { parse, type Ident, type Statement, type TypeName } from '../sql/index.js';
+import { runCommand } from './commands.js';
+import { returnsRows } from './execute.js';
+import { planCall, runCall } from './procedures.js';
+import { planRows, type RowsPlan } from './rows.js';
+import type { Session } from './session.js';
+import type { ResultSink } from './wire.js';
+
+const NAME_OF_OID = new Map<number, string>(
+  Object.entries(PgOid).map(([name, oid]) => [oid as number, name]),
+);
+
+/** The SQL type of a result column, from its OID and modifier. */
+function fieldType(f: FieldDescription): TypeName {
+  const name = NAME_OF_OID.get(f.typeOid) ?? 'varchar';
+  if (name === 'numeric' && f.typeModifier > 4) {
+    const m = f.typeModifier - 4;
+    return typeName('numeric', [m >> 16, m & 0xffff]);
+  }
+  if ((name === 'varchar' || name === 'bpchar') && f.typeModifier > 4) {
+    return typeName(name, [f.typeModifier - 4]);
+  }
+  return typeName(name === 'text' ? 'varchar' : name);
+}
+
+/** A column's text as the interpreter holds it: integers and booleans as JS values. */
+function plValue(text: string | null, type: TypeName): PlValue {
+  if (text === null) return { value: null, type };
+  switch (type.name) {
+    case 'int2':
+    case 'int4':
+      return { value: Number(text), type };
+    case 'int8':
+      return { value: BigInt(text), type };
+    case 'bool':
+      return { value: text === 't' || text === 'true', type };
+    default:
+      return { value: text, type };
+  }
+}
+
+/** Text-format DataRow messages ('D', length, column count, then length-prefixed values). */
+function decodeRows(messages: Uint8Array, fields: FieldDescription[], into: PlRow[]): void {
+  const buf = Buffer.from(messages.buffer, messages.byteOffset, messages.byteLength);
+  const names = fields.map((f) => f.name);
+  const types = fields.map(fieldType);
+  let at = 0;
+  while (at < buf.length) {
+    const length = buf.readInt32BE(at + 1);
+    let p = at + 7;
+    const count = buf.readInt16BE(at + 5);
+    const values: PlValue[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = buf.readInt32BE(p);
+      p += 4;
+      const text = n < 0 ? null : buf.toString('utf8', p, p + n);
+      if (n > 0) p += n;
+      values.push(plValue(text, types[i]!));
+    }
+    into.push({ names, values });
+    at += 1 + length;
+  }
+}
+
+async function readRows(plan: RowsPlan, maxRows: number): Promise<PlRow[]> {
+  const rows: PlRow[] = [];
+  await plan.next(maxRows, (m) => decodeRows(m, plan.fields, rows));
+  return rows;
+}
+
+/** Statements that end the transaction a procedure runs in, and why they may not. */
+function atomicContextError(what: string): LakeshiftError {
+  return new LakeshiftError(
+    SqlState.activeSqlTransaction,
+    `${what} cannot be invoked from a procedure that is executing in an atomic context.`,
+    {
+      hint: 'Try calling the procedure as a top-level call i.e. not from within an explicit transaction block.',
+    },
+  );
+}
+
+export class SessionProcedureHost implements ProcedureHost {
+  constructor(
+    private readonly session: Session,
+    private readonly sink: ResultSink,
+    /** The CALL ran inside BEGIN ... COMMIT: the procedure may not end the transaction. */
+    private readonly atomic: boolean,
+    /** NONATOMIC: each statement commits on its own (outside a transaction block). */
+    private readonly nonatomic: boolean,
+  ) {}
+
+  async run(stmt: Statement, _text: string, opts: { maxRows?: number } = {}) {
+    this.session.transactions.assertNotFailed();
+    if (stmt.kind === 'Call') {
+      const plan = await planCall(this.session, stmt);
+      if (!plan) return { rowCount: (await runCall(this.session, stmt, this.sink)).rows };
+      const rows = await readRows(plan, 0);
+      await plan.close();
+      return { rowCount: rows.length, rows };
+    }
+    if (returnsRows(stmt)) {
+      const plan = await planRows(this.session, stmt, [], []);
+      try {
+        const rows = await readRows(plan, opts.maxRows ?? 0);
+        return { rowCount: rows.length, rows };
+      } finally {
+        await plan.close();
+      }
+    }
+    if (stmt.kind === 'Truncate' && this.atomic) throw atomicContextError('TRUNCATE');
+    const { rows } = await runCommand(this.session, stmt, [], this.sink);
+    // TRUNCATE commits the transaction it runs in, and the procedure goes on in a new one.
+    if (stmt.kind === 'Truncate' || (this.nonatomic && !this.atomic)) await this.commit();
+    return { rowCount: rows };
+  }
+
+  parse(sql: string): Statement[] {
+    return parse(sql, { standardConformingStrings: true });
+  }
+
+  notice(
+    level: RaiseLevel,
+    message: string,
+    fields: { detail?: string; hint?: string; sqlstate: string; where: string },
+  ): void {
+    const severity =
+      level === 'warning'
+        ? 'WARNING'
+        : level === 'info'
+          ? 'INFO'
+          : level === 'log'
+            ? 'LOG'
+            : level === 'debug'
+              ? 'DEBUG'
+              : 'NOTICE';
+    // LOG and DEBUG go to the server's log, not the client (client_min_messages' default).
+    if (severity === 'LOG' || severity === 'DEBUG') return;
+    this.sink.notice({ severity, message, ...fields });
+  }
+
+  async commit(): Promise<void> {
+    if (this.atomic) throw atomicContextError('COMMIT');
+    await this.session.closeCursors();
+    await this.session.transactions.commitWork();
+  }
+
+  async rollback(): Promise<void> {
+    if (this.atomic) throw atomicContextError('ROLLBACK');
+    await this.session.closeCursors();
+    await this.session.transactions.rollbackWork();
+  }
+
+  async tableColumns(table: Ident[]): Promise<{ name: string; type: TypeName }[] | undefined> {
+    const select = parse(
+      `SELECT * FROM ${table.map((p) => `"${p.value.replaceAll('"', '""')}"`).join('.')} WHERE false`,
+    )[0]!;
+    try {
+      const plan = await planRows(this.session, select, [], []);
+      await plan.close();
+      return plan.fields.map((f) => ({ name: f.name, type: fieldType(f) }));
+    } catch {
+      return undefined;
+    }
+  }
+
+  checkCanceled(): void {
+    this.session.throwIfCanceled();
+  }
+
+  async openCursor(name: string, stmt: Statement, _text: string): Promise<void> {
+    if (this.session.cursors.has(name)) {
+      throw new LakeshiftError(SqlState.duplicateCursor, `cursor "${name}" already exists`);
+    }
+    this.session.cursors.set(name, await planRows(this.session, stmt, [], []));
+  }
+
+  async fetchCursor(name: string): Promise<PlRow | undefined> {
+    const plan = this.session.cursors.get(name);
+    if (!plan)
+      throw new LakeshiftError(SqlState.invalidCursorName, `cursor "${name}" does not exist`);
+    const [row] = await readRows(plan, 1);
+    return row;
+  }
+
+  async closeCursor(name: string): Promise<void> {
+    await this.session.closeCursor(name);
+  }
+}

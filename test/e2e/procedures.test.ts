@@ -1,0 +1,283 @@
+// Stored procedures as clients see them through node-postgres: CREATE PROCEDURE and CALL with
+// the PL/pgSQL constructs Redshift documents, RAISE as notices, OUT and INOUT values as a row,
+// refcursors, nested CALLs, errors with the procedure and line in their context (W) field, and
+// Redshift's transaction rules: atomic by default (an error rolls back the call's work, a
+// handler runs and the error is raised again), COMMIT/ROLLBACK/TRUNCATE inside procedures,
+// NONATOMIC handlers that catch and continue. Where PostgreSQL behaves the same, the test runs
+// against it too (LAKESHIFT_E2E_TARGET=postgres); Redshift-only rules are Lakeshift only.
+// https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-overview.html
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { TARGET, startTarget, type Target } from '../support/server.js';
+import { connect, expectSqlState } from './helpers.js';
+
+const lakeshiftOnly = TARGET !== 'lakeshift' && 'Redshift semantics (Lakeshift only)';
+
+describe('stored procedures', () => {
+  let target: Target;
+  let client: pg.Client;
+  const notices: string[] = [];
+
+  before(async () => {
+    target = await startTarget();
+    client = await connect(target);
+    client.on('notice', (n) => notices.push(`${n.severity}: ${n.message}`));
+    await client.query('CREATE TABLE t (id int, v varchar(20))');
+  });
+
+  after(async () => {
+    await client?.end();
+    await target?.dispose();
+  });
+
+  const rows = async (sql: string) => (await client.query(sql)).rows;
+
+  test('loops, IF, CASE, assignments and RAISE INFO', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_loops(n int) AS $$
+      DECLARE
+        i int := 0;
+        total int := 0;
+        label varchar(10);
+      BEGIN
+        WHILE i < n LOOP
+          i := i + 1;
+          IF i % 2 = 0 THEN
+            total := total + i;
+          ELSIF i = 5 THEN
+            CONTINUE;
+          ELSE
+            total = total + 1;
+          END IF;
+        END LOOP;
+        FOR k IN REVERSE 3..1 LOOP
+          total := total + k * 100;
+        END LOOP;
+        CASE WHEN total > 1000 THEN label := 'big'; ELSE label := 'small'; END CASE;
+        RAISE INFO 'total % is %', total, label;
+      END;
+      $$ LANGUAGE plpgsql`);
+    notices.length = 0;
+    await client.query('CALL sp_loops(10)');
+    // evens 2+4+6+8+10 = 30, odds except 5: 4 more, then 300+200+100.
+    assert.deepEqual(notices, ['INFO: total 634 is small']);
+  });
+
+  test('SELECT INTO, FOR over a query, GET DIAGNOSTICS and FOUND', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_rows() AS $$
+      DECLARE
+        n int;
+        r RECORD;
+        s varchar(200) := '';
+        c int;
+      BEGIN
+        DELETE FROM t;
+        INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c');
+        GET DIAGNOSTICS c := ROW_COUNT;
+        SELECT count(*) INTO n FROM t;
+        FOR r IN SELECT id, v FROM t ORDER BY id LOOP
+          s := s || r.v || r.id;
+        END LOOP;
+        SELECT id INTO n FROM t WHERE id > 100;
+        IF NOT FOUND THEN
+          RAISE NOTICE 'inserted %, counted %, read %, nothing above 100', c, 3, s;
+        END IF;
+      END;
+      $$ LANGUAGE plpgsql`);
+    notices.length = 0;
+    await client.query('CALL sp_rows()');
+    assert.deepEqual(notices, ['NOTICE: inserted 3, counted 3, read a1b2c3, nothing above 100']);
+    assert.deepEqual(await rows('SELECT count(*)::int AS n FROM t'), [{ n: 3 }]);
+  });
+
+  test('SELECT INTO STRICT fails on no rows and on several', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_strict(lo int) AS $$
+      DECLARE x int;
+      BEGIN
+        SELECT id INTO STRICT x FROM t WHERE id >= lo;
+      END;
+      $$ LANGUAGE plpgsql`);
+    await client.query('CALL sp_strict(3)');
+    await expectSqlState(client.query('CALL sp_strict(1)'), 'P0003');
+    await expectSqlState(client.query('CALL sp_strict(9)'), 'P0002');
+  });
+
+  test('OUT and INOUT values come back as one row; overloads by argument types', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_out(a IN int, b INOUT varchar(20), c OUT int) AS $$
+      BEGIN
+        b := b || '!';
+        c := a * 2;
+      END;
+      $$ LANGUAGE plpgsql`);
+    const r = await client.query(`CALL sp_out(21, 'hi')`);
+    assert.deepEqual(r.rows, [{ b: 'hi!', c: 42 }]);
+    assert.deepEqual(
+      r.fields.map((f) => f.name),
+      ['b', 'c'],
+    );
+    // Extended protocol (a parameter): Describe knows the row's columns before it runs.
+    const p = await client.query({ text: 'CALL sp_out($1, $2)', values: [5, 'x'] });
+    assert.deepEqual(p.rows, [{ b: 'x!', c: 10 }]);
+  });
+
+  test('an error rolls back the whole call and names the procedure and line', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_fail() AS $$
+      BEGIN
+        INSERT INTO t VALUES (100, 'gone');
+        PERFORM 1 / 0;
+      END;
+      $$ LANGUAGE plpgsql`);
+    const e = await expectSqlState(client.query('CALL sp_fail()'), '22012');
+    assert.match((e as { where?: string }).where ?? '', /PL\/pgSQL function "?sp_fail"?/);
+    assert.match((e as { where?: string }).where ?? '', /line 4/);
+    assert.deepEqual(await rows('SELECT count(*)::int AS n FROM t WHERE id = 100'), [{ n: 0 }]);
+  });
+
+  test(
+    'atomic: a handler runs in a new transaction, commits, and the error is raised again',
+    { skip: lakeshiftOnly },
+    async () => {
+      await client.query('CREATE TABLE IF NOT EXISTS error_log (message varchar(200))');
+      await client.query(`
+        CREATE OR REPLACE PROCEDURE sp_handler() AS $$
+        BEGIN
+          UPDATE t SET v = 'changed' WHERE id = 1;
+          EXECUTE 'select invalid';
+        EXCEPTION WHEN OTHERS THEN
+          RAISE INFO 'An exception occurred.';
+          INSERT INTO error_log VALUES ('Error message: ' || SQLERRM);
+        END;
+        $$ LANGUAGE plpgsql`);
+      notices.length = 0;
+      await expectSqlState(client.query('CALL sp_handler()'), '42703');
+      assert.deepEqual(notices, ['INFO: An exception occurred.']);
+      assert.deepEqual(await rows(`SELECT v FROM t WHERE id = 1`), [{ v: 'a' }]);
+      assert.deepEqual(await rows('SELECT message FROM error_log'), [
+        { message: 'Error message: column "invalid" does not exist' },
+      ]);
+    },
+  );
+
+  test(
+    'NONATOMIC: a handler catches the error and the procedure goes on',
+    { skip: lakeshiftOnly },
+    async () => {
+      await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_nonatomic() NONATOMIC AS $$
+      BEGIN
+        BEGIN
+          INSERT INTO t VALUES (200, 'kept');
+          PERFORM 1 / 0;
+        EXCEPTION WHEN OTHERS THEN
+          RAISE INFO 'caught %', SQLSTATE;
+        END;
+        INSERT INTO t VALUES (201, 'after');
+      END;
+      $$ LANGUAGE plpgsql`);
+      notices.length = 0;
+      await client.query('CALL sp_nonatomic()');
+      assert.deepEqual(notices, ['INFO: caught 22012']);
+      assert.deepEqual(await rows('SELECT id FROM t WHERE id >= 200 ORDER BY id'), [
+        { id: 200 },
+        { id: 201 },
+      ]);
+      await client.query('DELETE FROM t WHERE id >= 200');
+    },
+  );
+
+  test(
+    'COMMIT and ROLLBACK inside a procedure; not inside a transaction block',
+    { skip: lakeshiftOnly },
+    async () => {
+      await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_commit(a int, b int) AS $$
+      BEGIN
+        INSERT INTO t VALUES (a, 'committed');
+        COMMIT;
+        INSERT INTO t VALUES (b, 'rolled back');
+        ROLLBACK;
+      END;
+      $$ LANGUAGE plpgsql`);
+      await client.query('CALL sp_commit(300, 301)');
+      assert.deepEqual(await rows('SELECT id FROM t WHERE id >= 300 ORDER BY id'), [{ id: 300 }]);
+      await client.query('BEGIN');
+      const e = await expectSqlState(client.query('CALL sp_commit(302, 303)'), '25001');
+      assert.match(e.message, /atomic context/);
+      await client.query('ROLLBACK');
+      await client.query('DELETE FROM t WHERE id >= 300');
+    },
+  );
+
+  test('a refcursor OUT argument returns its result set to FETCH in the same transaction', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_cursor(lo int, rs INOUT refcursor) AS $$
+      BEGIN
+        OPEN rs FOR SELECT id, v FROM t WHERE id >= lo ORDER BY id;
+      END;
+      $$ LANGUAGE plpgsql`);
+    await client.query('BEGIN');
+    const call = await client.query(`CALL sp_cursor(2, 'mycursor')`);
+    assert.deepEqual(call.rows, [{ rs: 'mycursor' }]);
+    const fetched = await client.query('FETCH ALL FROM mycursor');
+    assert.deepEqual(fetched.rows, [
+      { id: 2, v: 'b' },
+      { id: 3, v: 'c' },
+    ]);
+    await client.query('COMMIT');
+  });
+
+  test('nested CALL shares the transaction; deep recursion fails clearly', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_inner(x int) AS $$
+      BEGIN
+        INSERT INTO t VALUES (x, 'inner');
+      END;
+      $$ LANGUAGE plpgsql`);
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_outer(x int) AS $$
+      BEGIN
+        CALL sp_inner(x);
+        CALL sp_inner(x + 1);
+      END;
+      $$ LANGUAGE plpgsql`);
+    await client.query('CALL sp_outer(400)');
+    assert.deepEqual(await rows('SELECT id FROM t WHERE id >= 400 ORDER BY id'), [
+      { id: 400 },
+      { id: 401 },
+    ]);
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_recurse(n int) AS $$
+      BEGIN
+        CALL sp_recurse(n + 1);
+      END;
+      $$ LANGUAGE plpgsql`);
+    await expectSqlState(
+      client.query('CALL sp_recurse(1)'),
+      TARGET === 'lakeshift' ? '54000' : '54001',
+    );
+    await client.query('DELETE FROM t WHERE id >= 400');
+  });
+
+  test('a runaway loop stops at statement_timeout', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_forever() AS $$
+      DECLARE i int := 0;
+      BEGIN
+        LOOP
+          i := (i + 1) % 1000;
+        END LOOP;
+      END;
+      $$ LANGUAGE plpgsql`);
+    await client.query(`SET statement_timeout = 500`);
+    try {
+      await expectSqlState(client.query('CALL sp_forever()'), '57014');
+    } finally {
+      await client.query(`SET statement_timeout = 0`);
+    }
+  });
+});
