@@ -6,7 +6,14 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-trapping-errors.html
 // https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-transaction-management.html
 import { isLakeshiftError, LakeshiftError, SqlState, type SqlStateCode } from '../common/errors.js';
-import { rewrite, type Expr, type Statement, type TypeName } from '../sql/index.js';
+import {
+  rewrite,
+  type Expr,
+  type Query,
+  type SelectItem,
+  type Statement,
+  type TypeName,
+} from '../sql/index.js';
 import type { PlBlock, PlInto, PlProgram, PlStatement, PlTarget, PlType } from './ast.js';
 import { compileExpr, kindOf, typeName, type CompiledExpr } from './fast-eval.js';
 import type { PlRow, PlValue, ProcedureHost, RaiseLevel } from './host.js';
@@ -145,6 +152,15 @@ function textOf(v: PlValue): string | null {
   if (v.value === null) return null;
   if (typeof v.value === 'boolean') return v.value ? 'true' : 'false';
   return String(v.value);
+}
+
+/** `SELECT expr [AS alias], ...` with no FROM: how values are computed through SQL. */
+export function selectOf(items: SelectItem[]): Query {
+  return {
+    kind: 'Query',
+    body: { kind: 'Select', items, from: [], windows: [] },
+    orderBy: [],
+  };
 }
 
 /** A literal SQL expression for a value: CAST('text' AS type), or a typed NULL. */
@@ -862,16 +878,11 @@ export class Interpreter {
     if (fast) {
       return fast((name) => scope.find(name)!.value);
     }
-    const select: Statement = {
-      kind: 'Query',
-      body: {
-        kind: 'Select',
-        distinct: false,
-        items: [{ kind: 'SelectItem', expr: this.bind(expr, scope) }],
-        from: [],
-      },
-    } as unknown as Statement;
-    const result = await this.host.run(select, 'SELECT expression', { maxRows: 2 });
+    const result = await this.host.run(
+      selectOf([{ expr: this.bind(expr, scope) }]),
+      'SELECT expression',
+      { maxRows: 2 },
+    );
     const rows = result.rows ?? [];
     if (rows.length !== 1) {
       throw new LakeshiftError(
@@ -899,19 +910,9 @@ export class Interpreter {
     }
     if (type.name === 'refcursor') return { value: textOf(v), type };
     const cast: Expr = { kind: 'Cast', expr: valueExpr(v), type, syntax: 'cast' };
-    const result = await this.host.run(
-      {
-        kind: 'Query',
-        body: {
-          kind: 'Select',
-          distinct: false,
-          items: [{ kind: 'SelectItem', expr: cast }],
-          from: [],
-        },
-      } as unknown as Statement,
-      'SELECT CAST',
-      { maxRows: 1 },
-    );
+    const result = await this.host.run(selectOf([{ expr: cast }]), 'SELECT CAST', {
+      maxRows: 1,
+    });
     return { ...result.rows![0]!.values[0]!, type };
   }
 

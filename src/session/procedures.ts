@@ -4,7 +4,12 @@
 // row (no row when there are none), as Redshift does.
 // https://docs.aws.amazon.com/redshift/latest/dg/r_CALL_procedure.html
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import { Interpreter, valueExpr, type ProcedureParameter } from '../plpgsql/interpreter.js';
+import {
+  Interpreter,
+  selectOf,
+  valueExpr,
+  type ProcedureParameter,
+} from '../plpgsql/interpreter.js';
 import { parseProcedureBody, type PlProgram } from '../plpgsql/index.js';
 import type { PlValue } from '../plpgsql/host.js';
 import type { Call, Expr, Query, Statement } from '../sql/index.js';
@@ -48,18 +53,6 @@ function programOf(p: StoredProcedure): PlProgram {
   return program;
 }
 
-function selectOf(exprs: Expr[]): Query {
-  return {
-    kind: 'Query',
-    body: {
-      kind: 'Select',
-      distinct: false,
-      items: exprs.map((expr) => ({ kind: 'SelectItem', expr })),
-      from: [],
-    },
-  } as unknown as Query;
-}
-
 const depth = new WeakMap<Session, number>();
 
 /** Runs a CALL; the OUT and INOUT values, by name, or none. */
@@ -90,7 +83,9 @@ async function runProcedure(
       syntax: 'cast',
     }));
     const host = new SessionProcedureHost(session, sink, true, false);
-    const { rows } = await host.run(selectOf(casts), 'CALL arguments', { maxRows: 1 });
+    const { rows } = await host.run(selectOf(casts.map((expr) => ({ expr }))), 'CALL arguments', {
+      maxRows: 1,
+    });
     let k = 0;
     for (const p of procedure.parameters) {
       args.push(p.mode === 'out' ? { value: null, type: p.type } : rows![0]!.values[k++]!);
@@ -149,19 +144,12 @@ export async function planCall(session: Session, stmt: Call): Promise<RowsPlan |
     .filter((p) => p.mode !== 'in');
   if (outputs.length === 0) return undefined;
   const rowOf = (values: PlValue[]) =>
-    ({
-      kind: 'Query',
-      body: {
-        kind: 'Select',
-        distinct: false,
-        items: values.map((v, i) => ({
-          kind: 'SelectItem',
-          expr: valueExpr(v),
-          alias: { value: outputs[i]!.name, quoted: true },
-        })),
-        from: [],
-      },
-    }) as unknown as Query;
+    selectOf(
+      values.map((v, i) => ({
+        expr: valueExpr(v),
+        alias: { value: outputs[i]!.name, quoted: true },
+      })),
+    );
   const shape = await planRows(
     session,
     rowOf(outputs.map((o) => ({ value: null, type: o.type }))),
