@@ -5,7 +5,13 @@ import { parse as parseStatements, type ParseOptions } from './parser/index.js';
 import { verifyRoundTrip } from './print/verify.js';
 
 export * from './ast/index.js';
-export { parseOne, parseStatement, type ParseOptions } from './parser/index.js';
+export {
+  parseExpression,
+  parseOne,
+  parseStatement,
+  parseType,
+  type ParseOptions,
+} from './parser/index.js';
 export { tokenize, type LexerOptions, type Token, type TokenType } from './lexer/lexer.js';
 export * from './print/index.js';
 export { verifyRoundTrip };

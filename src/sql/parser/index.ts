@@ -3,8 +3,10 @@
 // PostgreSQL's `syntax error at or near "x"` and a 1-based position, or 0A000 for constructs
 // we recognize but do not support yet.
 import { LakeshiftError, SqlState } from '../../common/errors.js';
-import type { Statement } from '../ast/index.js';
+import type { Expr, Statement, TypeName } from '../ast/index.js';
 import { Parser, type ParseOptions } from './core.js';
+import { parseExpr } from './expr.js';
+import { parseTypeName } from './types.js';
 import { parseCopy } from './copy.js';
 import { parseUnload } from './unload.js';
 import { parseClose, parseDeclare, parseFetch } from './cursor.js';
@@ -184,6 +186,30 @@ export function parseOne(sql: string, options?: ParseOptions): Statement {
     );
   }
   return stmts[0] as Statement;
+}
+
+/**
+ * One whole expression (`a + 1`, `x IS NULL`), for languages that embed SQL expressions: the
+ * PL/pgSQL parser's conditions, assignments and arguments. Errors as parse()'s.
+ */
+export function parseExpression(sql: string, options?: ParseOptions): Expr {
+  return parseWhole(sql, options, parseExpr);
+}
+
+/** One whole data type (`varchar(20)`, `numeric(10,2)`, `timestamp with time zone`). */
+export function parseType(sql: string, options?: ParseOptions): TypeName {
+  return parseWhole(sql, options, parseTypeName);
+}
+
+function parseWhole<T>(sql: string, options: ParseOptions | undefined, item: (p: Parser) => T): T {
+  try {
+    const p = new Parser(sql, options);
+    const out = item(p);
+    if (!p.atEnd()) throw p.errorAt();
+    return out;
+  } catch (e) {
+    throw rethrow(e);
+  }
 }
 
 /** Stack exhaustion on absurdly nested input becomes a clean error, never a crash. */

@@ -8,7 +8,7 @@ import {
   type Select,
   type Statement,
 } from '../ast/index.js';
-import { parse, parseOne } from './index.js';
+import { parse, parseExpression, parseOne, parseType } from './index.js';
 
 const one = (sql: string): Statement => stripPositions(parseOne(sql));
 const col = (...parts: string[]) => ({
@@ -401,4 +401,34 @@ test('CREATE USER options', () => {
       ],
     },
   );
+});
+
+test('parseExpression and parseType read one whole expression or type', () => {
+  assert.deepEqual(stripPositions(parseExpression('a + 1')), {
+    kind: 'Binary',
+    op: '+',
+    left: col('a'),
+    right: num('1'),
+  });
+  assert.equal(parseExpression('  x  ').pos, 3);
+  assert.deepEqual(
+    [
+      parseType('varchar(64)'),
+      parseType('numeric(12,2)'),
+      parseType('timestamp with time zone'),
+    ].map((t) => [t.name, t.modifiers]),
+    [
+      ['varchar', [64]],
+      ['numeric', [12, 2]],
+      ['timestamptz', []],
+    ],
+  );
+  for (const [text, message] of [
+    ['a +', 'syntax error at end of input'],
+    ['a b', 'syntax error at or near "b"'],
+    ['', 'syntax error at end of input'],
+  ]) {
+    assert.throws(() => parseExpression(text as string), { message });
+  }
+  assert.throws(() => parseType('int x'), { message: 'syntax error at or near "x"' });
 });
