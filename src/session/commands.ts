@@ -16,7 +16,7 @@ import { runAlterDatabase, runCreateDatabase, runDropDatabases } from './databas
 import { unsupported } from './execute.js';
 import { runAnalyze, runVacuum } from './maintenance.js';
 import { runAlterSystem } from './availability.js';
-import { runCall } from './procedures.js';
+import { runCall } from './call.js';
 
 export interface CommandResult {
   tag: string;

@@ -9,7 +9,7 @@ import type { Session } from './session.js';
 import { admitStatement } from './availability.js';
 import { runCommand } from './commands.js';
 import { planRows, type RowsPlan } from './rows.js';
-import { planCall } from './procedures.js';
+import { planCall } from './call.js';
 
 export interface PreparedStatement {
   name: string;

@@ -10,7 +10,7 @@ import { typeName } from '../plpgsql/fast-eval.js';
 import { parse, type Ident, type Statement, type TypeName } from '../sql/index.js';
 import { runCommand } from './commands.js';
 import { returnsRows } from './execute.js';
-import { planCall, runCall } from './procedures.js';
+import { planCall, runCall } from './call.js';
 import { planRows, type RowsPlan } from './rows.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
