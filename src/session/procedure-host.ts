@@ -12,7 +12,7 @@ import { runCommand } from './commands.js';
 import { returnsRows } from './execute.js';
 import { planCall, runCall } from './call.js';
 import { planRows, type RowsPlan } from './rows.js';
-import type { Session } from './session.js';
+import { toClientError, type Session } from './session.js';
 import type { ResultSink } from './wire.js';
 
 const NAME_OF_OID = new Map<number, string>(
@@ -99,6 +99,15 @@ export class SessionProcedureHost implements ProcedureHost {
   ) {}
 
   async run(stmt: Statement, _text: string, opts: { maxRows?: number } = {}) {
+    try {
+      return await this.runStatement(stmt, opts);
+    } catch (e) {
+      // Engine errors become the client's error here, so that handlers can match them.
+      throw toClientError(e);
+    }
+  }
+
+  private async runStatement(stmt: Statement, opts: { maxRows?: number }) {
     this.session.transactions.assertNotFailed();
     if (stmt.kind === 'Call') {
       const plan = await planCall(this.session, stmt);
