@@ -8,4 +8,4 @@ export {
 } from './statement.js';
 export { printDuckDb, printDuckDbExpr, DuckDbPrinter } from './duckdb.js';
 export type { DuckDbHooks, TableNameContext } from './duckdb.js';
-export { quoteIdentText, quoteString } from './quote.js';
+export { identText, quoteIdentText, quoteString } from './quote.js';

@@ -692,10 +692,12 @@ export function printRedshiftType(t: TypeName): string {
 
 /**
  * Text in dollar quotes whose tag does not occur in it: `$$`, else `$_$`, `$__$` ... (the
- * closing tag must also not start inside the text's last characters).
+ * closing tag must also not start inside the text's last characters). `underscores`: where the
+ * sequence starts (SHOW PROCEDURE writes `$_$` as Redshift does).
  */
-export function dollarQuoted(text: string): string {
-  for (let tag = '$$'; ; tag = `$${'_'.repeat(tag.length - 1)}$`) {
+export function dollarQuoted(text: string, underscores = 0): string {
+  for (let n = underscores; ; n++) {
+    const tag = `$${'_'.repeat(n)}$`;
     if (`${text}${tag}`.indexOf(tag) === text.length) return `${tag}${text}${tag}`;
   }
 }

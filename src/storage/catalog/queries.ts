@@ -243,19 +243,13 @@ export function viewByNameAt(
 const PROCEDURE_COLUMNS = `procedure_id, schema_id, procedure_name, input_types, arguments, body,
   language, security, nonatomic, config, owner_user_id, annotation`;
 
-/** The procedures of a schema at s (of every schema when none is named), by name then id. */
-export function proceduresAt(db: CatalogTx, s: number, schemaId?: number): Promise<ProcedureRow[]> {
-  return schemaId === undefined
-    ? db.all<ProcedureRow>(
-        `SELECT ${PROCEDURE_COLUMNS} FROM lake_procedure WHERE ${VISIBLE}
-         ORDER BY procedure_name, procedure_id`,
-        [s, s],
-      )
-    : db.all<ProcedureRow>(
-        `SELECT ${PROCEDURE_COLUMNS} FROM lake_procedure WHERE schema_id = ? AND ${VISIBLE}
-         ORDER BY procedure_name, procedure_id`,
-        [schemaId, s, s],
-      );
+/** The procedures of a schema at s, by name then id. */
+export function proceduresAt(db: CatalogTx, s: number, schemaId: number): Promise<ProcedureRow[]> {
+  return db.all<ProcedureRow>(
+    `SELECT ${PROCEDURE_COLUMNS} FROM lake_procedure WHERE schema_id = ? AND ${VISIBLE}
+     ORDER BY procedure_name, procedure_id`,
+    [schemaId, s, s],
+  );
 }
 
 /** Every overload of a procedure name in a schema at s, by id. */

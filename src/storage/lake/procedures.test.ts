@@ -11,31 +11,14 @@ import { openCatalogDb } from '../catalog/open.js';
 import { CATALOG_FORMAT_VERSION, initCatalog } from '../catalog/schema.js';
 import { cloneNamespace } from '../maintenance/clone.js';
 import { Lake } from './lake.js';
-import type { ProcedureArgument, ProcedureDefinition, ProcedureInfo } from './types.js';
+import { procedureArgument, procedureDefinition } from '../../../test/support/procedures.js';
+import type { ProcedureArgument, ProcedureInfo } from './types.js';
 
 const { backends, tempDir, cleanup } = catalogBackends('lakeshift-procedures-');
 after(cleanup);
 
-function arg(
-  type: string,
-  mode: ProcedureArgument['mode'] = 'in',
-  name: string | null = null,
-): ProcedureArgument {
-  return { name, mode, type, declared: type, default: null };
-}
-
-function definition(args: ProcedureArgument[], body = 'BEGIN NULL; END'): ProcedureDefinition {
-  return {
-    arguments: args,
-    body,
-    language: 'plpgsql',
-    security: 'invoker',
-    nonatomic: false,
-    config: [],
-    ownerUserId: 100,
-    annotation: null,
-  };
-}
+const arg = procedureArgument;
+const definition = procedureDefinition;
 
 async function rejectsWith(p: Promise<unknown>, sqlstate: SqlStateCode, message: string) {
   await assert.rejects(p, (e: unknown) => {
