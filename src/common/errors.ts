@@ -55,6 +55,8 @@ export const SqlState = {
   ambiguousColumn: '42702',
   ambiguousFunction: '42725',
   undefinedFunction: '42883',
+  duplicateFunction: '42723',
+  invalidFunctionDefinition: '42P13',
   datatypeMismatch: '42804',
   cannotCoerce: '42846',
   groupingError: '42803',

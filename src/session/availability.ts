@@ -29,6 +29,7 @@ export function writes(session: Session, stmt: Statement): boolean {
     case 'Commit':
       return session.transactions.hasLocalChanges;
     case 'Show':
+    case 'ShowProcedure':
     case 'Explain':
     case 'DeclareCursor':
     case 'Fetch':

@@ -12,7 +12,9 @@ import {
 } from '../plpgsql/interpreter.js';
 import { parseProcedureBody, type PlProgram } from '../plpgsql/index.js';
 import type { PlValue } from '../plpgsql/host.js';
-import type { Call, Expr, Query, Statement } from '../sql/index.js';
+import { parseExpression, parseType, type Call, type Expr } from '../sql/index.js';
+import type { ProcedureInfo } from '../storage/index.js';
+import { resolveCall } from './procedures.js';
 import type { CommandResult } from './commands.js';
 import { SessionProcedureHost } from './procedure-host.js';
 import { planRows, type RowsPlan } from './rows.js';
@@ -22,63 +24,79 @@ import type { ResultSink } from './wire.js';
 /** Redshift's limit on nested CALLs. */
 export const MAX_CALL_DEPTH = 16;
 
-/** What CALL needs of a stored procedure, as the catalog keeps it. */
-export interface StoredProcedure {
-  /** Identity of this version of the procedure (its parsed body is cached by it). */
-  key: string;
-  name: string;
-  parameters: (ProcedureParameter & { defaultSql?: string })[];
-  body: string;
-  nonatomic: boolean;
-}
-
-/** Finds the procedure a CALL names with this many input arguments (set by the catalog side). */
-export type ProcedureResolver = (session: Session, stmt: Call) => Promise<StoredProcedure>;
-
-let resolver: ProcedureResolver | undefined;
-
-export function setProcedureResolver(r: ProcedureResolver): void {
-  resolver = r;
-}
-
+/** Parsed bodies by procedure and text: a body is parsed once, then reused by every CALL. */
 const programs = new Map<string, PlProgram>();
+const MAX_CACHED_PROGRAMS = 1000;
 
-/** The parsed body of a procedure version: parsed once, then reused by every CALL. */
-function programOf(p: StoredProcedure): PlProgram {
-  let program = programs.get(p.key);
+function programOf(p: ProcedureInfo): PlProgram {
+  const key = `${p.procedureId}\u0000${p.body}`;
+  let program = programs.get(key);
   if (!program) {
     program = parseProcedureBody(p.body, { procedureName: p.name });
-    programs.set(p.key, program);
+    if (programs.size >= MAX_CACHED_PROGRAMS) programs.clear();
+    programs.set(key, program);
   }
   return program;
 }
 
-const depth = new WeakMap<Session, number>();
+function parametersOf(p: ProcedureInfo): ProcedureParameter[] {
+  return p.arguments.map((a) => ({
+    ...(a.name === null ? {} : { name: a.name }),
+    mode: a.mode,
+    type: parseType(a.declared),
+  }));
+}
+
+/**
+ * The procedure a CALL names: its arguments' types (unknown for untyped literals and NULL, which
+ * fit any parameter) choose among the overloads visible on the search path.
+ */
+async function resolve(session: Session, stmt: Call): Promise<ProcedureInfo> {
+  const tx = await session.transactions.current();
+  const typed = stmt.args.map((a) => a.kind !== 'StringLit' && a.kind !== 'NullLit');
+  let types: (number | undefined)[] = stmt.args.map(() => undefined);
+  if (typed.some(Boolean)) {
+    const shape = await planRows(
+      session,
+      selectOf(stmt.args.map((a, i) => ({ expr: typed[i] ? a : { kind: 'NullLit' } }))),
+      [],
+      [],
+    );
+    await shape.close();
+    types = shape.fields.map((f, i) => (typed[i] ? f.typeOid : undefined));
+  }
+  return resolveCall(session, tx, stmt.name, types);
+}
+
+/** The CALLs running in a session: how deep, and whether one of them may not end transactions. */
+const running = new WeakMap<Session, { depth: number; configured: boolean }>();
 
 /** Runs a CALL; the OUT and INOUT values, by name, or none. */
 async function runProcedure(
   session: Session,
   stmt: Call,
   sink: ResultSink,
-): Promise<{ procedure: StoredProcedure; out: { name: string; value: PlValue }[] }> {
-  if (!resolver)
-    throw new LakeshiftError(SqlState.featureNotSupported, 'CALL is not supported yet');
-  const level = (depth.get(session) ?? 0) + 1;
+): Promise<{ procedure: ProcedureInfo; out: { name: string; value: PlValue }[] }> {
+  const outer = running.get(session) ?? { depth: 0, configured: false };
+  const level = outer.depth + 1;
   if (level > MAX_CALL_DEPTH) {
     throw new LakeshiftError(
       SqlState.programLimitExceeded,
       `stored procedure call nesting exceeds the limit of ${MAX_CALL_DEPTH}`,
     );
   }
-  const procedure = await resolver(session, stmt);
-  const inputs = procedure.parameters.filter((p) => p.mode !== 'out');
+  const procedure = await resolve(session, stmt);
+  const parameters = parametersOf(procedure);
+  const inputs = procedure.arguments
+    .map((a, i) => ({ ...a, type: parameters[i]!.type }))
+    .filter((p) => p.mode !== 'out');
   const program = programOf(procedure);
   // The arguments, cast to the parameters' types, in one SELECT through the session.
   const args: PlValue[] = [];
   if (inputs.length > 0) {
     const casts: Expr[] = inputs.map((p, i) => ({
       kind: 'Cast',
-      expr: stmt.args[i] ?? defaultExpr(session, p.defaultSql),
+      expr: stmt.args[i] ?? defaultExpr(p.default),
       type: p.type,
       syntax: 'cast',
     }));
@@ -87,38 +105,46 @@ async function runProcedure(
       maxRows: 1,
     });
     let k = 0;
-    for (const p of procedure.parameters) {
+    for (const p of parameters) {
       args.push(p.mode === 'out' ? { value: null, type: p.type } : rows![0]!.values[k++]!);
     }
   }
-  depth.set(session, level);
+  // SET clauses hold while the procedure runs; with them (here or in a caller) it may not
+  // COMMIT, ROLLBACK or TRUNCATE (Redshift).
+  const configured = outer.configured || procedure.config.length > 0;
+  const saved = procedure.config.map((c) => ({
+    name: c.name,
+    value: session.settings.get(c.name),
+  }));
+  running.set(session, { depth: level, configured });
   try {
+    for (const c of procedure.config) session.settings.set(c.name, c.value);
     const host = new SessionProcedureHost(
       session,
       sink,
-      session.transactions.inBlock,
+      session.transactions.inBlock || configured,
       procedure.nonatomic,
     );
     const interpreter = new Interpreter(host, {
       name: procedure.name,
       program,
-      parameters: procedure.parameters,
+      parameters,
       args,
       nonatomic: procedure.nonatomic,
     });
     const out = await interpreter.run();
     return { procedure, out };
   } finally {
-    depth.set(session, level - 1);
+    for (const c of saved.reverse()) session.settings.set(c.name, c.value);
+    running.set(session, outer);
   }
 }
 
-function defaultExpr(session: Session, sql: string | undefined): Expr {
-  if (sql === undefined) {
+function defaultExpr(sql: string | null): Expr {
+  // resolveCall chose an overload whose missing arguments all have defaults.
+  if (sql === null)
     throw new LakeshiftError(SqlState.undefinedFunction, 'procedure argument missing');
-  }
-  const [stmt] = session.translations.parse(`SELECT ${sql}`, {}) as Statement[];
-  return ((stmt as Query).body as unknown as { items: { expr: Expr }[] }).items[0]!.expr;
+  return parseExpression(sql);
 }
 
 /** CALL of a procedure without OUT or INOUT arguments: a command. */
@@ -137,9 +163,8 @@ export async function runCall(
  * read. Undefined when it has none: runCall then runs it as a command.
  */
 export async function planCall(session: Session, stmt: Call): Promise<RowsPlan | undefined> {
-  if (!resolver) return undefined;
-  const procedure = await resolver(session, stmt);
-  const outputs = procedure.parameters
+  const procedure = await resolve(session, stmt);
+  const outputs = parametersOf(procedure)
     .map((p, i) => ({ name: p.name ?? `$${i + 1}`, type: p.type, mode: p.mode }))
     .filter((p) => p.mode !== 'in');
   if (outputs.length === 0) return undefined;

@@ -8,6 +8,7 @@ import type { Session } from './session.js';
 import { createCopyJob, runCopyJobCommand } from './copy-jobs.js';
 import type { ResultSink } from './wire.js';
 import { runDdl, selectInto } from './ddl.js';
+import { runProcedureDdl } from './ddl-procedure.js';
 import { runDelete, runInsert, runMerge, runTruncate, runUpdate } from './dml.js';
 import { runCopy } from './copy.js';
 import { runUnload } from './unload.js';
@@ -17,6 +18,7 @@ import { unsupported } from './execute.js';
 import { runAnalyze, runVacuum } from './maintenance.js';
 import { runAlterSystem } from './availability.js';
 import { runCall } from './call.js';
+import { setValueText } from './settings.js';
 
 export interface CommandResult {
   tag: string;
@@ -118,6 +120,10 @@ export async function runCommand(
         return runDropDatabases(session, stmt);
       }
       return runDdl(session, stmt, params, sink);
+    case 'CreateProcedure':
+    case 'DropProcedure':
+    case 'AlterProcedure':
+      return runProcedureDdl(session, stmt, sink);
     case 'CreateDatabase':
       return runCreateDatabase(session, stmt);
     case 'AlterDatabase':
@@ -135,6 +141,7 @@ export async function runCommand(
       if (selectInto(stmt)) return runDdl(session, stmt, params, sink);
       throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns rows`);
     case 'Show':
+    case 'ShowProcedure':
     case 'Explain':
       throw new LakeshiftError(SqlState.internalError, `${stmt.kind} returns rows`);
     case 'Prepare':
@@ -166,36 +173,9 @@ export async function runCommand(
   }
 }
 
-/** The text of a SET value as PostgreSQL would pass it to the setting. */
-function setValueText(session: Session, values: SetVariable['values']): string {
-  return values
-    .map((v) => {
-      switch (v.kind) {
-        case 'StringLit':
-        case 'NumberLit':
-          return v.value;
-        case 'ColumnRef':
-          return v.parts.map((p) => (p.quoted ? `"${p.value}"` : p.value)).join('.');
-        case 'BoolLit':
-          return v.value ? 'on' : 'off';
-        case 'Unary':
-          if (v.op === '-' && v.operand.kind === 'NumberLit') return `-${v.operand.value}`;
-          break;
-        case 'KeywordFunction':
-          return v.name;
-        default:
-          break;
-      }
-      throw new LakeshiftError(SqlState.syntaxError, 'SET takes a name, a string or a number', {
-        position: (v as { pos?: number }).pos,
-      });
-    })
-    .join(', ');
-}
-
 function setVariable(session: Session, stmt: SetVariable): void {
   const name = stmt.name.map((p) => identValue(p, false)).join('.');
-  const value = stmt.isDefault ? null : setValueText(session, stmt.values);
+  const value = stmt.isDefault ? null : setValueText(stmt.values);
   session.settings.set(name, value, {
     local: stmt.scope === 'local',
     inTransaction: session.transactions.inBlock,
@@ -204,9 +184,7 @@ function setVariable(session: Session, stmt: SetVariable): void {
 
 function setTimeZone(session: Session, stmt: SetTimeZone): void {
   const value =
-    stmt.special !== undefined || stmt.value === undefined
-      ? null
-      : setValueText(session, [stmt.value]);
+    stmt.special !== undefined || stmt.value === undefined ? null : setValueText([stmt.value]);
   session.settings.set('timezone', value, {
     local: stmt.scope === 'local',
     inTransaction: session.transactions.inBlock,

@@ -67,6 +67,9 @@ export function queryTypeOf(stmt: Statement): string {
     case 'AlterUser':
     case 'CreateDatabase':
     case 'AlterDatabase':
+    case 'CreateProcedure':
+    case 'DropProcedure':
+    case 'AlterProcedure':
       return 'DDL';
     default:
       return 'UTILITY';
@@ -78,6 +81,7 @@ export function returnsRows(stmt: Statement): boolean {
   return (
     (stmt.kind === 'Query' && !(stmt.body.kind === 'Select' && stmt.body.into)) ||
     stmt.kind === 'Show' ||
+    stmt.kind === 'ShowProcedure' ||
     stmt.kind === 'Explain' ||
     (stmt.kind === 'CopyJob' && (stmt.action === 'list' || stmt.action === 'show')) ||
     (stmt.kind === 'Fetch' && !stmt.move) ||

@@ -2,6 +2,7 @@
 // prepared on the session's connection (which gives the result columns for Describe), then
 // streamed chunk by chunk into DataRow messages by the engine's result cursor.
 import { copyJobRows } from './copy-jobs.js';
+import { showProcedureRows } from './ddl-procedure.js';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { quoteIdent, textOrNull } from '../common/sql-quote.js';
 import {
@@ -66,6 +67,12 @@ export async function planRows(
       break;
     case 'Fetch':
       return fetchRows(session, stmt);
+    case 'ShowProcedure': {
+      const { columns, rows } = await showProcedureRows(session, stmt);
+      sql = valuesSql(columns, rows);
+      tag = () => 'SHOW';
+      break;
+    }
     case 'CopyJob': {
       const { columns, rows } = await copyJobRows(session, stmt);
       sql = valuesSql(columns, rows);

@@ -2,6 +2,7 @@
 // Redshift's defaults. Names are case-insensitive; values are kept as text, validated by kind.
 // https://docs.aws.amazon.com/redshift/latest/dg/cm_chap_ConfigurationRef.html
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import type { SetValue } from '../sql/index.js';
 
 type SettingKind =
   | { type: 'text' }
@@ -241,6 +242,51 @@ function unknownSetting(name: string): LakeshiftError {
   );
 }
 
+function readOnly(def: SettingDef): LakeshiftError {
+  return new LakeshiftError(
+    SqlState.cantChangeRuntimeParam,
+    `parameter "${def.name}" cannot be changed`,
+  );
+}
+
+/**
+ * A SET of a setting checked as SET checks it, without applying it: the setting's canonical
+ * name and value (what a procedure's SET clause records, to apply when it runs).
+ */
+export function checkSetting(name: string, value: string): { name: string; value: string } {
+  const def = settingDef(name);
+  if (def === undefined) throw unknownSetting(name);
+  if (def.readOnly) throw readOnly(def);
+  return { name: def.name, value: normalizeSetting(def, value) };
+}
+
+/** The text of a SET value as PostgreSQL would pass it to the setting. */
+export function setValueText(values: readonly SetValue[]): string {
+  return values
+    .map((v) => {
+      switch (v.kind) {
+        case 'StringLit':
+        case 'NumberLit':
+          return v.value;
+        case 'ColumnRef':
+          return v.parts.map((p) => (p.quoted ? `"${p.value}"` : p.value)).join('.');
+        case 'BoolLit':
+          return v.value ? 'on' : 'off';
+        case 'Unary':
+          if (v.op === '-' && v.operand.kind === 'NumberLit') return `-${v.operand.value}`;
+          break;
+        case 'KeywordFunction':
+          return v.name;
+        default:
+          break;
+      }
+      throw new LakeshiftError(SqlState.syntaxError, 'SET takes a name, a string or a number', {
+        position: (v as { pos?: number }).pos,
+      });
+    })
+    .join(', ');
+}
+
 function invalid(def: SettingDef, value: string, hint?: string): LakeshiftError {
   return new LakeshiftError(
     SqlState.invalidParameterValue,
@@ -350,12 +396,7 @@ export class SessionSettings {
   ): void {
     const def = settingDef(name);
     if (def === undefined) throw unknownSetting(name);
-    if (def.readOnly) {
-      throw new LakeshiftError(
-        SqlState.cantChangeRuntimeParam,
-        `parameter "${def.name}" cannot be changed`,
-      );
-    }
+    if (def.readOnly) throw readOnly(def);
     const next = value === null ? def.default : normalizeSetting(def, value);
     if (opts.local || opts.inTransaction) {
       const entry = this.undo.get(def.name);

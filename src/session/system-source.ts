@@ -7,6 +7,7 @@ import type {
   ConnectionLogRow,
   QueryHistoryRow,
   RelationInfo,
+  RoutineInfo,
   SettingInfo,
   SessionActivity,
   SystemCatalogSource,
@@ -26,6 +27,7 @@ import {
   decodeTableAnnotation,
   decodeViewAnnotation,
   fromDuckDb,
+  typeOidOfText,
   type CodegenContext,
 } from '../sql/index.js';
 import { relationComment, tableRelation } from './catalog-relations.js';
@@ -151,6 +153,26 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
       }
       return out;
     }),
+    procedures: memo(async () =>
+      (await tx.listProcedures()).map((p): RoutineInfo => ({
+        id: p.procedureId,
+        schemaId: p.schemaId,
+        schemaName: p.schemaName,
+        name: p.name,
+        ownerUserId: p.ownerUserId,
+        arguments: p.arguments.map((a) => ({
+          name: a.name,
+          mode: a.mode,
+          // Every type an argument may have has an OID; 0 marks one that somehow has none.
+          typeOid: typeOidOfText(a.type) ?? 0,
+          default: a.default,
+        })),
+        source: p.body,
+        language: 'plpgsql',
+        securityDefiner: p.security === 'definer',
+        config: p.config.map((c) => `${c.name}=${c.value}`),
+      })),
+    ),
     users: async () =>
       (await users()).map((u) => ({
         usesysid: u.userId,

@@ -11,11 +11,22 @@ export type {
   ColumnDefinition,
   ColumnFilter,
   ColumnInfo,
+  ProcedureArgument,
+  ProcedureArgumentMode,
+  ProcedureDefinition,
+  ProcedureInfo,
   SchemaInfo,
   SnapshotInfo,
   TableInfo,
   ViewInfo,
 } from './lake/types.js';
+export { inputTypesOf } from './lake/types.js';
+export {
+  procedureMissing,
+  procedureNotUnique,
+  procedureSignature,
+  type ProcedureRef,
+} from './lake/procedures.js';
 export {
   Directory,
   databaseMissing,

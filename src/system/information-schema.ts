@@ -8,6 +8,7 @@ import { allSystemRelations } from './model.js';
 import { REDSHIFT_TYPES, formatType, isTrueArray } from './format-type.js';
 import { BUILTIN_PROCS, BUILTIN_TYPES } from './pg-data.generated.js';
 import { pgRelation } from './pg-catalog.js';
+import { procedureParameterRows, procedureRoutineRow } from './routines.js';
 import type { Row, SystemRelationDef } from './sql.js';
 
 const typesByOid = new Map(BUILTIN_TYPES.map((t) => [t.oid, t]));
@@ -197,7 +198,11 @@ export const INFORMATION_SCHEMA_RELATIONS: readonly SystemRelationDef[] = [
     'infoschema-routines.html',
     async (source) => {
       const db = await databaseName(source);
-      return BUILTIN_PROCS.map((p) => ({
+      const { userId, superuser } = await source.session();
+      const procedures = (await source.procedures()).map((r) =>
+        procedureRoutineRow(db, r, superuser || r.ownerUserId === userId),
+      );
+      const builtins = BUILTIN_PROCS.map((p) => ({
         specific_catalog: db,
         specific_schema: 'pg_catalog',
         specific_name: `${p.proname}_${p.oid}`,
@@ -225,6 +230,7 @@ export const INFORMATION_SCHEMA_RELATIONS: readonly SystemRelationDef[] = [
         as_locator: 'NO',
         is_udt_dependent: 'NO',
       }));
+      return [...builtins, ...procedures];
     },
     'information_schema',
   ),
@@ -303,7 +309,17 @@ export const INFORMATION_SCHEMA_RELATIONS: readonly SystemRelationDef[] = [
     () => [],
     'information_schema',
   ),
-  pgRelation('parameters', 'infoschema-parameters.html', () => [], 'information_schema'),
+  pgRelation(
+    'parameters',
+    'infoschema-parameters.html',
+    async (source) => {
+      const db = await databaseName(source);
+      return (await source.procedures()).flatMap((r) =>
+        procedureParameterRows(db, r, (oid) => columnTypeFacts(oid, -1)),
+      );
+    },
+    'information_schema',
+  ),
   pgRelation(
     'table_privileges',
     'infoschema-table-privileges.html',

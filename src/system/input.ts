@@ -96,6 +96,30 @@ export interface RelationInfo {
   acl?: string[] | null;
 }
 
+/** A stored procedure (pg_proc rows with prokind 'p', information_schema.routines ...). */
+export interface RoutineInfo {
+  id: number;
+  schemaId: number;
+  schemaName: string;
+  name: string;
+  ownerUserId: number;
+  /** Every argument in order. */
+  arguments: {
+    name: string | null;
+    mode: 'in' | 'out' | 'inout';
+    /** PostgreSQL type OID of its type (1790 refcursor ...). */
+    typeOid: number;
+    /** The DEFAULT expression as SQL text, or null. */
+    default: string | null;
+  }[];
+  /** The body as written. */
+  source: string;
+  language: 'plpgsql';
+  securityDefiner: boolean;
+  /** SET clauses, as pg_proc.proconfig holds them: `name=value`. */
+  config: string[];
+}
+
 export interface UserInfo {
   usesysid: number;
   name: string;
@@ -319,6 +343,8 @@ export interface SystemCatalogSource {
   databases(): DatabaseInfo[] | Promise<DatabaseInfo[]>;
   schemas(): SchemaInfo[] | Promise<SchemaInfo[]>;
   relations(): RelationInfo[] | Promise<RelationInfo[]>;
+  /** Stored procedures of the current database. */
+  procedures(): RoutineInfo[] | Promise<RoutineInfo[]>;
   users(): UserInfo[] | Promise<UserInfo[]>;
   comments(): CommentInfo[] | Promise<CommentInfo[]>;
   settings(): SettingInfo[] | Promise<SettingInfo[]>;

@@ -14,7 +14,9 @@
 //   super 4000, varbyte 6551, hllsketch 2935 (free in PostgreSQL 15).
 // - Lake objects: kind base + the catalog's own id, in non-overlapping ranges of 100,000,000 below
 //   2^31 (JDBC reads OIDs with getInt): schemas 100M, relations 200M, databases 300M, relation row
-//   types 400M, constraints 500M, view rewrite rules 600M, column defaults (pg_attrdef) 700M.
+//   types 400M, constraints 500M, view rewrite rules 600M, column defaults (pg_attrdef) 700M,
+//   procedures (pg_proc) 800M. (pg_attrdef's OIDs wrap past 800M: OIDs are unique within each
+//   catalog, which is what PostgreSQL guarantees and clients join on.)
 //   Except that the lake schema named "public" is 2200. Ids come from the catalog, so OIDs are
 //   stable across restarts.
 // - Temporary relations live in the session's temporary schema (pg_temp_<n>), which the source
@@ -36,6 +38,7 @@ export const OID_BASE = {
   constraint: 5 * RANGE,
   rewrite: 6 * RANGE,
   attrdef: 7 * RANGE,
+  procedure: 8 * RANGE,
 } as const;
 
 /** Catalog ids must fit their range. */
@@ -54,6 +57,7 @@ export const databaseOid = (id: number): number => inRange(OID_BASE.database, id
 export const rowTypeOid = (relationId: number): number => inRange(OID_BASE.rowType, relationId);
 export const constraintOid = (id: number): number => inRange(OID_BASE.constraint, id);
 export const rewriteOid = (relationId: number): number => inRange(OID_BASE.rewrite, relationId);
+export const procedureOid = (id: number): number => inRange(OID_BASE.procedure, id);
 /** pg_attrdef rows, one per column default: 700M + relation id * 1600 + attnum (1600 is
  * PostgreSQL's column limit), unique up to relation id 895,000; above that it wraps (no client
  * we know joins on pg_attrdef.oid; they use adrelid/adnum). */

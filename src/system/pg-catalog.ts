@@ -30,6 +30,7 @@ import {
 } from './oids.js';
 import { BUILTIN_PROCS, BUILTIN_TYPES, PG15_RELATIONS } from './pg-data.generated.js';
 import { REDSHIFT_TYPES } from './format-type.js';
+import { procedureProcRow } from './routines.js';
 import {
   columnsOf,
   defineRelation,
@@ -341,7 +342,12 @@ async function typeRows(source: SystemCatalogSource): Promise<Row[]> {
   return [...builtin, ...redshift, ...domains, ...composite];
 }
 
-function procRows(): Row[] {
+/** pg_proc: the built-in functions Lakeshift registers, then the lake's procedures. */
+export async function procRows(source: SystemCatalogSource): Promise<Row[]> {
+  return [...builtinProcRows(), ...(await source.procedures()).map(procedureProcRow)];
+}
+
+function builtinProcRows(): Row[] {
   return BUILTIN_PROCS.map((p) => ({
     oid: p.oid,
     proname: p.proname,

@@ -7,6 +7,9 @@ import type { DatabaseInfo, RelationInfo, SystemCatalogSource } from './input.js
 import { columnTypeFacts } from './information-schema.js';
 import { relationOid } from './oids.js';
 import { formatType } from './format-type.js';
+import { procRows, REDSHIFT_EXTRA_COLUMNS } from './pg-catalog.js';
+import { PG15_RELATIONS } from './pg-data.generated.js';
+import { routineInputTypes, routineResultType } from './routines.js';
 import { columnsOf, defineRelation, type Row, type SystemRelationDef } from './sql.js';
 
 const DOC = 'https://docs.aws.amazon.com/redshift/latest/dg/';
@@ -98,7 +101,40 @@ async function columnRows(source: SystemCatalogSource) {
 const micros = (start: Date, end: Date | null): number =>
   end === null ? 0 : Math.max(0, Math.round((end.getTime() - start.getTime()) * 1000));
 
+/** PG_PROC_INFO's columns: PG_PROC's, with `oid` called `prooid` (r_PG_PROC_INFO). */
+const PROC_INFO_COLUMNS = [
+  ...PG15_RELATIONS['pg_catalog.pg_proc']!.columns.map(([name, type]) => [name, type] as const),
+  ...(REDSHIFT_EXTRA_COLUMNS['pg_catalog.pg_proc'] ?? []),
+].map(([name, type]) => [name === 'oid' ? 'prooid' : name, type] as const);
+
 export const REDSHIFT_RELATIONS: readonly SystemRelationDef[] = [
+  redshiftView('pg_proc_info', 'r_PG_PROC_INFO.html', PROC_INFO_COLUMNS, async (source) =>
+    (await procRows(source)).map(({ oid, ...rest }) => ({ prooid: oid, ...rest })),
+  ),
+  redshiftView(
+    'svv_redshift_functions',
+    'r_SVV_REDSHIFT_FUNCTIONS.html',
+    [
+      ['database_name', 'character varying(128)'],
+      ['schema_name', 'character varying(128)'],
+      ['function_name', 'character varying(128)'],
+      ['function_type', 'character varying(128)'],
+      ['argument_type', 'character varying(512)'],
+      ['result_type', 'character varying(128)'],
+    ],
+    // The lake's own routines (stored procedures); built-in functions are not listed.
+    async (source) => {
+      const database = (await source.session()).databaseName;
+      return (await source.procedures()).map((r) => ({
+        database_name: database,
+        schema_name: r.schemaName,
+        function_name: r.name,
+        function_type: 'STORED PROCEDURE',
+        argument_type: routineInputTypes(r),
+        result_type: formatType(routineResultType(r), null),
+      }));
+    },
+  ),
   redshiftView(
     'pg_table_def',
     'r_PG_TABLE_DEF.html',

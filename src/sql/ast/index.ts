@@ -14,6 +14,7 @@ import type {
 } from './ddl.js';
 import type { Copy, Delete, Insert, Merge, Truncate, Unload, Update } from './dml.js';
 import type { CopyJob } from './copy-job.js';
+import type { AlterProcedure, CreateProcedure, DropProcedure, ShowProcedure } from './procedure.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
 import type {
@@ -54,6 +55,7 @@ export type * from './user.js';
 export type * from './utility.js';
 export type * from './cursor.js';
 export type * from './copy-job.js';
+export type * from './procedure.js';
 
 export type Statement =
   // queries
@@ -75,6 +77,11 @@ export type Statement =
   | AlterTable
   | AlterSchema
   | CommentOn
+  // stored procedures
+  | CreateProcedure
+  | DropProcedure
+  | AlterProcedure
+  | ShowProcedure
   // databases
   | CreateDatabase
   | AlterDatabase

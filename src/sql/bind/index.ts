@@ -3,7 +3,15 @@ export { identValue, qualifiedName, displayName, type QualifiedName } from './na
 export { relationRefs } from './relations.js';
 export { scanFilters, stringPruningFilters, type ScanFilter } from './scan-filters.js';
 export { ValueKinds, type DeclaredColumn } from './value-kinds.js';
-export { resolveType, columnPgType, fromDuckDb, type ResolvedType } from './types.js';
+export {
+  resolveType,
+  columnPgType,
+  fromDuckDb,
+  procedureArgType,
+  typeOidOfText,
+  typeTextOfOid,
+  type ResolvedType,
+} from './types.js';
 export { toDuckDb, toDuckDbExpr, type CodegenContext } from './codegen.js';
 export { statementText } from './statements.js';
 export {

@@ -159,6 +159,8 @@ export function resolveType(t: TypeName): ResolvedType {
 
 /** Redshift's SUPER type OID (its drivers'). */
 export const SUPER_OID = 4000;
+/** PostgreSQL's refcursor, the type a procedure returns a cursor in. */
+export const REFCURSOR_OID = 1790;
 
 const REG_OIDS: Record<string, number> = {
   oid: 26,
@@ -247,7 +249,39 @@ const TEXT_OIDS: Record<string, number> = {
   json: 114,
   uuid: 2950,
   super: SUPER_OID,
+  refcursor: REFCURSOR_OID,
 };
+
+/**
+ * A stored procedure argument's type as it identifies the procedure: the type's text without
+ * modifiers ('character varying', 'numeric', 'integer[]'; PostgreSQL ignores typmods in
+ * signatures) and its OID. Besides the column types, an argument may be a refcursor.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_PROCEDURE.html
+ */
+export function procedureArgType(t: TypeName): { text: string; oid: number } {
+  if (t.name === 'refcursor' && t.schema === undefined && t.arrayDims === 0) {
+    return { text: 'refcursor', oid: REFCURSOR_OID };
+  }
+  const resolved = resolveType(t);
+  return { text: resolved.text.replace(/\([^)]*\)/g, ''), oid: resolved.oid };
+}
+
+/** The OID of a type named by its text without modifiers ('integer', 'character varying[]'). */
+export function typeOidOfText(text: string): number | undefined {
+  const array = text.endsWith('[]');
+  const base = TEXT_OIDS[array ? text.slice(0, -2) : text];
+  return base === undefined || !array ? base : ARRAY_OIDS[base];
+}
+
+/** The text of a type OID without modifiers ('integer'), for messages; 'unknown' for none. */
+export function typeTextOfOid(oid: number | undefined): string {
+  if (oid === undefined) return 'unknown';
+  for (const [text, o] of Object.entries(TEXT_OIDS)) if (o === oid) return text;
+  for (const [element, arrayOid] of Object.entries(ARRAY_OIDS)) {
+    if (arrayOid === oid) return `${typeTextOfOid(Number(element))}[]`;
+  }
+  return String(oid);
+}
 
 /** A DuckDB type as PostgreSQL would describe it. */
 export function fromDuckDb(duckdbType: string): { oid: number; typmod: number; text: string } {

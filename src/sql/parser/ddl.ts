@@ -15,6 +15,7 @@ import type {
   CreateView,
   Drop,
   DropObjectType,
+  DropProcedure,
   Ident,
   SchemaQuota,
   SortKey,
@@ -24,6 +25,7 @@ import type {
 } from '../ast/index.js';
 import type { Parser } from './core.js';
 import { parseCreateDatabase } from './database.js';
+import { parseCreateProcedure, parseDropProcedure } from './procedure.js';
 import { parseExpr, Prec } from './expr.js';
 import { parseQuery } from './select.js';
 import { parseTypeName } from './types.js';
@@ -35,6 +37,7 @@ export function parseCreate(p: Parser): Statement {
   const pos = create.pos;
   if (p.eatWords('or', 'replace')) {
     if (p.isWord('view')) return parseCreateView(p, pos, true);
+    if (p.isWord('procedure')) return parseCreateProcedure(p, pos, true);
     throw p.unsupported(`CREATE OR REPLACE ${p.peek().raw.toUpperCase()}`);
   }
   let temporary = false;
@@ -46,6 +49,7 @@ export function parseCreate(p: Parser): Statement {
   if (p.isWord('schema')) return parseCreateSchema(p, pos);
   if (p.isWord('user')) return parseCreateUser(p, pos);
   if (p.isWord('database')) return parseCreateDatabase(p, pos);
+  if (p.isWord('procedure')) return parseCreateProcedure(p, pos, false);
   if (p.isWords('materialized', 'view')) parseMaterializedView(p);
   const what = p.peek();
   if (what.type === 'word') {
@@ -53,7 +57,6 @@ export function parseCreate(p: Parser): Statement {
       'materialized',
       'external',
       'function',
-      'procedure',
       'group',
       'role',
       'index',
@@ -383,23 +386,15 @@ export function parseAlterSchema(p: Parser, pos: number): AlterSchema {
 
 const DROP_TYPES: DropObjectType[] = ['table', 'view', 'schema', 'user', 'database', 'function'];
 
-export function parseDrop(p: Parser): Drop {
+export function parseDrop(p: Parser): Drop | DropProcedure {
   const pos = p.expectWord('drop').pos;
+  if (p.isWord('procedure')) return parseDropProcedure(p, pos);
   const t = p.peek();
   const objectType = p.eatOneOf(...DROP_TYPES);
   if (objectType === undefined) {
     if (
       t.type === 'word' &&
-      [
-        'materialized',
-        'group',
-        'procedure',
-        'index',
-        'datashare',
-        'role',
-        'library',
-        'model',
-      ].includes(t.value)
+      ['materialized', 'group', 'index', 'datashare', 'role', 'library', 'model'].includes(t.value)
     ) {
       throw p.unsupported(`DROP ${t.value.toUpperCase()}`, t);
     }

@@ -35,6 +35,24 @@ const POSTGRES_15: [string, string, string, number][] = [
   ['select cast(1 as)', '42601', 'syntax error at or near ")"', 17],
   ['select é from', '42601', 'syntax error at end of input', 14],
   ["select 'é' 'x'", '42601', `syntax error at or near "'x'"`, 12],
+  ['create procedure p(a int', '42601', 'syntax error at end of input', 25],
+  ['drop procedure p(a int default 1)', '42601', 'syntax error at or near "default"', 24],
+  [
+    'create procedure p(a int) language plpgsql as $$ x $$ language plpgsql',
+    '42601',
+    'conflicting or redundant options',
+    55,
+  ],
+  [
+    'create procedure p(a int) security invoker as $$ x $$ security definer',
+    '42601',
+    'conflicting or redundant options',
+    55,
+  ],
+  ['alter procedure p(int) owner', '42601', 'syntax error at end of input', 29],
+  ['create procedure p(int) security', '42601', 'syntax error at end of input', 33],
+  ['create procedure p(int) as', '42601', 'syntax error at end of input', 27],
+  ["create procedure p(a int b) as 'x'", '42601', 'syntax error at or near "b"', 26],
 ];
 
 function errorOf(sql: string): { sqlstate: string; message: string; position: number | undefined } {

@@ -28,6 +28,7 @@ import {
 } from './session.js';
 import { parseAlterUser } from './user.js';
 import { parseAlterDatabase } from './database.js';
+import { parseAlterProcedure, parseShowProcedure } from './procedure.js';
 import {
   parseAlterSystem,
   parseAnalyze,
@@ -97,6 +98,7 @@ export function parseStatement(p: Parser): Statement {
       if (p.isWord('user')) return parseAlterUser(p, pos);
       if (p.isWord('database')) return parseAlterDatabase(p, pos);
       if (p.isWord('system')) return parseAlterSystem(p, pos);
+      if (p.isWord('procedure')) return parseAlterProcedure(p, pos);
       const w = p.peek();
       if (w.type === 'word') throw p.unsupported(`ALTER ${w.value.toUpperCase()}`, w);
       throw p.errorAt();
@@ -117,6 +119,10 @@ export function parseStatement(p: Parser): Statement {
     case 'reset':
       return parseReset(p);
     case 'show':
+      // SHOW PROCEDURE name; a bare `SHOW procedure` would be a setting of that name.
+      if (p.isWord('procedure', 1) && p.peek(2).type !== 'eof' && !p.isPunct(';', 2)) {
+        return parseShowProcedure(p);
+      }
       return parseShow(p);
     case 'discard':
       return parseDiscard(p);

@@ -432,3 +432,84 @@ test('parseExpression and parseType read one whole expression or type', () => {
   }
   assert.throws(() => parseType('int x'), { message: 'syntax error at or near "x"' });
 });
+
+test('CREATE PROCEDURE: arguments with names and modes in either order, clauses in any order', () => {
+  const int4 = { kind: 'TypeName', name: 'int4', spelling: 'int', modifiers: [], arrayDims: 0 };
+  const varchar = (n: number) => ({
+    kind: 'TypeName',
+    name: 'varchar',
+    spelling: 'varchar',
+    modifiers: [n],
+    arrayDims: 0,
+  });
+  assert.deepEqual(
+    one(
+      `create or replace procedure s.sp_x(f1 in int, inout f2 varchar(9), out varchar(5), int default 3)
+       nonatomic as $$ begin null; end $$ security invoker language plpgsql set search_path to x, 'y'`,
+    ),
+    {
+      kind: 'CreateProcedure',
+      orReplace: true,
+      name: [
+        { value: 's', quoted: false },
+        { value: 'sp_x', quoted: false },
+      ],
+      args: [
+        { name: { value: 'f1', quoted: false }, mode: 'in', type: int4 },
+        { name: { value: 'f2', quoted: false }, mode: 'inout', type: varchar(9) },
+        { mode: 'out', type: varchar(5) },
+        { type: int4, default: num('3') },
+      ],
+      body: { text: ' begin null; end ' },
+      language: { value: 'plpgsql', quoted: false },
+      nonatomic: true,
+      security: 'invoker',
+      settings: [{ name: [{ value: 'search_path', quoted: false }], values: [col('x'), str('y')] }],
+    },
+  );
+});
+
+test("a procedure body's position is where its text starts, inside the quotes", () => {
+  for (const [sql, at] of [
+    ['create procedure p() as $$x$$ language plpgsql', 27],
+    ['create procedure p() as $body$x$body$ language plpgsql', 31],
+    ["create procedure p() as 'x' language plpgsql", 26],
+  ] as const) {
+    const stmt = parseOne(sql);
+    assert.ok(stmt.kind === 'CreateProcedure');
+    assert.equal(stmt.body.pos, at, sql);
+    assert.equal(sql[at - 1], 'x', sql);
+  }
+});
+
+test('DROP, ALTER and SHOW PROCEDURE name a procedure with or without its argument list', () => {
+  assert.deepEqual(one('drop procedure if exists p, q() cascade'), {
+    kind: 'DropProcedure',
+    ifExists: true,
+    procedures: [
+      { name: [{ value: 'p', quoted: false }] },
+      { name: [{ value: 'q', quoted: false }], args: [] },
+    ],
+    behavior: 'cascade',
+  });
+  assert.deepEqual(one('alter procedure p owner to current_user'), {
+    kind: 'AlterProcedure',
+    procedure: { name: [{ value: 'p', quoted: false }] },
+    action: { kind: 'ProcedureOwnerTo', owner: 'current_user' },
+  });
+  assert.deepEqual(one('show procedure p(out x int)'), {
+    kind: 'ShowProcedure',
+    procedure: {
+      name: [{ value: 'p', quoted: false }],
+      args: [
+        {
+          name: { value: 'x', quoted: false },
+          mode: 'out',
+          type: { kind: 'TypeName', name: 'int4', spelling: 'int', modifiers: [], arrayDims: 0 },
+        },
+      ],
+    },
+  });
+  // A setting that happens to be called procedure is still SHOW of a setting.
+  assert.equal(one('show procedure').kind, 'Show');
+});

@@ -167,7 +167,6 @@ export function parseShow(p: Parser): Statement {
       'databases',
       'table',
       'view',
-      'procedure',
       'grants',
       'model',
       'datashares',

@@ -1,5 +1,11 @@
 // Printers: Redshift SQL (round trip) and DuckDB SQL (syntax translation with binder hooks).
-export { printRedshift, printRedshiftExpr, StatementPrinter } from './statement.js';
+export {
+  dollarQuoted,
+  printRedshift,
+  printRedshiftExpr,
+  printRedshiftType,
+  StatementPrinter,
+} from './statement.js';
 export { printDuckDb, printDuckDbExpr, DuckDbPrinter } from './duckdb.js';
 export type { DuckDbHooks, TableNameContext } from './duckdb.js';
-export { quoteIdentText, quoteString } from './quote.js';
+export { identText, quoteIdentText, quoteString } from './quote.js';

@@ -88,6 +88,20 @@ explain verbose select 1; prepare p (int, text) as select $1; execute p (1, 'a')
 ;;
 alter system pause; ALTER SYSTEM Resume
 ;;
+CREATE OR REPLACE PROCEDURE test_sp2(f1 IN int, f2 INOUT varchar(256), out_var OUT varchar(256))
+AS $$
+DECLARE
+  loop_var int;
+BEGIN
+  SELECT INTO out_var count(*) FROM t WHERE a = '$';
+END;
+$$ LANGUAGE plpgsql;
+create procedure s.p() nonatomic language 'plpgsql' as 'begin null; end' security definer set search_path to 'public', x set work_mem = 64
+;;
+create procedure p(in a int default 1, b double precision = -2.5, out c timestamp with time zone, inout d character varying(10)[], int, "Odd" text default 'x' || 'y') as $x$ $$ $x$ language plpgsql; create procedure q() as $q$a$$b$_$c$ $q$ language plpgsql
+;;
+drop procedure if exists p(int, out c text), s.q, r() cascade; drop procedure p(in a int, b varchar) restrict; alter procedure p(int) rename to q; alter procedure s.p owner to current_user; alter procedure p() owner to "Bob"; alter procedure p owner to session_user; show procedure p(int, varchar); show procedure s.p
+;;
 select 1 fetch first 5 rows only; select 1 limit all
 ;;
 select a::regclass, b::pg_catalog.regproc, c::"char", d::name, e::oid, f::double precision, g::float(10), h::character varying(5), i::timestamptz, j::time(3) with time zone, k::interval day to second, l::super, m::varbyte, n::binary varying(10), o::int8[], p::nvarchar(5), q::bpchar

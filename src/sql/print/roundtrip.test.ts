@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { astEqual, stripPositions, type Statement } from '../ast/index.js';
 import { readBlocks, readCorpus } from '../parser/corpus/load.js';
 import { parse } from '../parser/index.js';
-import { printRedshift } from './statement.js';
+import { dollarQuoted, printRedshift } from './statement.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -62,4 +62,11 @@ test('strings with backslashes print in a form both string modes read the same',
   for (const standardConformingStrings of [true, false]) {
     assert.ok(astEqual(parse(printed, { standardConformingStrings })[0], s));
   }
+});
+
+test('procedure bodies print in dollar quotes whose tag the body does not hold', () => {
+  assert.equal(dollarQuoted(' begin end '), '$$ begin end $$');
+  assert.equal(dollarQuoted('a $$ b'), '$_$a $$ b$_$');
+  assert.equal(dollarQuoted('x$'), '$_$x$$_$');
+  assert.equal(dollarQuoted('$$ $_$'), '$__$$$ $_$$__$');
 });

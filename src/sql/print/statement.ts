@@ -7,9 +7,12 @@ import type {
   ColumnConstraint,
   ColumnDef,
   CopyOption,
+  CreateProcedure,
   Expr,
   GroupingElement,
   Ident,
+  ProcedureArg,
+  ProcedureRef,
   Query,
   Select,
   SelectItem,
@@ -22,6 +25,7 @@ import type {
   TableConstraint,
   TableRef,
   TransactionModes,
+  TypeName,
   UnloadOption,
   UserOption,
 } from '../ast/index.js';
@@ -279,6 +283,19 @@ export class StatementPrinter extends ExprPrinter {
       }
       case 'Drop':
         return `DROP ${s.objectType.toUpperCase()} ${s.ifExists ? 'IF EXISTS ' : ''}${s.names.map((n) => this.name(n)).join(', ')}${s.behavior ? ` ${s.behavior.toUpperCase()}` : ''}${s.force ? ' FORCE' : ''}`;
+      case 'CreateProcedure':
+        return this.createProcedure(s);
+      case 'DropProcedure':
+        return `DROP PROCEDURE ${s.ifExists ? 'IF EXISTS ' : ''}${s.procedures.map((r) => this.procedureRef(r)).join(', ')}${s.behavior ? ` ${s.behavior.toUpperCase()}` : ''}`;
+      case 'AlterProcedure': {
+        const head = `ALTER PROCEDURE ${this.procedureRef(s.procedure)}`;
+        const a = s.action;
+        if (a.kind === 'RenameProcedure') return `${head} RENAME TO ${this.ident(a.to)}`;
+        const owner = typeof a.owner === 'string' ? a.owner.toUpperCase() : this.ident(a.owner);
+        return `${head} OWNER TO ${owner}`;
+      }
+      case 'ShowProcedure':
+        return `SHOW PROCEDURE ${this.procedureRef(s.procedure)}`;
       case 'CreateDatabase':
         return `CREATE DATABASE ${this.ident(s.name)}${s.with ? ' WITH' : ''}${s.options.map((o) => ` ${this.databaseOption(o)}`).join('')}`;
       case 'AlterDatabase': {
@@ -484,6 +501,33 @@ export class StatementPrinter extends ExprPrinter {
     }
   }
 
+  createProcedure(s: CreateProcedure): string {
+    let out = `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}PROCEDURE ${this.name(s.name)}(${s.args.map((a) => this.procedureArg(a)).join(', ')})`;
+    if (s.nonatomic) out += ' NONATOMIC';
+    out += ` AS ${dollarQuoted(s.body.text)}`;
+    if (s.language) out += ` LANGUAGE ${this.label(s.language)}`;
+    if (s.security) out += ` SECURITY ${s.security.toUpperCase()}`;
+    for (const set of s.settings) {
+      out += ` SET ${this.settingName(set.name)} TO ${this.setValues(set.values)}`;
+    }
+    return out;
+  }
+
+  /** `[mode] [name] type [DEFAULT expr]`: the mode first, as PostgreSQL prints it. */
+  procedureArg(a: ProcedureArg): string {
+    const parts = [];
+    if (a.mode) parts.push(a.mode.toUpperCase());
+    if (a.name) parts.push(this.ident(a.name));
+    parts.push(this.type(a.type));
+    if (a.default) parts.push(`DEFAULT ${this.operand(a.default, 40)}`);
+    return parts.join(' ');
+  }
+
+  procedureRef(r: ProcedureRef): string {
+    const args = r.args ? `(${r.args.map((a) => this.procedureArg(a)).join(', ')})` : '';
+    return `${this.name(r.name)}${args}`;
+  }
+
   createTable(s: Extract<Statement, { kind: 'CreateTable' }>): string {
     let out = `CREATE ${s.temporary ? 'TEMP ' : ''}TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.name(s.name)}`;
     const elements: string[] = [];
@@ -639,6 +683,23 @@ export class StatementPrinter extends ExprPrinter {
 /** Redshift SQL for a statement; parse(printRedshift(s)) is astEqual to s. */
 export function printRedshift(s: Statement): string {
   return new StatementPrinter().statement(s);
+}
+
+/** A type as declared (`character varying(20)`, `int[]`). */
+export function printRedshiftType(t: TypeName): string {
+  return new StatementPrinter().type(t);
+}
+
+/**
+ * Text in dollar quotes whose tag does not occur in it: `$$`, else `$_$`, `$__$` ... (the
+ * closing tag must also not start inside the text's last characters). `underscores`: where the
+ * sequence starts (SHOW PROCEDURE writes `$_$` as Redshift does).
+ */
+export function dollarQuoted(text: string, underscores = 0): string {
+  for (let n = underscores; ; n++) {
+    const tag = `$${'_'.repeat(n)}$`;
+    if (`${text}${tag}`.indexOf(tag) === text.length) return `${tag}${text}${tag}`;
+  }
 }
 
 /** Redshift SQL for an expression. */

@@ -187,6 +187,9 @@ for (const backend of backends) {
       );
       await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_rows`);
       await a.run(`ALTER TABLE lake_table_stats DROP COLUMN analyzed_at`);
+      await a.run(`DROP TABLE lake_copy_job_file`);
+      await a.run(`DROP TABLE lake_copy_job`);
+      await a.run(`DROP TABLE lake_procedure`);
       await a.run(`UPDATE lake_metadata SET value = '1' WHERE key = 'format_version'`);
       await a.close();
       const b = await openCatalogDb(location);

@@ -14,7 +14,7 @@ import { changesAfter, latestSnapshot } from './queries.js';
 
 /** What a commit did to one object; the vocabulary of lake_snapshot_change.kind. */
 export type ChangeKind =
-  'created' | 'altered' | 'dropped' | 'inserted' | 'deleted' | 'compacted' | 'created_in'; // on a schema: a table or view was created in it
+  'created' | 'altered' | 'dropped' | 'inserted' | 'deleted' | 'compacted' | 'created_in'; // on a schema: a table, view or procedure was created in it
 
 export interface ColumnStats {
   columnId: number;
@@ -77,12 +77,33 @@ export interface NewViewRow {
   annotation: string | null;
 }
 
-export type VersionedCatalogTable = 'lake_schema' | 'lake_table' | 'lake_column' | 'lake_view';
+/** A version of a procedure; the JSON columns as lake_procedure documents them. */
+export interface NewProcedureRow {
+  procedureId: number;
+  schemaId: number;
+  name: string;
+  /** JSON array of the canonical input argument types. */
+  inputTypes: string;
+  /** JSON array of the arguments. */
+  arguments: string;
+  body: string;
+  language: string;
+  security: string;
+  nonatomic: boolean;
+  /** JSON array of the SET clauses, or null for none. */
+  config: string | null;
+  ownerUserId: number;
+  annotation: string | null;
+}
+
+export type VersionedCatalogTable =
+  'lake_schema' | 'lake_table' | 'lake_column' | 'lake_view' | 'lake_procedure';
 const ID_COLUMN: Record<VersionedCatalogTable, string> = {
   lake_schema: 'schema_id',
   lake_table: 'table_id',
   lake_column: 'column_id',
   lake_view: 'view_id',
+  lake_procedure: 'procedure_id',
 };
 
 export interface CommitPlan {
@@ -97,6 +118,16 @@ export interface CommitPlan {
   schemasRequired: number[];
   /** Schema names (new or renamed) no other live schema of their database may hold at commit. */
   schemaNamesToClaim: { databaseId: number; name: string }[];
+  /**
+   * Procedure signatures (new or renamed) no other live procedure may hold at commit: same
+   * schema, name and input types (the JSON of lake_procedure.input_types).
+   */
+  procedureSignaturesToClaim: {
+    schemaId: number;
+    name: string;
+    inputTypes: string;
+    procedureId: number;
+  }[];
   /** Data files this transaction deletes rows from or rewrites: they must still be live. */
   filesRequired: number[];
   /** Inlined rows this transaction deletes or flushes: they must still be live. */
@@ -107,6 +138,7 @@ export interface CommitPlan {
   newTables: NewTableRow[];
   newColumns: NewColumnRow[];
   newViews: NewViewRow[];
+  newProcedures: NewProcedureRow[];
   /** Tables whose every data file, delete file and inlined row ends (TRUNCATE, DROP). */
   truncatedTables: number[];
   endDataFiles: number[];
@@ -130,6 +162,7 @@ export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): 
     namesToClaim: [],
     schemasRequired: [],
     schemaNamesToClaim: [],
+    procedureSignaturesToClaim: [],
     filesRequired: [],
     inlinedRequired: [],
     endRows: [],
@@ -137,6 +170,7 @@ export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): 
     newTables: [],
     newColumns: [],
     newViews: [],
+    newProcedures: [],
     truncatedTables: [],
     endDataFiles: [],
     newDataFiles: [],
@@ -275,6 +309,22 @@ async function checkConflicts(
       );
     }
   }
+  const releasedProcedures = new Set(
+    plan.endRows.filter((e) => e.table === 'lake_procedure').map((e) => e.id),
+  );
+  for (const c of plan.procedureSignaturesToClaim) {
+    const holders = await tx.all<{ id: number }>(
+      `SELECT procedure_id AS id FROM lake_procedure
+       WHERE schema_id = ? AND procedure_name = ? AND input_types = ? AND end_snapshot IS NULL
+         AND procedure_id <> ?`,
+      [c.schemaId, c.name, c.inputTypes, c.procedureId],
+    );
+    if (holders.some((h) => !releasedProcedures.has(h.id))) {
+      throw serializationFailure(
+        `Serializable isolation violation: procedure "${c.name}" was created by a concurrent transaction`,
+      );
+    }
+  }
 }
 
 function summarize(plan: CommitPlan): string {
@@ -387,6 +437,29 @@ export function commitPlan(
           v.sql,
           v.columnAliases ? JSON.stringify(v.columnAliases) : null,
           v.annotation,
+        ],
+      );
+    }
+    for (const p of plan.newProcedures) {
+      await tx.run(
+        `INSERT INTO lake_procedure (procedure_id, begin_snapshot, end_snapshot, schema_id,
+           procedure_name, input_types, arguments, body, language, security, nonatomic, config,
+           owner_user_id, annotation)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          p.procedureId,
+          s,
+          p.schemaId,
+          p.name,
+          p.inputTypes,
+          p.arguments,
+          p.body,
+          p.language,
+          p.security,
+          p.nonatomic ? 1 : 0,
+          p.config,
+          p.ownerUserId,
+          p.annotation,
         ],
       );
     }
@@ -519,7 +592,7 @@ export function commitPlan(
   });
 }
 
-/** Reserves n consecutive ids for schemas, tables, views and columns; returns the first. */
+/** Reserves n consecutive ids for schemas, tables, views, procedures and columns; returns the first. */
 export function reserveCatalogIds(db: CatalogDb, n: number): Promise<number> {
   return reserveFromCounter(db, 'next_catalog_id', n, 1);
 }

@@ -50,6 +50,21 @@ export interface ViewRow {
   annotation: string | null;
 }
 
+export interface ProcedureRow {
+  procedure_id: number;
+  schema_id: number;
+  procedure_name: string;
+  input_types: string;
+  arguments: string;
+  body: string;
+  language: string;
+  security: string;
+  nonatomic: number;
+  config: string | null;
+  owner_user_id: number;
+  annotation: string | null;
+}
+
 export interface DataFileRow {
   data_file_id: number;
   table_id: number;
@@ -221,6 +236,32 @@ export function viewByNameAt(
 ): Promise<ViewRow | undefined> {
   return db.get<ViewRow>(
     `SELECT ${VIEW_COLUMNS} FROM lake_view WHERE schema_id = ? AND view_name = ? AND ${VISIBLE}`,
+    [schemaId, name, s, s],
+  );
+}
+
+const PROCEDURE_COLUMNS = `procedure_id, schema_id, procedure_name, input_types, arguments, body,
+  language, security, nonatomic, config, owner_user_id, annotation`;
+
+/** The procedures of a schema at s, by name then id. */
+export function proceduresAt(db: CatalogTx, s: number, schemaId: number): Promise<ProcedureRow[]> {
+  return db.all<ProcedureRow>(
+    `SELECT ${PROCEDURE_COLUMNS} FROM lake_procedure WHERE schema_id = ? AND ${VISIBLE}
+     ORDER BY procedure_name, procedure_id`,
+    [schemaId, s, s],
+  );
+}
+
+/** Every overload of a procedure name in a schema at s, by id. */
+export function proceduresByNameAt(
+  db: CatalogTx,
+  s: number,
+  schemaId: number,
+  name: string,
+): Promise<ProcedureRow[]> {
+  return db.all<ProcedureRow>(
+    `SELECT ${PROCEDURE_COLUMNS} FROM lake_procedure
+     WHERE schema_id = ? AND procedure_name = ? AND ${VISIBLE} ORDER BY procedure_id`,
     [schemaId, name, s, s],
   );
 }

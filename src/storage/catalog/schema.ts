@@ -16,8 +16,9 @@ import type { CatalogDb } from './db.js';
  *   3: lake_schema gains `database_id` (schemas belong to one database of the namespace; rows
  *      of older catalogs belong to the first, 1); lake_database gains `attributes`.
  *   4: auto-copy jobs: lake_copy_job and lake_copy_job_file (COPY_JOB_DDL).
+ *   5: stored procedures: lake_procedure (PROCEDURE_DDL).
  */
-export const CATALOG_FORMAT_VERSION = 4;
+export const CATALOG_FORMAT_VERSION = 5;
 
 export const CATALOG_DDL = `
 -- key/value facts about the namespace: format_version, namespace_id, created_at,
@@ -252,6 +253,42 @@ CREATE TABLE IF NOT EXISTS lake_copy_job_file (
 );
 `;
 
+/**
+ * Stored procedures (CREATE PROCEDURE, r_CREATE_PROCEDURE.html), versioned by snapshots like
+ * views. (No semicolons in these comments: the script is split on them.)
+ */
+export const PROCEDURE_DDL = `
+-- One row per version of a procedure. A schema may hold several procedures of one name
+-- (overloads) as long as their input_types differ: the JSON array of the canonical type texts
+-- of the IN and INOUT arguments in order, which is what identifies a procedure among its
+-- overloads (OUT arguments do not). arguments: JSON array of every argument in order, each
+-- {name (null when unnamed), mode ('in', 'out' or 'inout'), type (canonical type text without
+-- modifiers, e.g. 'character varying'), declared (the type as written, e.g. 'varchar(20)'),
+-- default (the DEFAULT expression as SQL text, or null)}. body: the source text between its
+-- quotes, as written. language: 'plpgsql'. security: 'invoker' or 'definer'. nonatomic: 1 for
+-- NONATOMIC. config: JSON array of {name, value} of its SET clauses (NULL for none), value
+-- being the setting's text. owner_user_id: the owning lake_user. annotation: free text of the
+-- SQL layer, as in lake_view.
+CREATE TABLE IF NOT EXISTS lake_procedure (
+  procedure_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  schema_id BIGINT NOT NULL,
+  procedure_name TEXT NOT NULL,
+  input_types TEXT NOT NULL,
+  arguments TEXT NOT NULL,
+  body TEXT NOT NULL,
+  language TEXT NOT NULL,
+  security TEXT NOT NULL,
+  nonatomic INTEGER NOT NULL,
+  config TEXT,
+  owner_user_id BIGINT NOT NULL,
+  annotation TEXT
+);
+CREATE INDEX IF NOT EXISTS lake_procedure_id ON lake_procedure (procedure_id);
+CREATE INDEX IF NOT EXISTS lake_procedure_name ON lake_procedure (schema_id, procedure_name);
+`;
+
 /** The statements of a DDL script (split on ';', blank parts dropped). */
 function statementsOf(script: string): string[] {
   return script.split(';').filter((s) => s.trim() !== '');
@@ -305,6 +342,7 @@ const MIGRATIONS: Record<number, string[]> = {
   // lake_database's new column is added with the directory (see upgradeDirectory).
   2: ['ALTER TABLE lake_schema ADD COLUMN database_id BIGINT NOT NULL DEFAULT 1'],
   3: statementsOf(COPY_JOB_DDL),
+  4: statementsOf(PROCEDURE_DDL),
 };
 
 /** Whether a query runs: tells which tables and columns an older catalog already has. */
@@ -368,7 +406,8 @@ export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<v
   }
   await db.write(async (tx) => {
     // Inside the commit lock, so processes opening a new catalog at once do not race.
-    for (const statement of statementsOf(`${CATALOG_DDL};${COPY_JOB_DDL};${DIRECTORY_DDL}`)) {
+    const script = `${CATALOG_DDL};${COPY_JOB_DDL};${PROCEDURE_DDL};${DIRECTORY_DDL}`;
+    for (const statement of statementsOf(script)) {
       await tx.run(statement);
     }
     const row = await tx.get<{ value: string }>(

@@ -1,8 +1,14 @@
-// A transaction's uncommitted DDL: schemas, tables and views it created, changed or dropped,
-// laid over the catalog as of its snapshot. At commit the overlay becomes catalog row changes
-// by comparing each object's version at the snapshot with its final version.
+// A transaction's uncommitted DDL: schemas, tables, views and procedures it created, changed or
+// dropped, laid over the catalog as of its snapshot. At commit the overlay becomes catalog row
+// changes by comparing each object's version at the snapshot with its final version.
 import type { CommitPlan } from '../catalog/commit.js';
-import type { SchemaInfo, TableInfo, ViewInfo } from './types.js';
+import {
+  inputTypesOf,
+  type ProcedureInfo,
+  type SchemaInfo,
+  type TableInfo,
+  type ViewInfo,
+} from './types.js';
 
 export interface Versioned<T> {
   /** The object at the transaction's snapshot; undefined when this transaction created it. */
@@ -15,9 +21,15 @@ export class CatalogOverlay {
   readonly schemas = new Map<number, Versioned<SchemaInfo>>();
   readonly tables = new Map<number, Versioned<TableInfo>>();
   readonly views = new Map<number, Versioned<ViewInfo>>();
+  readonly procedures = new Map<number, Versioned<ProcedureInfo>>();
 
   get isEmpty(): boolean {
-    return this.schemas.size === 0 && this.tables.size === 0 && this.views.size === 0;
+    return (
+      this.schemas.size === 0 &&
+      this.tables.size === 0 &&
+      this.views.size === 0 &&
+      this.procedures.size === 0
+    );
   }
 
   setSchema(original: SchemaInfo | undefined, current: SchemaInfo | undefined, id: number): void {
@@ -33,6 +45,15 @@ export class CatalogOverlay {
   setView(original: ViewInfo | undefined, current: ViewInfo | undefined, id: number): void {
     const prev = this.views.get(id);
     this.views.set(id, { original: prev ? prev.original : original, current });
+  }
+
+  setProcedure(
+    original: ProcedureInfo | undefined,
+    current: ProcedureInfo | undefined,
+    id: number,
+  ): void {
+    const prev = this.procedures.get(id);
+    this.procedures.set(id, { original: prev ? prev.original : original, current });
   }
 
   schemaByName(databaseId: number, name: string): Versioned<SchemaInfo> | undefined {
@@ -83,6 +104,7 @@ export class CatalogOverlay {
       }
     }
     for (const [id, v] of this.tables) this.addTable(plan, id, v);
+    for (const [id, v] of this.procedures) addProcedure(plan, id, v);
     for (const [id, { original, current }] of this.views) {
       if (original !== undefined) plan.endRows.push({ table: 'lake_view', id });
       if (current !== undefined) {
@@ -178,4 +200,47 @@ export class CatalogOverlay {
       });
     }
   }
+}
+
+function addProcedure(
+  plan: CommitPlan,
+  id: number,
+  { original, current }: Versioned<ProcedureInfo>,
+): void {
+  if (original === undefined && current === undefined) return; // created and dropped again
+  if (original !== undefined) plan.endRows.push({ table: 'lake_procedure', id });
+  if (current === undefined) {
+    plan.changes.push({ objectId: id, kind: 'dropped' });
+    return;
+  }
+  const inputTypes = JSON.stringify(inputTypesOf(current.arguments));
+  plan.newProcedures.push({
+    procedureId: id,
+    schemaId: current.schemaId,
+    name: current.name,
+    inputTypes,
+    arguments: JSON.stringify(current.arguments),
+    body: current.body,
+    language: current.language,
+    security: current.security,
+    nonatomic: current.nonatomic,
+    config: current.config.length > 0 ? JSON.stringify(current.config) : null,
+    ownerUserId: current.ownerUserId,
+    annotation: current.annotation,
+  });
+  if (original === undefined || original.name !== current.name) {
+    plan.procedureSignaturesToClaim.push({
+      schemaId: current.schemaId,
+      name: current.name,
+      inputTypes,
+      procedureId: id,
+    });
+  }
+  if (original === undefined) {
+    plan.schemasRequired.push(current.schemaId);
+    plan.changes.push(
+      { objectId: id, kind: 'created' },
+      { objectId: current.schemaId, kind: 'created_in' },
+    );
+  } else plan.changes.push({ objectId: id, kind: 'altered' });
 }

@@ -39,6 +39,7 @@ import {
   type LocalDataFile,
 } from './file-writer.js';
 import { CatalogOverlay } from './overlay.js';
+import { TransactionProcedures, type ProcedureRef } from './procedures.js';
 import type { LakeStaging } from './staging.js';
 import { mayMatch } from './prune.js';
 import { explainReadError } from './read-errors.js';
@@ -63,6 +64,8 @@ import type {
   ColumnDefinition,
   ColumnFilter,
   ColumnInfo,
+  ProcedureDefinition,
+  ProcedureInfo,
   SchemaInfo,
   TableInfo,
   ViewInfo,
@@ -173,6 +176,7 @@ export class LakeTransaction {
   private state: 'open' | 'committed' | 'rolled back' = 'open';
   /** Objects of copy jobs this transaction loads, recorded as 'loaded' by its commit. */
   private readonly copyJobFiles: LoadedCopyJobFile[] = [];
+  private readonly procedures: TransactionProcedures;
 
   constructor(
     private readonly ctx: TransactionContext,
@@ -186,6 +190,15 @@ export class LakeTransaction {
   ) {
     this.snapshotId = snapshotId;
     this.readOnly = readOnly;
+    this.procedures = new TransactionProcedures({
+      db: ctx.db,
+      lookups: ctx.lookups,
+      snapshotId,
+      overlay: this.overlay,
+      getSchema: (name, database) => this.getSchema(name, database),
+      listSchemas: (database) => this.listSchemas(database),
+      assertWritable: () => this.assertWritable(),
+    });
   }
 
   get isOpen(): boolean {
@@ -338,6 +351,26 @@ export class LakeTransaction {
     return result.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Every overload of a procedure name in a schema (by id; none when the schema is missing). */
+  getProcedures(schema: string, name: string, database?: number): Promise<ProcedureInfo[]> {
+    return this.procedures.byName(schema, name, database);
+  }
+
+  /** The procedure of a schema with exactly these input argument types (canonical texts). */
+  getProcedure(
+    schema: string,
+    name: string,
+    inputTypes: readonly string[],
+    database?: number,
+  ): Promise<ProcedureInfo | undefined> {
+    return this.procedures.bySignature(schema, name, inputTypes, database);
+  }
+
+  /** The procedures of a schema, or of every schema of the database (of every one with 'all'). */
+  listProcedures(schema?: string, database?: number | 'all'): Promise<ProcedureInfo[]> {
+    return this.procedures.list(schema, database);
+  }
+
   private committedState(tableId: number): Promise<CommittedTableState> {
     return this.ctx.tableStates.get(this.ctx.db, tableId, this.snapshotId);
   }
@@ -417,7 +450,8 @@ export class LakeTransaction {
     }
     const tables = await this.listTables(name);
     const views = await this.listViews(name);
-    if ((tables.length || views.length) && !opts.cascade) {
+    const procedures = await this.listProcedures(name);
+    if ((tables.length || views.length || procedures.length) && !opts.cascade) {
       throw new LakeshiftError(
         SqlState.dependentObjectsStillExist,
         `cannot drop schema ${name} because other objects depend on it`,
@@ -426,6 +460,7 @@ export class LakeTransaction {
     }
     for (const t of tables) await this.dropTable({ schema: name, name: t.name });
     for (const v of views) await this.dropView(name, v.name);
+    for (const p of procedures) await this.dropProcedure(p);
     this.overlay.setSchema(s, undefined, s.schemaId);
   }
 
@@ -691,6 +726,32 @@ export class LakeTransaction {
       ? this.overlay.views.get(v.viewId)!.original
       : v;
     this.overlay.setView(original, undefined, v.viewId);
+  }
+
+  /**
+   * Creates a stored procedure (42723 when one with the same input types exists), or with
+   * `orReplace` replaces that one: same id, owner and annotation, a new version.
+   */
+  createProcedure(
+    schema: string,
+    name: string,
+    definition: ProcedureDefinition,
+    opts: { orReplace?: boolean } = {},
+  ): Promise<ProcedureInfo> {
+    return this.procedures.create(schema, name, definition, opts);
+  }
+
+  /** Drops the procedure (42883 when it does not exist). */
+  dropProcedure(ref: ProcedureRef | ProcedureInfo): Promise<void> {
+    return this.procedures.drop(ref);
+  }
+
+  renameProcedure(ref: ProcedureRef | ProcedureInfo, newName: string): Promise<void> {
+    return this.procedures.rename(ref, newName);
+  }
+
+  setProcedureOwner(ref: ProcedureRef | ProcedureInfo, ownerUserId: number): Promise<void> {
+    return this.procedures.setOwner(ref, ownerUserId);
   }
 
   // ---- reads ---------------------------------------------------------------------------

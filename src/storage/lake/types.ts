@@ -60,6 +60,51 @@ export interface ViewInfo {
   annotation: string | null;
 }
 
+export type ProcedureArgumentMode = 'in' | 'out' | 'inout';
+
+/** One argument of a stored procedure, as lake_procedure.arguments records it. */
+export interface ProcedureArgument {
+  /** Null when the argument is unnamed. */
+  name: string | null;
+  mode: ProcedureArgumentMode;
+  /**
+   * The canonical type text without modifiers ('integer', 'character varying', 'numeric[]'):
+   * the input arguments' types identify the procedure among its overloads.
+   */
+  type: string;
+  /** The type as declared ('varchar(20)'). */
+  declared: string;
+  /** The DEFAULT expression as SQL text, or null. */
+  default: string | null;
+}
+
+/** What CREATE PROCEDURE records (the name and schema aside). */
+export interface ProcedureDefinition {
+  arguments: ProcedureArgument[];
+  /** The source text as written between its quotes. */
+  body: string;
+  language: string;
+  security: 'invoker' | 'definer';
+  nonatomic: boolean;
+  /** The SET clauses: a setting's name and its value's text. */
+  config: { name: string; value: string }[];
+  ownerUserId: number;
+  /** Free text kept for the SQL layer (comment ...); storage never reads it. */
+  annotation: string | null;
+}
+
+export interface ProcedureInfo extends ProcedureDefinition {
+  procedureId: number;
+  schemaId: number;
+  schemaName: string;
+  name: string;
+}
+
+/** The canonical types of a procedure's IN and INOUT arguments: what identifies it. */
+export function inputTypesOf(args: readonly ProcedureArgument[]): string[] {
+  return args.filter((a) => a.mode !== 'out').map((a) => a.type);
+}
+
 export interface SnapshotInfo {
   snapshotId: number;
   time: Date;

@@ -30,6 +30,20 @@ const VERSIONED: Record<string, string[]> = {
     'column_aliases',
     'annotation',
   ],
+  lake_procedure: [
+    'procedure_id',
+    'schema_id',
+    'procedure_name',
+    'input_types',
+    'arguments',
+    'body',
+    'language',
+    'security',
+    'nonatomic',
+    'config',
+    'owner_user_id',
+    'annotation',
+  ],
   lake_inlined_row: ['table_id', 'row_id', 'row_data'],
 };
 
@@ -116,7 +130,7 @@ export async function cloneNamespace(
           begin,
         );
         for (const r of rows) {
-          for (const idCol of ['schema_id', 'table_id', 'view_id']) {
+          for (const idCol of ['schema_id', 'table_id', 'view_id', 'procedure_id']) {
             if (typeof r[idCol] === 'number') objects.add(r[idCol]);
           }
         }

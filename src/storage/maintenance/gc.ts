@@ -74,6 +74,7 @@ async function expireSnapshots(lake: Lake, keep: number, now: number): Promise<n
       'lake_column',
       'lake_table',
       'lake_view',
+      'lake_procedure',
       'lake_schema',
     ]) {
       await tx.run(`DELETE FROM ${t} WHERE ${ENDED}`, [keep]);
