@@ -12,7 +12,7 @@ import {
 } from '../plpgsql/interpreter.js';
 import { parseProcedureBody, type PlProgram } from '../plpgsql/index.js';
 import type { PlValue } from '../plpgsql/host.js';
-import { parseExpression, parseType, type Call, type Expr } from '../sql/index.js';
+import { parseExpression, parseType, rewrite, type Call, type Expr } from '../sql/index.js';
 import type { ProcedureInfo } from '../storage/index.js';
 import { resolveCall } from './procedures.js';
 import type { CommandResult } from './commands.js';
@@ -147,13 +147,24 @@ function defaultExpr(sql: string | null): Expr {
   return parseExpression(sql);
 }
 
+/** The CALL with its $n parameters replaced by their values (typed SQL literals). */
+function withParameters(stmt: Call, literals: readonly string[]): Call {
+  if (literals.length === 0) return stmt;
+  return rewrite(stmt, (n) => {
+    if (n.kind !== 'Param') return undefined;
+    const literal = literals[(n as unknown as { index: number }).index - 1];
+    return literal === undefined ? undefined : parseExpression(literal);
+  });
+}
+
 /** CALL of a procedure without OUT or INOUT arguments: a command. */
 export async function runCall(
   session: Session,
   stmt: Call,
   sink: ResultSink,
+  literals: readonly string[] = [],
 ): Promise<CommandResult> {
-  await runProcedure(session, stmt, sink);
+  await runProcedure(session, withParameters(stmt, literals), sink);
   return { tag: 'CALL', rows: 0 };
 }
 
@@ -162,7 +173,12 @@ export async function runCall(
  * are known from the parameter types without running it (Describe); it runs when the row is
  * read. Undefined when it has none: runCall then runs it as a command.
  */
-export async function planCall(session: Session, stmt: Call): Promise<RowsPlan | undefined> {
+export async function planCall(
+  session: Session,
+  call: Call,
+  literals: readonly string[] = [],
+): Promise<RowsPlan | undefined> {
+  const stmt = withParameters(call, literals);
   const procedure = await resolve(session, stmt);
   const outputs = parametersOf(procedure)
     .map((p, i) => ({ name: p.name ?? `$${i + 1}`, type: p.type, mode: p.mode }))

@@ -149,7 +149,7 @@ export async function runCommand(
     case 'Deallocate':
       throw unsupported('SQL-level PREPARE/EXECUTE (use the extended protocol)', stmt.pos);
     case 'Call':
-      return runCall(session, stmt, sink);
+      return runCall(session, stmt, sink, params);
     case 'DeclareCursor':
       return declareCursor(session, stmt);
     case 'Fetch': {

@@ -97,7 +97,7 @@ export async function ensurePlanned(
 ): Promise<FieldDescription[] | null> {
   if (!portal.planned) {
     const stmt = portal.prepared.stmt;
-    if (stmt?.kind === 'Call') portal.rows = await planCall(session, stmt);
+    if (stmt?.kind === 'Call') portal.rows = await planCall(session, stmt, literals(portal.params));
     else if (stmt && returnsRows(stmt)) {
       portal.rows = await planRows(session, stmt, portal.params, portal.resultFormats);
     }

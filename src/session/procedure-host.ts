@@ -15,13 +15,15 @@ import { planRows, type RowsPlan } from './rows.js';
 import { toClientError, type Session } from './session.js';
 import type { ResultSink } from './wire.js';
 
+const REFCURSOR_OID = 1790;
 const NAME_OF_OID = new Map<number, string>(
   Object.entries(PgOid).map(([name, oid]) => [oid as number, name]),
 );
 
 /** The SQL type of a result column, from its OID and modifier. */
 function fieldType(f: FieldDescription): TypeName {
-  const name = NAME_OF_OID.get(f.typeOid) ?? 'varchar';
+  const name =
+    f.typeOid === REFCURSOR_OID ? 'refcursor' : (NAME_OF_OID.get(f.typeOid) ?? 'varchar');
   if (name === 'numeric' && f.typeModifier > 4) {
     const m = f.typeModifier - 4;
     return typeName('numeric', [m >> 16, m & 0xffff]);

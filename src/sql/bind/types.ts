@@ -89,6 +89,9 @@ export function resolveType(t: TypeName): ResolvedType {
         text: `numeric(${p},${s})`,
       };
     }
+    case 'refcursor':
+      // A cursor's name: procedures return cursors through refcursor arguments.
+      return { duckdb: 'VARCHAR', oid: REFCURSOR_OID, typmod: -1, text: 'refcursor' };
     case 'varchar':
     case 'text': {
       // Redshift: TEXT is VARCHAR(256); VARCHAR without a length is VARCHAR(256).
