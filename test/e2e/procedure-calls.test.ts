@@ -7,9 +7,11 @@
 // against it too (LAKESHIFT_E2E_TARGET=postgres); Redshift-only rules are Lakeshift only.
 // https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-overview.html
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { TARGET, startTarget, type Target } from '../support/server.js';
+import { REPO, TARGET, startTarget, type Target } from '../support/server.js';
 import { connect, expectSqlState } from './helpers.js';
 
 const lakeshiftOnly = TARGET !== 'lakeshift' && 'Redshift semantics (Lakeshift only)';
@@ -262,6 +264,68 @@ describe('stored procedures', () => {
     );
     await client.query('DELETE FROM t WHERE id >= 400');
   });
+
+  test(
+    'the seed procedures dbo.sp_load_cust_dim and dbo.sp_load_fact_sales run unchanged',
+    { skip: lakeshiftOnly },
+    async () => {
+      // Tables and staging rows as 001_784209f9633fc0a3.txt creates them (lines 716-748).
+      await client.query('CREATE SCHEMA dbo');
+      await client.query(`CREATE TABLE dbo.dim_cust (
+cust_key integer ENCODE az64,
+cust_id character varying(10) ENCODE lzo,
+cust_name character varying(100) ENCODE lzo,
+cust_city character varying(50) ENCODE lzo,
+cust_rev_flg character varying(1) ENCODE lzo
+)
+
+DISTSTYLE AUTO`);
+      await client.query(`CREATE TABLE dbo.fact_sales (
+order_number character varying(20) ENCODE lzo,
+cust_key integer ENCODE az64,
+order_amt numeric(18,2) ENCODE az64
+)
+
+DISTSTYLE AUTO`);
+      await client.query(`CREATE TABLE dbo.fact_sales_stg (
+order_number character varying(20) ENCODE lzo,
+cust_id character varying(10) ENCODE lzo,
+order_amt numeric(18,2) ENCODE az64
+)
+
+DISTSTYLE AUTO`);
+      for (const [n, c, a] of [
+        [100, 1, 200],
+        [101, 1, 300],
+        [102, 2, 25],
+        [103, 2, 35],
+        [104, 3, 80],
+        [105, 3, 45],
+      ]) {
+        await client.query(
+          `insert into dbo.fact_sales_stg(order_number,cust_id,order_amt) values (${n},${c},${a})`,
+        );
+      }
+      // The procedures' CREATE texts, verbatim from the seed (the parser's corpus keeps them).
+      const corpus = readFileSync(join(REPO, 'src/plpgsql/corpus/seed-procedures.sql'), 'utf8');
+      for (const text of corpus.split(/\n;;\n/).filter((t) => /PROCEDURE dbo\./.test(t))) {
+        await client.query(text.replace(/^(--.*\n)+/, ''));
+      }
+      await client.query('CALL dbo.sp_load_cust_dim()');
+      assert.deepEqual(
+        await rows('SELECT cust_key, cust_city, cust_rev_flg FROM dbo.dim_cust ORDER BY cust_key'),
+        [
+          { cust_key: 1, cust_city: 'chicago', cust_rev_flg: 'N' },
+          { cust_key: 2, cust_city: 'dallas', cust_rev_flg: 'N' },
+          { cust_key: 3, cust_city: 'new york', cust_rev_flg: 'Y' },
+        ],
+      );
+      // The staging rows' cust_id (1, 2, 3) match no dimension row's (100, 101, 102): Redshift
+      // inserts nothing either.
+      await client.query('CALL dbo.sp_load_fact_sales()');
+      assert.deepEqual(await rows('SELECT count(*)::int AS n FROM dbo.fact_sales'), [{ n: 0 }]);
+    },
+  );
 
   test('a runaway loop stops at statement_timeout', async () => {
     await client.query(`
