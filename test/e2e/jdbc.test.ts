@@ -1,7 +1,7 @@
 // The PostgreSQL JDBC driver (Debian's libpostgresql-jdbc-java) with the machine's Java:
 // DatabaseMetaData, PreparedStatement parameters of each type, a 1000-row batch, SQLStates, and
-// the same row read again with binary transfer forced. The Java program is
-// test/e2e/fixtures/E2e.java; it prints JSON lines that we assert here.
+// the same row read again with binary transfer forced, a stored procedure's OUT values. The Java
+// program is test/e2e/fixtures/E2e.java; it prints JSON lines that we assert here.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
@@ -136,5 +136,14 @@ describe('JDBC', () => {
 
   test('SQLException.getSQLState', () => {
     assert.deepEqual(section('errors').states, ['42P01', '42601', '42703', '22012']);
+  });
+
+  test('OUT and INOUT values of a stored procedure, by CALL and by a prepared CALL', () => {
+    assert.deepEqual(section('procedure'), { section: 'procedure', b: 'hi!', c: 42, columns: 2 });
+    assert.deepEqual(section('procedurePrepared'), {
+      section: 'procedurePrepared',
+      b: 'x!',
+      c: 10,
+    });
   });
 });

@@ -233,6 +233,52 @@ describe('stored procedures', () => {
     await client.query('COMMIT');
   });
 
+  test('bound cursors with FETCH, EXECUTE ... INTO ... USING, and FOR over EXECUTE', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE sp_dynamic(lo int) AS $$
+      DECLARE
+        c CURSOR (floor int) FOR SELECT id, v FROM t WHERE id >= floor ORDER BY id;
+        r RECORD;
+        fetched varchar(100) := '';
+        n int;
+        looped varchar(100) := '';
+      BEGIN
+        OPEN c(lo);
+        LOOP
+          FETCH c INTO r;
+          EXIT WHEN NOT FOUND;
+          fetched := fetched || r.id;
+        END LOOP;
+        CLOSE c;
+        EXECUTE 'SELECT count(*) FROM t WHERE id >= $1' INTO n USING lo;
+        FOR r IN EXECUTE 'SELECT v FROM t WHERE id >= ' || lo || ' ORDER BY id' LOOP
+          looped := looped || r.v;
+        END LOOP;
+        RAISE INFO 'fetched % counted % looped %', fetched, n, looped;
+      END;
+      $$ LANGUAGE plpgsql`);
+    notices.length = 0;
+    await client.query('CALL sp_dynamic(2)');
+    assert.deepEqual(notices, ['INFO: fetched 23 counted 2 looped bc']);
+  });
+
+  test(
+    "COMMIT in an exception handler of an atomic procedure fails with Redshift's error",
+    { skip: lakeshiftOnly },
+    async () => {
+      await client.query(`
+        CREATE OR REPLACE PROCEDURE sp_commit_in_handler() AS $$
+        BEGIN
+          PERFORM 1 / 0;
+        EXCEPTION WHEN OTHERS THEN
+          COMMIT;
+        END;
+        $$ LANGUAGE plpgsql`);
+      const e = await expectSqlState(client.query('CALL sp_commit_in_handler()'), '0A000');
+      assert.match(e.message, /COMMIT cannot be invoked from an exception handling block/);
+    },
+  );
+
   test('nested CALL shares the transaction; deep recursion fails clearly', async () => {
     await client.query(`
       CREATE OR REPLACE PROCEDURE sp_inner(x int) AS $$
