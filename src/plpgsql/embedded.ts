@@ -5,6 +5,7 @@
 // keep their SQLSTATE and message and gain the body line ("near line N").
 import { LakeshiftError } from '../common/errors.js';
 import {
+  isWordToken,
   parseExpression,
   parseOne,
   parseType,
@@ -15,7 +16,7 @@ import {
 } from '../sql/index.js';
 import type { PlInto, PlTarget } from './ast.js';
 import { isNameToken, nameOf } from './names.js';
-import { isWordToken, unitIndex, type BodyCursor } from './tokens.js';
+import { unitIndex, type BodyCursor } from './tokens.js';
 
 /** A change to a statement's text that keeps its length (so positions stay the body's). */
 type Edit = (text: string) => string;

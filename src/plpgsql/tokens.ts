@@ -5,7 +5,7 @@
 // statement. Errors name the body's line as PostgreSQL does ("compilation of PL/pgSQL function
 // "p" near line N").
 import { LakeshiftError, SqlState, type SqlStateCode } from '../common/errors.js';
-import { tokenize, type Token } from '../sql/index.js';
+import { isPunctToken, tokenize, TokenCursor, type Token } from '../sql/index.js';
 
 export interface BodyOptions {
   procedureName?: string;
@@ -107,10 +107,10 @@ function joinPlPunctuation(raw: Token[]): Token[] {
     if (touching && t.type === 'punct' && t.value === ':' && n.type === 'op' && n.value === '=') {
       out.push({ ...t, value: ':=', raw: ':=', end: n.end });
       k++;
-    } else if (touching && t.type === 'punct' && t.value === '.' && isPunct(n, '.')) {
+    } else if (touching && t.type === 'punct' && t.value === '.' && isPunctToken(n, '.')) {
       out.push({ ...t, value: '..', raw: '..', end: n.end });
       k++;
-    } else if (touching && isPunct(t, '.') && n.type === 'number' && n.raw.startsWith('.')) {
+    } else if (touching && isPunctToken(t, '.') && n.type === 'number' && n.raw.startsWith('.')) {
       // `1..10`: the lexer took the second dot into the number.
       out.push({ ...t, value: '..', raw: '..', end: t.end + 1 });
       const digits = n.raw.slice(1);
@@ -123,85 +123,19 @@ function joinPlPunctuation(raw: Token[]): Token[] {
   return out;
 }
 
-function isPunct(t: Token, p: string): boolean {
-  return t.type === 'punct' && t.value === p;
-}
-
-/** Is `t` the unquoted word `w` (keywords are unquoted words, folded to lower case)? */
-export function isWordToken(t: Token, w: string): boolean {
-  return t.type === 'word' && t.value === w;
-}
-
-/** A cursor over the body's tokens. */
-export class BodyCursor {
-  readonly tokens: Token[];
-  i = 0;
-
+/** A cursor over the body's tokens; errors name the body's line. */
+export class BodyCursor extends TokenCursor {
   constructor(readonly body: Body) {
-    this.tokens = body.tokenize();
-  }
-
-  peek(n = 0): Token {
-    return this.tokens[Math.min(this.i + n, this.tokens.length - 1)] as Token;
-  }
-
-  next(): Token {
-    const t = this.peek();
-    if (t.type !== 'eof') this.i++;
-    return t;
+    super(body.tokenize());
   }
 
   at(k: number): Token {
     return this.tokens[Math.min(k, this.tokens.length - 1)] as Token;
   }
 
-  isWord(w: string, n = 0): boolean {
-    return isWordToken(this.peek(n), w);
-  }
-
-  eatWord(w: string): boolean {
-    if (!this.isWord(w)) return false;
-    this.i++;
-    return true;
-  }
-
-  expectWord(w: string): Token {
-    if (!this.isWord(w)) throw this.errorAt();
-    return this.next();
-  }
-
-  /** The next word if it is one of `ws`, consumed; else undefined. */
-  eatOneOf<W extends string>(...ws: W[]): W | undefined {
-    const t = this.peek();
-    if (t.type !== 'word') return undefined;
-    const w = ws.find((x) => x === t.value);
-    if (w !== undefined) this.i++;
-    return w;
-  }
-
-  isPunct(p: string, n = 0): boolean {
-    return isPunct(this.peek(n), p);
-  }
-
-  eatPunct(p: string): boolean {
-    if (!this.isPunct(p)) return false;
-    this.i++;
-    return true;
-  }
-
-  expectPunct(p: string): Token {
-    if (!this.isPunct(p)) throw this.errorAt();
-    return this.next();
-  }
-
   /** `;` ends every statement and declaration. */
   expectSemicolon(): void {
     this.expectPunct(';');
-  }
-
-  isOp(op: string, n = 0): boolean {
-    const t = this.peek(n);
-    return t.type === 'op' && t.value === op;
   }
 
   /** `:=` or `=`, consumed. */

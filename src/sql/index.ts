@@ -13,6 +13,8 @@ export {
   type ParseOptions,
 } from './parser/index.js';
 export { tokenize, type LexerOptions, type Token, type TokenType } from './lexer/lexer.js';
+// The cursor PL/pgSQL's body parser builds on.
+export { isPunctToken, isWordToken, TokenCursor } from './parser/token-cursor.js';
 export * from './print/index.js';
 export { verifyRoundTrip };
 

@@ -1,4 +1,5 @@
-// The parser's token cursor and small shared helpers (identifiers, qualified names, lists).
+// The parser: the token cursor (token-cursor.ts) with SQL's errors (statement positions), and
+// small shared helpers (identifiers, qualified names, lists).
 // Every area parser (expr.ts, select.ts, dml.ts, ...) is a set of functions over one Parser.
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import type { Ident } from '../ast/index.js';
@@ -7,13 +8,12 @@ import { Lexer, type LexerOptions, type Token } from '../lexer/lexer.js';
 
 export type ParseOptions = LexerOptions;
 import { isColId } from './keywords.js';
+import { TokenCursor } from './token-cursor.js';
 
 /** How deeply expressions and queries may nest before parsing stops with 54000. */
 const MAX_DEPTH = 500;
 
-export class Parser {
-  readonly tokens: Token[];
-  i = 0;
+export class Parser extends TokenCursor {
   /** Recursion depth guard: deeply nested input fails cleanly instead of overflowing the stack. */
   depth = 0;
 
@@ -22,22 +22,7 @@ export class Parser {
     /** The lexer's options, for text parsed again (UNLOAD's query literal). */
     readonly options: ParseOptions = {},
   ) {
-    this.tokens = new Lexer(sql, options).tokenize();
-  }
-
-  peek(n = 0): Token {
-    const t = this.tokens[this.i + n];
-    return t ?? (this.tokens[this.tokens.length - 1] as Token);
-  }
-
-  next(): Token {
-    const t = this.peek();
-    if (t.type !== 'eof') this.i++;
-    return t;
-  }
-
-  atEnd(): boolean {
-    return this.peek().type === 'eof';
+    super(new Lexer(sql, options).tokenize());
   }
 
   /** The error for an unexpected token (PostgreSQL's wording). */
@@ -49,20 +34,8 @@ export class Parser {
     return notSupported(what, t.pos);
   }
 
-  /** Is the next token (offset n) the unquoted word w? */
-  isWord(w: string, n = 0): boolean {
-    const t = this.peek(n);
-    return t.type === 'word' && t.value === w;
-  }
-
   isWords(...ws: string[]): boolean {
     return ws.every((w, k) => this.isWord(w, k));
-  }
-
-  eatWord(w: string): boolean {
-    if (!this.isWord(w)) return false;
-    this.i++;
-    return true;
   }
 
   /** Consumes the sequence of words if all match, else nothing. */
@@ -79,54 +52,8 @@ export class Parser {
     return true;
   }
 
-  expectWord(w: string): Token {
-    if (!this.isWord(w)) throw this.errorAt();
-    return this.next();
-  }
-
   expectWords(...ws: string[]): void {
     for (const w of ws) this.expectWord(w);
-  }
-
-  /** The next word if it is one of `ws`, consumed; else undefined. */
-  eatOneOf<W extends string>(...ws: W[]): W | undefined {
-    const t = this.peek();
-    if (t.type !== 'word') return undefined;
-    const w = ws.find((x) => x === t.value);
-    if (w !== undefined) this.i++;
-    return w;
-  }
-
-  isPunct(p: string, n = 0): boolean {
-    const t = this.peek(n);
-    return t.type === 'punct' && t.value === p;
-  }
-
-  eatPunct(p: string): boolean {
-    if (!this.isPunct(p)) return false;
-    this.i++;
-    return true;
-  }
-
-  expectPunct(p: string): Token {
-    if (!this.isPunct(p)) throw this.errorAt();
-    return this.next();
-  }
-
-  isOp(op: string, n = 0): boolean {
-    const t = this.peek(n);
-    return t.type === 'op' && t.value === op;
-  }
-
-  eatOp(op: string): boolean {
-    if (!this.isOp(op)) return false;
-    this.i++;
-    return true;
-  }
-
-  expectOp(op: string): Token {
-    if (!this.isOp(op)) throw this.errorAt();
-    return this.next();
   }
 
   /** Runs `fn`; if it throws, rewinds and returns undefined (bounded backtracking). */
