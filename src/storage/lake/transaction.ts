@@ -1001,6 +1001,18 @@ export class LakeTransaction {
         if (rows.length > 0) staged.inserted = true;
         return rows.length;
       }
+    } else if (!opts.many) {
+      // The transaction's small inserts already fill the catalog's share (or a temp table
+      // exists): rows of unknown number join the temp table, as a loop of single-row inserts
+      // would otherwise write a Parquet file per row.
+      const stage = await this.ensureStageTable(table);
+      const casts = target.map((c, i) => `CAST(__c${i} AS ${c.type})`);
+      const reader = await this.connection.runAndReadAll(
+        `INSERT INTO ${stage} (${target.map((c) => quoteIdent(c.name)).join(', ')}) SELECT ${casts.join(', ')} ${source}`,
+      );
+      const n = Number(reader.rowsChanged);
+      if (n > 0) staged.inserted = true;
+      return n;
     }
     return this.insertLarge(table, target, source);
   }
