@@ -116,8 +116,17 @@ async function runProcedure(
     name: c.name,
     value: session.settings.get(c.name),
   }));
+  // SECURITY DEFINER: the body runs as the procedure's owner, and the caller is back after.
+  const caller = session.user;
+  const definer =
+    procedure.security === 'definer' && procedure.ownerUserId !== caller.userId
+      ? (await session.manager.lake.directory.users()).find(
+          (u) => u.userId === procedure.ownerUserId,
+        )
+      : undefined;
   running.set(session, { depth: level, configured });
   try {
+    if (definer) session.user = definer;
     for (const c of procedure.config) session.settings.set(c.name, c.value);
     const host = new SessionProcedureHost(
       session,
@@ -136,6 +145,7 @@ async function runProcedure(
     return { procedure, out };
   } finally {
     for (const c of saved.reverse()) session.settings.set(c.name, c.value);
+    session.user = caller;
     running.set(session, outer);
   }
 }

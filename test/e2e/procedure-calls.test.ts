@@ -373,6 +373,33 @@ DISTSTYLE AUTO`);
     },
   );
 
+  test('SECURITY DEFINER runs as the owner, INVOKER as the caller', async () => {
+    await client.query(`CREATE USER sp_caller PASSWORD 'Caller1234'`);
+    for (const security of ['DEFINER', 'INVOKER']) {
+      await client.query(`
+        CREATE OR REPLACE PROCEDURE sp_${security.toLowerCase()}() AS $$
+        BEGIN
+          RAISE INFO '% runs as %', '${security}', current_user;
+        END;
+        $$ LANGUAGE plpgsql SECURITY ${security}`);
+    }
+    if (TARGET === 'postgres') {
+      await client.query('GRANT EXECUTE ON PROCEDURE sp_definer(), sp_invoker() TO sp_caller');
+    }
+    const caller = await connect(target, { user: 'sp_caller', password: 'Caller1234' });
+    const seen: string[] = [];
+    caller.on('notice', (n) => seen.push(n.message ?? ''));
+    try {
+      await caller.query('CALL sp_definer()');
+      await caller.query('CALL sp_invoker()');
+      const after = await caller.query('SELECT current_user AS u');
+      assert.deepEqual(after.rows, [{ u: 'sp_caller' }]);
+    } finally {
+      await caller.end();
+    }
+    assert.deepEqual(seen, [`DEFINER runs as ${target.user}`, 'INVOKER runs as sp_caller']);
+  });
+
   test('a runaway loop stops at statement_timeout', async () => {
     await client.query(`
       CREATE OR REPLACE PROCEDURE sp_forever() AS $$
