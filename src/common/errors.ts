@@ -88,6 +88,7 @@ export const SqlState = {
   invalidArgumentForPowerFunction: '2201F',
   stringSubstringError: '22011',
   nullValueNotAllowed: '22004',
+  errorInAssignment: '22005',
   caseNotFound: '20000',
   raiseException: 'P0001',
   noDataFound: 'P0002',

@@ -326,12 +326,11 @@ export class Interpreter {
       return;
     }
     if (d.kind === 'Cursor') {
-      const params = await Promise.all(
-        d.params.map(async (p) => ({
-          name: p.name,
-          type: (await this.resolveType(p.type, scope)).type ?? typeName('varchar'),
-        })),
-      );
+      const params: { name: string; type: TypeName }[] = [];
+      for (const p of d.params) {
+        const type = (await this.resolveType(p.type, scope)).type ?? typeName('varchar');
+        params.push({ name: p.name, type });
+      }
       scope.vars.set(d.name, {
         type: typeName('refcursor'),
         value: { value: d.name, type: typeName('refcursor') },
@@ -459,12 +458,11 @@ export class Interpreter {
         return undefined;
       }
       case 'Execute': {
-        const text = await this.dynamicText(stmt.text, stmt.using, scope);
-        const statements = this.host.parse(text);
-        if (statements.length !== 1) {
-          throw new LakeshiftError(SqlState.syntaxError, 'EXECUTE needs exactly one SQL statement');
-        }
-        const dynamic = statements[0]!;
+        const { statement: dynamic, text } = await this.dynamicStatement(
+          stmt.text,
+          stmt.using,
+          scope,
+        );
         if (dynamic.kind === 'Commit' || dynamic.kind === 'Rollback' || dynamic.kind === 'Begin') {
           throw new LakeshiftError(
             SqlState.featureNotSupported,
@@ -472,7 +470,7 @@ export class Interpreter {
           );
         }
         try {
-          await this.sql(dynamic, scope, stmt.into, text);
+          await this.sql(dynamic, scope, stmt.into, text, false);
         } catch (e) {
           throw withContext(e, `SQL statement "${text}"`);
         }
@@ -582,11 +580,8 @@ export class Interpreter {
           return await this.forRows(stmt.targets, result.rows ?? [], stmt.body, scope, label);
         }
         case 'ForExecute': {
-          const text = await this.dynamicText(stmt.text, stmt.using, scope);
-          const [dynamic] = this.host.parse(text);
-          if (!dynamic)
-            throw new LakeshiftError(SqlState.syntaxError, 'EXECUTE of an empty string');
-          const result = await this.host.run(this.bind(dynamic, scope), text);
+          const { statement, text } = await this.dynamicStatement(stmt.text, stmt.using, scope);
+          const result = await this.host.run(statement, text);
           return await this.forRows(stmt.targets, result.rows ?? [], stmt.body, scope, label);
         }
         case 'ForCursor': {
@@ -687,8 +682,10 @@ export class Interpreter {
     scope: Scope,
     into: PlInto | undefined,
     text: string,
+    /** Whether the statement names the procedure's variables (not so dynamic SQL). */
+    seesVariables = true,
   ): Promise<void> {
-    const bound = this.bind(statement, scope);
+    const bound = seesVariables ? this.bind(statement, scope) : statement;
     const result = await this.host.run(bound, text, into ? { maxRows: into.strict ? 2 : 1 } : {});
     if (into) {
       const rows = result.rows ?? [];
@@ -715,6 +712,11 @@ export class Interpreter {
   /** The statement with the variables it names replaced by their values. */
   private bind<T extends Statement | Expr>(node: T, scope: Scope): T {
     return rewrite(node, (n) => {
+      if (n.kind === 'Param') {
+        // $n in the body is the procedure's n-th argument.
+        const v = scope.find(`$${(n as unknown as { index: number }).index}`);
+        return v ? (valueExpr(v.value) as unknown as typeof n) : undefined;
+      }
       if (n.kind !== 'ColumnRef') return undefined;
       const parts = (n as unknown as { parts: { value: string }[] }).parts;
       const v = scope.find(parts[0]!.value);
@@ -741,7 +743,15 @@ export class Interpreter {
     return v.fields!.values[i]!;
   }
 
-  private async dynamicText(text: Expr, using: Expr[], scope: Scope): Promise<string> {
+  /**
+   * EXECUTE's statement: the text evaluated and parsed (exactly one statement), its $n taking
+   * the USING values. Dynamic SQL does not see the procedure's variables (PostgreSQL's rule).
+   */
+  private async dynamicStatement(
+    text: Expr,
+    using: Expr[],
+    scope: Scope,
+  ): Promise<{ statement: Statement; text: string }> {
     const value = await this.evaluate(text, scope);
     if (value.value === null) {
       throw new LakeshiftError(
@@ -749,18 +759,25 @@ export class Interpreter {
         'query string argument of EXECUTE is null',
       );
     }
-    let sql = textOf(value)!;
-    if (using.length > 0) {
-      // USING values replace $1..$n as typed literals.
-      const values = await Promise.all(using.map((u) => this.evaluate(u, scope)));
-      sql = sql.replace(/\$(\d+)/g, (m, n: string) => {
-        const v = values[Number(n) - 1];
-        if (!v) return m;
-        const t = textOf(v);
-        return t === null ? 'NULL' : `'${t.replaceAll("'", "''")}'`;
-      });
+    const sql = textOf(value)!;
+    const statements = this.host.parse(sql);
+    if (statements.length !== 1) {
+      throw new LakeshiftError(
+        SqlState.syntaxError,
+        `EXECUTE needs exactly one SQL statement, not ${statements.length}`,
+      );
     }
-    return sql;
+    const values = await this.evaluateAll(using, scope);
+    const statement = rewrite(statements[0]!, (n) => {
+      if (n.kind !== 'Param') return undefined;
+      const index = (n as unknown as { index: number }).index;
+      const v = values[index - 1];
+      if (!v) {
+        throw new LakeshiftError(SqlState.undefinedParameter, `there is no parameter $${index}`);
+      }
+      return valueExpr(v) as unknown as typeof n;
+    });
+    return { statement, text: sql };
   }
 
   // ---- cursors ---------------------------------------------------------------------------
@@ -809,11 +826,12 @@ export class Interpreter {
       await this.host.openCursor(name, this.bind(stmt.query, scope), this.textOf(stmt.query));
       return;
     }
-    const text = await this.dynamicText(stmt.execute!.text, stmt.execute!.using, scope);
-    const [dynamic] = this.host.parse(text);
-    if (!dynamic)
-      throw new LakeshiftError(SqlState.syntaxError, 'OPEN FOR EXECUTE of an empty string');
-    await this.host.openCursor(name, dynamic, text);
+    const { statement, text } = await this.dynamicStatement(
+      stmt.execute!.text,
+      stmt.execute!.using,
+      scope,
+    );
+    await this.host.openCursor(name, statement, text);
   }
 
   // ---- RAISE -----------------------------------------------------------------------------
@@ -829,7 +847,7 @@ export class Interpreter {
       }
       throw current;
     }
-    const args = await Promise.all(stmt.args.map((a) => this.evaluate(a, scope)));
+    const args = await this.evaluateAll(stmt.args, scope);
     let message = stmt.format !== undefined ? formatMessage(stmt.format, args) : '';
     let sqlstate = stmt.level === 'exception' ? 'P0001' : '00000';
     if (stmt.condition) {
@@ -861,6 +879,23 @@ export class Interpreter {
     if (typeof v.value === 'boolean') return v.value;
     const b = await this.coerce(v, BOOL);
     return b.value === true;
+  }
+
+  /**
+   * Runs `fn` over the items one after another: SQL goes through the session's one connection,
+   * where statements must not interleave.
+   */
+  private async sequentially<T, R>(
+    items: readonly T[],
+    fn: (item: T, i: number) => Promise<R>,
+  ): Promise<R[]> {
+    const out: R[] = [];
+    for (const [i, item] of items.entries()) out.push(await fn(item, i));
+    return out;
+  }
+
+  private evaluateAll(exprs: readonly Expr[], scope: Scope): Promise<PlValue[]> {
+    return this.sequentially(exprs, (e) => this.evaluate(e, scope));
   }
 
   /** Evaluates an expression: compiled when simple enough, else by a SELECT through SQL. */
@@ -926,7 +961,7 @@ export class Interpreter {
     }
     if (v.constant) {
       throw new LakeshiftError(
-        SqlState.syntaxError,
+        SqlState.errorInAssignment,
         `variable "${target.name}" is declared CONSTANT`,
       );
     }
@@ -975,10 +1010,8 @@ export class Interpreter {
         v.fields = v.type
           ? {
               names: v.fields!.names,
-              values: await Promise.all(
-                v.fields!.values.map((f, i) =>
-                  this.coerce(row.values[i] ?? { value: null, type: f.type }, f.type),
-                ),
+              values: await this.sequentially(v.fields!.values, (f, i) =>
+                this.coerce(row.values[i] ?? { value: null, type: f.type }, f.type),
               ),
             }
           : { names: [...row.names], values: [...row.values] };
