@@ -109,6 +109,35 @@ export async function python<T>(target: Target, script: string): Promise<T> {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Runs `sql` on `busy` and cancels it with CancelRequests (pg's Client#cancel: a new connection
+ * sends CancelRequest(processID, secretKey) of the busy client), retrying until the statement
+ * ends; resolves with its error, or undefined when it completed instead.
+ */
+export async function cancelWhileRunning(
+  target: Target,
+  busy: pg.Client,
+  sql: string,
+): Promise<{ code?: string; message: string } | undefined> {
+  const query = new pg.Query(sql);
+  const outcome = new Promise<{ code?: string; message: string } | undefined>((resolve) => {
+    query.on('error', (e: Error & { code?: string }) => resolve(e));
+    query.on('end', () => resolve(undefined));
+  });
+  void busy.query(query);
+  await sleep(500);
+  let settled = false;
+  void outcome.then(() => (settled = true));
+  for (let attempt = 0; attempt < 30 && !settled; attempt++) {
+    const canceller = new pg.Client(target.config()) as unknown as {
+      cancel(client: pg.Client, query: pg.Query): void;
+    };
+    canceller.cancel(busy, query);
+    await Promise.race([outcome, sleep(2000)]);
+  }
+  return within(outcome, 60_000, 'the statement after CancelRequests');
+}
+
 /** Resolves like `work`, or rejects after `ms` with `what` in the message; the timer never lingers. */
 export async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTarget, type Target } from '../support/server.js';
-import { connect, expectSqlState, sleep, within } from './helpers.js';
+import { cancelWhileRunning, connect, expectSqlState, sleep } from './helpers.js';
 
 /** PostgreSQL type OIDs a client sees in RowDescription. */
 const OID = {
@@ -422,25 +422,7 @@ describe('node-postgres', () => {
   test('cancel a running query with a CancelRequest: 57014', async () => {
     const busy = await connect(target);
     try {
-      const query = new pg.Query(NEVER_ENDING);
-      const outcome = new Promise<{ code?: string; message: string } | undefined>((resolve) => {
-        query.on('error', (e: Error & { code?: string }) => resolve(e));
-        query.on('end', () => resolve(undefined));
-      });
-      void busy.query(query);
-      await sleep(500);
-      // pg's Client#cancel(client, query): an unconnected Client opens a new connection to the
-      // same server and sends CancelRequest(processID, secretKey) of the busy client.
-      let settled = false;
-      void outcome.then(() => (settled = true));
-      for (let attempt = 0; attempt < 30 && !settled; attempt++) {
-        const canceller = new pg.Client(target.config()) as unknown as {
-          cancel(client: pg.Client, query: pg.Query): void;
-        };
-        canceller.cancel(busy, query);
-        await Promise.race([outcome, sleep(2000)]);
-      }
-      const error = await within(outcome, 60_000, 'the query after CancelRequests');
+      const error = await cancelWhileRunning(target, busy, NEVER_ENDING);
       assert.ok(error !== undefined, 'the never-ending query completed instead of cancelling');
       assert.equal(error.code, '57014', error.message);
       assert.deepEqual((await busy.query('SELECT 3 AS three')).rows, [{ three: 3 }]);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { REPO, TARGET, startTarget, type Target } from '../support/server.js';
-import { connect, expectSqlState } from './helpers.js';
+import { cancelWhileRunning, connect, expectSqlState } from './helpers.js';
 
 const lakeshiftOnly = TARGET !== 'lakeshift' && 'Redshift semantics (Lakeshift only)';
 
@@ -472,7 +472,7 @@ DISTSTYLE AUTO`);
     assert.deepEqual(seen, [`DEFINER runs as ${target.user}`, 'INVOKER runs as sp_caller']);
   });
 
-  test('a runaway loop stops at statement_timeout', async () => {
+  test('a runaway loop stops at statement_timeout and on a CancelRequest', async () => {
     await client.query(`
       CREATE OR REPLACE PROCEDURE sp_forever() AS $$
       DECLARE i int := 0;
@@ -488,5 +488,8 @@ DISTSTYLE AUTO`);
     } finally {
       await client.query(`SET statement_timeout = 0`);
     }
+    const error = await cancelWhileRunning(target, client, 'CALL sp_forever()');
+    assert.equal(error?.code, '57014', error?.message);
+    assert.deepEqual(await rows('SELECT 1 AS one'), [{ one: 1 }]);
   });
 });
