@@ -9,8 +9,8 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/r_Load_Error_Reference.html
 import { quoteLiteral } from '../common/sql-quote.js';
 import { UDF } from '../engine/index.js';
-import { FUNCTION_SCHEMA, decodeAnnotation, strptimeFormat } from '../sql/index.js';
-import type { LoadOptions } from './copy-options.js';
+import { FUNCTION_SCHEMA, decodeAnnotation } from '../sql/index.js';
+import { copyStrptime, type LoadOptions } from './copy-options.js';
 import { LoadErrorCode } from './records.js';
 
 export interface TargetColumn {
@@ -53,11 +53,6 @@ const INTEGER_TYPES: Record<string, [string, string]> = {
   HUGEINT: ['Long', 'int8'],
 };
 
-/** Redshift's COPY format strings read HH as a 24-hour clock (HH12 is the 12-hour one). */
-function copyStrptime(format: string): string | undefined {
-  return strptimeFormat(format.replace(/HH(?!12|24)/g, 'HH24'));
-}
-
 /** Formats 'auto' recognises beyond what a cast reads (automatic-recognition). */
 const AUTO_DATE_FORMATS = [
   '%m/%d/%Y',
@@ -91,11 +86,8 @@ function listLiteral(items: readonly string[]): string {
 }
 
 /** A user format as strptime formats: the format, and the same with fractional seconds. */
-function userFormats(format: string, what: string): string[] {
-  const f = copyStrptime(format);
-  if (f === undefined) {
-    throw new Error(`${what} '${format}' uses a pattern COPY cannot read`);
-  }
+function userFormats(format: string, what: 'DATEFORMAT' | 'TIMEFORMAT'): string[] {
+  const f = copyStrptime(format, what);
   return f.includes('%S') ? [f, f.replace('%S', '%S.%f')] : [f];
 }
 

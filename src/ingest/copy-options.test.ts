@@ -148,3 +148,21 @@ test('combinations Redshift refuses', () => {
   refused('FROBNICATE', SqlState.syntaxError, /not recognized/);
   refused('FORMAT AS SHAPEFILE', SqlState.featureNotSupported, /SHAPEFILE/);
 });
+
+test('a DATEFORMAT or TIMEFORMAT COPY cannot read fails with 22023 before anything loads', () => {
+  assert.equal(
+    options("DATEFORMAT 'MM/DD/YYYY' TIMEFORMAT 'YYYY-MM-DD HH:MI:SS'").dateFormat,
+    'MM/DD/YYYY',
+  );
+  assert.equal(options("TIMEFORMAT 'epochsecs'").timeFormat, 'epochsecs');
+  refused(
+    "DATEFORMAT 'XX/MM/YYYY'",
+    SqlState.invalidParameterValue,
+    /^DATEFORMAT 'XX\/MM\/YYYY' uses a pattern COPY cannot read$/,
+  );
+  refused(
+    "TIMEFORMAT 'ZZ HH:MI'",
+    SqlState.invalidParameterValue,
+    /^TIMEFORMAT 'ZZ HH:MI' uses a pattern COPY cannot read$/,
+  );
+});

@@ -4,7 +4,7 @@
 // combinations Redshift refuses are refused here, before any object is read: 42601 for parameters
 // that contradict each other or lack a value, 0A000 for what Lakeshift cannot read.
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import type { CopyOption } from '../sql/index.js';
+import { strptimeFormat, type CopyOption } from '../sql/index.js';
 
 export type LoadFormat =
   /** Character-delimited text, Redshift's default ('|'); ESCAPE makes backslash an escape. */
@@ -322,6 +322,18 @@ export function loadOptions(options: readonly CopyOption[]): LoadOptions {
     const o = get(name);
     return o === undefined ? undefined : requireText(o);
   };
+  const dateFormat = str('dateformat');
+  const timeFormat = str('timeformat');
+  // A format COPY cannot read fails here, before anything is loaded.
+  if (dateFormat !== undefined && dateFormat.toLowerCase() !== 'auto') {
+    copyStrptime(dateFormat, 'DATEFORMAT');
+  }
+  if (
+    timeFormat !== undefined &&
+    !['auto', 'epochsecs', 'epochmillisecs'].includes(timeFormat.toLowerCase())
+  ) {
+    copyStrptime(timeFormat, 'TIMEFORMAT');
+  }
   const acceptInvChars = get('acceptinvchars');
   const encoding = str('encoding')?.toUpperCase();
   if (encoding !== undefined && !['UTF8', 'UTF16', 'UTF16LE', 'UTF16BE'].includes(encoding)) {
@@ -346,8 +358,8 @@ export function loadOptions(options: readonly CopyOption[]): LoadOptions {
         : singleCharacter(acceptInvChars)
       : undefined,
     acceptAnyDate: flag('acceptanydate'),
-    dateFormat: str('dateformat'),
-    timeFormat: str('timeformat'),
+    dateFormat,
+    timeFormat,
     escape: flag('escape'),
     removeQuotes: flag('removequotes'),
     fillRecord: flag('fillrecord'),
@@ -358,4 +370,19 @@ export function loadOptions(options: readonly CopyOption[]): LoadOptions {
     noLoad: flag('noload'),
     encoding,
   };
+}
+
+/**
+ * A DATEFORMAT or TIMEFORMAT as a strptime format. Redshift's format strings read HH as a
+ * 24-hour clock (HH12 is the 12-hour one). A pattern COPY cannot read fails with 22023.
+ */
+export function copyStrptime(format: string, what: 'DATEFORMAT' | 'TIMEFORMAT'): string {
+  const f = strptimeFormat(format.replace(/HH(?!12|24)/g, 'HH24'));
+  if (f === undefined) {
+    throw new LakeshiftError(
+      SqlState.invalidParameterValue,
+      `${what} '${format}' uses a pattern COPY cannot read`,
+    );
+  }
+  return f;
 }
