@@ -180,7 +180,6 @@ export class Interpreter {
   /** Compiled fast expressions, by node (undefined: SQL evaluates it). */
   private readonly compiled = new WeakMap<Expr, CompiledExpr | null>();
   private rowCount = 0;
-  private found = false;
   /** The error a handler is running for (SQLSTATE, SQLERRM and bare RAISE). */
   private handling: LakeshiftError[] = [];
 
@@ -234,7 +233,7 @@ export class Interpreter {
     const scope = new Scope(parent);
     try {
       for (const d of block.declarations) await this.declare(d, scope);
-      return await this.statements(block.body, scope, block.label);
+      return await this.statements(block.body, scope);
     } catch (e) {
       if (!block.handlers || !isLakeshiftError(e)) throw e;
       const handler = block.handlers.find((h) => h.conditions.some((c) => matches(c, e)));
@@ -267,7 +266,7 @@ export class Interpreter {
       notNull: false,
     });
     try {
-      return await this.statements(body, handlerScope, undefined);
+      return await this.statements(body, handlerScope);
     } finally {
       this.handling.pop();
     }
@@ -369,11 +368,7 @@ export class Interpreter {
 
   // ---- statements ------------------------------------------------------------------------
 
-  private async statements(
-    list: PlStatement[],
-    scope: Scope,
-    _label: string | undefined,
-  ): Promise<Signal> {
+  private async statements(list: PlStatement[], scope: Scope): Promise<Signal> {
     for (const stmt of list) {
       if (++this.statementsRun % this.checkEvery === 0) {
         // Let timers and cancel requests run: a loop of compiled expressions never waits.
@@ -426,10 +421,10 @@ export class Interpreter {
       case 'If': {
         for (const branch of stmt.branches) {
           if (await this.condition(branch.condition, scope)) {
-            return this.statements(branch.body, scope, undefined);
+            return this.statements(branch.body, scope);
           }
         }
-        return stmt.else ? this.statements(stmt.else, scope, undefined) : undefined;
+        return stmt.else ? this.statements(stmt.else, scope) : undefined;
       }
       case 'Case':
         return this.caseStatement(stmt, scope);
@@ -525,10 +520,10 @@ export class Interpreter {
               scope,
             )
           : await this.condition(value, scope);
-        if (hit) return this.statements(when.body, scope, undefined);
+        if (hit) return this.statements(when.body, scope);
       }
     }
-    if (stmt.else) return this.statements(stmt.else, scope, undefined);
+    if (stmt.else) return this.statements(stmt.else, scope);
     throw new LakeshiftError(SqlState.caseNotFound, 'case not found', {
       hint: 'CASE statement is missing ELSE part.',
     });
@@ -542,7 +537,7 @@ export class Interpreter {
     scope: Scope,
     label: string | undefined,
   ): Promise<{ stop: boolean; signal: Signal }> {
-    const signal = await this.statements(body, scope, label);
+    const signal = await this.statements(body, scope);
     if (signal === undefined) return { stop: false, signal: undefined };
     if (signal.kind === 'return') return { stop: true, signal };
     const mine = signal.label === undefined || signal.label === label;
@@ -703,7 +698,6 @@ export class Interpreter {
   }
 
   private setFound(found: boolean, rowCount: number, scope: Scope): void {
-    this.found = found;
     this.rowCount = rowCount;
     const v = scope.find('found');
     if (v) v.value = { value: found, type: BOOL };

@@ -71,12 +71,19 @@ async function resolve(session: Session, stmt: Call): Promise<ProcedureInfo> {
 /** The CALLs running in a session: how deep, and whether one of them may not end transactions. */
 const running = new WeakMap<Session, { depth: number; configured: boolean }>();
 
-/** Runs a CALL; the OUT and INOUT values, by name, or none. */
+/**
+ * The procedure planCall found for a CALL it left to runCall (one without OUT arguments), so
+ * that the statement's execution does not resolve it again.
+ */
+const resolvedForRun = new WeakMap<Call, ProcedureInfo>();
+
+/** Runs a CALL of `procedure`; the OUT and INOUT values, by name, or none. */
 async function runProcedure(
   session: Session,
   stmt: Call,
+  procedure: ProcedureInfo,
   sink: ResultSink,
-): Promise<{ procedure: ProcedureInfo; out: { name: string; value: PlValue }[] }> {
+): Promise<{ out: { name: string; value: PlValue }[] }> {
   const outer = running.get(session) ?? { depth: 0, configured: false };
   const level = outer.depth + 1;
   if (level > MAX_CALL_DEPTH) {
@@ -85,7 +92,6 @@ async function runProcedure(
       `stored procedure call nesting exceeds the limit of ${MAX_CALL_DEPTH}`,
     );
   }
-  const procedure = await resolve(session, stmt);
   const parameters = parametersOf(procedure);
   const inputs = procedure.arguments
     .map((a, i) => ({ ...a, type: parameters[i]!.type }))
@@ -142,7 +148,7 @@ async function runProcedure(
       nonatomic: procedure.nonatomic,
     });
     const out = await interpreter.run();
-    return { procedure, out };
+    return { out };
   } finally {
     for (const c of saved.reverse()) session.settings.set(c.name, c.value);
     session.user = caller;
@@ -174,7 +180,10 @@ export async function runCall(
   sink: ResultSink,
   literals: readonly string[] = [],
 ): Promise<CommandResult> {
-  await runProcedure(session, withParameters(stmt, literals), sink);
+  const call = withParameters(stmt, literals);
+  const procedure = resolvedForRun.get(stmt) ?? (await resolve(session, call));
+  resolvedForRun.delete(stmt);
+  await runProcedure(session, call, procedure, sink);
   return { tag: 'CALL', rows: 0 };
 }
 
@@ -193,7 +202,10 @@ export async function planCall(
   const outputs = parametersOf(procedure)
     .map((p, i) => ({ name: p.name ?? `$${i + 1}`, type: p.type, mode: p.mode }))
     .filter((p) => p.mode !== 'in');
-  if (outputs.length === 0) return undefined;
+  if (outputs.length === 0) {
+    resolvedForRun.set(call, procedure);
+    return undefined;
+  }
   const rowOf = (values: PlValue[]) =>
     selectOf(
       values.map((v, i) => ({
@@ -215,7 +227,7 @@ export async function planCall(
       if (!rows) {
         const sink = session.statementSink;
         if (!sink) throw new LakeshiftError(SqlState.internalError, 'CALL outside a statement');
-        const { out } = await runProcedure(session, stmt, sink);
+        const { out } = await runProcedure(session, stmt, procedure, sink);
         rows = await planRows(session, rowOf(out.map((o) => o.value)), [], []);
       }
       return rows.next(maxRows, write);

@@ -7,7 +7,7 @@ import { LakeshiftError, SqlState } from '../common/errors.js';
 import { PgOid, type FieldDescription } from '../engine/index.js';
 import type { PlRow, PlValue, ProcedureHost, RaiseLevel } from '../plpgsql/host.js';
 import { typeName } from '../plpgsql/fast-eval.js';
-import { parse, type Ident, type Statement, type TypeName } from '../sql/index.js';
+import { parse, REFCURSOR_OID, type Ident, type Statement, type TypeName } from '../sql/index.js';
 import { runCommand } from './commands.js';
 import { returnsRows } from './execute.js';
 import { planCall, runCall } from './call.js';
@@ -15,7 +15,6 @@ import { planRows, type RowsPlan } from './rows.js';
 import { toClientError, type Session } from './session.js';
 import type { ResultSink } from './wire.js';
 
-const REFCURSOR_OID = 1790;
 const NAME_OF_OID = new Map<number, string>(
   Object.entries(PgOid).map(([name, oid]) => [oid as number, name]),
 );

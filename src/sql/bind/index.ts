@@ -8,6 +8,7 @@ export {
   columnPgType,
   fromDuckDb,
   procedureArgType,
+  REFCURSOR_OID,
   typeOidOfText,
   typeTextOfOid,
   type ResolvedType,

@@ -1048,22 +1048,10 @@ export class LakeTransaction {
         if (!c.nullable && file.stats.find((st) => st.columnId === c.columnId)!.nullCount > 0)
           throw notNullViolation(table, c);
       }
-      if (file.recordCount < this.ctx.insertFileRows) {
-        if (file.recordCount > 0) {
-          const stage = await this.ensureStageTable(table);
-          const cols = table.columns.map((c) => quoteIdent(c.name)).join(', ');
-          await this.connection.run(
-            `INSERT INTO ${stage} (${cols}) SELECT ${cols} FROM read_parquet(${quoteLiteral(file.localPath)})`,
-          );
-        }
-        await rm(file.localPath, { force: true });
-        this.ctx.staging.release(file.localPath);
-      } else {
-        staged.files.push(file);
-      }
+      if (file.recordCount < this.ctx.insertFileRows) await this.moveToStage(table, [file]);
+      else staged.files.push(file);
     } catch (e) {
-      await rm(file.localPath, { force: true });
-      this.ctx.staging.release(file.localPath);
+      await this.removeFiles([file]);
       throw e;
     }
     if (file.recordCount > 0) staged.inserted = true;
@@ -1073,8 +1061,29 @@ export class LakeTransaction {
   private async removeStagedFiles(staged: StagedTable): Promise<void> {
     const files = staged.files;
     staged.files = [];
+    await this.removeFiles(files);
+  }
+
+  private async removeFiles(files: readonly LocalDataFile[]): Promise<void> {
     await Promise.all(files.map((f) => rm(f.localPath, { force: true })));
     for (const f of files) this.ctx.staging.release(f.localPath);
+  }
+
+  /** Appends the rows of staged Parquet files to the table's stage table and removes them. */
+  private async moveToStage(table: TableInfo, files: readonly LocalDataFile[]): Promise<void> {
+    const withRows = files.filter((f) => f.recordCount > 0);
+    try {
+      if (withRows.length > 0) {
+        const stage = await this.ensureStageTable(table);
+        const cols = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+        const paths = withRows.map((f) => quoteLiteral(f.localPath)).join(', ');
+        await this.connection.run(
+          `INSERT INTO ${stage} (${cols}) SELECT ${cols} FROM read_parquet([${paths}])`,
+        );
+      }
+    } finally {
+      await this.removeFiles(files);
+    }
   }
 
   /**
@@ -1084,13 +1093,9 @@ export class LakeTransaction {
   private async foldStagedFiles(table: TableInfo): Promise<void> {
     const staged = this.staged.get(table.tableId);
     if (staged === undefined || staged.files.length === 0) return;
-    const stage = await this.ensureStageTable(table);
-    const cols = table.columns.map((c) => quoteIdent(c.name)).join(', ');
-    const paths = staged.files.map((f) => quoteLiteral(f.localPath)).join(', ');
-    await this.connection.run(
-      `INSERT INTO ${stage} (${cols}) SELECT ${cols} FROM read_parquet([${paths}])`,
-    );
-    await this.removeStagedFiles(staged);
+    const files = staged.files;
+    staged.files = [];
+    await this.moveToStage(table, files);
   }
 
   /** NOT NULL columns must get a value: from the row, or else from the column's default. */
