@@ -54,6 +54,8 @@ const SCHEMA = z
     /** Redshift's weekly window, `ddd:hh24:mi-ddd:hh24:mi` in UTC (src/ops/maintenance-window.ts). */
     /** How often AUTO ON copy jobs look for new objects, in seconds (default 30). */
     copyJobPollSeconds: z.coerce.number().positive().max(86_400),
+    /** How often AUTO REFRESH materialized views are checked for changed base data, in seconds. */
+    mvAutoRefreshSeconds: z.coerce.number().positive().max(86_400),
     maintenanceWindow: z
       .string()
       .superRefine((text, ctx) => {
@@ -86,6 +88,7 @@ const DEFAULTS: Partial<Record<Key, unknown>> = {
   shutdownGraceMs: 30_000,
   logLevel: 'info',
   copyJobPollSeconds: 30,
+  mvAutoRefreshSeconds: 1,
 };
 
 /** LAKESHIFT_DATA_DIR ← dataDir and so on. */

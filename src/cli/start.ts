@@ -107,6 +107,7 @@ export async function startServer(
     },
     ingestDir: join(config.dataDir, 'tmp', 'ingest'),
     copyJobPollMs: config.copyJobPollSeconds * 1000,
+    mvAutoRefreshMs: config.mvAutoRefreshSeconds * 1000,
     availability,
   });
   await manager.prepareEngine();
@@ -196,6 +197,7 @@ export async function startServer(
       stopping = true;
       manager.beginShutdown();
       await manager.copyJobs?.stop();
+      await manager.mvAutoRefresh?.stop();
       log.info('shutting down');
       // Running statements get the grace period; what is still running then is canceled and its
       // transaction rolled back (the sessions' close), so nothing half-done is committed.

@@ -134,12 +134,12 @@ test("syntax errors: PostgreSQL's messages, 42601, the line of the body in where
 });
 
 test('statements the SQL front end does not support yet keep its 0A000, placed at their line', () => {
-  const e = errorOf('BEGIN\n  NULL;\n  REFRESH MATERIALIZED VIEW mv;\nEND;', {
-    procedureName: 'refresher',
+  const e = errorOf('BEGIN\n  NULL;\n  REINDEX TABLE t;\nEND;', {
+    procedureName: 'reindexer',
   });
   assert.equal(e.sqlstate, '0A000');
-  assert.equal(e.message, 'REFRESH is not supported yet');
-  assert.equal(e.where, 'compilation of PL/pgSQL function "refresher" near line 3');
+  assert.equal(e.message, 'REINDEX is not supported yet');
+  assert.equal(e.where, 'compilation of PL/pgSQL function "reindexer" near line 3');
 });
 
 test("with the body's position in its statement, errors point into that statement", () => {

@@ -1,5 +1,11 @@
 // Statements that return no rows: transaction control, settings, DML, DDL, users, COPY.
 // Each returns its PostgreSQL command tag and the row count for query history.
+import {
+  runAlterMaterializedView,
+  runCreateMaterializedView,
+  runDropMaterializedViews,
+  runRefreshMaterializedView,
+} from './materialized-views.js';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import type { DeclareCursor, SetTimeZone, SetVariable, Statement } from '../sql/index.js';
 import { planRows } from './rows.js';
@@ -116,10 +122,19 @@ export async function runCommand(
     case 'AlterSchema':
     case 'CommentOn':
       if (stmt.kind === 'Drop' && stmt.objectType === 'user') return runDropUsers(session, stmt);
+      if (stmt.kind === 'Drop' && stmt.objectType === 'materialized view') {
+        return runDropMaterializedViews(session, stmt, sink);
+      }
       if (stmt.kind === 'Drop' && stmt.objectType === 'database') {
         return runDropDatabases(session, stmt);
       }
       return runDdl(session, stmt, params, sink);
+    case 'CreateMaterializedView':
+      return runCreateMaterializedView(session, stmt, sink);
+    case 'RefreshMaterializedView':
+      return runRefreshMaterializedView(session, stmt, sink);
+    case 'AlterMaterializedView':
+      return runAlterMaterializedView(session, stmt);
     case 'CreateProcedure':
     case 'DropProcedure':
     case 'AlterProcedure':

@@ -365,7 +365,7 @@ export function nameIdent(value: string): Ident {
  * schema, so a later search_path does not change what the view reads, and the view depends on
  * those relations (their ids). Temp tables and system relations stay as written.
  */
-async function bindViewDefinition(
+export async function bindViewDefinition(
   session: Session,
   tx: LakeTransaction,
   query: Query,
@@ -519,7 +519,7 @@ async function dependentsOf(tx: LakeTransaction, ids: ReadonlySet<number>): Prom
  * DROP ... RESTRICT (the default) fails with 2BP01 when other objects depend on what is
  * dropped; CASCADE drops the dependent views and the foreign keys that reference it.
  */
-async function dropDependents(
+export async function dropDependents(
   tx: LakeTransaction,
   what: string,
   ids: ReadonlySet<number>,
@@ -530,7 +530,10 @@ async function dropDependents(
   const d = await dependentsOf(tx, ids);
   if (d.views.length === 0 && d.foreignKeys.length === 0) return;
   const lines = [
-    ...d.views.map((v) => `view ${v.name} depends on ${what}`),
+    ...d.views.map(
+      (v) =>
+        `${decodeViewAnnotation(v.annotation).materialized ? 'materialized view' : 'view'} ${v.name} depends on ${what}`,
+    ),
     ...d.foreignKeys.map(
       (f) =>
         `constraint ${f.constraint} on table ${f.table.name} depends on table ${names.get(f.references) ?? f.references}`,
@@ -550,7 +553,7 @@ async function dropDependents(
       message: `drop cascades to ${line.replace(/ depends on .*$/, '')}`,
     });
   }
-  for (const v of d.views) await tx.dropView(v.schemaName, v.name, { ifExists: true });
+  for (const v of d.views) await dropViewAndTable(tx, v);
   for (const f of d.foreignKeys) {
     const t = (await tx.getTable(f.table.schemaName, f.table.name))!;
     const a = decodeTableAnnotation(t.annotation);
@@ -612,6 +615,11 @@ async function drop(session: Session, stmt: Drop, sink: ResultSink): Promise<Com
             position: q.pos,
           });
         }
+        if (decodeViewAnnotation(v.annotation).materialized !== undefined) {
+          throw new LakeshiftError(SqlState.wrongObjectType, `"${v.name}" is not a view`, {
+            hint: 'Use DROP MATERIALIZED VIEW to remove a materialized view.',
+          });
+        }
         await dropDependents(tx, `view ${v.name}`, new Set([v.viewId]), new Map(), cascade, sink);
         await tx.dropView(v.schemaName, v.name);
       }
@@ -633,6 +641,15 @@ async function drop(session: Session, stmt: Drop, sink: ResultSink): Promise<Com
       return { tag: 'DROP SCHEMA', rows: 0 };
     default:
       throw unsupported(`DROP ${stmt.objectType.toUpperCase()}`, stmt.pos);
+  }
+}
+
+/** Drops a view and, for a materialized one, the table of its rows. */
+export async function dropViewAndTable(tx: LakeTransaction, v: ViewInfo): Promise<void> {
+  await tx.dropView(v.schemaName, v.name, { ifExists: true });
+  const mv = decodeViewAnnotation(v.annotation).materialized;
+  if (mv !== undefined) {
+    await tx.dropTable({ schema: v.schemaName, name: mv.table }, { ifExists: true });
   }
 }
 

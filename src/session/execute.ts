@@ -70,6 +70,8 @@ export function queryTypeOf(stmt: Statement): string {
     case 'CreateProcedure':
     case 'DropProcedure':
     case 'AlterProcedure':
+    case 'CreateMaterializedView':
+    case 'AlterMaterializedView':
       return 'DDL';
     default:
       return 'UTILITY';

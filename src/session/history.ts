@@ -13,7 +13,12 @@ import {
 } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { LoadErrorRecord, LoadFileRecord, LoadRecord } from '../system/input.js';
+import type {
+  LoadErrorRecord,
+  LoadFileRecord,
+  LoadRecord,
+  MvRefreshRecord,
+} from '../system/input.js';
 
 export type QueryStatus = 'running' | 'success' | 'failed' | 'canceled';
 
@@ -59,14 +64,15 @@ export interface ConnectionRecord {
   reason: string;
 }
 
-export type { LoadRecord, LoadFileRecord, LoadErrorRecord };
+export type { LoadRecord, LoadFileRecord, LoadErrorRecord, MvRefreshRecord };
 
 type Stored =
   | { kind: 'query'; record: QueryRecord }
   | { kind: 'connection'; record: ConnectionRecord }
   | { kind: 'load'; record: LoadRecord }
   | { kind: 'load-file'; record: LoadFileRecord }
-  | { kind: 'load-error'; record: LoadErrorRecord };
+  | { kind: 'load-error'; record: LoadErrorRecord }
+  | { kind: 'mv-refresh'; record: MvRefreshRecord };
 
 const DATE_FIELDS = ['startTime', 'endTime', 'recordTime'] as const;
 
@@ -77,6 +83,7 @@ export class History {
   private readonly runningLoads = new Map<number, LoadRecord>();
   private readonly loadFiles: LoadFileRecord[] = [];
   private readonly loadErrors: LoadErrorRecord[] = [];
+  private readonly mvRefreshes: MvRefreshRecord[] = [];
   private nextQueryId = 1;
   private running = new Map<number, QueryRecord>();
 
@@ -130,6 +137,9 @@ export class History {
             break;
           case 'load-file':
             this.push(this.loadFiles, stored.record);
+            break;
+          case 'mv-refresh':
+            this.push(this.mvRefreshes, stored.record);
             break;
           case 'load-error':
             this.push(this.loadErrors, stored.record);
@@ -283,5 +293,15 @@ export class History {
 
   allLoadErrors(): LoadErrorRecord[] {
     return [...this.loadErrors];
+  }
+
+  /** A materialized view refresh finished (or failed). */
+  mvRefresh(record: MvRefreshRecord): void {
+    this.push(this.mvRefreshes, record);
+    this.persist({ kind: 'mv-refresh', record });
+  }
+
+  allMvRefreshes(): MvRefreshRecord[] {
+    return [...this.mvRefreshes];
   }
 }

@@ -16,6 +16,7 @@ import type { PendingConnection, StartupRequest, WireBackend, WireSession } from
 import { Session } from './session.js';
 import { ResultCache } from './result-cache.js';
 import { CopyJobRunner } from './copy-jobs.js';
+import { MvAutoRefresher } from './mv-auto-refresh.js';
 import { Locations, type AwsSettings, type LocationAccess } from '../ingest/location.js';
 import { tmpdir } from 'node:os';
 
@@ -34,6 +35,8 @@ export interface SessionManagerOptions {
   availability?: Availability;
   /** How often AUTO ON copy jobs look for new objects; no runner when absent. */
   copyJobPollMs?: number;
+  /** How often AUTO REFRESH materialized views are checked; no refresher when absent. */
+  mvAutoRefreshMs?: number;
 }
 
 export interface SessionInfo {
@@ -59,6 +62,8 @@ export class SessionManager implements WireBackend {
 
   /** The copy job runner (started by start(); undefined when copy jobs do not run). */
   copyJobs: CopyJobRunner | undefined;
+  /** The AUTO REFRESH loop (started by startCopyJobs with the copy job runner). */
+  mvAutoRefresh: MvAutoRefresher | undefined;
 
   /** Where a COPY, UNLOAD or copy job reads and writes, with the server's S3 settings. */
   locations(access: LocationAccess): Locations {
@@ -265,8 +270,12 @@ export class SessionManager implements WireBackend {
     )) as Session;
   }
 
-  /** Starts the copy job runner (when configured). */
+  /** Starts the background work: copy jobs and materialized view auto refresh (as configured). */
   startCopyJobs(): void {
+    if (this.options.mvAutoRefreshMs !== undefined && this.mvAutoRefresh === undefined) {
+      this.mvAutoRefresh = new MvAutoRefresher(this, this.options.mvAutoRefreshMs);
+      this.mvAutoRefresh.start();
+    }
     if (this.options.copyJobPollMs === undefined || this.copyJobs !== undefined) return;
     this.copyJobs = new CopyJobRunner(this, { pollMs: this.options.copyJobPollMs });
     this.copyJobs.start();

@@ -7,6 +7,7 @@ import { quoteIdent } from '../common/sql-quote.js';
 import type { TableName } from '../sql/index.js';
 import {
   decodeAnnotation,
+  decodeViewAnnotation,
   parseStatements,
   qualifiedName,
   relationRefs,
@@ -278,6 +279,32 @@ export async function viewSql(
   return lakeRelation(session, tx, schema, name, scope);
 }
 
+/**
+ * Scans that stand in for lake tables (by table id) while a materialized view's refresh
+ * translates its definition: the rows appended since its last refresh, or the rows as they were
+ * then. Translations made under them are never cached.
+ */
+const SCAN_OVERRIDES = new WeakMap<Session, ReadonlyMap<number, string>>();
+
+export async function withScanOverrides<T>(
+  session: Session,
+  overrides: ReadonlyMap<number, string>,
+  use: () => Promise<T>,
+): Promise<T> {
+  const before = SCAN_OVERRIDES.get(session);
+  SCAN_OVERRIDES.set(session, overrides);
+  try {
+    return await use();
+  } finally {
+    if (before === undefined) SCAN_OVERRIDES.delete(session);
+    else SCAN_OVERRIDES.set(session, before);
+  }
+}
+
+export function scanOverridesActive(session: Session): boolean {
+  return SCAN_OVERRIDES.has(session);
+}
+
 async function lakeRelation(
   session: Session,
   tx: LakeTransaction,
@@ -290,10 +317,18 @@ async function lakeRelation(
   const table = await tx.getTable(schema, name, database);
   if (table) {
     onTable?.(table);
+    const override = SCAN_OVERRIDES.get(session)?.get(table.tableId);
+    if (override !== undefined) return override;
     return tx.scan(table, { filters: pruningFilters(table, filters) });
   }
   const view = await tx.getView(schema, name, database);
   if (view === undefined) return undefined;
+  const materialized = decodeViewAnnotation(view.annotation).materialized;
+  if (materialized !== undefined) {
+    // A materialized view reads as the rows of its last refresh.
+    const scope = { depth, facts, database };
+    return lakeRelation(session, tx, schema, materialized.table, scope, filters, onTable);
+  }
   if (depth >= MAX_VIEW_DEPTH) {
     throw new LakeshiftError(
       SqlState.programLimitExceeded,

@@ -21,7 +21,12 @@ import type { Explain, Fetch, Query, Show, Statement } from '../sql/index.js';
 import { callsVolatileFunction, toDuckDb, identValue, ValueKinds } from '../sql/index.js';
 import { CachedRowsReader, type CachedResult, type ResultCache } from './result-cache.js';
 import { settingDef } from './settings.js';
-import { codegenContext, noRelationFacts, resolveRelations } from './resolve.js';
+import {
+  codegenContext,
+  noRelationFacts,
+  resolveRelations,
+  scanOverridesActive,
+} from './resolve.js';
 import type { Translation } from './translation-cache.js';
 import type { Session } from './session.js';
 import type { FieldDescription, WireFormat } from './wire.js';
@@ -122,9 +127,10 @@ export async function translateQuery(
 ): Promise<QueryTranslation> {
   const tx = await session.transactions.current();
   const readsLocalChanges = tx.hasLocalChanges;
-  const cacheKey = readsLocalChanges
-    ? undefined
-    : `${padChar ? 'P' : 'S'}${translationKey(session, tx.snapshotId, params)}`;
+  const cacheKey =
+    readsLocalChanges || scanOverridesActive(session)
+      ? undefined
+      : `${padChar ? 'P' : 'S'}${translationKey(session, tx.snapshotId, params)}`;
   if (cacheKey !== undefined && useCache) {
     const hit = session.translations.lookup(query, cacheKey);
     if (hit !== undefined) {

@@ -33,6 +33,7 @@ import {
 import { relationComment, tableRelation } from './catalog-relations.js';
 import { viewSql, type RelationFacts } from './resolve.js';
 import type { LakeTransaction } from '../storage/index.js';
+import { materializedViewInfos } from './materialized-views.js';
 import type { Session } from './session.js';
 
 export const LAKESHIFT_VERSION = '0.1.0';
@@ -292,6 +293,11 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
     },
     loadFiles: () => session.manager.options.history.allLoadFiles(),
     loadErrors: () => session.manager.options.history.allLoadErrors(),
+    mvRefreshes: () => session.manager.options.history.allMvRefreshes(),
+    materializedViews: async () => {
+      const names = new Map((await users()).map((u) => [u.userId, u.name]));
+      return materializedViewInfos(session, tx, (id) => names.get(id) ?? '');
+    },
     connectionLog: () =>
       session.manager.options.history.allConnections().map((c): ConnectionLogRow => ({
         event: c.event,

@@ -16,6 +16,7 @@ import { registerSystemRelations } from './model.js';
 import { PG_CATALOG_RELATIONS } from './pg-catalog.js';
 import { REDSHIFT_RELATIONS } from './redshift.js';
 import { LOAD_RELATIONS } from './redshift-loads.js';
+import { MV_RELATIONS } from './redshift-mv.js';
 import type { SchemaName, SystemRelationDef } from './sql.js';
 
 export type { SystemCatalogSource } from './input.js';
@@ -41,6 +42,7 @@ const ALL: readonly SystemRelationDef[] = [
   ...INFORMATION_SCHEMA_RELATIONS,
   ...REDSHIFT_RELATIONS,
   ...LOAD_RELATIONS,
+  ...MV_RELATIONS,
 ];
 registerSystemRelations(ALL);
 

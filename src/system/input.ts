@@ -334,6 +334,38 @@ export interface LoadErrorRecord extends LoadErrorFields, LoadIdentity {
   startTime: Date;
 }
 
+/** One materialized view refresh (SYS_MV_REFRESH_HISTORY). */
+export interface MvRefreshRecord {
+  userId: number;
+  sessionId: number;
+  transactionId: number;
+  databaseName: string;
+  schemaName: string;
+  mvId: number;
+  mvName: string;
+  refreshType: 'Manual' | 'Auto';
+  status: string;
+  startTime: Date;
+  endTime: Date;
+  /** What ran: 'incremental', 'full', or 'none' (already up to date, or failed). */
+  mode: 'incremental' | 'full' | 'none';
+  rows: number;
+}
+
+/** A materialized view of the current database (STV_MV_INFO, SVV_MV_INFO). */
+export interface MaterializedViewInfo {
+  databaseName: string;
+  schemaName: string;
+  name: string;
+  ownerId: number;
+  ownerName: string;
+  isStale: boolean;
+  /** STV_MV_INFO.state: 1 = the next refresh can be incremental, 0 = it recomputes. */
+  state: number;
+  autoRefresh: boolean;
+  lastRefresh: Date | null;
+}
+
 /**
  * Implemented by the session room. Each relation calls only the methods it needs, so the methods
  * may be lazy (e.g. query history read on demand). Async is allowed everywhere.
@@ -355,6 +387,8 @@ export interface SystemCatalogSource {
   loadFiles(): LoadFileRecord[] | Promise<LoadFileRecord[]>;
   loadErrors(): LoadErrorRecord[] | Promise<LoadErrorRecord[]>;
   copyJobs(): CopyJobInfo[] | Promise<CopyJobInfo[]>;
+  mvRefreshes(): MvRefreshRecord[] | Promise<MvRefreshRecord[]>;
+  materializedViews(): MaterializedViewInfo[] | Promise<MaterializedViewInfo[]>;
 }
 
 /** A copy job of the current database, with the state of each object it has seen. */

@@ -136,7 +136,14 @@ export interface AlterDatabase extends StatementBase {
   action: AlterDatabaseAction;
 }
 
-export type DropObjectType = 'table' | 'view' | 'schema' | 'user' | 'database' | 'function';
+export type DropObjectType =
+  | 'table'
+  | 'view'
+  | 'materialized view'
+  | 'schema'
+  | 'user'
+  | 'database'
+  | 'function';
 
 export interface Drop extends StatementBase {
   kind: 'Drop';

@@ -14,6 +14,11 @@ import type {
 } from './ddl.js';
 import type { Copy, Delete, Insert, Merge, Truncate, Unload, Update } from './dml.js';
 import type { CopyJob } from './copy-job.js';
+import type {
+  AlterMaterializedView,
+  CreateMaterializedView,
+  RefreshMaterializedView,
+} from './materialized-view.js';
 import type { AlterProcedure, CreateProcedure, DropProcedure, ShowProcedure } from './procedure.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
 import type { Query } from './query.js';
@@ -56,6 +61,7 @@ export type * from './utility.js';
 export type * from './cursor.js';
 export type * from './copy-job.js';
 export type * from './procedure.js';
+export type * from './materialized-view.js';
 
 export type Statement =
   // queries
@@ -77,6 +83,10 @@ export type Statement =
   | AlterTable
   | AlterSchema
   | CommentOn
+  // materialized views
+  | CreateMaterializedView
+  | RefreshMaterializedView
+  | AlterMaterializedView
   // stored procedures
   | CreateProcedure
   | DropProcedure

@@ -136,6 +136,22 @@ export interface ViewAnnotation {
   dependsOn?: number[];
   ownerId?: number;
   comment?: string;
+  /** Present on a materialized view: its rows live in a lake table of its own. */
+  materialized?: MaterializedViewAnnotation;
+}
+
+export interface MaterializedViewAnnotation {
+  /** The lake table (in the view's schema) holding the rows of the last refresh. */
+  table: string;
+  autoRefresh: boolean;
+  backup?: boolean;
+}
+
+function materialized(v: unknown): MaterializedViewAnnotation | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const m = v as Record<string, unknown>;
+  if (typeof m.table !== 'string') return undefined;
+  return defined({ table: m.table, autoRefresh: m.autoRefresh === true, backup: bool(m.backup) });
 }
 
 export const encodeViewAnnotation: (a: ViewAnnotation) => string | null = encodeObject;
@@ -147,6 +163,7 @@ export function decodeViewAnnotation(text: string | null | undefined): ViewAnnot
     dependsOn: Array.isArray(v.dependsOn) ? (v.dependsOn as number[]) : undefined,
     ownerId: num(v.ownerId),
     comment: str(v.comment),
+    materialized: materialized(v.materialized),
   });
 }
 

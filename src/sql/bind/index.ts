@@ -30,6 +30,7 @@ export {
   type SchemaAnnotation,
   type TableAnnotation,
   type ViewAnnotation,
+  type MaterializedViewAnnotation,
 } from './annotation.js';
 export {
   checkEncoding,

@@ -25,6 +25,7 @@ import type {
 } from '../ast/index.js';
 import type { Parser } from './core.js';
 import { parseCreateDatabase } from './database.js';
+import { parseCreateMaterializedView } from './materialized-view.js';
 import { parseCreateProcedure, parseDropProcedure } from './procedure.js';
 import { parseExpr, Prec } from './expr.js';
 import { parseQuery } from './select.js';
@@ -50,7 +51,7 @@ export function parseCreate(p: Parser): Statement {
   if (p.isWord('user')) return parseCreateUser(p, pos);
   if (p.isWord('database')) return parseCreateDatabase(p, pos);
   if (p.isWord('procedure')) return parseCreateProcedure(p, pos, false);
-  if (p.isWords('materialized', 'view')) parseMaterializedView(p);
+  if (p.isWords('materialized', 'view')) return parseCreateMaterializedView(p, pos);
   const what = p.peek();
   if (what.type === 'word') {
     const known = [
@@ -76,37 +77,6 @@ export function parseCreate(p: Parser): Statement {
     }
   }
   throw p.errorAt();
-}
-
-/**
- * CREATE MATERIALIZED VIEW is read whole, so that a malformed one is the syntax error it is;
- * a well-formed one is not supported yet (materialized views come with streaming ingestion).
- */
-function parseMaterializedView(p: Parser): never {
-  const at = p.peek();
-  p.expectWord('materialized');
-  p.expectWord('view');
-  p.parseQualifiedName();
-  const yesNo = () => {
-    if (p.eatOneOf('yes', 'no') === undefined) throw p.errorAt();
-  };
-  for (;;) {
-    if (p.eatWord('backup')) yesNo();
-    else if (p.eatWord('diststyle')) {
-      if (p.eatOneOf('even', 'all', 'key', 'auto') === undefined) throw p.errorAt();
-    } else if (p.eatWord('distkey')) p.parseIdentList();
-    else if (p.eatOneOf('compound', 'interleaved') !== undefined || p.isWord('sortkey')) {
-      p.expectWord('sortkey');
-      p.parseIdentList();
-    } else if (p.eatWord('auto')) {
-      p.expectWord('refresh');
-      yesNo();
-    } else break;
-  }
-  p.expectWord('as');
-  parseQuery(p);
-  if (!p.atEnd() && !p.isPunct(';')) throw p.errorAt();
-  throw p.unsupported('CREATE MATERIALIZED VIEW', at);
 }
 
 function parseCreateTable(p: Parser, pos: number, temporary: boolean): CreateTable {
@@ -390,6 +360,14 @@ export function parseDrop(p: Parser): Drop | DropProcedure {
   const pos = p.expectWord('drop').pos;
   if (p.isWord('procedure')) return parseDropProcedure(p, pos);
   const t = p.peek();
+  if (p.eatWords('materialized', 'view')) {
+    const ifExists = p.eatWords('if', 'exists');
+    const names = p.commaList(() => p.parseQualifiedName());
+    const d: Drop = { kind: 'Drop', objectType: 'materialized view', ifExists, names, pos };
+    const behavior = p.eatOneOf('cascade', 'restrict');
+    if (behavior !== undefined) d.behavior = behavior;
+    return d;
+  }
   const objectType = p.eatOneOf(...DROP_TYPES);
   if (objectType === undefined) {
     if (

@@ -28,6 +28,7 @@ import {
 } from './session.js';
 import { parseAlterUser } from './user.js';
 import { parseAlterDatabase } from './database.js';
+import { parseAlterMaterializedView, parseRefreshMaterializedView } from './materialized-view.js';
 import { parseAlterProcedure, parseShowProcedure } from './procedure.js';
 import {
   parseAlterSystem,
@@ -45,7 +46,6 @@ import {
 const KNOWN_UNSUPPORTED = new Set([
   'grant',
   'revoke',
-  'refresh',
   'cancel',
   'listen',
   'notify',
@@ -99,6 +99,7 @@ export function parseStatement(p: Parser): Statement {
       if (p.isWord('database')) return parseAlterDatabase(p, pos);
       if (p.isWord('system')) return parseAlterSystem(p, pos);
       if (p.isWord('procedure')) return parseAlterProcedure(p, pos);
+      if (p.isWords('materialized', 'view')) return parseAlterMaterializedView(p, pos);
       const w = p.peek();
       if (w.type === 'word') throw p.unsupported(`ALTER ${w.value.toUpperCase()}`, w);
       throw p.errorAt();
@@ -150,6 +151,8 @@ export function parseStatement(p: Parser): Statement {
       return parseFetch(p);
     case 'close':
       return parseClose(p);
+    case 'refresh':
+      return parseRefreshMaterializedView(p);
   }
   if (KNOWN_UNSUPPORTED.has(t.value)) throw p.unsupported(t.value.toUpperCase(), t);
   throw p.errorAt();

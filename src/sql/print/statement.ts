@@ -283,6 +283,21 @@ export class StatementPrinter extends ExprPrinter {
       }
       case 'Drop':
         return `DROP ${s.objectType.toUpperCase()} ${s.ifExists ? 'IF EXISTS ' : ''}${s.names.map((n) => this.name(n)).join(', ')}${s.behavior ? ` ${s.behavior.toUpperCase()}` : ''}${s.force ? ' FORCE' : ''}`;
+      case 'CreateMaterializedView': {
+        const auto =
+          s.autoRefresh === undefined ? '' : ` AUTO REFRESH ${s.autoRefresh ? 'YES' : 'NO'}`;
+        return `CREATE MATERIALIZED VIEW ${this.name(s.name)}${this.tableAttributes(s.attributes)}${auto} AS ${this.query(s.query)}`;
+      }
+      case 'RefreshMaterializedView':
+        return `REFRESH MATERIALIZED VIEW ${this.name(s.name)}${s.restrict ? ' RESTRICT' : ''}`;
+      case 'AlterMaterializedView': {
+        const a = s.action;
+        const action =
+          a.kind === 'AutoRefresh'
+            ? `AUTO REFRESH ${a.enabled ? 'YES' : 'NO'}`
+            : `RENAME TO ${this.ident(a.to)}`;
+        return `ALTER MATERIALIZED VIEW ${this.name(s.name)} ${action}`;
+      }
       case 'CreateProcedure':
         return this.createProcedure(s);
       case 'DropProcedure':

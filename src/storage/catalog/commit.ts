@@ -14,7 +14,14 @@ import { changesAfter, latestSnapshot } from './queries.js';
 
 /** What a commit did to one object; the vocabulary of lake_snapshot_change.kind. */
 export type ChangeKind =
-  'created' | 'altered' | 'dropped' | 'inserted' | 'deleted' | 'compacted' | 'created_in'; // on a schema: a table, view or procedure was created in it
+  | 'created'
+  | 'altered'
+  | 'dropped'
+  | 'inserted'
+  | 'deleted'
+  | 'compacted'
+  | 'created_in' // on a schema: a table, view or procedure was created in it
+  | 'refreshed'; // on a materialized view: its state (lake_mv_state) was written
 
 export interface ColumnStats {
   columnId: number;
@@ -151,6 +158,8 @@ export interface CommitPlan {
    * The commit fails (40001), writing nothing, when one of them was loaded already.
    */
   copyJobFiles: LoadedCopyJobFile[];
+  /** Materialized views whose state this commit writes (each with the change 'refreshed'). */
+  mvStates: { viewId: number; state: string }[];
 }
 
 export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): CommitPlan {
@@ -178,6 +187,7 @@ export function emptyCommitPlan(pinnedSnapshot: number, author: string | null): 
     newInlinedRows: [],
     endInlinedRows: [],
     copyJobFiles: [],
+    mvStates: [],
   };
 }
 
@@ -336,6 +346,7 @@ function summarize(plan: CommitPlan): string {
     deleted: 'deleted_from',
     compacted: 'compacted',
     created_in: 'created_in_schema',
+    refreshed: 'refreshed',
   };
   const jobs = new Set(plan.copyJobFiles.map((f) => f.jobId));
   return [
@@ -461,6 +472,16 @@ export function commitPlan(
           p.ownerUserId,
           p.annotation,
         ],
+      );
+    }
+    for (const m of plan.mvStates) {
+      await tx.run(
+        `UPDATE lake_mv_state SET end_snapshot = ? WHERE view_id = ? AND end_snapshot IS NULL`,
+        [s, m.viewId],
+      );
+      await tx.run(
+        `INSERT INTO lake_mv_state (view_id, begin_snapshot, end_snapshot, state) VALUES (?, ?, NULL, ?)`,
+        [m.viewId, s, m.state],
       );
     }
     const inlinedDelta = new Map<number, number>();

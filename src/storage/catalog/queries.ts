@@ -240,6 +240,18 @@ export function viewByNameAt(
   );
 }
 
+/** A materialized view's state (lake_mv_state) at snapshot s. */
+export function mvStateAt(
+  db: CatalogTx,
+  s: number,
+  viewId: number,
+): Promise<{ state: string } | undefined> {
+  return db.get<{ state: string }>(
+    `SELECT state FROM lake_mv_state WHERE view_id = ? AND ${VISIBLE}`,
+    [viewId, s, s],
+  );
+}
+
 const PROCEDURE_COLUMNS = `procedure_id, schema_id, procedure_name, input_types, arguments, body,
   language, security, nonatomic, config, owner_user_id, annotation`;
 

@@ -17,8 +17,9 @@ import type { CatalogDb } from './db.js';
  *      of older catalogs belong to the first, 1); lake_database gains `attributes`.
  *   4: auto-copy jobs: lake_copy_job and lake_copy_job_file (COPY_JOB_DDL).
  *   5: stored procedures: lake_procedure (PROCEDURE_DDL).
+ *   6: materialized views: lake_mv_state (MV_STATE_DDL).
  */
-export const CATALOG_FORMAT_VERSION = 5;
+export const CATALOG_FORMAT_VERSION = 6;
 
 export const CATALOG_DDL = `
 -- key/value facts about the namespace: format_version, namespace_id, created_at,
@@ -289,6 +290,24 @@ CREATE INDEX IF NOT EXISTS lake_procedure_id ON lake_procedure (procedure_id);
 CREATE INDEX IF NOT EXISTS lake_procedure_name ON lake_procedure (schema_id, procedure_name);
 `;
 
+/**
+ * What a materialized view's last refresh left behind, versioned by snapshots like the view
+ * itself and written by the commit that stores the refreshed rows, so that the rows and what
+ * they were computed from (the snapshot the refresh read, a stream's positions) can never
+ * disagree, whatever crashes. state: free text of the SQL layer (JSON), never read by storage.
+ * A commit that writes a view's state records the change 'refreshed' on the view, so two
+ * refreshes of one view conflict (40001) instead of both appending.
+ */
+export const MV_STATE_DDL = `
+CREATE TABLE IF NOT EXISTS lake_mv_state (
+  view_id BIGINT NOT NULL,
+  begin_snapshot BIGINT NOT NULL,
+  end_snapshot BIGINT,
+  state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lake_mv_state_view ON lake_mv_state (view_id, begin_snapshot);
+`;
+
 /** The statements of a DDL script (split on ';', blank parts dropped). */
 function statementsOf(script: string): string[] {
   return script.split(';').filter((s) => s.trim() !== '');
@@ -343,6 +362,7 @@ const MIGRATIONS: Record<number, string[]> = {
   2: ['ALTER TABLE lake_schema ADD COLUMN database_id BIGINT NOT NULL DEFAULT 1'],
   3: statementsOf(COPY_JOB_DDL),
   4: statementsOf(PROCEDURE_DDL),
+  5: statementsOf(MV_STATE_DDL),
 };
 
 /** Whether a query runs: tells which tables and columns an older catalog already has. */
@@ -406,7 +426,7 @@ export async function initCatalog(db: CatalogDb, namespaceId: string): Promise<v
   }
   await db.write(async (tx) => {
     // Inside the commit lock, so processes opening a new catalog at once do not race.
-    const script = `${CATALOG_DDL};${COPY_JOB_DDL};${PROCEDURE_DDL};${DIRECTORY_DDL}`;
+    const script = `${CATALOG_DDL};${COPY_JOB_DDL};${PROCEDURE_DDL};${MV_STATE_DDL};${DIRECTORY_DDL}`;
     for (const statement of statementsOf(script)) {
       await tx.run(statement);
     }

@@ -18,7 +18,10 @@ import {
 } from '../catalog/commit.js';
 import type { LoadedCopyJobFile } from '../catalog/copy-jobs.js';
 import {
+  changeKindsBetween,
   columnsAt,
+  inlinedRowsAt,
+  mvStateAt,
   schemaByNameAt,
   schemasAt,
   tableByNameAt,
@@ -176,6 +179,8 @@ export class LakeTransaction {
   private state: 'open' | 'committed' | 'rolled back' = 'open';
   /** Objects of copy jobs this transaction loads, recorded as 'loaded' by its commit. */
   private readonly copyJobFiles: LoadedCopyJobFile[] = [];
+  /** Materialized view states this transaction writes (setMvState), by view id. */
+  private readonly mvStates = new Map<number, string>();
   private readonly procedures: TransactionProcedures;
 
   constructor(
@@ -210,7 +215,12 @@ export class LakeTransaction {
    * or recorded a copy job object: either way its commit writes.
    */
   get hasLocalChanges(): boolean {
-    return !this.overlay.isEmpty || this.staged.size > 0 || this.copyJobFiles.length > 0;
+    return (
+      !this.overlay.isEmpty ||
+      this.staged.size > 0 ||
+      this.copyJobFiles.length > 0 ||
+      this.mvStates.size > 0
+    );
   }
 
   // ---- catalog reads -------------------------------------------------------------------
@@ -827,6 +837,73 @@ export class LakeTransaction {
     this.copyJobFiles.push({ ...file, queryId: file.queryId ?? null });
   }
 
+  /** A materialized view's state as of this transaction (its own write, else the snapshot's). */
+  async getMvState(viewId: number): Promise<string | undefined> {
+    const mine = this.mvStates.get(viewId);
+    if (mine !== undefined) return mine;
+    return (await mvStateAt(this.ctx.db, this.snapshotId, viewId))?.state;
+  }
+
+  /**
+   * Writes a materialized view's state with this transaction's commit (see lake_mv_state): a
+   * concurrent commit that wrote the same view's state, or altered or dropped the view, makes
+   * this one fail with 40001.
+   */
+  setMvState(viewId: number, state: string): void {
+    this.assertWritable();
+    this.mvStates.set(viewId, state);
+  }
+
+  /**
+   * The kinds of change (created, altered, inserted, deleted, compacted, refreshed ...) an
+   * object had after snapshot `since` up to this transaction's snapshot; undefined when `since`
+   * is no longer retained.
+   */
+  changesSince(objectId: number, since: number): Promise<string[] | undefined> {
+    return changeKindsBetween(this.ctx.db, objectId, since, this.snapshotId);
+  }
+
+  /**
+   * The table's rows split at an older snapshot, when since then rows were only appended to it
+   * (no delete, update, truncate, compaction or DDL): `before` reads the rows it had at `since`,
+   * `added` the rows appended after it. undefined when anything else changed the table since,
+   * when `since` is no longer retained, or when this transaction itself changed the table.
+   */
+  async appendedSince(
+    ref: TableRef | TableInfo,
+    since: number,
+  ): Promise<{ before: string; added: string } | undefined> {
+    const table = await this.requireTable(ref);
+    if (this.staged.has(table.tableId) || this.overlay.tables.has(table.tableId)) return undefined;
+    const kinds = await this.changesSince(table.tableId, since);
+    if (kinds === undefined || !kinds.every((k) => k === 'inserted')) return undefined;
+    const state = await this.committedState(table.tableId);
+    const addedRows = new Set(
+      (await inlinedRowsAt(this.ctx.db, this.snapshotId, table.tableId, since)).map(
+        (r) => r.row_id,
+      ),
+    );
+    const part = async (added: boolean) =>
+      buildScan({
+        tableId: table.tableId,
+        columns: table.columns,
+        files: await this.scanFiles(
+          state,
+          state.files.filter((f) => f.beginSnapshot > since === added),
+          undefined,
+          false,
+        ),
+        inlined: state.inlined.filter((r) => addedRows.has(r.rowId) === added),
+        inlinedHaveStagedDeletes: false,
+        stagedDeletesTable: undefined,
+        pending: [],
+        stageTable: undefined,
+        stagedFiles: [],
+        withRowIds: false,
+      });
+    return { before: await part(false), added: await part(true) };
+  }
+
   /** The last ANALYZE of each table that had one: live rows then, and when (epoch ms). */
   async analyses(): Promise<Map<number, { rows: number; at: number }>> {
     const rows = await this.ctx.db.all<{
@@ -870,15 +947,7 @@ export class LakeTransaction {
       );
       // DDL of this transaction changed the columns: every file needs the field-id mapping.
       const altered = this.overlay.tables.has(table.tableId);
-      files = await Promise.all(
-        kept.map(async (f) => ({
-          dataFileId: f.dataFileId,
-          localPath: await this.ctx.localPath(f),
-          deleteFileLocalPath: f.deleteFile && (await this.ctx.localPath(f.deleteFile)),
-          hasStagedDeletes: staged?.filesWithDeletes.has(f.dataFileId) ?? false,
-          matchesColumns: !altered && f.beginSnapshot >= state.definitionVersion,
-        })),
-      );
+      files = await this.scanFiles(state, kept, staged, altered);
       inlined = state.inlined;
     }
     return buildScan({
@@ -893,6 +962,24 @@ export class LakeTransaction {
       stagedFiles: staged?.files.map((f) => f.localPath) ?? [],
       withRowIds: opts.withRowIds ?? false,
     });
+  }
+
+  /** Committed files as a scan reads them: local paths, delete files, staged deletes. */
+  private scanFiles(
+    state: CommittedTableState,
+    kept: CommittedTableState['files'],
+    staged: StagedTable | undefined,
+    altered: boolean,
+  ): Promise<ScanFile[]> {
+    return Promise.all(
+      kept.map(async (f) => ({
+        dataFileId: f.dataFileId,
+        localPath: await this.ctx.localPath(f),
+        deleteFileLocalPath: f.deleteFile && (await this.ctx.localPath(f.deleteFile)),
+        hasStagedDeletes: staged?.filesWithDeletes.has(f.dataFileId) ?? false,
+        matchesColumns: !altered && f.beginSnapshot >= state.definitionVersion,
+      })),
+    );
   }
 
   /** Runs DuckDB SQL on this transaction's connection and returns the rows as JS values. */
@@ -1248,6 +1335,10 @@ export class LakeTransaction {
       for (const [tableId, staged] of this.staged)
         await this.planTableWrites(plan, tableId, staged, written);
       plan.copyJobFiles.push(...this.copyJobFiles);
+      for (const [viewId, state] of this.mvStates) {
+        plan.mvStates.push({ viewId, state });
+        plan.changes.push({ objectId: viewId, kind: 'refreshed' });
+      }
       if (planIsEmpty(plan)) {
         await this.end('committed');
         return this.snapshotId;

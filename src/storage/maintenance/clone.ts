@@ -44,6 +44,7 @@ const VERSIONED: Record<string, string[]> = {
     'owner_user_id',
     'annotation',
   ],
+  lake_mv_state: ['view_id', 'state'],
   lake_inlined_row: ['table_id', 'row_id', 'row_data'],
 };
 

@@ -1,0 +1,110 @@
+// AUTO REFRESH YES: a background loop of the workgroup refreshes every materialized view that
+// asks for it once its base tables changed. It polls (mvAutoRefreshMs) and does nothing while no
+// snapshot was committed since its last pass; each refresh runs in an internal session of the
+// view's owner and commits on its own, so it holds no lock queries wait on. A refresh that fails
+// is recorded in SYS_MV_REFRESH_HISTORY and tried again at the next change.
+// https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-refresh.html
+import { quoteIdent } from '../common/sql-quote.js';
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import { AUTO_REFRESH_SESSIONS, materializedViewInfos } from './materialized-views.js';
+import type { SessionManager } from './manager.js';
+import type { Session } from './session.js';
+import type { ResultSink } from './wire.js';
+
+function quietSink(): ResultSink {
+  const none = () => undefined;
+  return {
+    rowDescription: none,
+    dataRows: none,
+    commandComplete: none,
+    emptyQuery: none,
+    notice: none,
+    parameterStatus: none,
+    copyIn: () => {
+      throw new LakeshiftError(SqlState.featureNotSupported, 'a refresh reads no STDIN');
+    },
+    copyOutStart: none,
+    copyData: none,
+    copyDone: none,
+  };
+}
+
+export class MvAutoRefresher {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private running: Promise<void> = Promise.resolve();
+  /** The newest snapshot the last pass saw: no commit since, nothing to do. */
+  private seenSnapshot = -1;
+  /** Internal sessions by `${userId}/${databaseId}`, kept between passes. */
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly manager: SessionManager,
+    private readonly pollMs: number,
+  ) {}
+
+  start(): void {
+    this.schedule(this.pollMs);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.pollOnce()
+        .catch((e: unknown) => this.manager.options.log.warn({ err: e }, 'auto refresh failed'))
+        .finally(() => this.schedule(this.pollMs));
+    }, ms);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    for (const s of this.sessions.values()) await s.close().catch(() => undefined);
+    this.sessions.clear();
+  }
+
+  private async session(userId: number, databaseId: number): Promise<Session> {
+    const key = `${userId}/${databaseId}`;
+    let s = this.sessions.get(key);
+    if (s === undefined) {
+      s = await this.manager.openInternalSession(userId, databaseId);
+      AUTO_REFRESH_SESSIONS.add(s);
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  /** One pass: refresh each stale AUTO REFRESH view of every database. */
+  async pollOnce(): Promise<void> {
+    if (!this.manager.availability.isWritable()) return;
+    const latest = await this.manager.lake.latestSnapshotId();
+    if (latest === this.seenSnapshot) return;
+    this.seenSnapshot = latest;
+    const directory = this.manager.lake.directory;
+    const admin = (await directory.users()).find((u) => u.superuser);
+    if (admin === undefined) return;
+    for (const db of await directory.databases()) {
+      if (this.stopped) return;
+      const lister = await this.session(admin.userId, db.databaseId);
+      const tx = await lister.transactions.current();
+      const views = await materializedViewInfos(lister, tx, () => '').finally(() =>
+        lister.transactions.endImplicit(true),
+      );
+      for (const v of views) {
+        if (this.stopped || !v.autoRefresh || !v.isStale) continue;
+        const owner = await this.session(v.ownerId, db.databaseId).catch(() => lister);
+        const name = `${quoteIdent(v.schemaName)}.${quoteIdent(v.name)}`;
+        try {
+          await owner.simpleQuery(`REFRESH MATERIALIZED VIEW ${name}`, quietSink());
+        } catch (e) {
+          this.manager.options.log.warn({ err: e, view: name }, 'auto refresh failed');
+        }
+        // A refresh commits: the next pass must look again (views on this view).
+        this.seenSnapshot = -1;
+      }
+    }
+  }
+}
