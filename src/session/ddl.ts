@@ -373,6 +373,8 @@ export async function bindViewDefinition(
   const bound = structuredClone(query);
   const ids = new Set<number>();
   for (const ref of relationRefs(bound)) {
+    // A longer dotted name in FROM is PartiQL navigation of a SUPER value, not a relation.
+    if (ref.name.length > 3) continue;
     const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
     if (q.schema === undefined && session.tempTables.has(q.name)) continue;
     for (const schema of q.schema !== undefined ? [q.schema] : session.searchPath()) {

@@ -49,7 +49,7 @@ import {
   renameInViews,
   runDdl,
 } from './ddl.js';
-import { creationSchema, withScanOverrides } from './resolve.js';
+import { creationSchema, findLakeTable, withScanOverrides } from './resolve.js';
 import { translateQuery } from './rows.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
@@ -100,9 +100,7 @@ export async function requireMaterializedView(
   const q = qualifiedName(name, session.caseSensitiveIdentifiers);
   const view = await findView(session, tx, q);
   if (view === undefined) {
-    if (await tx.getTable(q.schema ?? session.searchPath()[0] ?? 'public', q.name)) {
-      throw notMaterialized(q.name);
-    }
+    if (await findLakeTable(session, tx, q)) throw notMaterialized(q.name);
     throw new LakeshiftError(
       SqlState.undefinedTable,
       `materialized view "${q.name}" does not exist`,
@@ -198,6 +196,8 @@ async function baseTables(
 ): Promise<BaseTable[] | undefined> {
   const out: BaseTable[] = [];
   for (const ref of relationRefs(query)) {
+    // PartiQL navigation in FROM (a."payload"."list" b): not incremental.
+    if (ref.name.length > 3) return undefined;
     const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
     const schema = q.schema ?? session.searchPath()[0] ?? 'public';
     const table = await tx.getTable(schema, q.name);
