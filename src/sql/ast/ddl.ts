@@ -137,13 +137,7 @@ export interface AlterDatabase extends StatementBase {
 }
 
 export type DropObjectType =
-  | 'table'
-  | 'view'
-  | 'materialized view'
-  | 'schema'
-  | 'user'
-  | 'database'
-  | 'function';
+  'table' | 'view' | 'materialized view' | 'schema' | 'user' | 'database' | 'function';
 
 export interface Drop extends StatementBase {
   kind: 'Drop';

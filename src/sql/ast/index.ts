@@ -16,6 +16,7 @@ import type { Copy, Delete, Insert, Merge, Truncate, Unload, Update } from './dm
 import type { CopyJob } from './copy-job.js';
 import type {
   AlterMaterializedView,
+  CreateExternalSchema,
   CreateMaterializedView,
   RefreshMaterializedView,
 } from './materialized-view.js';
@@ -87,6 +88,7 @@ export type Statement =
   | CreateMaterializedView
   | RefreshMaterializedView
   | AlterMaterializedView
+  | CreateExternalSchema
   // stored procedures
   | CreateProcedure
   | DropProcedure

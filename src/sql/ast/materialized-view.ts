@@ -24,11 +24,30 @@ export interface RefreshMaterializedView extends StatementBase {
 }
 
 export type AlterMaterializedViewAction =
-  | { kind: 'AutoRefresh'; enabled: boolean }
-  | { kind: 'RenameMaterializedView'; to: Ident };
+  { kind: 'AutoRefresh'; enabled: boolean } | { kind: 'RenameMaterializedView'; to: Ident };
 
 export interface AlterMaterializedView extends StatementBase {
   kind: 'AlterMaterializedView';
   name: Ident[];
   action: AlterMaterializedViewAction;
+}
+
+/**
+ * CREATE EXTERNAL SCHEMA over a stream, the source of streaming materialized views.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_EXTERNAL_SCHEMA.html
+ */
+export interface CreateExternalSchema extends StatementBase {
+  kind: 'CreateExternalSchema';
+  ifNotExists: boolean;
+  name: Ident;
+  source: 'kinesis' | 'msk' | 'kafka';
+  /** IAM_ROLE default, or a role ARN (a comma-separated chain of them). */
+  iamRole?: 'default' | string;
+  authentication?: 'none' | 'iam' | 'mtls';
+  /** AUTHENTICATION_ARN (mTLS certificate) or SECRET_ARN. */
+  authenticationArn?: string;
+  secretArn?: string;
+  /** URI 'host:port,...' (Kafka bootstrap brokers). */
+  uri?: string;
+  clusterArn?: string;
 }

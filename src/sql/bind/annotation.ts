@@ -172,11 +172,32 @@ export interface SchemaAnnotation {
   quotaMb?: number;
   ownerId?: number;
   comment?: string;
+  /** An external schema over a stream (CREATE EXTERNAL SCHEMA ... FROM KINESIS | MSK | KAFKA). */
+  stream?: StreamSourceAnnotation;
+}
+
+export interface StreamSourceAnnotation {
+  source: 'kinesis' | 'msk' | 'kafka';
+  iamRole?: string;
+  authentication?: 'none' | 'iam' | 'mtls';
+  authenticationArn?: string;
+  secretArn?: string;
+  uri?: string;
+  clusterArn?: string;
 }
 
 export const encodeSchemaAnnotation: (a: SchemaAnnotation) => string | null = encodeObject;
 
 export function decodeSchemaAnnotation(text: string | null | undefined): SchemaAnnotation {
   const v = parseObject(text) ?? {};
-  return defined({ quotaMb: num(v.quotaMb), ownerId: num(v.ownerId), comment: str(v.comment) });
+  const stream =
+    typeof v.stream === 'object' && v.stream !== null
+      ? (v.stream as StreamSourceAnnotation)
+      : undefined;
+  return defined({
+    quotaMb: num(v.quotaMb),
+    ownerId: num(v.ownerId),
+    comment: str(v.comment),
+    stream,
+  });
 }

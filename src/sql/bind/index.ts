@@ -31,6 +31,7 @@ export {
   type TableAnnotation,
   type ViewAnnotation,
   type MaterializedViewAnnotation,
+  type StreamSourceAnnotation,
 } from './annotation.js';
 export {
   checkEncoding,

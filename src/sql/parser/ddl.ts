@@ -25,7 +25,7 @@ import type {
 } from '../ast/index.js';
 import type { Parser } from './core.js';
 import { parseCreateDatabase } from './database.js';
-import { parseCreateMaterializedView } from './materialized-view.js';
+import { parseCreateExternalSchema, parseCreateMaterializedView } from './materialized-view.js';
 import { parseCreateProcedure, parseDropProcedure } from './procedure.js';
 import { parseExpr, Prec } from './expr.js';
 import { parseQuery } from './select.js';
@@ -52,6 +52,7 @@ export function parseCreate(p: Parser): Statement {
   if (p.isWord('database')) return parseCreateDatabase(p, pos);
   if (p.isWord('procedure')) return parseCreateProcedure(p, pos, false);
   if (p.isWords('materialized', 'view')) return parseCreateMaterializedView(p, pos);
+  if (p.isWords('external', 'schema')) return parseCreateExternalSchema(p, pos);
   const what = p.peek();
   if (what.type === 'word') {
     const known = [

@@ -2,6 +2,7 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-create-sql-command.html
 import type {
   AlterMaterializedView,
+  CreateExternalSchema,
   CreateMaterializedView,
   RefreshMaterializedView,
   TableAttributes,
@@ -90,4 +91,58 @@ export function parseAlterMaterializedView(p: Parser, pos: number): AlterMateria
     throw p.unsupported('ALTER MATERIALIZED VIEW ... ALTER DISTKEY/SORTKEY/DISTSTYLE');
   }
   throw p.errorAt();
+}
+
+/**
+ * After CREATE: EXTERNAL SCHEMA [IF NOT EXISTS] name FROM KINESIS | MSK | KAFKA with IAM_ROLE,
+ * AUTHENTICATION, AUTHENTICATION_ARN, SECRET_ARN, URI and CLUSTER_ARN in any order (Redshift's
+ * order is the documented one; each at most once).
+ */
+export function parseCreateExternalSchema(p: Parser, pos: number): CreateExternalSchema {
+  p.expectWord('external');
+  p.expectWord('schema');
+  const ifNotExists = p.eatWords('if', 'not', 'exists');
+  const name = p.parseIdent();
+  p.expectWord('from');
+  const at = p.peek();
+  const source = p.eatOneOf('kinesis', 'msk', 'kafka');
+  if (source === undefined) {
+    if (at.type === 'word')
+      throw p.unsupported(`CREATE EXTERNAL SCHEMA ... FROM ${at.raw.toUpperCase()}`, at);
+    throw p.errorAt(at);
+  }
+  const stmt: CreateExternalSchema = {
+    kind: 'CreateExternalSchema',
+    ifNotExists,
+    name,
+    source,
+    pos,
+  };
+  const once = (key: keyof CreateExternalSchema) => {
+    if (stmt[key] !== undefined) throw p.errorAt(p.tokens[p.i - 1]);
+  };
+  for (;;) {
+    if (p.eatWord('iam_role')) {
+      once('iamRole');
+      stmt.iamRole = p.eatWord('default') ? 'default' : p.parseStringValue();
+    } else if (p.eatWord('authentication')) {
+      once('authentication');
+      const v = p.eatOneOf('none', 'iam', 'mtls');
+      if (v === undefined) throw p.errorAt();
+      stmt.authentication = v;
+    } else if (p.eatWord('authentication_arn')) {
+      once('authenticationArn');
+      stmt.authenticationArn = p.parseStringValue();
+    } else if (p.eatWord('secret_arn')) {
+      once('secretArn');
+      stmt.secretArn = p.parseStringValue();
+    } else if (p.eatWord('uri')) {
+      once('uri');
+      stmt.uri = p.parseStringValue();
+    } else if (p.eatWord('cluster_arn')) {
+      once('clusterArn');
+      stmt.clusterArn = p.parseStringValue();
+    } else break;
+  }
+  return stmt;
 }

@@ -288,6 +288,17 @@ export class StatementPrinter extends ExprPrinter {
           s.autoRefresh === undefined ? '' : ` AUTO REFRESH ${s.autoRefresh ? 'YES' : 'NO'}`;
         return `CREATE MATERIALIZED VIEW ${this.name(s.name)}${this.tableAttributes(s.attributes)}${auto} AS ${this.query(s.query)}`;
       }
+      case 'CreateExternalSchema': {
+        let out = `CREATE EXTERNAL SCHEMA ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.ident(s.name)} FROM ${s.source.toUpperCase()}`;
+        if (s.iamRole !== undefined)
+          out += ` IAM_ROLE ${s.iamRole === 'default' ? 'default' : this.string(s.iamRole)}`;
+        if (s.authentication) out += ` AUTHENTICATION ${s.authentication}`;
+        if (s.authenticationArn) out += ` AUTHENTICATION_ARN ${this.string(s.authenticationArn)}`;
+        if (s.secretArn) out += ` SECRET_ARN ${this.string(s.secretArn)}`;
+        if (s.uri) out += ` URI ${this.string(s.uri)}`;
+        if (s.clusterArn) out += ` CLUSTER_ARN ${this.string(s.clusterArn)}`;
+        return out;
+      }
       case 'RefreshMaterializedView':
         return `REFRESH MATERIALIZED VIEW ${this.name(s.name)}${s.restrict ? ' RESTRICT' : ''}`;
       case 'AlterMaterializedView': {

@@ -311,20 +311,21 @@ for (const backend of backends) {
       const location = await backend.fresh();
       const a = await openCatalogDb(location);
       await initCatalog(a, 'ns');
-      // Make it look like format 3: no copy job tables (nor the later procedure table).
+      // Make it look like format 3: no copy job tables (nor the later procedure and materialized view tables).
       await a.run(`DROP TABLE lake_copy_job_file`);
       await a.run(`DROP TABLE lake_copy_job`);
       await a.run(`DROP TABLE lake_procedure`);
+      await a.run(`DROP TABLE lake_mv_state`);
       await a.run(`UPDATE lake_metadata SET value = '3' WHERE key = 'format_version'`);
       await a.close();
-      assert.equal(CATALOG_FORMAT_VERSION, 5);
+      assert.equal(CATALOG_FORMAT_VERSION, 6);
       const b = await openCatalogDb(location);
       try {
         await initCatalog(b, 'ns');
         const v = await b.get<{ value: string }>(
           `SELECT value FROM lake_metadata WHERE key = 'format_version'`,
         );
-        assert.equal(v?.value, '5');
+        assert.equal(v?.value, '6');
         const d = new Directory(b);
         const job = await d.createCopyJob(newJob('after_upgrade'));
         assert.deepEqual(await d.copyJobs(), [job]);

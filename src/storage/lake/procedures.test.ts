@@ -253,21 +253,24 @@ for (const backend of backends) {
       const db = await openCatalogDb(location);
       await initCatalog(db, 'ns');
       await db.run(`DROP TABLE lake_procedure`);
+      await db.run(`DROP TABLE lake_mv_state`);
       await db.run(`UPDATE lake_metadata SET value = '4' WHERE key = 'format_version'`);
       await db.close();
-      assert.equal(CATALOG_FORMAT_VERSION, 5);
+      assert.equal(CATALOG_FORMAT_VERSION, 6);
       const upgraded = await Lake.open({ catalog: location, storage: join(tempDir(), 'f') });
       try {
         const v = await upgraded.db.get<{ value: string }>(
           `SELECT value FROM lake_metadata WHERE key = 'format_version'`,
         );
-        assert.equal(v?.value, '5');
+        assert.equal(v?.value, '6');
         await upgraded.transaction(async (tx) => {
           await tx.createSchema('public');
           await tx.createProcedure('public', 'sp_new', definition([]));
         });
         const tx = await upgraded.begin();
         assert.equal((await tx.listProcedures()).length, 1);
+        // Format 6's lake_mv_state came with the upgrade too.
+        assert.equal(await tx.getMvState(1), undefined);
         await tx.rollback();
       } finally {
         await upgraded.close();
