@@ -26,6 +26,8 @@ export const SqlState = {
   dataCorrupted: 'XX001',
   configFileError: 'F0000',
   connectionException: '08000',
+  /** A server we connect to (a Kinesis endpoint, a Kafka broker) cannot be reached. */
+  sqlclientUnableToEstablishSqlconnection: '08001',
   transactionResolutionUnknown: '08007',
   insufficientPrivilege: '42501',
   objectNotInPrerequisiteState: '55000',
