@@ -38,6 +38,10 @@ const SCHEMA = z
     // S3 for COPY and UNLOAD (and the SDK's AWS_* settings where these are absent).
     awsS3Endpoint: z.url().optional(),
     awsRegion: z.string().min(1).optional(),
+    /** Kinesis endpoint for external schemas FROM KINESIS (else AWS_ENDPOINT_URL_KINESIS ...). */
+    awsKinesisEndpoint: z.url().optional(),
+    /** Bootstrap brokers ('host:port,...') per MSK CLUSTER_ARN (JSON config only). */
+    kafkaClusters: z.record(z.string(), z.string().min(1)).optional(),
     awsAccessKeyId: z.string().min(1).optional(),
     awsSecretAccessKey: z.string().min(1).optional(),
     /** Credentials per IAM role ARN, for IAM_ROLE 'arn:…' (JSON config only). */

@@ -90,6 +90,11 @@ export async function startServer(
     );
   }
   const history = new History(join(logDir, 'query-history.jsonl'));
+  // Lakeshift's own AWS keys, when set, for S3 and Kinesis alike; else the SDK's chain.
+  const awsCredentials =
+    config.awsAccessKeyId !== undefined && config.awsSecretAccessKey !== undefined
+      ? { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey }
+      : undefined;
   const manager = new SessionManager({
     lake,
     engine,
@@ -99,15 +104,18 @@ export async function startServer(
     aws: {
       s3Endpoint: config.awsS3Endpoint,
       region: config.awsRegion,
-      credentials:
-        config.awsAccessKeyId !== undefined && config.awsSecretAccessKey !== undefined
-          ? { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey }
-          : undefined,
+      credentials: awsCredentials,
       roles: config.awsRoles,
     },
     ingestDir: join(config.dataDir, 'tmp', 'ingest'),
     copyJobPollMs: config.copyJobPollSeconds * 1000,
     mvAutoRefreshMs: config.mvAutoRefreshSeconds * 1000,
+    streams: {
+      kafkaClusters: config.kafkaClusters,
+      kinesisEndpoint: config.awsKinesisEndpoint,
+      region: config.awsRegion,
+      credentials: awsCredentials,
+    },
     availability,
   });
   await manager.prepareEngine();
@@ -198,6 +206,7 @@ export async function startServer(
       manager.beginShutdown();
       await manager.copyJobs?.stop();
       await manager.mvAutoRefresh?.stop();
+      await manager.streams.close();
       log.info('shutting down');
       // Running statements get the grace period; what is still running then is canceled and its
       // transaction rolled back (the sessions' close), so nothing half-done is committed.

@@ -6,6 +6,7 @@ import {
   runDropMaterializedViews,
   runRefreshMaterializedView,
 } from './materialized-views.js';
+import { runCreateExternalSchema } from './streaming.js';
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import type { DeclareCursor, SetTimeZone, SetVariable, Statement } from '../sql/index.js';
 import { planRows } from './rows.js';
@@ -135,6 +136,8 @@ export async function runCommand(
       return runRefreshMaterializedView(session, stmt, sink);
     case 'AlterMaterializedView':
       return runAlterMaterializedView(session, stmt);
+    case 'CreateExternalSchema':
+      return runCreateExternalSchema(session, stmt);
     case 'CreateProcedure':
     case 'DropProcedure':
     case 'AlterProcedure':

@@ -474,7 +474,9 @@ async function appendFrom(
   if (q.schema === undefined && session.tempTables.has(q.name)) {
     throw notAllowed('ALTER TABLE APPEND needs permanent tables; the source is a temporary table');
   }
-  const { target: sourceRef, info: source } = await requireLakeTable(session, tx, q);
+  const { target: sourceRef, info: source } = await requireLakeTable(session, tx, q, {
+    streamingViews: true,
+  });
   if (source.tableId === t.info.tableId) {
     throw notAllowed('ALTER TABLE APPEND cannot append a table to itself');
   }

@@ -674,8 +674,9 @@ export async function requireLakeTable(
   session: Session,
   tx: LakeTransaction,
   q: ReturnType<typeof qualifiedName>,
+  opts: { streamingViews?: boolean } = {},
 ): Promise<{ target: LakeTarget; info: TableInfo }> {
-  const target = await findLakeTable(session, tx, q);
+  const target = await findLakeTable(session, tx, q, opts);
   if (target === undefined) throw relationMissing(q);
   return { target, info: (await tx.getTable(target.schema, target.name))! };
 }

@@ -52,13 +52,15 @@ async function target(
   session: Session,
   tx: LakeTransaction,
   parts: Insert['table'],
+  /** DELETE and TRUNCATE: a streaming materialized view's rows may be purged. */
+  purge = false,
 ): Promise<Target> {
   const q = qualifiedName(parts, session.caseSensitiveIdentifiers);
   if (q.schema === undefined || q.schema === 'pg_temp') {
     const temp = session.tempTables.get(q.name);
     if (temp) return { kind: 'temp', ...temp };
   }
-  const table = await findLakeTable(session, tx, q);
+  const table = await findLakeTable(session, tx, q, { streamingViews: purge });
   if (table === undefined) throw relationMissing(q);
   return { kind: 'lake', table, info: (await tx.getTable(table.schema, table.name))! };
 }
@@ -377,7 +379,7 @@ export async function runDelete(
 ): Promise<CommandResult> {
   if (stmt.returning) throw unsupported('DELETE ... RETURNING', stmt.pos);
   const tx = await session.transactions.current();
-  const t = await target(session, tx, stmt.table);
+  const t = await target(session, tx, stmt.table, true);
   const condition =
     stmt.using.length > 0 ? matchesJoined(stmt.using, stmt.where, stmt.pos) : stmt.where;
   const alias = stmt.alias && identValue(stmt.alias, session.caseSensitiveIdentifiers);
@@ -503,7 +505,7 @@ export async function runMerge(
 export async function runTruncate(session: Session, stmt: Truncate): Promise<CommandResult> {
   const tx = await session.transactions.current();
   for (const parts of stmt.tables) {
-    const t = await target(session, tx, parts);
+    const t = await target(session, tx, parts, true);
     if (t.kind === 'lake') await tx.truncate(t.table);
     else await runOnConnection(session, `DELETE FROM temp.main.${quoteIdent(t.duckdbName)}`);
   }

@@ -72,6 +72,7 @@ export function queryTypeOf(stmt: Statement): string {
     case 'AlterProcedure':
     case 'CreateMaterializedView':
     case 'AlterMaterializedView':
+    case 'CreateExternalSchema':
       return 'DDL';
     default:
       return 'UTILITY';

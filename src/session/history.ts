@@ -18,6 +18,8 @@ import type {
   LoadFileRecord,
   LoadRecord,
   MvRefreshRecord,
+  StreamScanErrorRecord,
+  StreamScanStateRecord,
 } from '../system/input.js';
 
 export type QueryStatus = 'running' | 'success' | 'failed' | 'canceled';
@@ -72,9 +74,18 @@ type Stored =
   | { kind: 'load'; record: LoadRecord }
   | { kind: 'load-file'; record: LoadFileRecord }
   | { kind: 'load-error'; record: LoadErrorRecord }
-  | { kind: 'mv-refresh'; record: MvRefreshRecord };
+  | { kind: 'mv-refresh'; record: MvRefreshRecord }
+  | { kind: 'stream-scan'; record: StreamScanStateRecord }
+  | { kind: 'stream-error'; record: StreamScanErrorRecord };
 
-const DATE_FIELDS = ['startTime', 'endTime', 'recordTime'] as const;
+const DATE_FIELDS = [
+  'startTime',
+  'endTime',
+  'recordTime',
+  'streamRecordTimeMin',
+  'streamRecordTimeMax',
+  'streamTimestamp',
+] as const;
 
 export class History {
   private readonly queries: QueryRecord[] = [];
@@ -84,6 +95,8 @@ export class History {
   private readonly loadFiles: LoadFileRecord[] = [];
   private readonly loadErrors: LoadErrorRecord[] = [];
   private readonly mvRefreshes: MvRefreshRecord[] = [];
+  private readonly streamScans: StreamScanStateRecord[] = [];
+  private readonly streamErrors: StreamScanErrorRecord[] = [];
   private nextQueryId = 1;
   private running = new Map<number, QueryRecord>();
 
@@ -140,6 +153,12 @@ export class History {
             break;
           case 'mv-refresh':
             this.push(this.mvRefreshes, stored.record);
+            break;
+          case 'stream-scan':
+            this.push(this.streamScans, stored.record);
+            break;
+          case 'stream-error':
+            this.push(this.streamErrors, stored.record);
             break;
           case 'load-error':
             this.push(this.loadErrors, stored.record);
@@ -303,5 +322,23 @@ export class History {
 
   allMvRefreshes(): MvRefreshRecord[] {
     return [...this.mvRefreshes];
+  }
+
+  streamScan(record: StreamScanStateRecord): void {
+    this.push(this.streamScans, record);
+    this.persist({ kind: 'stream-scan', record });
+  }
+
+  streamError(record: StreamScanErrorRecord): void {
+    this.push(this.streamErrors, record);
+    this.persist({ kind: 'stream-error', record });
+  }
+
+  allStreamScans(): StreamScanStateRecord[] {
+    return [...this.streamScans];
+  }
+
+  allStreamErrors(): StreamScanErrorRecord[] {
+    return [...this.streamErrors];
   }
 }

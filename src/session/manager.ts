@@ -17,6 +17,7 @@ import { Session } from './session.js';
 import { ResultCache } from './result-cache.js';
 import { CopyJobRunner } from './copy-jobs.js';
 import { MvAutoRefresher } from './mv-auto-refresh.js';
+import { StreamReaders, type StreamSettings } from '../ingest/stream/readers.js';
 import { Locations, type AwsSettings, type LocationAccess } from '../ingest/location.js';
 import { tmpdir } from 'node:os';
 
@@ -37,6 +38,8 @@ export interface SessionManagerOptions {
   copyJobPollMs?: number;
   /** How often AUTO REFRESH materialized views are checked; no refresher when absent. */
   mvAutoRefreshMs?: number;
+  /** Where external stream schemas connect (Kafka clusters, Kinesis endpoint and credentials). */
+  streams?: StreamSettings;
 }
 
 export interface SessionInfo {
@@ -62,6 +65,8 @@ export class SessionManager implements WireBackend {
 
   /** The copy job runner (started by start(); undefined when copy jobs do not run). */
   copyJobs: CopyJobRunner | undefined;
+  /** Readers of the external stream schemas, kept open between refreshes. */
+  readonly streams: StreamReaders;
   /** The AUTO REFRESH loop (started by startCopyJobs with the copy job runner). */
   mvAutoRefresh: MvAutoRefresher | undefined;
 
@@ -72,6 +77,7 @@ export class SessionManager implements WireBackend {
 
   constructor(readonly options: SessionManagerOptions) {
     this.availability = options.availability ?? new Availability();
+    this.streams = new StreamReaders(options.streams ?? {});
   }
 
   /** Creates what generated SQL calls (catalog and Redshift function macros, UDFs) once per instance. */

@@ -36,6 +36,7 @@ import {
   relationRefs,
   visit,
   type MaterializedViewAnnotation,
+  type StreamSourceAnnotation,
 } from '../sql/index.js';
 import type { LakeTransaction, TableInfo, ViewInfo } from '../storage/index.js';
 import type { MaterializedViewInfo } from '../system/index.js';
@@ -49,7 +50,20 @@ import {
   renameInViews,
   runDdl,
 } from './ddl.js';
-import { creationSchema, findLakeTable, withScanOverrides } from './resolve.js';
+import {
+  creationSchema,
+  findLakeTable,
+  streamKey,
+  withScanOverrides,
+  type ScanOverrides,
+} from './resolve.js';
+import {
+  checkStreamName,
+  emptyStreamRelation,
+  refreshStream,
+  streamSourceOf,
+  type StreamPositions,
+} from './streaming.js';
 import { translateQuery } from './rows.js';
 import type { Session } from './session.js';
 import type { ResultSink } from './wire.js';
@@ -69,6 +83,8 @@ export interface MvState {
   /** Epoch ms of the refresh. */
   refreshedAt: number;
   kind: 'full' | 'incremental';
+  /** A streaming view: where reading resumes, per partition or shard. */
+  positions?: StreamPositions;
 }
 
 export type RefreshType = 'Manual' | 'Auto';
@@ -123,6 +139,35 @@ function definitionOf(view: ViewInfo): Query {
   return body;
 }
 
+/**
+ * The stream a definition reads, when it reads one: a streaming materialized view reads one
+ * stream of an external schema with a plain SELECT (no joins, aggregates, DISTINCT or
+ * subqueries), as Redshift requires.
+ */
+async function streamOf(
+  session: Session,
+  tx: LakeTransaction,
+  query: Query,
+): Promise<{ schema: string; name: string; source: StreamSourceAnnotation['source'] } | undefined> {
+  const refs = relationRefs(query);
+  let found: { schema: string; name: string; source: StreamSourceAnnotation['source'] } | undefined;
+  for (const ref of refs) {
+    if (ref.name.length !== 2) continue;
+    const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
+    const source = await streamSourceOf(tx, q.schema!);
+    if (source === undefined) continue;
+    checkStreamName(q.name);
+    found = { schema: q.schema!, name: q.name, source: source.source };
+  }
+  if (found !== undefined && (refs.length !== 1 || !isAppendOnly(query))) {
+    throw new LakeshiftError(
+      SqlState.featureNotSupported,
+      'a streaming materialized view reads one stream with a plain SELECT: no joins, aggregates, DISTINCT, subqueries or other relations',
+    );
+  }
+  return found;
+}
+
 export async function runCreateMaterializedView(
   session: Session,
   stmt: CreateMaterializedView,
@@ -137,7 +182,13 @@ export async function runCreateMaterializedView(
       position: q.pos,
     });
   }
-  const checked = await translateQuery(session, stmt.query, 'placeholders', false);
+  const stream = await streamOf(session, tx, stmt.query);
+  const streams = stream && {
+    streams: new Map([[streamKey(stream.schema, stream.name), emptyStreamRelation(stream.source)]]),
+  };
+  const checked = await withScanOverrides(session, streams ?? {}, () =>
+    translateQuery(session, stmt.query, 'placeholders', false),
+  );
   if (checked.readsSystem || checked.readsTemp) {
     throw new LakeshiftError(
       SqlState.featureNotSupported,
@@ -159,11 +210,13 @@ export async function runCreateMaterializedView(
     as: bound.query,
     pos: stmt.pos,
   };
-  await runDdl(session, ctas, [], sink);
+  await withScanOverrides(session, streams ?? {}, () => runDdl(session, ctas, [], sink));
   const materialized: MaterializedViewAnnotation = {
     table,
     autoRefresh: stmt.autoRefresh === true,
   };
+  if (stream) materialized.stream = { schema: stream.schema, name: stream.name };
+  if (cs) materialized.caseSensitive = true;
   if (stmt.attributes.backup !== undefined) materialized.backup = stmt.attributes.backup;
   const view = await tx.createView(schema, q.name, printRedshift(bound.query), {
     dialect: 'redshift',
@@ -174,7 +227,9 @@ export async function runCreateMaterializedView(
     }),
   });
   const state: MvState = { refreshedAt: Date.now(), kind: 'full' };
-  if (exact) state.snapshot = tx.snapshotId;
+  // A streaming view starts empty: its first refresh reads the stream from the earliest record.
+  if (stream) state.positions = {};
+  else if (exact) state.snapshot = tx.snapshotId;
   tx.setMvState(view.viewId, JSON.stringify(state));
   return { tag: 'CREATE MATERIALIZED VIEW', rows: 0 };
 }
@@ -344,7 +399,7 @@ function columnKey(e: ColumnRef, cs: boolean): string {
 async function definitionSql(
   session: Session,
   query: Query,
-  overrides: ReadonlyMap<number, string>,
+  overrides: ScanOverrides,
 ): Promise<string> {
   const run = () => translateQuery(session, query, [], false, false);
   return (await withScanOverrides(session, overrides, run)).sql;
@@ -361,13 +416,44 @@ const COMBINE: Record<Combine, (o: string, d: string) => string> = {
 interface RefreshOutcome {
   mode: 'incremental' | 'full' | 'none';
   rows: number;
+  /** A streaming refresh's qualifier of its status (' - Stream returned no new data' ...). */
+  qualifier?: string;
 }
 
 /**
  * Brings the view's table up to date in the session's transaction. `tx` must be the session's
  * current transaction.
  */
+/**
+ * Runs `use` with identifiers read as they were when the view was created: its stored
+ * definition names "ORDERTOPIC" or data."OrderID" in the case it was written in.
+ */
+async function withCreationCase<T>(
+  session: Session,
+  mv: MaterializedViewAnnotation,
+  use: () => Promise<T>,
+): Promise<T> {
+  const wanted = mv.caseSensitive === true;
+  if (session.caseSensitiveIdentifiers === wanted) return use();
+  const before = session.settings.get('enable_case_sensitive_identifier');
+  session.settings.set('enable_case_sensitive_identifier', wanted ? 'on' : 'off');
+  try {
+    return await use();
+  } finally {
+    session.settings.set('enable_case_sensitive_identifier', before);
+  }
+}
+
 async function refreshInto(
+  session: Session,
+  tx: LakeTransaction,
+  view: ViewInfo,
+  mv: MaterializedViewAnnotation,
+): Promise<RefreshOutcome> {
+  return withCreationCase(session, mv, () => refreshWithCase(session, tx, view, mv));
+}
+
+async function refreshWithCase(
   session: Session,
   tx: LakeTransaction,
   view: ViewInfo,
@@ -377,6 +463,34 @@ async function refreshInto(
   const target = { schema: view.schemaName, name: mv.table };
   const backing = await tx.requireTable(target);
   const state = parseState(await tx.getMvState(view.viewId));
+  if (mv.stream !== undefined) {
+    const key = streamKey(mv.stream.schema, mv.stream.name);
+    const out = await refreshStream(
+      session,
+      tx,
+      view,
+      mv,
+      state?.positions ?? {},
+      async (records) =>
+        tx.insert(
+          backing,
+          await definitionSql(session, query, { streams: new Map([[key, records]]) }),
+        ),
+    );
+    if (!out.unchanged) {
+      const next: MvState = {
+        refreshedAt: Date.now(),
+        kind: 'incremental',
+        positions: out.positions,
+      };
+      tx.setMvState(view.viewId, JSON.stringify(next));
+    }
+    return {
+      mode: out.unchanged ? 'none' : 'incremental',
+      rows: out.rows,
+      qualifier: out.qualifier,
+    };
+  }
   const bases = await baseTables(session, tx, query);
   const since = state?.snapshot;
   const exact = !tx.hasLocalChanges;
@@ -389,7 +503,7 @@ async function refreshInto(
   }
   if (outcome === undefined) {
     await tx.truncate(backing);
-    const sql = await definitionSql(session, query, new Map());
+    const sql = await definitionSql(session, query, {});
     outcome = { mode: 'full', rows: await tx.insert(backing, sql) };
   }
   const next: MvState = {
@@ -422,7 +536,7 @@ async function incremental(
       overrides.set(bases[i]!.table.tableId, split[i]!.added);
       for (let j = i + 1; j < bases.length; j++)
         overrides.set(bases[j]!.table.tableId, split[j]!.before);
-      terms.push(await definitionSql(session, query, overrides));
+      terms.push(await definitionSql(session, query, { tables: overrides }));
     }
     if (terms.length === 0) return { mode: 'incremental', rows: 0 };
     const sql = terms.map((t) => `SELECT * FROM (${t})`).join(' UNION ALL ');
@@ -430,11 +544,9 @@ async function incremental(
   }
   const combine = mergeableAggregate(query, session.caseSensitiveIdentifiers);
   if (combine === undefined || combine.length !== backing.columns.length) return undefined;
-  const delta = await definitionSql(
-    session,
-    query,
-    new Map([[bases[0]!.table.tableId, split[0]!.added]]),
-  );
+  const delta = await definitionSql(session, query, {
+    tables: new Map([[bases[0]!.table.tableId, split[0]!.added]]),
+  });
   const cols = backing.columns.map((c) => quoteIdent(c.name));
   const keys = cols.filter((_, i) => combine[i] === undefined);
   const matches = (a: string, b: string) =>
@@ -502,17 +614,21 @@ export async function runRefreshMaterializedView(
   // What the history says must be what happened to the rows: recorded when the transaction
   // that holds them ends.
   const done = outcome;
+  const status =
+    done.qualifier !== undefined ? `${STATUS.incremental}${done.qualifier}` : STATUS[done.mode];
   session.transactions.onEnd((committed) =>
     committed
-      ? record(done.mode, STATUS[done.mode], done.rows)
+      ? record(done.mode, status, done.rows)
       : record('none', 'Refresh failed: its transaction was rolled back', 0),
   );
   const what =
-    outcome.mode === 'incremental'
-      ? 'was incrementally updated successfully'
-      : outcome.mode === 'full'
-        ? 'was recomputed from scratch successfully'
-        : 'is already up to date';
+    outcome.qualifier !== undefined
+      ? `was incrementally updated successfully${outcome.qualifier.replace(' - ', ': ')}`
+      : outcome.mode === 'incremental'
+        ? 'was incrementally updated successfully'
+        : outcome.mode === 'full'
+          ? 'was recomputed from scratch successfully'
+          : 'is already up to date';
   sink.notice({
     severity: 'INFO',
     sqlstate: '00000',
@@ -604,6 +720,11 @@ export async function materializedViewInfos(
     let isStale = true;
     let incrementalNext = false;
     try {
+      if (a.materialized.stream !== undefined) {
+        // What the stream holds is only known by reading it: a streaming view is never known fresh.
+        incrementalNext = true;
+        throw new Error('streaming');
+      }
       const query = definitionOf(v);
       const bases = await baseTables(session, tx, query);
       if (state?.snapshot !== undefined && bases !== undefined) {
@@ -618,7 +739,7 @@ export async function materializedViewInfos(
           changes.every((c) => c !== undefined && c.every((k) => k === 'inserted'));
       }
     } catch {
-      // A definition that no longer resolves (a base table dropped): stale, recomputed.
+      // A streaming view, or a definition that no longer resolves (a base table dropped).
     }
     out.push({
       databaseName: session.databaseName,
@@ -629,6 +750,7 @@ export async function materializedViewInfos(
       isStale,
       state: incrementalNext ? 1 : 0,
       autoRefresh: a.materialized.autoRefresh,
+      streaming: a.materialized.stream !== undefined,
       lastRefresh: state ? new Date(state.refreshedAt) : null,
     });
   }

@@ -35,6 +35,8 @@ export class MvAutoRefresher {
   private running: Promise<void> = Promise.resolve();
   /** The newest snapshot the last pass saw: no commit since, nothing to do. */
   private seenSnapshot = -1;
+  /** The last pass found an AUTO REFRESH streaming view. */
+  private streaming = false;
   /** Internal sessions by `${userId}/${databaseId}`, kept between passes. */
   private readonly sessions = new Map<string, Session>();
 
@@ -81,8 +83,10 @@ export class MvAutoRefresher {
   async pollOnce(): Promise<void> {
     if (!this.manager.availability.isWritable()) return;
     const latest = await this.manager.lake.latestSnapshotId();
-    if (latest === this.seenSnapshot) return;
+    // Streams change without any commit: while a streaming view refreshes itself, always look.
+    if (latest === this.seenSnapshot && !this.streaming) return;
     this.seenSnapshot = latest;
+    let streaming = false;
     const directory = this.manager.lake.directory;
     const admin = (await directory.users()).find((u) => u.superuser);
     if (admin === undefined) return;
@@ -94,6 +98,7 @@ export class MvAutoRefresher {
         lister.transactions.endImplicit(true),
       );
       for (const v of views) {
+        if (v.autoRefresh && v.streaming) streaming = true;
         if (this.stopped || !v.autoRefresh || !v.isStale) continue;
         const owner = await this.session(v.ownerId, db.databaseId).catch(() => lister);
         const name = `${quoteIdent(v.schemaName)}.${quoteIdent(v.name)}`;
@@ -106,5 +111,6 @@ export class MvAutoRefresher {
         this.seenSnapshot = -1;
       }
     }
+    this.streaming = streaming;
   }
 }

@@ -7,6 +7,7 @@ import { quoteIdent } from '../common/sql-quote.js';
 import type { TableName } from '../sql/index.js';
 import {
   decodeAnnotation,
+  decodeSchemaAnnotation,
   decodeViewAnnotation,
   parseStatements,
   qualifiedName,
@@ -70,16 +71,27 @@ export async function checkDatabase(session: Session, q: QualifiedName): Promise
 
 export type LakeTarget = { schema: string; name: string };
 
-/** Finds the lake table (not view) a DML or DDL statement names, or undefined. */
+/**
+ * Finds the lake table (not view) a DML or DDL statement names, or undefined. With
+ * `streamingViews`, a streaming materialized view names the table of its rows: DELETE, TRUNCATE
+ * and ALTER TABLE APPEND FROM purge those (Redshift's way of trimming what was ingested).
+ */
 export async function findLakeTable(
   session: Session,
   tx: LakeTransaction,
   q: QualifiedName,
+  opts: { streamingViews?: boolean } = {},
 ): Promise<LakeTarget | undefined> {
   await checkDatabase(session, q);
   const schemas = q.schema !== undefined ? [q.schema] : session.searchPath();
   for (const schema of schemas) {
     if (await tx.getTable(schema, q.name)) return { schema, name: q.name };
+    if (opts.streamingViews) {
+      const view = await tx.getView(schema, q.name);
+      const mv = view && decodeViewAnnotation(view.annotation).materialized;
+      if (mv?.stream !== undefined) return { schema, name: mv.table };
+      if (view !== undefined) return undefined;
+    }
   }
   return undefined;
 }
@@ -168,7 +180,8 @@ export async function resolveRelations(
   const unresolved = new Map<TableName, LakeshiftError>();
   for (const ref of relationRefs(node)) {
     const scope = { depth, facts, database };
-    const onTable = (t: TableInfo) => columns.set(ref, declaredColumns(t));
+    const onTable = (t: TableInfo | readonly DeclaredColumn[]) =>
+      columns.set(ref, Array.isArray(t) ? t : declaredColumns(t as TableInfo));
     try {
       out.set(ref, await resolveRelation(session, tx, ref, scope, filters.get(ref), onTable));
     } catch (e) {
@@ -229,7 +242,7 @@ async function resolveRelation(
   ref: TableName,
   outer: ResolveScope,
   filters?: readonly ScanFilter[],
-  onTable?: (table: TableInfo) => void,
+  onTable?: (table: TableInfo | readonly DeclaredColumn[]) => void,
 ): Promise<string> {
   const q = qualifiedName(ref.name, session.caseSensitiveIdentifiers);
   const scope = { ...outer, database: await readDatabase(session, q, outer.database) };
@@ -280,15 +293,27 @@ export async function viewSql(
 }
 
 /**
- * Scans that stand in for lake tables (by table id) while a materialized view's refresh
- * translates its definition: the rows appended since its last refresh, or the rows as they were
- * then. Translations made under them are never cached.
+ * Relations that stand in while a materialized view's refresh translates its definition: for
+ * lake tables (by id), the rows appended since its last refresh or the rows as they were then;
+ * for streams (by "schema.name"), the records a refresh read. Translations made under them are
+ * never cached.
  */
-const SCAN_OVERRIDES = new WeakMap<Session, ReadonlyMap<number, string>>();
+export interface ScanOverrides {
+  tables?: ReadonlyMap<number, string>;
+  streams?: ReadonlyMap<string, StreamRelation>;
+}
+
+/** A stream's records as a relation, with its columns' declared types (VARBYTE, SUPER ...). */
+export interface StreamRelation {
+  sql: string;
+  columns: readonly DeclaredColumn[];
+}
+
+const SCAN_OVERRIDES = new WeakMap<Session, ScanOverrides>();
 
 export async function withScanOverrides<T>(
   session: Session,
-  overrides: ReadonlyMap<number, string>,
+  overrides: ScanOverrides,
   use: () => Promise<T>,
 ): Promise<T> {
   const before = SCAN_OVERRIDES.get(session);
@@ -305,6 +330,39 @@ export function scanOverridesActive(session: Session): boolean {
   return SCAN_OVERRIDES.has(session);
 }
 
+/** The key a stream relation is overridden under. */
+export function streamKey(schema: string, name: string): string {
+  return `${schema}.${name}`;
+}
+
+/**
+ * A stream of an external schema (CREATE EXTERNAL SCHEMA ... FROM KINESIS | MSK | KAFKA): read
+ * only by a streaming materialized view's refresh, which supplies its records.
+ */
+async function streamRelation(
+  session: Session,
+  tx: LakeTransaction,
+  schema: string,
+  name: string,
+  database: number,
+  onColumns?: (columns: readonly DeclaredColumn[]) => void,
+): Promise<string | undefined> {
+  const s = await tx.getSchema(schema, database);
+  if (s === undefined || decodeSchemaAnnotation(s.annotation).stream === undefined) {
+    return undefined;
+  }
+  const records = SCAN_OVERRIDES.get(session)?.streams?.get(streamKey(schema, name));
+  if (records !== undefined) {
+    onColumns?.(records.columns);
+    return records.sql;
+  }
+  throw new LakeshiftError(
+    SqlState.featureNotSupported,
+    `stream "${schema}.${name}" can only be read by a streaming materialized view`,
+    { hint: `CREATE MATERIALIZED VIEW ... AS SELECT ... FROM ${schema}."${name}"` },
+  );
+}
+
 async function lakeRelation(
   session: Session,
   tx: LakeTransaction,
@@ -312,17 +370,17 @@ async function lakeRelation(
   name: string,
   { depth, facts, database }: ResolveScope,
   filters?: readonly ScanFilter[],
-  onTable?: (table: TableInfo) => void,
+  onTable?: (table: TableInfo | readonly DeclaredColumn[]) => void,
 ): Promise<string | undefined> {
   const table = await tx.getTable(schema, name, database);
   if (table) {
     onTable?.(table);
-    const override = SCAN_OVERRIDES.get(session)?.get(table.tableId);
+    const override = SCAN_OVERRIDES.get(session)?.tables?.get(table.tableId);
     if (override !== undefined) return override;
     return tx.scan(table, { filters: pruningFilters(table, filters) });
   }
   const view = await tx.getView(schema, name, database);
-  if (view === undefined) return undefined;
+  if (view === undefined) return streamRelation(session, tx, schema, name, database, onTable);
   const materialized = decodeViewAnnotation(view.annotation).materialized;
   if (materialized !== undefined) {
     // A materialized view reads as the rows of its last refresh.

@@ -128,6 +128,23 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
         out.push(tableRelation(t, stats, analyses.get(t.tableId), owner, attnumOf));
       }
       for (const v of await tx.listViews()) {
+        // A materialized view's columns are those of the table holding its rows.
+        const mv = decodeViewAnnotation(v.annotation).materialized;
+        const backing =
+          mv && tables.find((t) => t.schemaId === v.schemaId && t.name === mv.table);
+        const stored = backing && out.find((r) => r.id === backing.tableId);
+        if (stored !== undefined) {
+          out.push({
+            ...stored,
+            id: v.viewId,
+            name: v.name,
+            kind: 'v',
+            table: undefined,
+            ownerUserId: decodeViewAnnotation(v.annotation).ownerId ?? owner,
+            view: { definition: v.sql },
+          });
+          continue;
+        }
         const columns = await viewColumns(session, tx, v.schemaName, v.name);
         out.push({
           id: v.viewId,
@@ -294,6 +311,8 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
     loadFiles: () => session.manager.options.history.allLoadFiles(),
     loadErrors: () => session.manager.options.history.allLoadErrors(),
     mvRefreshes: () => session.manager.options.history.allMvRefreshes(),
+    streamScanStates: () => session.manager.options.history.allStreamScans(),
+    streamScanErrors: () => session.manager.options.history.allStreamErrors(),
     materializedViews: async () => {
       const names = new Map((await users()).map((u) => [u.userId, u.name]));
       return materializedViewInfos(session, tx, (id) => names.get(id) ?? '');

@@ -363,7 +363,44 @@ export interface MaterializedViewInfo {
   /** STV_MV_INFO.state: 1 = the next refresh can be incremental, 0 = it recomputes. */
   state: number;
   autoRefresh: boolean;
+  /** A streaming materialized view (reads a Kinesis stream or a Kafka topic). */
+  streaming: boolean;
   lastRefresh: Date | null;
+}
+
+/** What one refresh read from one partition or shard (SYS_STREAM_SCAN_STATES). */
+export interface StreamScanStateRecord {
+  mvName: string;
+  externalSchemaName: string;
+  streamName: string;
+  partitionId: string;
+  queryId: number;
+  transactionId: number;
+  recordTime: Date;
+  scannedRows: number;
+  scannedBytes: number;
+  skippedRows: number;
+  /** The position of the last record read (a Kafka offset, a Kinesis sequence number). */
+  latestPosition: string;
+  streamRecordTimeMin: Date | null;
+  streamRecordTimeMax: Date | null;
+}
+
+/** A record a refresh skipped (SYS_STREAM_SCAN_ERRORS). */
+export interface StreamScanErrorRecord {
+  mvName: string;
+  externalSchemaName: string;
+  streamName: string;
+  transactionId: number;
+  queryId: number;
+  /** 'C' create time, 'L' log append time (Kafka), 'A' arrival (Kinesis). */
+  streamTimestampType: string;
+  streamTimestamp: Date | null;
+  recordTime: Date;
+  partitionId: string;
+  position: string;
+  errorCode: number;
+  errorReason: string;
 }
 
 /**
@@ -389,6 +426,8 @@ export interface SystemCatalogSource {
   copyJobs(): CopyJobInfo[] | Promise<CopyJobInfo[]>;
   mvRefreshes(): MvRefreshRecord[] | Promise<MvRefreshRecord[]>;
   materializedViews(): MaterializedViewInfo[] | Promise<MaterializedViewInfo[]>;
+  streamScanStates(): StreamScanStateRecord[] | Promise<StreamScanStateRecord[]>;
+  streamScanErrors(): StreamScanErrorRecord[] | Promise<StreamScanErrorRecord[]>;
 }
 
 /** A copy job of the current database, with the state of each object it has seen. */

@@ -1,6 +1,7 @@
 // Redshift's views of materialized views: STV_MV_INFO and SVV_MV_INFO (one row per view: stale
-// or not, what its next refresh does, auto refresh) and SYS_MV_REFRESH_HISTORY (one row per
-// refresh). Columns and types as the Amazon Redshift Database Developer Guide lists them.
+// or not, what its next refresh does, auto refresh), SYS_MV_REFRESH_HISTORY (one row per
+// refresh), and of streaming ingestion: SYS_STREAM_SCAN_STATES (what each refresh read per
+// partition or shard) and SYS_STREAM_SCAN_ERRORS (records it skipped). Columns and types as the Amazon Redshift Database Developer Guide lists them.
 import { redshiftView as view, TS } from './redshift.js';
 import type { SystemRelationDef } from './sql.js';
 
@@ -90,6 +91,74 @@ export const MV_RELATIONS: readonly SystemRelationDef[] = [
         start_time: r.startTime,
         end_time: r.endTime,
         duration: (r.endTime.getTime() - r.startTime.getTime()) * 1000,
+      })),
+  ),
+  view(
+    'sys_stream_scan_states',
+    'r_SYS_STREAM_SCAN_STATES.html',
+    [
+      ['mv_name', 'character(128)'],
+      ['external_schema_name', 'character(128)'],
+      ['stream_name', 'character(255)'],
+      ['partition_id', 'character(128)'],
+      ['query_id', 'bigint'],
+      ['transaction_id', 'bigint'],
+      ['record_time', TS],
+      ['scanned_rows', 'bigint'],
+      ['scanned_bytes', 'bigint'],
+      ['skipped_rows', 'bigint'],
+      ['latest_position', 'character(128)'],
+      ['stream_record_time_min', TS],
+      ['stream_record_time_max', TS],
+    ],
+    async (source) =>
+      (await source.streamScanStates()).map((r) => ({
+        mv_name: r.mvName,
+        external_schema_name: r.externalSchemaName,
+        stream_name: r.streamName,
+        partition_id: r.partitionId,
+        query_id: r.queryId,
+        transaction_id: r.transactionId,
+        record_time: r.recordTime,
+        scanned_rows: r.scannedRows,
+        scanned_bytes: r.scannedBytes,
+        skipped_rows: r.skippedRows,
+        latest_position: r.latestPosition,
+        stream_record_time_min: r.streamRecordTimeMin,
+        stream_record_time_max: r.streamRecordTimeMax,
+      })),
+  ),
+  view(
+    'sys_stream_scan_errors',
+    'r_SYS_STREAM_SCAN_ERRORS.html',
+    [
+      ['external_schema_name', 'character(128)'],
+      ['stream_name', 'character(255)'],
+      ['mv_name', 'character(128)'],
+      ['transaction_id', 'bigint'],
+      ['query_id', 'bigint'],
+      ['stream_timestamp_type', 'character(1)'],
+      ['stream_timestamp', TS],
+      ['record_time', TS],
+      ['partition_id', 'character(128)'],
+      ['position', 'character(128)'],
+      ['error_code', 'integer'],
+      ['error_reason', 'character(128)'],
+    ],
+    async (source) =>
+      (await source.streamScanErrors()).map((r) => ({
+        external_schema_name: r.externalSchemaName,
+        stream_name: r.streamName,
+        mv_name: r.mvName,
+        transaction_id: r.transactionId,
+        query_id: r.queryId,
+        stream_timestamp_type: r.streamTimestampType,
+        stream_timestamp: r.streamTimestamp,
+        record_time: r.recordTime,
+        partition_id: r.partitionId,
+        position: r.position,
+        error_code: r.errorCode,
+        error_reason: r.errorReason,
       })),
   ),
 ];

@@ -145,13 +145,27 @@ export interface MaterializedViewAnnotation {
   table: string;
   autoRefresh: boolean;
   backup?: boolean;
+  /** A streaming materialized view: the stream (external schema and name) it reads. */
+  stream?: { schema: string; name: string };
+  /** Created with enable_case_sensitive_identifier on: its definition is read that way. */
+  caseSensitive?: boolean;
 }
 
 function materialized(v: unknown): MaterializedViewAnnotation | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
   if (typeof m.table !== 'string') return undefined;
-  return defined({ table: m.table, autoRefresh: m.autoRefresh === true, backup: bool(m.backup) });
+  const stream = m.stream as { schema?: unknown; name?: unknown } | undefined;
+  return defined({
+    table: m.table,
+    autoRefresh: m.autoRefresh === true,
+    backup: bool(m.backup),
+    caseSensitive: bool(m.caseSensitive),
+    stream:
+      typeof stream?.schema === 'string' && typeof stream.name === 'string'
+        ? { schema: stream.schema, name: stream.name }
+        : undefined,
+  });
 }
 
 export const encodeViewAnnotation: (a: ViewAnnotation) => string | null = encodeObject;

@@ -1,0 +1,394 @@
+// Streaming ingestion: external schemas over Kinesis streams and Kafka/MSK topics, and the
+// refresh of a streaming materialized view. A refresh reads every partition (shard) from the
+// position the view's last refresh committed to the end it sees, loads the records into a temp
+// table with Redshift's metadata columns, inserts what the view's definition makes of them, and
+// commits the rows together with the new positions (lake_mv_state): a crash before the commit
+// leaves both as they were, so no record is lost or read twice. A record larger than a VARBYTE
+// column holds is skipped and logged in SYS_STREAM_SCAN_ERRORS; an error in the definition
+// (JSON_PARSE of text that is not JSON) fails the refresh, and every later one, until the view
+// is fixed or the record expires from the stream.
+// https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-streaming-ingestion.html
+import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
+import { LakeshiftError, SqlState } from '../common/errors.js';
+import { quoteIdent } from '../common/sql-quote.js';
+import type { StreamReader, StreamRecord } from '../ingest/stream/types.js';
+import type { StreamSourceConfig } from '../ingest/stream/readers.js';
+import type { CreateExternalSchema } from '../sql/index.js';
+import {
+  decodeSchemaAnnotation,
+  encodeSchemaAnnotation,
+  identValue,
+  type MaterializedViewAnnotation,
+  type DeclaredColumn,
+  type StreamSourceAnnotation,
+} from '../sql/index.js';
+import type { LakeTransaction, ViewInfo } from '../storage/index.js';
+import type { StreamScanErrorRecord, StreamScanStateRecord } from '../system/index.js';
+import type { CommandResult } from './commands.js';
+import { checkDatabase, type StreamRelation } from './resolve.js';
+import type { Session } from './session.js';
+
+/** Redshift's VARBYTE limit: a record whose data is larger cannot be stored, and is skipped. */
+export const MAX_RECORD_BYTES = 1_024_000;
+
+/** Records read per partition (shard) in one refresh; the rest waits for the next one. */
+const MAX_RECORDS_PER_PARTITION = 250_000;
+const MAX_BYTES_PER_PARTITION = 128 * 1024 * 1024;
+
+/** Longest topic or stream name Redshift takes. */
+const MAX_STREAM_NAME = 128;
+
+interface StreamColumn {
+  name: string;
+  /** DuckDB type. */
+  type: string;
+  /** Redshift's declared type. */
+  declared: string;
+}
+
+const TS = 'timestamp without time zone';
+
+/** The columns a stream reads as, in order (Redshift's names), with their DuckDB types. */
+const COLUMNS: Record<'kafka' | 'kinesis', StreamColumn[]> = {
+  kafka: [
+    { name: 'kafka_partition', type: 'BIGINT', declared: 'bigint' },
+    { name: 'kafka_offset', type: 'BIGINT', declared: 'bigint' },
+    { name: 'kafka_timestamp_type', type: 'VARCHAR', declared: 'character(1)' },
+    { name: 'kafka_timestamp', type: 'TIMESTAMP', declared: TS },
+    { name: 'kafka_key', type: 'BLOB', declared: 'varbyte' },
+    { name: 'kafka_value', type: 'BLOB', declared: 'varbyte' },
+    { name: 'kafka_headers', type: 'JSON', declared: 'super' },
+    { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
+  ],
+  kinesis: [
+    { name: 'approximate_arrival_timestamp', type: 'TIMESTAMP', declared: TS },
+    { name: 'partition_key', type: 'VARCHAR', declared: 'character varying(256)' },
+    { name: 'shard_id', type: 'VARCHAR', declared: 'character(20)' },
+    { name: 'sequence_number', type: 'VARCHAR', declared: 'character varying(128)' },
+    { name: 'kinesis_data', type: 'BLOB', declared: 'varbyte' },
+    { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
+  ],
+};
+
+/** Kinesis' older column names, still accepted (the cross-account seed uses them). */
+const KINESIS_ALIASES: [string, string][] = [
+  ['approximatearrivaltimestamp', 'approximate_arrival_timestamp'],
+  ['partitionkey', 'partition_key'],
+  ['shardid', 'shard_id'],
+  ['sequencenumber', 'sequence_number'],
+  ['data', 'kinesis_data'],
+];
+
+function family(source: StreamSourceAnnotation['source']): 'kafka' | 'kinesis' {
+  return source === 'kinesis' ? 'kinesis' : 'kafka';
+}
+
+function withAliases(kind: 'kafka' | 'kinesis', from: string): string {
+  const aliases =
+    kind === 'kinesis'
+      ? KINESIS_ALIASES.map(([a, c]) => `, ${quoteIdent(c)} AS ${a}`).join('')
+      : '';
+  return `(SELECT *${aliases} FROM ${from})`;
+}
+
+/** Declared types of a stream's columns, aliases included. */
+function declaredColumns(kind: 'kafka' | 'kinesis'): DeclaredColumn[] {
+  const cols = COLUMNS[kind].map((c) => ({ name: c.name, type: c.declared }));
+  if (kind === 'kafka') return cols;
+  return [
+    ...cols,
+    ...KINESIS_ALIASES.map(([a, c]) => ({ name: a, type: cols.find((x) => x.name === c)!.type })),
+  ];
+}
+
+/** The records of a refresh (in a temp table) as the stream's relation. */
+export function streamRelation(
+  source: StreamSourceAnnotation['source'],
+  table: string,
+): StreamRelation {
+  const kind = family(source);
+  return { sql: withAliases(kind, table), columns: declaredColumns(kind) };
+}
+
+/** The stream as an empty relation of its columns: what CREATE MATERIALIZED VIEW types with. */
+export function emptyStreamRelation(source: StreamSourceAnnotation['source']): StreamRelation {
+  const kind = family(source);
+  const cols = COLUMNS[kind].map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`);
+  return streamRelation(source, `(SELECT ${cols.join(', ')} WHERE false)`);
+}
+
+/** The stream schema of a name, when the schema is one. */
+export async function streamSourceOf(
+  tx: LakeTransaction,
+  schema: string,
+): Promise<StreamSourceAnnotation | undefined> {
+  const s = await tx.getSchema(schema);
+  return s === undefined ? undefined : decodeSchemaAnnotation(s.annotation).stream;
+}
+
+export function checkStreamName(name: string): void {
+  if (name.length > MAX_STREAM_NAME) {
+    throw new LakeshiftError(
+      SqlState.nameTooLong,
+      `stream or topic name "${name.slice(0, 32)}..." is longer than ${MAX_STREAM_NAME} characters`,
+    );
+  }
+}
+
+export async function runCreateExternalSchema(
+  session: Session,
+  stmt: CreateExternalSchema,
+): Promise<CommandResult> {
+  const tx = await session.transactions.current();
+  const name = identValue(stmt.name, session.caseSensitiveIdentifiers);
+  await checkDatabase(session, { name, pos: stmt.pos });
+  if (stmt.source === 'kinesis' && stmt.iamRole === undefined) {
+    throw new LakeshiftError(
+      SqlState.syntaxError,
+      'CREATE EXTERNAL SCHEMA ... FROM KINESIS needs IAM_ROLE',
+      {
+        position: stmt.pos,
+      },
+    );
+  }
+  if (stmt.source !== 'kinesis') {
+    if (stmt.authentication === undefined) {
+      throw new LakeshiftError(
+        SqlState.syntaxError,
+        `CREATE EXTERNAL SCHEMA ... FROM ${stmt.source.toUpperCase()} needs AUTHENTICATION`,
+        { position: stmt.pos },
+      );
+    }
+    if ((stmt.uri === undefined) === (stmt.clusterArn === undefined)) {
+      throw new LakeshiftError(
+        SqlState.syntaxError,
+        `CREATE EXTERNAL SCHEMA ... FROM ${stmt.source.toUpperCase()} needs either URI or CLUSTER_ARN`,
+        { position: stmt.pos },
+      );
+    }
+  }
+  const stream: StreamSourceAnnotation = { source: stmt.source };
+  for (const key of [
+    'iamRole',
+    'authentication',
+    'authenticationArn',
+    'secretArn',
+    'uri',
+    'clusterArn',
+  ] as const) {
+    const v = stmt[key];
+    if (v !== undefined) (stream as unknown as Record<string, string>)[key] = v;
+  }
+  await tx.createSchema(name, {
+    ifNotExists: stmt.ifNotExists,
+    annotation: encodeSchemaAnnotation({ ownerId: session.user.userId, stream }),
+  });
+  return { tag: 'CREATE SCHEMA', rows: 0 };
+}
+
+function readerFor(
+  session: Session,
+  schemaId: number,
+  stream: StreamSourceAnnotation,
+): StreamReader {
+  const config: StreamSourceConfig = { ...stream };
+  return session.manager.streams.reader(String(schemaId), config);
+}
+
+/** Where a view's refreshes stand: the next position per partition. */
+export type StreamPositions = Record<string, string>;
+
+function timestamp(d: Date): DuckDBTimestampValue {
+  return new DuckDBTimestampValue(BigInt(d.getTime()) * 1000n);
+}
+
+function appendBlobOrNull(a: DuckDBAppender, b: Buffer | null): void {
+  if (b === null) a.appendNull();
+  else a.appendBlob(b);
+}
+
+/** Size of what a record stores, for the VARBYTE limit and scanned_bytes. */
+function recordBytes(r: StreamRecord): number {
+  return r.kind === 'kafka' ? (r.value?.length ?? 0) + (r.key?.length ?? 0) : r.data.length;
+}
+
+function recordTime(r: StreamRecord): Date {
+  return r.kind === 'kafka' ? new Date(Number(r.timestamp)) : r.arrival;
+}
+
+function appendRecord(a: DuckDBAppender, r: StreamRecord, refreshTime: DuckDBTimestampValue): void {
+  if (r.kind === 'kafka') {
+    a.appendBigInt(BigInt(r.partition));
+    a.appendBigInt(r.offset);
+    a.appendVarchar(r.timestampType === 1 ? 'L' : 'C');
+    a.appendTimestamp(new DuckDBTimestampValue(r.timestamp * 1000n));
+    appendBlobOrNull(a, r.key);
+    appendBlobOrNull(a, r.value);
+    if (r.headers.length === 0) a.appendNull();
+    else {
+      a.appendVarchar(
+        JSON.stringify(r.headers.map((h) => ({ [h.key]: h.value?.toString('utf8') ?? null }))),
+      );
+    }
+  } else {
+    a.appendTimestamp(timestamp(r.arrival));
+    a.appendVarchar(r.partitionKey);
+    a.appendVarchar(r.shardId);
+    a.appendVarchar(r.sequenceNumber);
+    a.appendBlob(r.data);
+  }
+  a.appendTimestamp(refreshTime);
+  a.endRow();
+}
+
+function positionOf(r: StreamRecord): string {
+  return r.kind === 'kafka' ? String(r.offset) : r.sequenceNumber;
+}
+
+export interface StreamRefreshOutcome {
+  rows: number;
+  /** Qualifier of the status (Redshift's SVL_MV_REFRESH_STATUS wording). */
+  qualifier: string;
+  /** Nothing was read and no position moved: nothing to commit. */
+  unchanged: boolean;
+}
+
+let loadCounter = 0;
+
+/**
+ * Reads what is new in the view's stream and inserts what its definition makes of it, in the
+ * session's transaction, with the positions to commit alongside. `insert` runs the definition
+ * over the records (given as a relation) into the view's table.
+ */
+export async function refreshStream(
+  session: Session,
+  tx: LakeTransaction,
+  view: ViewInfo,
+  mv: MaterializedViewAnnotation,
+  positions: StreamPositions,
+  insert: (records: StreamRelation) => Promise<number>,
+): Promise<StreamRefreshOutcome & { positions: StreamPositions }> {
+  const ref = mv.stream!;
+  const schema = await tx.getSchema(ref.schema);
+  const source = schema && decodeSchemaAnnotation(schema.annotation).stream;
+  if (schema === undefined || source === undefined) {
+    throw new LakeshiftError(
+      SqlState.undefinedSchema,
+      `the external schema "${ref.schema}" of materialized view "${view.name}" no longer exists`,
+    );
+  }
+  const reader = readerFor(session, schema.schemaId, source);
+  const partitions = await reader.partitions(ref.name);
+  const from = new Map(partitions.map((p) => [p, positions[p]]));
+  const batches = await reader.read(ref.name, from, {
+    maxRecords: MAX_RECORDS_PER_PARTITION,
+    maxBytes: MAX_BYTES_PER_PARTITION,
+  });
+  const kind = family(source.source);
+  const history = session.manager.options.history;
+  const now = new Date();
+  const ids = {
+    queryId: session.currentQueryId ?? 0,
+    transactionId: session.transactions.transactionId,
+  };
+  const names = { mvName: view.name, externalSchemaName: ref.schema, streamName: ref.name };
+  const scans: StreamScanStateRecord[] = [];
+  const errors: StreamScanErrorRecord[] = [];
+  const next: StreamPositions = { ...positions };
+  let read = 0;
+  let skipped = 0;
+  let more = false;
+  const table = `__stream_${view.viewId}_${++loadCounter}`;
+  await tx.connection.run(
+    `CREATE TEMP TABLE ${table} (${COLUMNS[kind].map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`,
+  );
+  try {
+    const appender = await tx.connection.createAppender(table, 'main', 'temp');
+    const refreshTime = timestamp(now);
+    for (const b of batches) {
+      let bytes = 0;
+      let skippedHere = 0;
+      let min: Date | null = null;
+      let max: Date | null = null;
+      if (b.lost) {
+        errors.push({
+          ...names,
+          ...ids,
+          streamTimestampType: kind === 'kafka' ? 'C' : 'A',
+          streamTimestamp: null,
+          recordTime: now,
+          partitionId: b.partition,
+          position: b.lost.from,
+          errorCode: 2,
+          errorReason: `records from ${b.lost.from} to ${b.lost.to} expired from the stream before they were read`,
+        });
+      }
+      for (const r of b.records) {
+        const size = recordBytes(r);
+        const at = recordTime(r);
+        if (min === null || at < min) min = at;
+        if (max === null || at > max) max = at;
+        bytes += size;
+        if (size > MAX_RECORD_BYTES) {
+          skippedHere++;
+          errors.push({
+            ...names,
+            ...ids,
+            streamTimestampType: r.kind === 'kafka' ? (r.timestampType === 1 ? 'L' : 'C') : 'A',
+            streamTimestamp: at,
+            recordTime: now,
+            partitionId: b.partition,
+            position: positionOf(r),
+            errorCode: 1,
+            errorReason: `the record's ${size} bytes exceed the ${MAX_RECORD_BYTES} a VARBYTE column holds`,
+          });
+          continue;
+        }
+        appendRecord(appender, r, refreshTime);
+      }
+      if (b.records.length >= MAX_RECORDS_PER_PARTITION) more = true;
+      read += b.records.length;
+      skipped += skippedHere;
+      if (b.next !== undefined) next[b.partition] = b.next;
+      if (b.records.length > 0 || b.lost) {
+        const last = b.records.at(-1);
+        scans.push({
+          ...names,
+          ...ids,
+          partitionId: b.partition,
+          recordTime: now,
+          scannedRows: b.records.length,
+          scannedBytes: bytes,
+          skippedRows: skippedHere,
+          latestPosition: last ? positionOf(last) : b.next,
+          streamRecordTimeMin: min,
+          streamRecordTimeMax: max,
+        });
+      }
+    }
+    appender.closeSync();
+    const unchanged =
+      read === 0 && batches.every((b) => positions[b.partition] === b.next || b.next === undefined);
+    const rows =
+      read - skipped > 0 ? await insert(streamRelation(source.source, `temp.main.${table}`)) : 0;
+    // The scan views say what committed refreshes read.
+    session.transactions.onEnd((committed) => {
+      if (!committed) return;
+      for (const s of scans) history.streamScan(s);
+      for (const e of errors) history.streamError(e);
+    });
+    const qualifier =
+      read === 0
+        ? ' - Stream returned no new data'
+        : skipped === read
+          ? ' - All stream records were skipped'
+          : skipped > 0
+            ? ' - Some stream records were skipped'
+            : more
+              ? ' - The stream may contain more data'
+              : '';
+    return { rows, qualifier, unchanged, positions: next };
+  } finally {
+    await tx.connection.run(`DROP TABLE IF EXISTS temp.main.${table}`);
+  }
+}
