@@ -107,6 +107,21 @@ function wireValues(values: readonly PlValue[]): (Uint8Array | null)[] {
   });
 }
 
+/** What the procedures of a session prepared (Parse) and ran (Bind and Execute) so far. */
+export interface ProcedureStatementCounts {
+  prepared: number;
+  executed: number;
+}
+
+const counts = new WeakMap<Session, ProcedureStatementCounts>();
+
+/** The session's counts of procedure statements: a loop runs one prepared statement many times. */
+export function procedureStatementCounts(session: Session): ProcedureStatementCounts {
+  let c = counts.get(session);
+  if (c === undefined) counts.set(session, (c = { prepared: 0, executed: 0 }));
+  return c;
+}
+
 export class SessionProcedureHost implements ProcedureHost {
   constructor(
     private readonly session: Session,
@@ -118,6 +133,7 @@ export class SessionProcedureHost implements ProcedureHost {
   ) {}
 
   prepare(stmt: Statement, text: string, parameterCount: number): PreparedSql {
+    procedureStatementCounts(this.session).prepared++;
     const prepared: ProcedureStatement = {
       text,
       statement: {
@@ -141,6 +157,7 @@ export class SessionProcedureHost implements ProcedureHost {
 
   /** Bind: the prepared statement with these values, as a portal. */
   private bind(prepared: PreparedSql, values: PlValue[]): Promise<Portal> {
+    procedureStatementCounts(this.session).executed++;
     const { statement } = prepared as ProcedureStatement;
     return bindPortal(this.session, statement, wireValues(values), [], []);
   }
