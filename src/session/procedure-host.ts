@@ -18,7 +18,8 @@ import { planRows, type RowsPlan } from './rows.js';
 import { toClientError, type Session } from './session.js';
 import type { ResultSink } from './wire.js';
 
-const TEXT_OID = PgOid.text as number;
+/** A parameter type left to the server (Parse's 0). */
+const UNSPECIFIED = 0;
 
 const NAME_OF_OID = new Map<number, string>(
   Object.entries(PgOid).map(([name, oid]) => [oid as number, name]),
@@ -94,7 +95,12 @@ function atomicContextError(what: string): LakeshiftError {
   );
 }
 
-/** A statement of a procedure as Parse leaves a client's: its $n are text (the CASTs type them). */
+/**
+ * A statement of a procedure as Parse leaves a client's. Its $n are untyped text, as a client's
+ * text parameters of unspecified type: each stands inside a CAST to its value's type, so DML
+ * gets CAST('text' AS type) as it would for a literal, and a query binds the text as DuckDB types
+ * the parameter (else as the literal).
+ */
 interface ProcedureStatement extends PreparedSql {
   statement: PreparedStatement;
 }
@@ -140,7 +146,7 @@ export class SessionProcedureHost implements ProcedureHost {
         name: '',
         sql: text,
         stmt,
-        parameterTypes: Array.from({ length: parameterCount }, () => TEXT_OID),
+        parameterTypes: Array.from({ length: parameterCount }, () => UNSPECIFIED),
       },
     };
     return prepared;
