@@ -9,40 +9,15 @@
 // --quick 0.001), --iterations N (timed translations per query, default 200; --quick 30).
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
-import { Engine } from '../../src/engine/index.js';
-import { bootstrapNamespace } from '../../src/session/bootstrap.js';
-import { History } from '../../src/session/history.js';
-import { SessionManager } from '../../src/session/manager.js';
 import { translateQuery } from '../../src/session/rows.js';
-import type { Session } from '../../src/session/session.js';
-import type { ResultSink } from '../../src/session/wire.js';
 import { parseStatements, statementText, type Query, type Statement } from '../../src/sql/index.js';
-import { Lake } from '../../src/storage/index.js';
+import { openLocalSession, quietSink } from '../../test/support/session.js';
 import { TpchGenerator, TPCH_TABLES } from '../../test/support/tpc/tpch-data.js';
 import { formatNumber } from '../lib/format.js';
 import { median, nowNs, elapsedMs } from '../lib/timing.js';
 import type { Measurement, Suite } from '../lib/types.js';
 
 const QUERY_DIR = join(import.meta.dirname, '..', '..', 'test', 'conformance', 'tpc', 'tpch');
-
-/** A sink that drops what statements produce, and feeds COPY FROM STDIN from `copyChunks`. */
-function quietSink(copyChunks: Iterable<string> = []): ResultSink {
-  return {
-    rowDescription() {},
-    dataRows() {},
-    commandComplete() {},
-    emptyQuery() {},
-    notice() {},
-    parameterStatus() {},
-    async *copyIn() {
-      for (const chunk of copyChunks) yield Buffer.from(chunk, 'utf8');
-    },
-    copyOutStart() {},
-    copyData() {},
-    copyDone() {},
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -56,30 +31,8 @@ const suite: Suite = {
     const iterations = ctx.intArg('iterations', 200, 30);
     const dataDir = join(ctx.workDir, 'lake');
     mkdirSync(dataDir, { recursive: true });
-    const engine = await Engine.create({ threads: 2 });
-    const lake = await Lake.open({
-      catalog: join(dataDir, 'catalog.sqlite'),
-      storage: join(dataDir, 'data'),
-      duckdb: engine.instance,
-    });
-    await bootstrapNamespace(lake, 'Bench1bench');
-    const manager = new SessionManager({
-      lake,
-      engine,
-      history: new History(join(dataDir, 'history.jsonl')),
-      log: pino({ level: 'silent' }),
-      maxConnections: 4,
-    });
-    await manager.prepareEngine();
-    const pending = await manager.startup({
-      user: 'admin',
-      database: 'dev',
-      parameters: {},
-      remoteAddress: '127.0.0.1',
-      remotePort: 0,
-      ssl: false,
-    } as Parameters<SessionManager['startup']>[0]);
-    const session = (await pending.accept()) as unknown as Session;
+    const local = await openLocalSession(dataDir);
+    const session = local.session;
     try {
       ctx.log(`loading TPC-H at scale ${scale}`);
       await session.simpleQuery(readFileSync(join(QUERY_DIR, 'schema.sql'), 'utf8'), quietSink());
@@ -215,9 +168,7 @@ const suite: Suite = {
         ],
       };
     } finally {
-      await session.close();
-      await lake.close();
-      await engine.close();
+      await local.close();
     }
   },
 };

@@ -29,13 +29,27 @@ export interface SqlResult {
 
 export type RaiseLevel = 'debug' | 'log' | 'info' | 'notice' | 'warning';
 
+/**
+ * A statement the host prepared (see prepare): only the host reads what is inside. `text` is
+ * the statement as written, for errors.
+ */
+export interface PreparedSql {
+  readonly text: string;
+}
+
 export interface ProcedureHost {
   /**
-   * Runs one SQL statement in the procedure's transaction, as the session runs a client's.
-   * `text` is the statement as written, for history and errors. Statements that return rows
-   * give them (at most `maxRows` when set, e.g. 2 for SELECT INTO STRICT).
+   * Prepares one SQL statement of the body, as a client's Parse does: its $1..$n are the
+   * procedure's values, bound at each run. The interpreter prepares a statement once per
+   * shape (prepared.ts) and runs it many times.
    */
-  run(stmt: Statement, text: string, opts?: { maxRows?: number }): Promise<SqlResult>;
+  prepare(stmt: Statement, text: string, parameterCount: number): PreparedSql;
+  /**
+   * Runs a prepared statement with these values for its parameters (their text and type) in
+   * the procedure's transaction, as the session runs a client's Bind and Execute. Statements
+   * that return rows give them (at most `maxRows` when set, e.g. 2 for SELECT INTO STRICT).
+   */
+  run(prepared: PreparedSql, values: PlValue[], opts?: { maxRows?: number }): Promise<SqlResult>;
   /** Parses dynamic SQL (EXECUTE) with the session's parser and settings. */
   parse(sql: string): Statement[];
   /** Sends a RAISE below EXCEPTION to the client as a notice (LOG and DEBUG may be dropped). */
@@ -51,8 +65,11 @@ export interface ProcedureHost {
   tableColumns(table: Ident[]): Promise<{ name: string; type: TypeName }[] | undefined>;
   /** Throws 57014 when the statement was canceled or timed out (checked between statements). */
   checkCanceled(): void;
-  /** Opens a cursor named `name` over `stmt` (OPEN); the session keeps it until CLOSE or commit. */
-  openCursor(name: string, stmt: Statement, text: string): Promise<void>;
+  /**
+   * Opens a cursor named `name` over a prepared query with these values (OPEN); the session
+   * keeps it until CLOSE or commit.
+   */
+  openCursor(name: string, prepared: PreparedSql, values: PlValue[]): Promise<void>;
   /** The next row of a cursor, or undefined at its end (FETCH ... INTO). */
   fetchCursor(name: string): Promise<PlRow | undefined>;
   closeCursor(name: string): Promise<void>;

@@ -1,22 +1,17 @@
 // Runs a parsed procedure body. Variables live in block scopes; SQL statements and expressions
-// get the variables they name substituted as typed literals (CAST('text' AS type)) and run
-// through the host, i.e. the session's own front end and engine; simple integer, boolean and
-// text expressions are compiled to closures instead (fast-eval.ts). Errors name the procedure,
+// run through the host, i.e. the session's own front end and engine, as statements prepared
+// once with the variables they name as parameters, bound to the current values at each run
+// (prepared.ts); simple integer, boolean and text expressions are compiled to closures instead
+// (fast-eval.ts). Errors name the procedure,
 // the line and the statement in their `where` field, as Redshift's CONTEXT does.
 // https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-trapping-errors.html
 // https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-transaction-management.html
 import { isLakeshiftError, LakeshiftError, SqlState, type SqlStateCode } from '../common/errors.js';
-import {
-  rewrite,
-  type Expr,
-  type Query,
-  type SelectItem,
-  type Statement,
-  type TypeName,
-} from '../sql/index.js';
+import type { Expr, Query, SelectItem, Statement, TypeName } from '../sql/index.js';
 import type { PlBlock, PlInto, PlProgram, PlStatement, PlTarget, PlType } from './ast.js';
 import { compileExpr, kindOf, typeName, type CompiledExpr } from './fast-eval.js';
 import type { PlRow, PlValue, ProcedureHost, RaiseLevel } from './host.js';
+import { PreparedStatements, typeKey, type ValueLookup } from './prepared.js';
 
 /** One argument of the procedure being called. */
 export interface ProcedureParameter {
@@ -148,7 +143,8 @@ function withContext(e: unknown, line: string): unknown {
   return copy;
 }
 
-function textOf(v: PlValue): string | null {
+/** A value's text as SQL reads it (NULL: null). */
+export function textOf(v: PlValue): string | null {
   if (v.value === null) return null;
   if (typeof v.value === 'boolean') return v.value ? 'true' : 'false';
   return String(v.value);
@@ -182,6 +178,12 @@ export class Interpreter {
   private rowCount = 0;
   /** The error a handler is running for (SQLSTATE, SQLERRM and bare RAISE). */
   private handling: LakeshiftError[] = [];
+  /** The body's SQL statements, prepared on first use and bound at each run. */
+  readonly prepared: PreparedStatements;
+  /** `SELECT expr` of the expressions SQL evaluates, one per expression. */
+  private readonly selects = new WeakMap<Expr, Query>();
+  /** `SELECT CAST($1 AS type)` by source and target type (coerce). */
+  private readonly casts = new Map<string, Query>();
 
   constructor(
     private readonly host: ProcedureHost,
@@ -189,6 +191,7 @@ export class Interpreter {
     options: InterpreterOptions = {},
   ) {
     this.checkEvery = options.cancelCheckInterval ?? 1000;
+    this.prepared = new PreparedStatements(host);
   }
 
   async run(): Promise<ProcedureResult> {
@@ -448,24 +451,29 @@ export class Interpreter {
         await this.sql(stmt.statement, scope, stmt.into, this.textOf(stmt.statement));
         return undefined;
       case 'Perform': {
-        const result = await this.host.run(this.bind(stmt.query, scope), this.textOf(stmt.query));
+        const result = await this.prepared.run(
+          stmt.query,
+          this.textOf(stmt.query),
+          this.lookup(scope),
+        );
         this.setFound(result.rowCount > 0, result.rowCount, scope);
         return undefined;
       }
       case 'Execute': {
-        const { statement: dynamic, text } = await this.dynamicStatement(
-          stmt.text,
-          stmt.using,
-          scope,
-        );
-        if (dynamic.kind === 'Commit' || dynamic.kind === 'Rollback' || dynamic.kind === 'Begin') {
+        const dynamic = await this.dynamicStatement(stmt.text, stmt.using, scope);
+        const { statement, text } = dynamic;
+        if (
+          statement.kind === 'Commit' ||
+          statement.kind === 'Rollback' ||
+          statement.kind === 'Begin'
+        ) {
           throw new LakeshiftError(
             SqlState.featureNotSupported,
             'COMMIT and ROLLBACK cannot be run with EXECUTE in a procedure',
           );
         }
         try {
-          await this.sql(dynamic, scope, stmt.into, text, false);
+          await this.sql(statement, scope, stmt.into, text, dynamic.lookup);
         } catch (e) {
           throw withContext(e, `SQL statement "${text}"`);
         }
@@ -571,12 +579,20 @@ export class Interpreter {
         case 'ForRange':
           return await this.forRange(stmt, scope);
         case 'ForQuery': {
-          const result = await this.host.run(this.bind(stmt.query, scope), this.textOf(stmt.query));
+          const result = await this.prepared.run(
+            stmt.query,
+            this.textOf(stmt.query),
+            this.lookup(scope),
+          );
           return await this.forRows(stmt.targets, result.rows ?? [], stmt.body, scope, label);
         }
         case 'ForExecute': {
-          const { statement, text } = await this.dynamicStatement(stmt.text, stmt.using, scope);
-          const result = await this.host.run(statement, text);
+          const { statement, text, lookup } = await this.dynamicStatement(
+            stmt.text,
+            stmt.using,
+            scope,
+          );
+          const result = await this.prepared.run(statement, text, lookup);
           return await this.forRows(stmt.targets, result.rows ?? [], stmt.body, scope, label);
         }
         case 'ForCursor': {
@@ -677,11 +693,15 @@ export class Interpreter {
     scope: Scope,
     into: PlInto | undefined,
     text: string,
-    /** Whether the statement names the procedure's variables (not so dynamic SQL). */
-    seesVariables = true,
+    /** The values its names stand for: the variables (dynamic SQL: only the USING values). */
+    lookup: ValueLookup = this.lookup(scope),
   ): Promise<void> {
-    const bound = seesVariables ? this.bind(statement, scope) : statement;
-    const result = await this.host.run(bound, text, into ? { maxRows: into.strict ? 2 : 1 } : {});
+    const result = await this.prepared.run(
+      statement,
+      text,
+      lookup,
+      into ? { maxRows: into.strict ? 2 : 1 } : {},
+    );
     if (into) {
       const rows = result.rows ?? [];
       if (into.strict && rows.length === 0) {
@@ -703,27 +723,18 @@ export class Interpreter {
     if (v) v.value = { value: found, type: BOOL };
   }
 
-  /** The statement with the variables it names replaced by their values. */
-  private bind<T extends Statement | Expr>(node: T, scope: Scope): T {
-    return rewrite(node, (n) => {
-      if (n.kind === 'Param') {
-        // $n in the body is the procedure's n-th argument.
-        const v = scope.find(`$${(n as unknown as { index: number }).index}`);
-        return v ? (valueExpr(v.value) as unknown as typeof n) : undefined;
-      }
-      if (n.kind !== 'ColumnRef') return undefined;
-      const parts = (n as unknown as { parts: { value: string }[] }).parts;
-      const v = scope.find(parts[0]!.value);
+  /**
+   * What the names of an embedded statement stand for in `scope`: `$n` is the procedure's n-th
+   * argument, a name a variable (not an untyped RECORD as a whole), `rec.f` a record's field.
+   */
+  private lookup(scope: Scope): ValueLookup {
+    return (ref) => {
+      const v = scope.find(ref.kind === 'param' ? `$${ref.index}` : ref.name);
       if (!v) return undefined;
-      if (parts.length === 1) {
-        if (v.fields && !v.type) return undefined;
-        return valueExpr(v.value) as unknown as typeof n;
-      }
-      if (parts.length === 2 && v.fields) {
-        return valueExpr(this.field(v, parts[0]!.value, parts[1]!.value)) as unknown as typeof n;
-      }
-      return undefined;
-    });
+      if (ref.kind === 'param') return v.value;
+      if (ref.field === undefined) return v.fields && !v.type ? undefined : v.value;
+      return v.fields ? this.field(v, ref.name, ref.field) : undefined;
+    };
   }
 
   private field(v: Variable, name: string, field: string): PlValue {
@@ -745,7 +756,7 @@ export class Interpreter {
     text: Expr,
     using: Expr[],
     scope: Scope,
-  ): Promise<{ statement: Statement; text: string }> {
+  ): Promise<{ statement: Statement; text: string; lookup: ValueLookup }> {
     const value = await this.evaluate(text, scope);
     if (value.value === null) {
       throw new LakeshiftError(
@@ -762,16 +773,8 @@ export class Interpreter {
       );
     }
     const values = await this.evaluateAll(using, scope);
-    const statement = rewrite(statements[0]!, (n) => {
-      if (n.kind !== 'Param') return undefined;
-      const index = (n as unknown as { index: number }).index;
-      const v = values[index - 1];
-      if (!v) {
-        throw new LakeshiftError(SqlState.undefinedParameter, `there is no parameter $${index}`);
-      }
-      return valueExpr(v) as unknown as typeof n;
-    });
-    return { statement, text: sql };
+    const lookup: ValueLookup = (ref) => (ref.kind === 'param' ? values[ref.index - 1] : undefined);
+    return { statement: statements[0]!, text: sql, lookup };
   }
 
   // ---- cursors ---------------------------------------------------------------------------
@@ -797,7 +800,8 @@ export class Interpreter {
       cursorScope.vars.set(p.name, { type: p.type, value, constant: true, notNull: false });
     }
     const cursorName = typeof v.value.value === 'string' ? v.value.value : name;
-    await this.host.openCursor(cursorName, this.bind(v.cursor.query, cursorScope), name);
+    const { prepared, values } = this.prepared.bind(v.cursor.query, name, this.lookup(cursorScope));
+    await this.host.openCursor(cursorName, prepared, values);
     return cursorName;
   }
 
@@ -816,16 +820,11 @@ export class Interpreter {
     // An unnamed refcursor gets the name of its variable (Redshift returns it to the caller).
     if (v.value.value === null) v.value = { value: stmt.cursor, type: typeName('refcursor') };
     const name = String(v.value.value);
-    if (stmt.query) {
-      await this.host.openCursor(name, this.bind(stmt.query, scope), this.textOf(stmt.query));
-      return;
-    }
-    const { statement, text } = await this.dynamicStatement(
-      stmt.execute!.text,
-      stmt.execute!.using,
-      scope,
-    );
-    await this.host.openCursor(name, statement, text);
+    const { statement, text, lookup } = stmt.query
+      ? { statement: stmt.query, text: this.textOf(stmt.query), lookup: this.lookup(scope) }
+      : await this.dynamicStatement(stmt.execute!.text, stmt.execute!.using, scope);
+    const { prepared, values } = this.prepared.bind(statement, text, lookup);
+    await this.host.openCursor(name, prepared, values);
   }
 
   // ---- RAISE -----------------------------------------------------------------------------
@@ -907,11 +906,11 @@ export class Interpreter {
     if (fast) {
       return fast((name) => scope.find(name)!.value);
     }
-    const result = await this.host.run(
-      selectOf([{ expr: this.bind(expr, scope) }]),
-      'SELECT expression',
-      { maxRows: 2 },
-    );
+    let select = this.selects.get(expr);
+    if (select === undefined) this.selects.set(expr, (select = selectOf([{ expr }])));
+    const result = await this.prepared.run(select, 'SELECT expression', this.lookup(scope), {
+      maxRows: 2,
+    });
     const rows = result.rows ?? [];
     if (rows.length !== 1) {
       throw new LakeshiftError(
@@ -938,10 +937,14 @@ export class Interpreter {
       return { value: Number(v.value), type };
     }
     if (type.name === 'refcursor') return { value: textOf(v), type };
-    const cast: Expr = { kind: 'Cast', expr: valueExpr(v), type, syntax: 'cast' };
-    const result = await this.host.run(selectOf([{ expr: cast }]), 'SELECT CAST', {
-      maxRows: 1,
-    });
+    // SELECT CAST($1 AS type), $1 being the value (of its own type).
+    const key = `${typeKey(v.type)}\u0000${typeKey(type)}`;
+    let select = this.casts.get(key);
+    if (select === undefined) {
+      const cast: Expr = { kind: 'Cast', expr: { kind: 'Param', index: 1 }, type, syntax: 'cast' };
+      this.casts.set(key, (select = selectOf([{ expr: cast }])));
+    }
+    const result = await this.prepared.run(select, 'SELECT CAST', () => v, { maxRows: 1 });
     return { ...result.rows![0]!.values[0]!, type };
   }
 

@@ -107,9 +107,8 @@ async function runProcedure(
       syntax: 'cast',
     }));
     const host = new SessionProcedureHost(session, sink, true, false);
-    const { rows } = await host.run(selectOf(casts.map((expr) => ({ expr }))), 'CALL arguments', {
-      maxRows: 1,
-    });
+    const select = host.prepare(selectOf(casts.map((expr) => ({ expr }))), 'CALL arguments', 0);
+    const { rows } = await host.run(select, [], { maxRows: 1 });
     let k = 0;
     for (const p of parameters) {
       args.push(p.mode === 'out' ? { value: null, type: p.type } : rows![0]!.values[k++]!);

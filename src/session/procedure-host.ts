@@ -1,19 +1,25 @@
-// The session side of a running procedure (plpgsql/host.ts): its SQL statements run through the
-// same planning and commands as a client's, in the session's transaction; rows come back as
+// The session side of a running procedure (plpgsql/host.ts): its SQL statements are prepared
+// and run as a client's extended-protocol statements are (Parse once, then Bind and Execute with
+// the procedure's values as text parameters), in the session's transaction; rows come back as
 // the text a client would read, typed by their PostgreSQL OIDs; COMMIT, ROLLBACK and TRUNCATE
 // follow Redshift's rules for procedures.
 // https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-transaction-management.html
 import { LakeshiftError, SqlState } from '../common/errors.js';
 import { PgOid, type FieldDescription } from '../engine/index.js';
-import type { PlRow, PlValue, ProcedureHost, RaiseLevel } from '../plpgsql/host.js';
+import type { PlRow, PlValue, PreparedSql, ProcedureHost, RaiseLevel } from '../plpgsql/host.js';
 import { typeName } from '../plpgsql/fast-eval.js';
+import { textOf } from '../plpgsql/interpreter.js';
 import { parse, REFCURSOR_OID, type Ident, type Statement, type TypeName } from '../sql/index.js';
 import { runCommand } from './commands.js';
-import { returnsRows } from './execute.js';
-import { planCall, runCall } from './call.js';
+import { ensurePlanned, type Portal, type PreparedStatement } from './execute.js';
+import { bindPortal } from './extended.js';
+import { literals } from './params.js';
 import { planRows, type RowsPlan } from './rows.js';
 import { toClientError, type Session } from './session.js';
 import type { ResultSink } from './wire.js';
+
+/** A parameter type left to the server (Parse's 0). */
+const UNSPECIFIED = 0;
 
 const NAME_OF_OID = new Map<number, string>(
   Object.entries(PgOid).map(([name, oid]) => [oid as number, name]),
@@ -89,6 +95,39 @@ function atomicContextError(what: string): LakeshiftError {
   );
 }
 
+/**
+ * A statement of a procedure as Parse leaves a client's. Its $n are untyped text, as a client's
+ * text parameters of unspecified type: each stands inside a CAST to its value's type, so DML
+ * gets CAST('text' AS type) as it would for a literal, and a query binds the text as DuckDB types
+ * the parameter (else as the literal).
+ */
+interface ProcedureStatement extends PreparedSql {
+  statement: PreparedStatement;
+}
+
+/** The values of a statement's $1..$n as a client's Bind sends text parameters. */
+function wireValues(values: readonly PlValue[]): (Uint8Array | null)[] {
+  return values.map((v) => {
+    const text = textOf(v);
+    return text === null ? null : Buffer.from(text, 'utf8');
+  });
+}
+
+/** What the procedures of a session prepared (Parse) and ran (Bind and Execute) so far. */
+export interface ProcedureStatementCounts {
+  prepared: number;
+  executed: number;
+}
+
+const counts = new WeakMap<Session, ProcedureStatementCounts>();
+
+/** The session's counts of procedure statements: a loop runs one prepared statement many times. */
+export function procedureStatementCounts(session: Session): ProcedureStatementCounts {
+  let c = counts.get(session);
+  if (c === undefined) counts.set(session, (c = { prepared: 0, executed: 0 }));
+  return c;
+}
+
 export class SessionProcedureHost implements ProcedureHost {
   constructor(
     private readonly session: Session,
@@ -99,35 +138,52 @@ export class SessionProcedureHost implements ProcedureHost {
     private readonly nonatomic: boolean,
   ) {}
 
-  async run(stmt: Statement, _text: string, opts: { maxRows?: number } = {}) {
+  prepare(stmt: Statement, text: string, parameterCount: number): PreparedSql {
+    procedureStatementCounts(this.session).prepared++;
+    const prepared: ProcedureStatement = {
+      text,
+      statement: {
+        name: '',
+        sql: text,
+        stmt,
+        parameterTypes: Array.from({ length: parameterCount }, () => UNSPECIFIED),
+      },
+    };
+    return prepared;
+  }
+
+  async run(prepared: PreparedSql, values: PlValue[], opts: { maxRows?: number } = {}) {
     try {
-      return await this.runStatement(stmt, opts);
+      return await this.runPortal(await this.bind(prepared, values), opts);
     } catch (e) {
       // Engine errors become the client's error here, so that handlers can match them.
       throw toClientError(e);
     }
   }
 
-  private async runStatement(stmt: Statement, opts: { maxRows?: number }) {
+  /** Bind: the prepared statement with these values, as a portal. */
+  private bind(prepared: PreparedSql, values: PlValue[]): Promise<Portal> {
+    procedureStatementCounts(this.session).executed++;
+    const { statement } = prepared as ProcedureStatement;
+    return bindPortal(this.session, statement, wireValues(values), [], []);
+  }
+
+  private async runPortal(portal: Portal, opts: { maxRows?: number }) {
     this.session.transactions.assertNotFailed();
-    if (stmt.kind === 'Call') {
-      const plan = await planCall(this.session, stmt);
-      if (!plan) return { rowCount: (await runCall(this.session, stmt, this.sink)).rows };
-      const rows = await readRows(plan, 0);
-      await plan.close();
-      return { rowCount: rows.length, rows };
-    }
-    if (returnsRows(stmt)) {
-      const plan = await planRows(this.session, stmt, [], []);
-      try {
-        const rows = await readRows(plan, opts.maxRows ?? 0);
+    const stmt = portal.prepared.stmt!;
+    // A query, SHOW ... or a CALL with OUT arguments: its rows.
+    try {
+      const fields = await ensurePlanned(this.session, portal);
+      if (fields !== null && portal.rows) {
+        const rows = await readRows(portal.rows, opts.maxRows ?? 0);
         return { rowCount: rows.length, rows };
-      } finally {
-        await plan.close();
       }
+    } finally {
+      await portal.close();
     }
     if (stmt.kind === 'Truncate' && this.atomic) throw atomicContextError('TRUNCATE');
-    const { rows } = await runCommand(this.session, stmt, [], this.sink);
+    const { rows } = await runCommand(this.session, stmt, literals(portal.params), this.sink);
+    if (stmt.kind === 'Call') return { rowCount: rows };
     // TRUNCATE commits the transaction it runs in, and the procedure goes on in a new one.
     if (stmt.kind === 'Truncate' || (this.nonatomic && !this.atomic)) await this.commit();
     return { rowCount: rows };
@@ -186,11 +242,12 @@ export class SessionProcedureHost implements ProcedureHost {
     this.session.throwIfCanceled();
   }
 
-  async openCursor(name: string, stmt: Statement, _text: string): Promise<void> {
+  async openCursor(name: string, prepared: PreparedSql, values: PlValue[]): Promise<void> {
     if (this.session.cursors.has(name)) {
       throw new LakeshiftError(SqlState.duplicateCursor, `cursor "${name}" already exists`);
     }
-    this.session.cursors.set(name, await planRows(this.session, stmt, [], []));
+    const { prepared: statement, params } = await this.bind(prepared, values);
+    this.session.cursors.set(name, await planRows(this.session, statement.stmt!, params, []));
   }
 
   async fetchCursor(name: string): Promise<PlRow | undefined> {

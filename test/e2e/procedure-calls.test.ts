@@ -3,8 +3,9 @@
 // refcursors, nested CALLs, errors with the procedure and line in their context (W) field, and
 // Redshift's transaction rules: atomic by default (an error rolls back the call's work, a
 // handler runs and the error is raised again), COMMIT/ROLLBACK/TRUNCATE inside procedures,
-// NONATOMIC handlers that catch and continue. Where PostgreSQL behaves the same, the test runs
-// against it too (LAKESHIFT_E2E_TARGET=postgres); Redshift-only rules are Lakeshift only.
+// NONATOMIC handlers that catch and continue; statements run many times in loops. Where
+// PostgreSQL behaves the same, the test runs against it too (LAKESHIFT_E2E_TARGET=postgres);
+// Redshift-only rules are Lakeshift only.
 // https://docs.aws.amazon.com/redshift/latest/dg/stored-procedure-overview.html
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -492,4 +493,174 @@ DISTSTYLE AUTO`);
     assert.equal(error?.code, '57014', error?.message);
     assert.deepEqual(await rows('SELECT 1 AS one'), [{ one: 1 }]);
   });
+
+  // Statements in loops: Lakeshift prepares each embedded statement once and binds the values at
+  // each run (src/plpgsql/prepared.ts), as PostgreSQL caches plans. Each run must see that
+  // iteration's values, and what the statement names must be looked up again after the
+  // procedure changed it (DDL, temp tables, search_path).
+
+  /** The notices of a CALL (not PostgreSQL's "does not exist, skipping" of DROP IF EXISTS). */
+  async function loopCall(sql: string): Promise<string[]> {
+    notices.length = 0;
+    await client.query(sql);
+    return notices.filter((n) => !n.endsWith('does not exist, skipping'));
+  }
+
+  test('each run of a statement in a loop gets that iteration values, NULL included', async () => {
+    await client.query(
+      'CREATE TABLE ps_rows (id int, note varchar(20), amount numeric(10,2), at timestamp)',
+    );
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE ps_fill(n int) AS $$
+      DECLARE
+        note varchar(20);
+        amount numeric(10,2) := 0.5;
+        at timestamp := '2024-01-01 00:00:00';
+        id int;
+        rows_in int;
+        notes int;
+        total numeric(12,2);
+        last_at timestamp;
+        first_null int;
+      BEGIN
+        FOR i IN 1..n LOOP
+          IF i % 3 = 0 THEN note := NULL; ELSE note := 'row ' || i; END IF;
+          amount := amount + 1.25;
+          at := at + interval '1 day';
+          id := i;
+          -- a variable named like the column: the value is the variable's
+          INSERT INTO ps_rows VALUES (id, note, amount, at);
+        END LOOP;
+        SELECT count(*), count(ps_rows.note), sum(ps_rows.amount), max(ps_rows.at)
+          INTO rows_in, notes, total, last_at FROM ps_rows;
+        SELECT min(ps_rows.id) INTO first_null FROM ps_rows WHERE ps_rows.note IS NULL;
+        RAISE INFO 'rows % notes % total % last % first null %',
+          rows_in, notes, total, last_at, first_null;
+      END;
+      $$ LANGUAGE plpgsql`);
+    // 0.5 + 1.25 k for k = 1..30: 15 + 1.25 * 465.
+    assert.deepEqual(await loopCall('CALL ps_fill(30)'), [
+      'INFO: rows 30 notes 20 total 596.25 last 2024-01-31 00:00:00 first null 3',
+    ]);
+    const r = await client.query(
+      `SELECT id, note, amount::varchar AS amount FROM ps_rows WHERE id IN (2, 3) ORDER BY id`,
+    );
+    assert.deepEqual(r.rows, [
+      { id: 2, note: 'row 2', amount: '3.00' },
+      { id: 3, note: null, amount: '4.25' },
+    ]);
+  });
+
+  test('a table dropped and created again inside the loop is the one the next run uses', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE ps_ddl() AS $$
+      DECLARE
+        n int;
+        kv int;
+        wv varchar(10);
+      BEGIN
+        FOR i IN 1..4 LOOP
+          DROP TABLE IF EXISTS ps_tmp;
+          IF i = 1 THEN
+            CREATE TABLE ps_tmp (k int, w int);
+          ELSIF i = 2 THEN
+            -- other columns, other order, another type for w
+            CREATE TABLE ps_tmp (w varchar(10), extra int, k int);
+          ELSE
+            CREATE TABLE ps_tmp AS SELECT i AS k, 'ctas' || i AS w;
+          END IF;
+          INSERT INTO ps_tmp (k, w) VALUES (i * 10, i * 100);
+          INSERT INTO ps_tmp (k, w) SELECT k + 1, w FROM ps_tmp WHERE k = i * 10;
+          SELECT count(*), max(k), max(w) INTO n, kv, wv FROM ps_tmp;
+          RAISE INFO 'i=% n=% k=% w=%', i, n, kv, wv;
+        END LOOP;
+      END;
+      $$ LANGUAGE plpgsql`);
+    assert.deepEqual(await loopCall('CALL ps_ddl()'), [
+      'INFO: i=1 n=2 k=11 w=100',
+      'INFO: i=2 n=2 k=21 w=200',
+      'INFO: i=3 n=3 k=31 w=ctas3',
+      'INFO: i=4 n=3 k=41 w=ctas4',
+    ]);
+    await client.query('DROP TABLE ps_tmp');
+  });
+
+  test('search_path set in the loop and a temp table created in it decide what a statement reads', async () => {
+    await client.query(`
+      DROP SCHEMA IF EXISTS ps_a CASCADE; DROP SCHEMA IF EXISTS ps_b CASCADE;
+      CREATE SCHEMA ps_a; CREATE SCHEMA ps_b;
+      CREATE TABLE ps_a.ps_t (v int); CREATE TABLE ps_b.ps_t (v int);
+      INSERT INTO ps_a.ps_t VALUES (1); INSERT INTO ps_b.ps_t VALUES (2)`);
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE public.ps_paths() AS $$
+      DECLARE
+        x int;
+      BEGIN
+        FOR i IN 1..3 LOOP
+          IF i = 1 THEN
+            SET search_path TO ps_a;
+          ELSIF i = 2 THEN
+            SET search_path TO ps_b;
+          ELSE
+            CREATE TEMP TABLE ps_t (v int);
+            INSERT INTO ps_t VALUES (3);
+          END IF;
+          SELECT v INTO x FROM ps_t;
+          RAISE INFO 'i=% v=%', i, x;
+        END LOOP;
+      END;
+      $$ LANGUAGE plpgsql`);
+    try {
+      assert.deepEqual(await loopCall('CALL public.ps_paths()'), [
+        'INFO: i=1 v=1',
+        'INFO: i=2 v=2',
+        'INFO: i=3 v=3',
+      ]);
+    } finally {
+      await client.query('RESET search_path');
+      await client.query('DROP TABLE IF EXISTS pg_temp.ps_t');
+    }
+  });
+
+  test('EXECUTE of the same text with other USING values', async () => {
+    await client.query(`
+      CREATE OR REPLACE PROCEDURE ps_dynamic() AS $$
+      DECLARE
+        n int;
+        seen varchar(200) := '';
+      BEGIN
+        FOR i IN 1..4 LOOP
+          EXECUTE 'SELECT $1 * 2' INTO n USING CASE WHEN i = 3 THEN NULL ELSE i END;
+          seen := seen || coalesce(n::varchar, 'null') || ';';
+        END LOOP;
+        RAISE INFO 'doubled %', seen;
+      END;
+      $$ LANGUAGE plpgsql`);
+    assert.deepEqual(await loopCall('CALL ps_dynamic()'), ['INFO: doubled 2;4;null;8;']);
+  });
+
+  test(
+    'a RECORD assigned rows of another shape: the same statement reads the new field types',
+    { skip: lakeshiftOnly },
+    async () => {
+      await client.query(`
+        CREATE OR REPLACE PROCEDURE ps_record() AS $$
+        DECLARE
+          r RECORD;
+          seen varchar(40);
+        BEGIN
+          FOR i IN 1..2 LOOP
+            IF i = 1 THEN
+              SELECT 7 AS a, 'x'::varchar(5) AS b INTO r;
+            ELSE
+              SELECT 'seven'::varchar(10) AS a, 8.5::numeric(3,1) AS b INTO r;
+            END IF;
+            SELECT r.a || '/' || r.b INTO seen;
+            RAISE INFO '%', seen;
+          END LOOP;
+        END;
+        $$ LANGUAGE plpgsql`);
+      assert.deepEqual(await loopCall('CALL ps_record()'), ['INFO: 7/x', 'INFO: seven/8.5']);
+    },
+  );
 });
