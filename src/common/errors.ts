@@ -26,6 +26,8 @@ export const SqlState = {
   dataCorrupted: 'XX001',
   configFileError: 'F0000',
   connectionException: '08000',
+  /** A server we connect to (a Kinesis endpoint, a Kafka broker) cannot be reached. */
+  sqlclientUnableToEstablishSqlconnection: '08001',
   transactionResolutionUnknown: '08007',
   insufficientPrivilege: '42501',
   objectNotInPrerequisiteState: '55000',
@@ -83,6 +85,8 @@ export const SqlState = {
   generatedAlways: '428C9',
   objectInUse: '55006',
   outOfMemory: '53200',
+  /** A limit of a service we depend on (Kinesis read throughput) is still exceeded after backoff. */
+  configurationLimitExceeded: '53400',
   invalidRegularExpression: '2201B',
   invalidArgumentForLogarithm: '2201E',
   invalidArgumentForPowerFunction: '2201F',
