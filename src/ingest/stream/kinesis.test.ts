@@ -11,7 +11,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { SqlState } from '../../common/errors.js';
 import {
@@ -348,6 +348,29 @@ describe('KinesisStreamReader against kinesalite', () => {
       );
       assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
     });
+  });
+
+  test('an endpoint that accepts connections but never answers fails with 08001 after the request timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      await closing(reader({ endpoint, requestTimeoutMs: 300 }), async (source) => {
+        const started = Date.now();
+        await rejectsWith(
+          source.partitions('any'),
+          SqlState.sqlclientUnableToEstablishSqlconnection,
+          endpoint,
+        );
+        assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+      });
+    } finally {
+      await new Promise<void>((resolve) => {
+        silent.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    }
   });
 
   test('an endpoint that goes away and comes back: 08001 meanwhile, then reading goes on where it stood', async () => {
