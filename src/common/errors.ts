@@ -85,6 +85,8 @@ export const SqlState = {
   generatedAlways: '428C9',
   objectInUse: '55006',
   outOfMemory: '53200',
+  /** A limit of a service we depend on (Kinesis read throughput) is still exceeded after backoff. */
+  configurationLimitExceeded: '53400',
   invalidRegularExpression: '2201B',
   invalidArgumentForLogarithm: '2201E',
   invalidArgumentForPowerFunction: '2201F',

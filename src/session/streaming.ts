@@ -360,7 +360,7 @@ export async function refreshStream(
           scannedRows: b.records.length,
           scannedBytes: bytes,
           skippedRows: skippedHere,
-          latestPosition: last ? positionOf(last) : b.next,
+          latestPosition: last ? positionOf(last) : (b.next ?? ''),
           streamRecordTimeMin: min,
           streamRecordTimeMax: max,
         });

@@ -49,10 +49,14 @@ export interface PartitionBatch {
   /** Partition id as text: Kafka's partition number, or the Kinesis shard id. */
   partition: string;
   records: StreamRecord[];
-  /** Position to commit after these records: reading resumes here. */
-  next: string;
+  /** Position to commit after these records: reading resumes here. The position asked for when
+   *  nothing was read, so `undefined` when a partition read from its start holds nothing yet. */
+  next: StreamPosition;
   /** Records the stream no longer held between the position asked for and the first returned
-   *  (retention, trimming). Reported, never silently skipped. */
+   *  (retention, trimming). Reported, never silently skipped. `from` is the position asked for;
+   *  for Kinesis `to` is "at:<sequence number>" of the first record returned, and the range is
+   *  the records strictly between: Kinesis cannot say whether there were any, so a shard left
+   *  quiet for longer than the retention period reports a range that may be empty. */
   lost?: { from: string; to: string };
 }
 

@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isLakeshiftError, SqlState } from '../../common/errors.js';
-import type { SqlStateCode } from '../../common/errors.js';
+import { closedPort } from '../../../test/support/ports.js';
 import { startS3rver } from '../../../test/support/s3rver.js';
+import { rejectsWith } from '../../../test/support/sqlstate.js';
 import type { RunningS3rver } from '../../../test/support/s3rver.js';
 import { FsObjectStore, openObjectStore, ReadCache, S3ObjectStore } from './index.js';
 import type { ObjectInfo, ObjectStore, OpenObjectStoreOptions } from './index.js';
@@ -52,20 +51,6 @@ async function collect(items: AsyncIterable<ObjectInfo>): Promise<ObjectInfo[]> 
   return out.sort((a, b) => a.key.localeCompare(b.key));
 }
 
-async function rejectsWith(
-  promise: Promise<unknown>,
-  sqlstate: SqlStateCode,
-  ...mentions: string[]
-): Promise<void> {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(isLakeshiftError(e), `expected a LakeshiftError, got ${String(e)}`);
-    assert.equal(e.sqlstate, sqlstate, e.message);
-    for (const text of mentions)
-      assert.ok(e.message.includes(text), `"${e.message}" lacks "${text}"`);
-    return true;
-  });
-}
-
 /** Counts SDK commands by name (e.g. 'GetObjectCommand'), once per call whatever the retries. */
 function countCommands(store: S3ObjectStore): Map<string, number> {
   const counts = new Map<string, number>();
@@ -78,14 +63,6 @@ function countCommands(store: S3ObjectStore): Map<string, number> {
     { step: 'initialize', name: 'lakeshiftCountCommands' },
   );
   return counts;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 interface Backend {

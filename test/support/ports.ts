@@ -1,0 +1,12 @@
+// Ports for tests of unreachable servers.
+
+import { createServer, type AddressInfo } from 'node:net';
+
+/** A port on 127.0.0.1 that was just free and now has no listener: connections are refused. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
