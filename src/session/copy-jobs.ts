@@ -18,7 +18,7 @@ import type { CommandResult } from './commands.js';
 import { findLakeTable, relationMissing } from './resolve.js';
 import type { Session } from './session.js';
 import type { SessionManager } from './manager.js';
-import type { NoticeFields, ResultSink } from './wire.js';
+import { internalSink, type NoticeFields, type ResultSink } from './wire.js';
 
 /** The objects a COPY of a job loads, and the job recording them (Session.copyJobContext). */
 export interface CopyJobContext {
@@ -177,25 +177,6 @@ export async function copyJobRows(
         job.createdAt.toISOString(),
       ],
     ],
-  };
-}
-
-/** A result sink for the runner's own sessions: rows are not expected; notices are passed on. */
-function internalSink(notice: (n: NoticeFields) => void): ResultSink {
-  const none = () => undefined;
-  return {
-    rowDescription: none,
-    dataRows: none,
-    commandComplete: none,
-    emptyQuery: none,
-    notice,
-    parameterStatus: none,
-    copyIn: () => {
-      throw new LakeshiftError(SqlState.featureNotSupported, 'a copy job reads no STDIN');
-    },
-    copyOutStart: none,
-    copyData: none,
-    copyDone: none,
   };
 }
 

@@ -5,29 +5,13 @@
 // is recorded in SYS_MV_REFRESH_HISTORY and tried again at the next change.
 // https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-refresh.html
 import { quoteIdent } from '../common/sql-quote.js';
-import { LakeshiftError, SqlState } from '../common/errors.js';
 import { AUTO_REFRESH_SESSIONS, materializedViewInfos } from './materialized-views.js';
 import type { SessionManager } from './manager.js';
 import type { Session } from './session.js';
-import type { ResultSink } from './wire.js';
+import { internalSink } from './wire.js';
 
-function quietSink(): ResultSink {
-  const none = () => undefined;
-  return {
-    rowDescription: none,
-    dataRows: none,
-    commandComplete: none,
-    emptyQuery: none,
-    notice: none,
-    parameterStatus: none,
-    copyIn: () => {
-      throw new LakeshiftError(SqlState.featureNotSupported, 'a refresh reads no STDIN');
-    },
-    copyOutStart: none,
-    copyData: none,
-    copyDone: none,
-  };
-}
+/** Refreshes of one streaming view in a row within a pass, at most (then the others' turn). */
+const MAX_BACK_TO_BACK = 50;
 
 export class MvAutoRefresher {
   private timer: NodeJS.Timeout | undefined;
@@ -79,6 +63,18 @@ export class MvAutoRefresher {
     return s;
   }
 
+  /** Whether the last refresh of a view read records (its status says nothing of no data). */
+  private readSomething(schema: string, name: string): boolean {
+    const last = this.manager.options.history
+      .allMvRefreshes()
+      .findLast((r) => r.schemaName === schema && r.mvName === name);
+    return (
+      last !== undefined &&
+      /^Refresh successfully/.test(last.status) &&
+      !/no new data/.test(last.status)
+    );
+  }
+
   /** One pass: refresh each stale AUTO REFRESH view of every database. */
   async pollOnce(): Promise<void> {
     if (!this.manager.availability.isWritable()) return;
@@ -102,10 +98,16 @@ export class MvAutoRefresher {
         if (this.stopped || !v.autoRefresh || !v.isStale) continue;
         const owner = await this.session(v.ownerId, db.databaseId).catch(() => lister);
         const name = `${quoteIdent(v.schemaName)}.${quoteIdent(v.name)}`;
-        try {
-          await owner.simpleQuery(`REFRESH MATERIALIZED VIEW ${name}`, quietSink());
-        } catch (e) {
-          this.manager.options.log.warn({ err: e, view: name }, 'auto refresh failed');
+        // A streaming view that read something refreshes again at once: a backlog is caught up
+        // in back-to-back refreshes, not one per poll interval.
+        for (let round = 0; round < MAX_BACK_TO_BACK && !this.stopped; round++) {
+          try {
+            await owner.simpleQuery(`REFRESH MATERIALIZED VIEW ${name}`, internalSink());
+          } catch (e) {
+            this.manager.options.log.warn({ err: e, view: name }, 'auto refresh failed');
+            break;
+          }
+          if (!v.streaming || !this.readSomething(v.schemaName, v.name)) break;
         }
         // A refresh commits: the next pass must look again (views on this view).
         this.seenSnapshot = -1;

@@ -32,8 +32,8 @@ import type { Session } from './session.js';
 export const MAX_RECORD_BYTES = 1_024_000;
 
 /** Records read per partition (shard) in one refresh; the rest waits for the next one. */
-const MAX_RECORDS_PER_PARTITION = 250_000;
-const MAX_BYTES_PER_PARTITION = 128 * 1024 * 1024;
+const MAX_RECORDS_PER_PARTITION = 100_000;
+const MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 
 /** Longest topic or stream name Redshift takes. */
 const MAX_STREAM_NAME = 128;
@@ -278,12 +278,14 @@ export async function refreshStream(
     );
   }
   const reader = readerFor(session, schema.schemaId, source);
+  const started = performance.now();
   const partitions = await reader.partitions(ref.name);
   const from = new Map(partitions.map((p) => [p, positions[p]]));
   const batches = await reader.read(ref.name, from, {
     maxRecords: MAX_RECORDS_PER_PARTITION,
     maxBytes: MAX_BYTES_PER_PARTITION,
   });
+  const readMs = performance.now() - started;
   const kind = family(source.source);
   const history = session.manager.options.history;
   const now = new Date();
@@ -367,10 +369,21 @@ export async function refreshStream(
       }
     }
     appender.closeSync();
+    const loadedMs = performance.now() - started;
     const unchanged =
       read === 0 && batches.every((b) => positions[b.partition] === b.next || b.next === undefined);
     const rows =
       read - skipped > 0 ? await insert(streamRelation(source.source, `temp.main.${table}`)) : 0;
+    session.manager.options.log.debug(
+      {
+        view: view.name,
+        records: read,
+        readMs: Math.round(readMs),
+        loadMs: Math.round(loadedMs - readMs),
+        insertMs: Math.round(performance.now() - loadedMs),
+      },
+      'streaming refresh',
+    );
     // The scan views say what committed refreshes read.
     session.transactions.onEnd((committed) => {
       if (!committed) return;

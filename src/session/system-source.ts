@@ -130,8 +130,7 @@ function newCatalogSource(session: Session, tx: LakeTransaction): SystemCatalogS
       for (const v of await tx.listViews()) {
         // A materialized view's columns are those of the table holding its rows.
         const mv = decodeViewAnnotation(v.annotation).materialized;
-        const backing =
-          mv && tables.find((t) => t.schemaId === v.schemaId && t.name === mv.table);
+        const backing = mv && tables.find((t) => t.schemaId === v.schemaId && t.name === mv.table);
         const stored = backing && out.find((r) => r.id === backing.tableId);
         if (stored !== undefined) {
           out.push({

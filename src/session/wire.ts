@@ -4,6 +4,7 @@
 // LakeshiftError (SQLSTATE, message, position, hint); anything else is an internal error that the
 // protocol logs and reports as XX000 without internals.
 // Protocol reference: https://www.postgresql.org/docs/15/protocol-flow.html
+import { LakeshiftError, SqlState } from '../common/errors.js';
 import type { FieldDescription, WireFormat } from '../engine/pg-field.js';
 
 export type { FieldDescription, WireFormat };
@@ -96,6 +97,31 @@ export interface ResultSink {
   copyOutStart(format: CopyFormat): void;
   copyData(chunk: Uint8Array): void | Promise<void>;
   copyDone(): void;
+}
+
+/**
+ * A result sink for the server's own sessions (copy jobs, auto refresh): rows are not expected,
+ * notices go to `notice`, and a COPY FROM STDIN is refused.
+ */
+export function internalSink(notice: (n: NoticeFields) => void = () => undefined): ResultSink {
+  const none = () => undefined;
+  return {
+    rowDescription: none,
+    dataRows: none,
+    commandComplete: none,
+    emptyQuery: none,
+    notice,
+    parameterStatus: none,
+    copyIn: () => {
+      throw new LakeshiftError(
+        SqlState.featureNotSupported,
+        "the server's own work reads no STDIN",
+      );
+    },
+    copyOutStart: none,
+    copyData: none,
+    copyDone: none,
+  };
 }
 
 export interface StatementDescription {

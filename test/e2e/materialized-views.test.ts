@@ -5,11 +5,16 @@
 // a restart; and the seed's SP_Customer_Transaction_Fact (004_bb24388233cb0e14.txt) runs
 // unchanged, refreshing its materialized view and moving its MetaData_ETL job to Complete.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
-import { REPO, TARGET, startTarget, type Target } from '../support/server.js';
+import { TARGET, startTarget, type Target } from '../support/server.js';
+import {
+  auditRow,
+  factRows,
+  FIRST_CHANGES,
+  FIRST_FACTS,
+  setUpFactLoad,
+} from './fixtures/customer-transaction-fact.js';
 import { connect, expectSqlState } from './helpers.js';
 
 const DEFINITIONS: Record<string, string> = {
@@ -212,33 +217,6 @@ describe('materialized views', { skip: TARGET !== 'lakeshift' && 'Lakeshift only
     await client.query('SET enable_case_sensitive_identifier TO true');
     await client.query(`CREATE TABLE demo_stream_vw (approximate_arrival_timestamp timestamp,
       partition_key varchar(256), shard_id varchar(128), sequence_number varchar(128), payload super)`);
-    const change = (event: string, txn: string, image: Record<string, unknown>): string =>
-      JSON.stringify({
-        eventName: event,
-        dynamodb: {
-          Keys: {
-            pk: { S: 'CUSTOMER#CUST_123' },
-            sk: { S: `TRANSACTION#2022-07-08T23:59:59Z#${txn}` },
-          },
-          NewImage: {
-            calculationRequirements: {
-              M: {
-                dependentIds: {
-                  L: [
-                    {
-                      M: {
-                        sk: { S: 'CUSTOMER#2022-07-08T23:59:59Z#CUST_567' },
-                        pk: { S: 'CUSTOMER#CUST_123' },
-                      },
-                    },
-                  ],
-                },
-              },
-            },
-            ...image,
-          },
-        },
-      });
     let seq = 0;
     const put = (at: string, doc: string) =>
       client.query(
@@ -246,67 +224,10 @@ describe('materialized views', { skip: TARGET !== 'lakeshift' && 'Lakeshift only
         [at, String(++seq), doc],
       );
     // Arrivals after the audit row's EndDate (the procedure only takes newer ones).
-    await put(
-      '2030-01-01 10:00:00',
-      change('INSERT', 'TXN_1', {
-        completionDateTime: { S: '2022-07-08T23:59:59Z' },
-        OutofPockPercent: { N: 50.0 },
-        OutofPockAmount: { N: 1000 },
-        OutofPockMax: { N: 2000 },
-        Provider: { S: 'PV-123' },
-      }),
-    );
-    await put(
-      '2030-01-01 10:05:00',
-      change('MODIFY', 'TXN_1', {
-        completionDateTime: { S: '2022-07-09T10:00:00Z' },
-        OutofPockPercent: { N: 60.0 },
-        Provider: { S: 'PV-999' },
-      }),
-    );
-    await put('2030-01-01 10:06:00', change('REMOVE', 'TXN_2', { Provider: { S: 'PV-1' } }));
-    await put(
-      '2030-01-01 10:07:00',
-      change('INSERT', 'TXN_3', {
-        OutofPockAmount: { N: 7 },
-        Provider: { S: 'PV-3' },
-      }),
-    );
-    const seedText = readFileSync(join(REPO, 'src/plpgsql/corpus/seed-procedures.sql'), 'utf8');
-    const unnest = readFileSync(join(REPO, 'test/e2e/fixtures/seed-unnest.sql'), 'utf8');
-    await client.query(
-      `CREATE MATERIALIZED VIEW mv_demo_super_unnest AS ${unnest.replace(/^(--.*\n)+/, '')}`,
-    );
-    await client.query(`create table MetaData_ETL
-(
-JobName varchar(100),
-StartDate timestamp, 
-EndDate timestamp, 
-Status varchar(50)
-)`);
-    await client.query(`insert into MetaData_ETL 
-values
-('Customer_Transaction_Fact_Load', current_timestamp, current_timestamp,'Ready' )`);
-    await client.query(`CREATE TABLE public.Customer_Transaction_Fact (
-Transaction_ID character varying(500),
-Customer_ID character varying(500),
-OutofPocket_Percent numeric(5,2),
-OutofPock_Amount integer,
-OutofPocket_Max integer,
-Provider character varying(500),
-completion_datetime timestamp
-)`);
-    const create = seedText
-      .split(/\n;;\n/)
-      .find((t) => /PROCEDURE SP_Customer_Transaction_Fact/.test(t));
-    assert.ok(create);
-    await client.query(create.replace(/^(--.*\n)+/, ''));
-    const audit = async () =>
-      (
-        await rows(
-          `SELECT trim(Status) AS status, StartDate AS s, EndDate AS e FROM MetaData_ETL WHERE JobName = 'Customer_Transaction_Fact_Load'`,
-        )
-      )[0]!;
+    const times = ['10:00', '10:05', '10:06', '10:07'];
+    for (const [i, doc] of FIRST_CHANGES.entries()) await put(`2030-01-01 ${times[i]}:00`, doc);
+    await setUpFactLoad(client);
+    const audit = () => auditRow(client);
     const ready = await audit();
     assert.equal(ready.status, 'Ready');
 
@@ -324,32 +245,7 @@ completion_datetime timestamp
     assert.ok(start >= Math.floor((ready.s as Date).getTime() / 1000) * 1000);
     assert.ok((done.e as Date).getTime() >= start);
     // The latest non-null value of each column per transaction; REMOVE events are left out.
-    assert.deepEqual(
-      await rows(`SELECT split_part(Transaction_ID, '#', 3) AS txn, Customer_ID AS customer,
-        OutofPocket_Percent::text AS pct, OutofPock_Amount AS amount, OutofPocket_Max AS max,
-        Provider AS provider, completion_datetime::text AS completed
-        FROM Customer_Transaction_Fact ORDER BY 1`),
-      [
-        {
-          txn: 'TXN_1',
-          customer: 'CUST_123',
-          pct: '60.00',
-          amount: 1000,
-          max: 2000,
-          provider: 'PV-999',
-          completed: '2022-07-09 10:00:00',
-        },
-        {
-          txn: 'TXN_3',
-          customer: 'CUST_123',
-          pct: null,
-          amount: 7,
-          max: null,
-          provider: 'PV-3',
-          completed: null,
-        },
-      ],
-    );
+    assert.deepEqual(await factRows(client), FIRST_FACTS);
     assert.match(await lastRefresh('mv_demo_super_unnest'), /^Refresh successfully/);
   });
 });

@@ -107,6 +107,8 @@ export async function startLakeshift(
   root: string,
   dataDir: string,
   log: (m: string) => void,
+  /** Extra environment of the server (LAKESHIFT_* settings). */
+  env: Record<string, string> = {},
 ): Promise<Endpoint> {
   mkdirSync(dataDir, { recursive: true });
   const password = `bench-${randomBytes(9).toString('base64url')}`;
@@ -127,7 +129,7 @@ export async function startLakeshift(
     ],
     {
       cwd: root,
-      env: { ...process.env, LAKESHIFT_ADMIN_PASSWORD: password },
+      env: { ...process.env, ...env, LAKESHIFT_ADMIN_PASSWORD: password },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
