@@ -325,6 +325,85 @@ describe('KafkaStreamReader', () => {
     }
   });
 
+  test('gzip, snappy and lz4 batches from the Producer read like uncompressed ones', async () => {
+    const topic = newTopic(4);
+    const codecs = ['none', 'gzip', 'snappy', 'lz4'] as const;
+    for (const [p, compression] of codecs.entries()) {
+      await producer.send({
+        messages: range(0, 30).map((i) => ({
+          topic,
+          partition: p,
+          key: Buffer.from(`k${i}`),
+          value: Buffer.from(`${i}:${'v'.repeat(i * 20)}`),
+          headers: new Map([[Buffer.from('codec'), Buffer.from(compression)]]),
+        })),
+        compression,
+      });
+    }
+    const r = reader();
+    try {
+      const got = await r.read(topic, positions(4, '5'), ALL);
+      for (const [p, compression] of codecs.entries()) {
+        const b = batchOf(got, p);
+        assert.deepEqual(offsets(b), range(5, 30), compression);
+        assert.deepEqual(
+          values(b),
+          range(5, 30).map((i) => `${i}:${'v'.repeat(i * 20)}`),
+          compression,
+        );
+        assert.deepEqual(
+          kafka(b).map((rec) => rec.headers[0]?.value?.toString()),
+          Array(25).fill(compression),
+        );
+        assert.equal(b.next, '30');
+      }
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('a read over many fetches keeps every byte: values across socket chunks, limits inside a prefetch', async () => {
+    const topic = newTopic(2);
+    // 40 batches of 10 records of ~3-9 KB per partition: far more than one 64 KiB fetch, and
+    // values that straddle the 64 KiB chunks a response arrives in
+    const value = (p: number, i: number) => `${p}/${i}/${'abcdefgh'.repeat(400 + (i % 7) * 100)}`;
+    for (let p = 0; p < 2; p++) {
+      for (let b = 0; b < 40; b++) {
+        broker.append(
+          topic,
+          p,
+          range(b * 10, b * 10 + 10).map((i) => ({ key: `k${i}`, value: value(p, i) })),
+        );
+      }
+    }
+    const r = reader({ maxPartitionFetchBytes: 64 * 1024 });
+    try {
+      const before = broker.requestCount('Fetch');
+      // a byte limit that falls inside the batches fetched ahead of time
+      const first = await r.read(topic, positions(2), { maxRecords: 1000, maxBytes: 500_000 });
+      assert.ok(broker.requestCount('Fetch') - before > 4, 'several fetches per partition');
+      const rest = await r.read(topic, new Map(first.map((b) => [b.partition, b.next])), {
+        maxRecords: 222,
+        maxBytes: 1 << 30,
+      });
+      const last = await r.read(topic, new Map(rest.map((b) => [b.partition, b.next])), ALL);
+      for (let p = 0; p < 2; p++) {
+        const parts = [first, rest, last].map((g) => batchOf(g, p));
+        assert.ok(parts[0]!.records.length < 100, `read 1 stopped by maxBytes (partition ${p})`);
+        assert.equal(parts[1]!.records.length, 222);
+        assert.deepEqual(parts.flatMap(offsets), range(0, 400), `partition ${p} offsets`);
+        assert.deepEqual(
+          parts.flatMap(values),
+          range(0, 400).map((i) => value(p, i)),
+          `partition ${p} values`,
+        );
+        assert.equal(parts[2]!.next, '400');
+      }
+    } finally {
+      await r.close();
+    }
+  });
+
   test('records deleted by retention are reported lost and reading goes on from the log start', async () => {
     const topic = newTopic(2);
     await produce(topic, [0, 1], 10);

@@ -13,7 +13,7 @@
 // and the read continues from the log start offset; a position past the end reads nothing.
 // Kafka protocol: https://kafka.apache.org/protocol (Fetch, ListOffsets, Metadata).
 
-import { Consumer, type fetchV17, type RecordsBatch } from '@platformatic/kafka';
+import { Consumer, type Broker as KafkaBroker } from '@platformatic/kafka';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { LakeshiftError, SqlState } from '../../common/errors.js';
 import {
@@ -23,13 +23,9 @@ import {
   KafkaErrorCode,
   unknownTopic,
 } from './kafka-errors.js';
-import type {
-  KafkaStreamRecord,
-  PartitionBatch,
-  ReadLimits,
-  StreamPosition,
-  StreamReader,
-} from './types.js';
+import { batchSpan, takeRecords, type BatchPieces, type PartitionTake } from './kafka-batches.js';
+import { fetchRaw, type FetchedPartition } from './kafka-fetch.js';
+import type { PartitionBatch, ReadLimits, StreamPosition, StreamReader } from './types.js';
 
 export interface KafkaReaderOptions {
   /** Bootstrap brokers, 'host:port,host:port' (Redshift's URI); IPv6 hosts in brackets. */
@@ -63,16 +59,13 @@ export interface KafkaReaderOptions {
   maxPartitionFetchBytes?: number;
 }
 
-type FetchResponse = fetchV17.FetchResponse;
-
 const DEFAULT_PORT = 9092;
 /** Smallest per-partition fetch size asked for, whatever the bytes left in a read's budget. */
 const MIN_PARTITION_FETCH_BYTES = 64 * 1024;
+/** Bytes of a record on the wire besides its key, value and headers (varints, attributes). */
+const RECORD_OVERHEAD = 12;
 /** Fetch rounds in a row that bring nothing new before a read stops and leaves the rest. */
 const MAX_IDLE_ROUNDS = 3;
-/** Batch attributes: bit 3 timestamp type (1 = LogAppendTime), bit 5 control batch. */
-const LOG_APPEND_TIME = 0b1000;
-const CONTROL_BATCH = 0b10_0000;
 const READ_COMMITTED = 1;
 const EARLIEST = -2n;
 const LATEST = -1n;
@@ -107,18 +100,40 @@ interface TopicInfo {
   id: string;
   /** Leader node id per partition. */
   leaders: number[];
+  /** Address of each node. */
+  brokers: Map<number, KafkaBroker>;
 }
 
-/** A partition's read in progress. */
-interface PartitionRead {
-  partition: number;
-  /** Next offset to read. */
-  pos: bigint;
-  /** End of this read: the partition's end when the read began. */
-  end: bigint;
-  records: KafkaStreamRecord[];
-  bytes: number;
+/** A partition's read in progress (`end`: the partition's end when the read began). */
+interface PartitionRead extends PartitionTake {
   lost?: { from: bigint; to: bigint };
+}
+
+/** A partition asked of a broker, from `offset` (its position, or where it will be). */
+interface FetchAsk {
+  read: PartitionRead;
+  offset: bigint;
+}
+
+/**
+ * Where a partition will stand once `batches` (fetched from its position) are taken, known
+ * from their headers alone — or null when it will be finished or the guess is unsure (no data,
+ * a limit within reach: counted on the safe side, offsets as records and whole batches as
+ * bytes).
+ */
+function nextOffset(
+  r: PartitionRead,
+  batches: readonly BatchPieces[],
+  limits: ReadLimits,
+): bigint | null {
+  if (batches.length === 0) return null;
+  const last = batchSpan(batches[batches.length - 1]!).last;
+  const next = last + 1n < r.end ? last + 1n : r.end;
+  if (next >= r.end) return null;
+  let bytes = 0;
+  for (const b of batches) bytes += batchSpan(b).size;
+  const records = r.records.length + Number(next - r.pos);
+  return records < limits.maxRecords && r.bytes + bytes < limits.maxBytes ? next : null;
 }
 
 export class KafkaStreamReader implements StreamReader {
@@ -198,7 +213,14 @@ export class KafkaStreamReader implements StreamReader {
     ) {
       checkAbort(limits.signal);
       const before = pending.map((r) => r.pos);
-      await this.fetchRound(stream, info, pending, limits);
+      const byLeader = new Map<number, PartitionRead[]>();
+      for (const r of pending) {
+        const leader = info.leaders[r.partition]!;
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), r]);
+      }
+      await Promise.all(
+        [...byLeader].map(([node, group]) => this.readLeader(stream, info, node, group, limits)),
+      );
       idle = pending.some((r, i) => r.pos !== before[i]) ? 0 : idle + 1;
     }
     checkAbort(limits.signal);
@@ -215,36 +237,65 @@ export class KafkaStreamReader implements StreamReader {
     await this.client.close();
   }
 
-  /** One Fetch per leader of the pending partitions, all leaders at once. */
-  private async fetchRound(
+  /**
+   * Reads the partitions `node` leads until each is finished, keeping the next Fetch in flight
+   * while a response is decoded: where each partition goes on is known from the batch headers
+   * alone, so the broker works on the next response meanwhile. A prefetched partition whose
+   * position turns out otherwise (a limit stopped it inside the batches) has its data dropped
+   * and is fetched again from where it stands. Returns when the partitions are finished, when a
+   * response brings nothing new, or after a correction (the caller regroups and goes on).
+   */
+  private async readLeader(
     stream: string,
     info: TopicInfo,
-    pending: PartitionRead[],
+    node: number,
+    group: PartitionRead[],
     limits: ReadLimits,
-  ) {
-    // Kafka gives the first partition with data at least one whole batch, however large, and
-    // a finished partition leaves the round: every round moves some partition on.
-    const byLeader = new Map<number, PartitionRead[]>();
-    for (const r of pending) {
-      const leader = info.leaders[r.partition]!;
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), r]);
-    }
-    await Promise.all(
-      [...byLeader].map(async ([node, group]) => {
-        const response = await this.fetch(stream, info, node, group, limits);
-        if (response === null) return;
-        const byPartition = new Map(group.map((r) => [r.partition, r]));
-        for (const topic of response.responses) {
-          for (const p of topic.partitions) {
-            const r = byPartition.get(p.partitionIndex);
-            if (r === undefined) continue;
-            for (const batch of p.records ?? []) {
-              if (!takeBatch(r, batch, limits)) break;
-            }
-          }
-        }
-      }),
+  ): Promise<void> {
+    const open = (r: PartitionRead) =>
+      r.pos < r.end && r.records.length < limits.maxRecords && r.bytes < limits.maxBytes;
+    const send = (asks: FetchAsk[]) =>
+      this.fetch(stream, info, node, asks, limits).then((response) => ({ asks, response }));
+    let inflight: ReturnType<typeof send> | null = send(
+      group.map((read) => ({ read, offset: read.pos })),
     );
+    try {
+      while (inflight !== null) {
+        const { asks, response } = await inflight;
+        inflight = null;
+        if (response === null) return;
+        checkAbort(limits.signal);
+        const fetched = new Map(response.map((p) => [p.partition, p]));
+        const sent = new Map(asks.map((a) => [a.read, a.offset]));
+        // Data is good for a partition when it was fetched from where the partition stands.
+        const fresh = (r: PartitionRead) => sent.get(r) === r.pos && fetched.has(r.partition);
+        const next: FetchAsk[] = [];
+        for (const r of group) {
+          if (fresh(r)) {
+            const offset = nextOffset(r, fetched.get(r.partition)!.batches, limits);
+            if (offset !== null) next.push({ read: r, offset });
+          } else if (open(r)) next.push({ read: r, offset: r.pos });
+        }
+        if (next.length > 0) inflight = send(next);
+
+        let moved = false;
+        for (const r of group) {
+          if (!fresh(r)) continue;
+          const p = fetched.get(r.partition)!;
+          const before = r.pos;
+          takeRecords(p.batches, r, limits, p.abortedTransactions);
+          if (r.pos !== before) moved = true;
+        }
+        // Partitions the headers said were done but are not (a guess on the safe side).
+        const rest = group.filter((r) => open(r) && !next.some((a) => a.read === r));
+        if (inflight === null && moved && rest.length > 0) {
+          inflight = send(rest.map((read) => ({ read, offset: read.pos })));
+        }
+      }
+    } finally {
+      // A prefetch left behind by an error: its outcome no longer matters.
+      if (inflight !== null) inflight.catch(() => {});
+    }
   }
 
   /** A Fetch to one leader; null when the round must be retried after a correction (an offset
@@ -253,37 +304,35 @@ export class KafkaStreamReader implements StreamReader {
     stream: string,
     info: TopicInfo,
     node: number,
-    group: PartitionRead[],
+    asks: FetchAsk[],
     limits: ReadLimits,
-  ): Promise<FetchResponse | null> {
+  ): Promise<FetchedPartition[] | null> {
     try {
-      return await this.client.fetch({
-        node,
-        maxWaitTime: 0,
-        minBytes: 1,
+      const broker = info.brokers.get(node);
+      if (broker === undefined) {
+        throw new LakeshiftError(
+          SqlState.ioError,
+          `Kafka topic "${stream}": no address for broker ${node}`,
+        );
+      }
+      return await fetchRaw(this.client, broker, {
+        topicId: info.id,
+        topicName: stream,
         maxBytes: this.maxFetchBytes,
         isolationLevel: READ_COMMITTED,
-        topics: [
-          {
-            topicId: info.id,
-            partitions: group.map((r) => ({
-              partition: r.partition,
-              fetchOffset: r.pos,
-              partitionMaxBytes: clamp(
-                limits.maxBytes - r.bytes,
-                MIN_PARTITION_FETCH_BYTES,
-                this.maxPartitionFetchBytes,
-              ),
-              currentLeaderEpoch: -1,
-              lastFetchedEpoch: -1,
-            })),
-          },
-        ],
+        partitions: asks.map((a) => ({
+          partition: a.read.partition,
+          fetchOffset: a.offset,
+          partitionMaxBytes: this.partitionFetchBytes(a.read, limits),
+        })),
       });
     } catch (e) {
       const codes = kafkaCodes(e);
       if (codes.has(KafkaErrorCode.offsetOutOfRange)) {
-        await this.realign(stream, group);
+        await this.realign(
+          stream,
+          asks.map((a) => a.read),
+        );
         return null;
       }
       if (
@@ -294,10 +343,25 @@ export class KafkaStreamReader implements StreamReader {
         const fresh = await this.topic(stream, true);
         if (fresh.id !== info.id) throw unknownTopic(stream, e); // deleted (and perhaps recreated)
         info.leaders = fresh.leaders;
+        info.brokers = fresh.brokers;
         return null;
       }
       throw kafkaError(e, this.brokerList, stream);
     }
+  }
+
+  /**
+   * What to ask of a partition in one Fetch: the bytes left in the read's budget, and no more
+   * than its remaining records would take at the sizes seen so far (with some room), between
+   * 64 KiB and maxPartitionFetchBytes.
+   */
+  private partitionFetchBytes(r: PartitionRead, limits: ReadLimits): number {
+    let want = limits.maxBytes - r.bytes;
+    if (r.records.length > 0) {
+      const perRecord = r.bytes / r.records.length + RECORD_OVERHEAD;
+      want = Math.min(want, (limits.maxRecords - r.records.length) * perRecord * 1.25);
+    }
+    return clamp(want, MIN_PARTITION_FETCH_BYTES, this.maxPartitionFetchBytes);
   }
 
   /** After OFFSET_OUT_OF_RANGE: retention moved the log start past a position (report the gap
@@ -326,6 +390,7 @@ export class KafkaStreamReader implements StreamReader {
       return {
         id: t.id,
         leaders: Array.from({ length: t.partitionsCount }, (_, i) => t.partitions[i]?.leader ?? -1),
+        brokers: meta.brokers,
       };
     } catch (e) {
       throw kafkaError(e, this.brokerList, stream);
@@ -350,47 +415,6 @@ export class KafkaStreamReader implements StreamReader {
       throw kafkaError(e, this.brokerList, stream);
     }
   }
-}
-
-/**
- * Takes a fetched batch's records in [pos, end) into the partition's read, within the limits.
- * Returns false once the read is full or at its end (later batches are left for the next read).
- */
-function takeBatch(r: PartitionRead, batch: RecordsBatch, limits: ReadLimits): boolean {
-  const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta);
-  if (lastOffset < r.pos) return true; // wholly before the position
-  if ((batch.attributes & CONTROL_BATCH) !== 0) {
-    // transaction markers: no data, but their offsets are passed
-    r.pos = lastOffset + 1n < r.end ? lastOffset + 1n : r.end;
-    return r.pos < r.end;
-  }
-  const logAppend = (batch.attributes & LOG_APPEND_TIME) !== 0;
-  for (const rec of batch.records) {
-    const offset = batch.firstOffset + BigInt(rec.offsetDelta);
-    if (offset < r.pos) continue; // before the position, inside the batch Kafka returned whole
-    if (offset >= r.end || r.records.length >= limits.maxRecords || r.bytes >= limits.maxBytes)
-      return false;
-    let size = (rec.key?.length ?? 0) + (rec.value?.length ?? 0);
-    const headers = rec.headers.map(([k, v]) => {
-      size += (k?.length ?? 0) + (v?.length ?? 0);
-      return { key: k === null ? '' : k.toString('utf8'), value: v };
-    });
-    r.records.push({
-      kind: 'kafka',
-      partition: r.partition,
-      offset,
-      timestampType: logAppend ? 1 : 0,
-      timestamp: logAppend ? batch.maxTimestamp : batch.firstTimestamp + rec.timestampDelta,
-      key: rec.key,
-      value: rec.value,
-      headers,
-    });
-    r.bytes += size;
-    r.pos = offset + 1n;
-  }
-  // Offsets the batch covers past its last record (compaction) are passed too.
-  if (lastOffset + 1n > r.pos) r.pos = lastOffset + 1n < r.end ? lastOffset + 1n : r.end;
-  return r.pos < r.end;
 }
 
 function partitionNumber(stream: string, id: string, count: number): number {
