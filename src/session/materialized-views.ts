@@ -706,6 +706,51 @@ export async function runDropMaterializedViews(
   return { tag: 'DROP MATERIALIZED VIEW', rows: 0 };
 }
 
+/** An AUTO REFRESH view whose base data changed since its last refresh (or a streaming one). */
+export interface DueRefresh {
+  databaseId: number;
+  schemaName: string;
+  name: string;
+  ownerId: number;
+  streaming: boolean;
+}
+
+/**
+ * The AUTO REFRESH views of every database that are due: streaming ones always (their stream
+ * may hold more), others when a relation they read changed since their last refresh. Needs no
+ * session: the annotation's dependencies (tables and views by id) tell.
+ */
+export async function autoRefreshDue(tx: LakeTransaction): Promise<DueRefresh[]> {
+  const databases = new Map(
+    (await tx.listSchemas('all')).map((s) => [s.schemaId, s.databaseId] as const),
+  );
+  const due: DueRefresh[] = [];
+  for (const v of await tx.listViews(undefined, 'all')) {
+    const a = decodeViewAnnotation(v.annotation);
+    if (!a.materialized?.autoRefresh) continue;
+    const streaming = a.materialized.stream !== undefined;
+    let stale = streaming;
+    if (!stale) {
+      const since = parseState(await tx.getMvState(v.viewId))?.snapshot;
+      stale = since === undefined;
+      for (const id of a.dependsOn ?? []) {
+        if (stale) break;
+        const kinds = await tx.changesSince(id, since!);
+        stale = kinds === undefined || kinds.length > 0;
+      }
+    }
+    if (!stale) continue;
+    due.push({
+      databaseId: databases.get(v.schemaId) ?? 1,
+      schemaName: v.schemaName,
+      name: v.name,
+      ownerId: a.ownerId ?? 1,
+      streaming,
+    });
+  }
+  return due;
+}
+
 /** Whether each materialized view of the database is stale, and what its next refresh does. */
 export async function materializedViewInfos(
   session: Session,

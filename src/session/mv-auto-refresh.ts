@@ -5,7 +5,7 @@
 // is recorded in SYS_MV_REFRESH_HISTORY and tried again at the next change.
 // https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-refresh.html
 import { quoteIdent } from '../common/sql-quote.js';
-import { AUTO_REFRESH_SESSIONS, materializedViewInfos } from './materialized-views.js';
+import { AUTO_REFRESH_SESSIONS, autoRefreshDue, type DueRefresh } from './materialized-views.js';
 import type { SessionManager } from './manager.js';
 import type { Session } from './session.js';
 import { internalSink } from './wire.js';
@@ -48,8 +48,13 @@ export class MvAutoRefresher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    for (const s of this.sessions.values()) await s.close().catch(() => undefined);
+    await this.closeSessions();
+  }
+
+  private async closeSessions(): Promise<void> {
+    const all = [...this.sessions.values()];
     this.sessions.clear();
+    for (const s of all) await s.close().catch(() => undefined);
   }
 
   private async session(userId: number, databaseId: number): Promise<Session> {
@@ -82,21 +87,18 @@ export class MvAutoRefresher {
     // Streams change without any commit: while a streaming view refreshes itself, always look.
     if (latest === this.seenSnapshot && !this.streaming) return;
     this.seenSnapshot = latest;
-    let streaming = false;
-    const directory = this.manager.lake.directory;
-    const admin = (await directory.users()).find((u) => u.superuser);
-    if (admin === undefined) return;
-    for (const db of await directory.databases()) {
-      if (this.stopped) return;
-      const lister = await this.session(admin.userId, db.databaseId);
-      const tx = await lister.transactions.current();
-      const views = await materializedViewInfos(lister, tx, () => '').finally(() =>
-        lister.transactions.endImplicit(true),
-      );
-      for (const v of views) {
-        if (v.autoRefresh && v.streaming) streaming = true;
-        if (this.stopped || !v.autoRefresh || !v.isStale) continue;
-        const owner = await this.session(v.ownerId, db.databaseId).catch(() => lister);
+    const tx = await this.manager.lake.begin();
+    let due: DueRefresh[];
+    try {
+      due = await autoRefreshDue(tx);
+    } finally {
+      await tx.rollback();
+    }
+    this.streaming = due.some((v) => v.streaming);
+    try {
+      for (const v of due) {
+        if (this.stopped) return;
+        const owner = await this.session(v.ownerId, v.databaseId);
         const name = `${quoteIdent(v.schemaName)}.${quoteIdent(v.name)}`;
         // A streaming view that read something refreshes again at once: a backlog is caught up
         // in back-to-back refreshes, not one per poll interval.
@@ -112,7 +114,10 @@ export class MvAutoRefresher {
         // A refresh commits: the next pass must look again (views on this view).
         this.seenSnapshot = -1;
       }
+    } finally {
+      // Sessions are not kept between passes: an idle one would hold its database open
+      // (ALTER and DROP DATABASE wait for no one to be connected).
+      if (!this.streaming) await this.closeSessions();
     }
-    this.streaming = streaming;
   }
 }
