@@ -15,10 +15,10 @@ test('npm run bench -- stream --quick appends its section', { timeout: 600_000 }
       text,
       /\| records\/s caught up into the streaming view \| .* \| EchoStar's busiest topic on Redshift \(seed\) \|/,
     );
-    assert.match(text, /\| freshness p99 \(produce → visible to SELECT\) \| .* ms \|/);
+    assert.match(text, /\| freshness p99 at 5,000 records\/s \| .* ms \|/);
     assert.deepEqual(
       result.benchmarks.map((b) => b.id),
-      ['throughput', 'freshness'],
+      ['throughput', 'freshness-5000', 'freshness-1000'],
     );
     assert.ok(existsSync(join(dir, 'results', 'stream-latest.svg')), 'chart written');
   }),

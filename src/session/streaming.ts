@@ -380,7 +380,7 @@ export async function refreshStream(
         records: read,
         readMs: Math.round(readMs),
         loadMs: Math.round(loadedMs - readMs),
-        insertMs: Math.round(performance.now() - loadedMs),
+        insertMs: Math.round(performance.now() - started - loadedMs),
       },
       'streaming refresh',
     );
