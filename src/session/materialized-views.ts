@@ -395,6 +395,21 @@ function columnKey(e: ColumnRef, cs: boolean): string {
   return identValue(e.parts[e.parts.length - 1]!, cs);
 }
 
+/** Every name a column reference of the query uses (each part), or 'all' for a `*`. */
+function columnNamesIn(session: Session, query: Query): string[] | 'all' {
+  const names: string[] = [];
+  let star = false;
+  visit(query, (n) => {
+    if (n.kind === 'Star') star = true;
+    if (n.kind === 'ColumnRef') {
+      for (const part of (n as ColumnRef).parts) {
+        names.push(identValue(part, session.caseSensitiveIdentifiers));
+      }
+    }
+  });
+  return star ? 'all' : names;
+}
+
 /** DuckDB SQL of the definition with some lake tables read through other scans. */
 async function definitionSql(
   session: Session,
@@ -471,6 +486,7 @@ async function refreshWithCase(
       view,
       mv,
       state?.positions ?? {},
+      columnNamesIn(session, query),
       async (records) =>
         tx.insert(
           backing,

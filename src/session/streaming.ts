@@ -10,8 +10,13 @@
 // https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-streaming-ingestion.html
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { LakeshiftError, SqlState } from '../common/errors.js';
-import { quoteIdent } from '../common/sql-quote.js';
-import type { StreamReader, StreamRecord } from '../ingest/stream/types.js';
+import { quoteIdent, quoteLiteral } from '../common/sql-quote.js';
+import type {
+  KafkaStreamRecord,
+  KinesisStreamRecord,
+  StreamReader,
+  StreamRecord,
+} from '../ingest/stream/types.js';
 import type { StreamSourceConfig } from '../ingest/stream/readers.js';
 import type { CreateExternalSchema } from '../sql/index.js';
 import {
@@ -44,28 +49,101 @@ interface StreamColumn {
   type: string;
   /** Redshift's declared type. */
   declared: string;
+  /** Appends the record's value (refresh_time has none: it is the same for every record). */
+  append?: (a: DuckDBAppender, r: StreamRecord) => void;
 }
 
 const TS = 'timestamp without time zone';
 
+const kafka = (r: StreamRecord) => r as KafkaStreamRecord;
+const kinesis = (r: StreamRecord) => r as KinesisStreamRecord;
+
 /** The columns a stream reads as, in order (Redshift's names), with their DuckDB types. */
 const COLUMNS: Record<'kafka' | 'kinesis', StreamColumn[]> = {
   kafka: [
-    { name: 'kafka_partition', type: 'BIGINT', declared: 'bigint' },
-    { name: 'kafka_offset', type: 'BIGINT', declared: 'bigint' },
-    { name: 'kafka_timestamp_type', type: 'VARCHAR', declared: 'character(1)' },
-    { name: 'kafka_timestamp', type: 'TIMESTAMP', declared: TS },
-    { name: 'kafka_key', type: 'BLOB', declared: 'varbyte' },
-    { name: 'kafka_value', type: 'BLOB', declared: 'varbyte' },
-    { name: 'kafka_headers', type: 'JSON', declared: 'super' },
+    {
+      name: 'kafka_partition',
+      type: 'BIGINT',
+      declared: 'bigint',
+      append: (a, r) => a.appendBigInt(BigInt(kafka(r).partition)),
+    },
+    {
+      name: 'kafka_offset',
+      type: 'BIGINT',
+      declared: 'bigint',
+      append: (a, r) => a.appendBigInt(kafka(r).offset),
+    },
+    {
+      name: 'kafka_timestamp_type',
+      type: 'VARCHAR',
+      declared: 'character(1)',
+      append: (a, r) => a.appendVarchar(kafka(r).timestampType === 1 ? 'L' : 'C'),
+    },
+    {
+      name: 'kafka_timestamp',
+      type: 'TIMESTAMP',
+      declared: TS,
+      append: (a, r) => a.appendTimestamp(new DuckDBTimestampValue(kafka(r).timestamp * 1000n)),
+    },
+    {
+      name: 'kafka_key',
+      type: 'BLOB',
+      declared: 'varbyte',
+      append: (a, r) => appendBlobOrNull(a, kafka(r).key),
+    },
+    {
+      name: 'kafka_value',
+      type: 'BLOB',
+      declared: 'varbyte',
+      append: (a, r) => appendBlobOrNull(a, kafka(r).value),
+    },
+    {
+      name: 'kafka_headers',
+      type: 'JSON',
+      declared: 'super',
+      append: (a, r) => {
+        const headers = kafka(r).headers;
+        if (headers.length === 0) a.appendNull();
+        else {
+          a.appendVarchar(
+            JSON.stringify(headers.map((h) => ({ [h.key]: h.value?.toString('utf8') ?? null }))),
+          );
+        }
+      },
+    },
     { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
   ],
   kinesis: [
-    { name: 'approximate_arrival_timestamp', type: 'TIMESTAMP', declared: TS },
-    { name: 'partition_key', type: 'VARCHAR', declared: 'character varying(256)' },
-    { name: 'shard_id', type: 'VARCHAR', declared: 'character(20)' },
-    { name: 'sequence_number', type: 'VARCHAR', declared: 'character varying(128)' },
-    { name: 'kinesis_data', type: 'BLOB', declared: 'varbyte' },
+    {
+      name: 'approximate_arrival_timestamp',
+      type: 'TIMESTAMP',
+      declared: TS,
+      append: (a, r) => a.appendTimestamp(timestamp(kinesis(r).arrival)),
+    },
+    {
+      name: 'partition_key',
+      type: 'VARCHAR',
+      declared: 'character varying(256)',
+      append: (a, r) => a.appendVarchar(kinesis(r).partitionKey),
+    },
+    {
+      name: 'shard_id',
+      type: 'VARCHAR',
+      declared: 'character(20)',
+      append: (a, r) => a.appendVarchar(kinesis(r).shardId),
+    },
+    {
+      name: 'sequence_number',
+      type: 'VARCHAR',
+      declared: 'character varying(128)',
+      append: (a, r) => a.appendVarchar(kinesis(r).sequenceNumber),
+    },
+    {
+      name: 'kinesis_data',
+      type: 'BLOB',
+      declared: 'varbyte',
+      append: (a, r) => a.appendBlob(kinesis(r).data),
+    },
     { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
   ],
 };
@@ -83,14 +161,6 @@ function family(source: StreamSourceAnnotation['source']): 'kafka' | 'kinesis' {
   return source === 'kinesis' ? 'kinesis' : 'kafka';
 }
 
-function withAliases(kind: 'kafka' | 'kinesis', from: string): string {
-  const aliases =
-    kind === 'kinesis'
-      ? KINESIS_ALIASES.map(([a, c]) => `, ${quoteIdent(c)} AS ${a}`).join('')
-      : '';
-  return `(SELECT *${aliases} FROM ${from})`;
-}
-
 /** Declared types of a stream's columns, aliases included. */
 function declaredColumns(kind: 'kafka' | 'kinesis'): DeclaredColumn[] {
   const cols = COLUMNS[kind].map((c) => ({ name: c.name, type: c.declared }));
@@ -101,20 +171,55 @@ function declaredColumns(kind: 'kafka' | 'kinesis'): DeclaredColumn[] {
   ];
 }
 
-/** The records of a refresh (in a temp table) as the stream's relation. */
-export function streamRelation(
-  source: StreamSourceAnnotation['source'],
-  table: string,
+/**
+ * The stream's relation over `from`, which holds the `loaded` columns (null for the others);
+ * refresh_time is the refresh's time for every record.
+ */
+function streamRelationOf(
+  kind: 'kafka' | 'kinesis',
+  from: string,
+  loaded: ReadonlySet<string>,
+  refreshTime: Date | null,
 ): StreamRelation {
-  const kind = family(source);
-  return { sql: withAliases(kind, table), columns: declaredColumns(kind) };
+  const cols = COLUMNS[kind].map((c) => {
+    const name = quoteIdent(c.name);
+    if (c.name === 'refresh_time' && refreshTime !== null) {
+      return `CAST(${quoteLiteral(refreshTime.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP) AS ${name}`;
+    }
+    return loaded.has(c.name) ? name : `CAST(NULL AS ${c.type}) AS ${name}`;
+  });
+  const aliases =
+    kind === 'kinesis'
+      ? KINESIS_ALIASES.map(([a, c]) => `, ${quoteIdent(c)} AS ${a}`).join('')
+      : '';
+  return {
+    sql: `(SELECT *${aliases} FROM (SELECT ${cols.join(', ')} FROM ${from}) AS __s)`,
+    columns: declaredColumns(kind),
+  };
 }
 
 /** The stream as an empty relation of its columns: what CREATE MATERIALIZED VIEW types with. */
 export function emptyStreamRelation(source: StreamSourceAnnotation['source']): StreamRelation {
+  return streamRelationOf(family(source), '(SELECT 1 WHERE false)', new Set(), null);
+}
+
+/**
+ * The stream columns a definition reads (by name; every one for a `*`): only those are loaded
+ * from the records, the others read as NULL.
+ */
+function streamColumnsUsed(
+  source: StreamSourceAnnotation['source'],
+  names: readonly string[] | 'all',
+): Set<string> {
   const kind = family(source);
-  const cols = COLUMNS[kind].map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`);
-  return streamRelation(source, `(SELECT ${cols.join(', ')} WHERE false)`);
+  const all = COLUMNS[kind].filter((c) => c.append !== undefined).map((c) => c.name);
+  if (names === 'all') return new Set(all);
+  const aliases = new Map(KINESIS_ALIASES);
+  return new Set(
+    names
+      .map((n) => (kind === 'kinesis' ? (aliases.get(n) ?? n) : n))
+      .filter((n) => all.includes(n)),
+  );
 }
 
 /** The stream schema of a name, when the schema is one. */
@@ -216,31 +321,6 @@ function recordTime(r: StreamRecord): Date {
   return r.kind === 'kafka' ? new Date(Number(r.timestamp)) : r.arrival;
 }
 
-function appendRecord(a: DuckDBAppender, r: StreamRecord, refreshTime: DuckDBTimestampValue): void {
-  if (r.kind === 'kafka') {
-    a.appendBigInt(BigInt(r.partition));
-    a.appendBigInt(r.offset);
-    a.appendVarchar(r.timestampType === 1 ? 'L' : 'C');
-    a.appendTimestamp(new DuckDBTimestampValue(r.timestamp * 1000n));
-    appendBlobOrNull(a, r.key);
-    appendBlobOrNull(a, r.value);
-    if (r.headers.length === 0) a.appendNull();
-    else {
-      a.appendVarchar(
-        JSON.stringify(r.headers.map((h) => ({ [h.key]: h.value?.toString('utf8') ?? null }))),
-      );
-    }
-  } else {
-    a.appendTimestamp(timestamp(r.arrival));
-    a.appendVarchar(r.partitionKey);
-    a.appendVarchar(r.shardId);
-    a.appendVarchar(r.sequenceNumber);
-    a.appendBlob(r.data);
-  }
-  a.appendTimestamp(refreshTime);
-  a.endRow();
-}
-
 function positionOf(r: StreamRecord): string {
   return r.kind === 'kafka' ? String(r.offset) : r.sequenceNumber;
 }
@@ -266,6 +346,8 @@ export async function refreshStream(
   view: ViewInfo,
   mv: MaterializedViewAnnotation,
   positions: StreamPositions,
+  /** The column names the view's definition uses ('all' for a `*`): only those are loaded. */
+  columnNames: readonly string[] | 'all',
   insert: (records: StreamRelation) => Promise<number>,
 ): Promise<StreamRefreshOutcome & { positions: StreamPositions }> {
   const ref = mv.stream!;
@@ -301,12 +383,15 @@ export async function refreshStream(
   let skipped = 0;
   let more = false;
   const table = `__stream_${view.viewId}_${++loadCounter}`;
+  const used = streamColumnsUsed(source.source, columnNames);
+  const loaded = COLUMNS[kind].filter((c) => c.append !== undefined && used.has(c.name));
+  // A table needs a column: with none read (SELECT refresh_time ...), the partition's.
+  if (loaded.length === 0) loaded.push(COLUMNS[kind][0]!);
   await tx.connection.run(
-    `CREATE TEMP TABLE ${table} (${COLUMNS[kind].map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`,
+    `CREATE TEMP TABLE ${table} (${loaded.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`,
   );
   try {
     const appender = await tx.connection.createAppender(table, 'main', 'temp');
-    const refreshTime = timestamp(now);
     for (const b of batches) {
       let bytes = 0;
       let skippedHere = 0;
@@ -346,7 +431,8 @@ export async function refreshStream(
           });
           continue;
         }
-        appendRecord(appender, r, refreshTime);
+        for (const c of loaded) c.append!(appender, r);
+        appender.endRow();
       }
       if (b.records.length >= MAX_RECORDS_PER_PARTITION) more = true;
       read += b.records.length;
@@ -373,7 +459,11 @@ export async function refreshStream(
     const unchanged =
       read === 0 && batches.every((b) => positions[b.partition] === b.next || b.next === undefined);
     const rows =
-      read - skipped > 0 ? await insert(streamRelation(source.source, `temp.main.${table}`)) : 0;
+      read - skipped > 0
+        ? await insert(
+            streamRelationOf(kind, `temp.main.${table}`, new Set(loaded.map((c) => c.name)), now),
+          )
+        : 0;
     session.manager.options.log.debug(
       {
         view: view.name,

@@ -390,6 +390,50 @@ FROM custschema."ORDERTOPIC";`);
       }
     });
 
+    test('every metadata column, with only the ones a view reads loaded', async () => {
+      broker.createTopic('meta', 1);
+      await producer.send({
+        messages: [
+          {
+            topic: 'meta',
+            partition: 0,
+            key: Buffer.from('k1'),
+            value: Buffer.from('{"a":1}'),
+            headers: new Map([[Buffer.from('h'), Buffer.from('v')]]),
+            timestamp: 1_700_000_000_123n,
+          },
+        ],
+      });
+      await client.query('CREATE MATERIALIZED VIEW meta_all AS SELECT * FROM custschema.meta');
+      await client.query(
+        'CREATE MATERIALIZED VIEW meta_some AS SELECT kafka_offset, refresh_time FROM custschema.meta',
+      );
+      await client.query('REFRESH MATERIALIZED VIEW meta_all');
+      await client.query('REFRESH MATERIALIZED VIEW meta_some');
+      assert.deepEqual(
+        await rows(`SELECT kafka_partition::int AS p, kafka_offset::int AS o, kafka_timestamp_type AS tt,
+          kafka_timestamp::text AS ts, from_varbyte(kafka_key, 'utf8') AS k,
+          from_varbyte(kafka_value, 'utf8') AS v, json_serialize(kafka_headers) AS h,
+          refresh_time IS NOT NULL AS refreshed FROM meta_all`),
+        [
+          {
+            p: 0,
+            o: 0,
+            tt: 'C',
+            ts: '2023-11-14 22:13:20.123',
+            k: 'k1',
+            v: '{"a":1}',
+            h: '[{"h":"v"}]',
+            refreshed: true,
+          },
+        ],
+      );
+      assert.deepEqual(
+        await rows('SELECT kafka_offset::int AS o, refresh_time IS NOT NULL AS r FROM meta_some'),
+        [{ o: 0, r: true }],
+      );
+    });
+
     test('topic names: case-sensitive ones need enable_case_sensitive_identifier; over 128 characters is refused', async () => {
       await client.query('SET enable_case_sensitive_identifier TO false');
       await client.query(
