@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
-import { isLakeshiftError, SqlState, type SqlStateCode } from '../../common/errors.js';
+import { isLakeshiftError, SqlState } from '../../common/errors.js';
+import { rejectsWith } from '../../../test/support/sqlstate.js';
 import { TestKafkaBroker } from '../../../test/fixtures/kafka-broker/index.js';
 import { KafkaStreamReader, parseBrokers, type KafkaReaderOptions } from './kafka.js';
 import type { KafkaStreamRecord, PartitionBatch, ReadLimits, StreamPosition } from './types.js';
@@ -80,20 +81,6 @@ const kafka = (b: PartitionBatch) => b.records as KafkaStreamRecord[];
 const offsets = (b: PartitionBatch) => kafka(b).map((r) => Number(r.offset));
 const values = (b: PartitionBatch) => kafka(b).map((r) => r.value?.toString() ?? null);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  sqlstate: SqlStateCode,
-  ...mentions: string[]
-) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(isLakeshiftError(e), `expected a LakeshiftError, got ${String(e)}`);
-    assert.equal(e.sqlstate, sqlstate, e.message);
-    for (const text of mentions)
-      assert.ok(e.message.includes(text), `"${e.message}" lacks "${text}"`);
-    return true;
-  });
-}
 
 describe('KafkaStreamReader', () => {
   test('lists partitions in order; an unknown topic is 42704 naming it', async () => {
