@@ -778,42 +778,53 @@ export async function materializedViewInfos(
     const a = decodeViewAnnotation(v.annotation);
     if (a.materialized === undefined) continue;
     const state = parseState(await tx.getMvState(v.viewId));
-    let isStale = true;
-    let incrementalNext = false;
-    try {
-      if (a.materialized.stream !== undefined) {
-        // What the stream holds is only known by reading it: a streaming view is never known fresh.
-        incrementalNext = true;
-        throw new Error('streaming');
-      }
-      const query = definitionOf(v);
-      const bases = await baseTables(session, tx, query);
-      if (state?.snapshot !== undefined && bases !== undefined) {
-        const since = state.snapshot;
-        const changes = await Promise.all(
-          bases.map((b) => tx.changesSince(b.table.tableId, since)),
-        );
-        isStale = !changes.every((c) => c !== undefined && c.length === 0);
-        incrementalNext =
-          (isAppendOnly(query) ||
-            mergeableAggregate(query, session.caseSensitiveIdentifiers) !== undefined) &&
-          changes.every((c) => c !== undefined && c.every((k) => k === 'inserted'));
-      }
-    } catch {
-      // A streaming view, or a definition that no longer resolves (a base table dropped).
-    }
+    // What a stream holds is only known by reading it: a streaming view is never known fresh,
+    // and its refreshes are always incremental.
+    const streaming = a.materialized.stream !== undefined;
+    const next = streaming
+      ? { isStale: true, incremental: true }
+      : await nextRefresh(session, tx, v, state);
     out.push({
       databaseName: session.databaseName,
       schemaName: v.schemaName,
       name: v.name,
       ownerId: a.ownerId ?? 1,
       ownerName: userName(a.ownerId ?? 1),
-      isStale,
-      state: incrementalNext ? 1 : 0,
+      isStale: next.isStale,
+      state: next.incremental ? 1 : 0,
       autoRefresh: a.materialized.autoRefresh,
-      streaming: a.materialized.stream !== undefined,
+      streaming,
       lastRefresh: state ? new Date(state.refreshedAt) : null,
     });
   }
   return out;
+}
+
+/** Whether a view's bases changed since its last refresh, and whether the next one is incremental. */
+async function nextRefresh(
+  session: Session,
+  tx: LakeTransaction,
+  view: ViewInfo,
+  state: MvState | undefined,
+): Promise<{ isStale: boolean; incremental: boolean }> {
+  let bases: BaseTable[] | undefined;
+  let query: Query;
+  try {
+    query = definitionOf(view);
+    bases = await baseTables(session, tx, query);
+  } catch {
+    // A definition that no longer resolves (a base table dropped): stale, and recomputed.
+    return { isStale: true, incremental: false };
+  }
+  const since = state?.snapshot;
+  if (since === undefined || bases === undefined) return { isStale: true, incremental: false };
+  const changes = await Promise.all(bases.map((b) => tx.changesSince(b.table.tableId, since)));
+  const maintainable =
+    isAppendOnly(query) ||
+    mergeableAggregate(query, session.caseSensitiveIdentifiers) !== undefined;
+  return {
+    isStale: !changes.every((c) => c !== undefined && c.length === 0),
+    incremental:
+      maintainable && changes.every((c) => c !== undefined && c.every((k) => k === 'inserted')),
+  };
 }
