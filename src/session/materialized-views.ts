@@ -740,16 +740,30 @@ export async function autoRefreshDue(tx: LakeTransaction): Promise<DueRefresh[]>
   const databases = new Map(
     (await tx.listSchemas('all')).map((s) => [s.schemaId, s.databaseId] as const),
   );
+  const views = await tx.listViews(undefined, 'all');
+  const annotations = new Map(views.map((v) => [v.viewId, decodeViewAnnotation(v.annotation)]));
+  /**
+   * What a view reads, through regular views to their tables (a materialized view read by
+   * another stands for itself: its refreshes are changes of its id).
+   */
+  const reads = (ids: readonly number[], seen = new Set<number>()): number[] =>
+    ids.flatMap((id) => {
+      if (seen.has(id)) return [];
+      seen.add(id);
+      const a = annotations.get(id);
+      if (a === undefined || a.materialized !== undefined) return [id];
+      return [id, ...reads(a.dependsOn ?? [], seen)];
+    });
   const due: DueRefresh[] = [];
-  for (const v of await tx.listViews(undefined, 'all')) {
-    const a = decodeViewAnnotation(v.annotation);
+  for (const v of views) {
+    const a = annotations.get(v.viewId)!;
     if (!a.materialized?.autoRefresh) continue;
     const streaming = a.materialized.stream !== undefined;
     let stale = streaming;
     if (!stale) {
       const since = parseState(await tx.getMvState(v.viewId))?.snapshot;
       stale = since === undefined;
-      for (const id of a.dependsOn ?? []) {
+      for (const id of reads(a.dependsOn ?? [])) {
         if (stale) break;
         const kinds = await tx.changesSince(id, since!);
         stale = kinds === undefined || kinds.length > 0;
