@@ -116,6 +116,8 @@ export async function runAlterDatabase(
       if (session.manager.sessionsOf(current.databaseId).length > 0) {
         throw beingAccessed(name);
       }
+      // The server's own sessions there (auto refresh) end; its work opens them again.
+      await endInternalSessions(session, current.databaseId);
       const to = identValue(a.to, session.caseSensitiveIdentifiers);
       await directory.alterDatabase(name, (d) => ({ ...d, name: to }));
       break;
@@ -132,6 +134,10 @@ export async function runAlterDatabase(
     }
   }
   return { tag: 'ALTER DATABASE', rows: 0 };
+}
+
+async function endInternalSessions(session: Session, databaseId: number): Promise<void> {
+  for (const s of session.manager.sessionsOf(databaseId, { internal: true })) await s.close();
 }
 
 function beingAccessed(name: string): LakeshiftError {
@@ -164,6 +170,7 @@ export async function runDropDatabases(session: Session, stmt: Drop): Promise<Co
       if (!stmt.force) throw beingAccessed(name);
       for (const s of others) await s.terminateByAdministrator();
     }
+    await endInternalSessions(session, db.databaseId);
     // Every schema (and so every table and view) of the database ends in one snapshot; then
     // the name is free. A crash in between leaves an empty database that can be dropped again.
     await lake.transaction(

@@ -237,6 +237,7 @@ export class SessionManager implements WireBackend {
       remotePort: request.remotePort,
       ssl: request.ssl,
       engine,
+      internal: opts.internal === true,
     });
     this.sessions.set(processId, session);
     this.options.log.info(
@@ -312,9 +313,15 @@ export class SessionManager implements WireBackend {
     this.options.log.info({ pid: session.processId }, 'session ended');
   }
 
-  /** The sessions connected to a database (DROP and ALTER DATABASE check them). */
-  sessionsOf(databaseId: number): Session[] {
-    return [...this.sessions.values()].filter((s) => s.databaseId === databaseId);
+  /**
+   * The clients' sessions connected to a database (DROP and ALTER DATABASE check them, and its
+   * connection limit counts them); with `internal`, the server's own sessions there instead.
+   */
+  sessionsOf(databaseId: number, opts: { internal?: boolean } = {}): Session[] {
+    const internal = opts.internal === true;
+    return [...this.sessions.values()].filter(
+      (s) => s.databaseId === databaseId && s.internal === internal,
+    );
   }
 
   liveSessions(): SessionInfo[] {

@@ -60,7 +60,8 @@ export class MvAutoRefresher {
   private async session(userId: number, databaseId: number): Promise<Session> {
     const key = `${userId}/${databaseId}`;
     let s = this.sessions.get(key);
-    if (s === undefined) {
+    // A session the server ended (its database renamed or dropped) is opened again.
+    if (s === undefined || s.isClosed) {
       s = await this.manager.openInternalSession(userId, databaseId);
       AUTO_REFRESH_SESSIONS.add(s);
       this.sessions.set(key, s);

@@ -39,6 +39,8 @@ export interface SessionOptions {
   remotePort: number;
   ssl: boolean;
   engine: EngineConnection;
+  /** The server's own session (copy jobs, auto refresh), not a client's. */
+  internal?: boolean;
 }
 
 /** Startup parameters that are settings (libpq sends these; JDBC sends some as well). */
@@ -53,6 +55,8 @@ const STARTUP_SETTINGS = [
 
 export class Session implements WireSession {
   readonly processId: number;
+  /** The server's own session (copy jobs, auto refresh), not a client's. */
+  readonly internal: boolean;
   readonly secretKey: number;
   /** The authenticated user (SESSION_USER). */
   readonly sessionUser: UserRecord;
@@ -97,6 +101,10 @@ export class Session implements WireSession {
   private cancelReason: 'user' | 'timeout' | 'shutdown' | undefined;
   private terminated = false;
   private closed = false;
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
   /** The extended protocol hit an error: the implicit transaction rolls back at Sync. */
   private extendedFailed = false;
 
@@ -105,6 +113,7 @@ export class Session implements WireSession {
     options: SessionOptions,
   ) {
     this.processId = options.processId;
+    this.internal = options.internal === true;
     this.secretKey = options.secretKey;
     this.sessionUser = options.user;
     this.user = options.user;

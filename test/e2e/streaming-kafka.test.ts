@@ -434,6 +434,33 @@ FROM custschema."ORDERTOPIC";`);
       );
     });
 
+    test('a database whose streaming view refreshes itself can still be renamed and dropped', async () => {
+      await client.query('CREATE DATABASE streamdb');
+      const other = await connect(target, { database: 'streamdb' });
+      try {
+        await other.query(
+          `CREATE EXTERNAL SCHEMA ks FROM KAFKA AUTHENTICATION none URI '${broker.bootstrap}'`,
+        );
+        await other.query(
+          'CREATE MATERIALIZED VIEW auto_mv AUTO REFRESH YES AS SELECT kafka_offset FROM ks.meta',
+        );
+        const deadline = Date.now() + 15_000;
+        while ((await other.query('SELECT count(*)::int AS n FROM auto_mv')).rows[0].n !== 1) {
+          assert.ok(Date.now() < deadline, 'the auto refresh did not come');
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      } finally {
+        await other.end();
+      }
+      // The server's own session refreshing the view does not hold the database.
+      await client.query('ALTER DATABASE streamdb RENAME TO streamdb2');
+      await client.query('DROP DATABASE streamdb2');
+      assert.deepEqual(
+        await rows(`SELECT datname FROM pg_database WHERE datname LIKE 'streamdb%'`),
+        [],
+      );
+    });
+
     test('topic names: case-sensitive ones need enable_case_sensitive_identifier; over 128 characters is refused', async () => {
       await client.query('SET enable_case_sensitive_identifier TO false');
       await client.query(
