@@ -18,6 +18,7 @@ import type { CommandResult } from './commands.js';
 import { findLakeTable, relationMissing } from './resolve.js';
 import type { Session } from './session.js';
 import type { SessionManager } from './manager.js';
+import { PollLoop } from './poll-loop.js';
 import { internalSink, type NoticeFields, type ResultSink } from './wire.js';
 
 /** The objects a COPY of a job loads, and the job recording them (Session.copyJobContext). */
@@ -214,41 +215,36 @@ export interface CopyJobRunnerOptions {
  * job runs at a time per runner (a job's objects load one after the other, in key order).
  */
 export class CopyJobRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private running: Promise<void> = Promise.resolve();
   private readonly busy = new Map<number, Promise<JobOutcome>>();
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly manager: SessionManager,
     private readonly options: CopyJobRunnerOptions,
-  ) {}
+  ) {
+    this.loop = new PollLoop(
+      () => this.pollOnce(),
+      options.pollMs,
+      manager.options.log,
+      'copy job poll failed',
+    );
+  }
+
+  private get stopped(): boolean {
+    return this.loop.stopped;
+  }
 
   start(): void {
-    this.schedule(this.options.pollMs);
+    this.loop.start();
   }
 
   /** Polls soon (a job was created or switched on, or the warehouse reopened). */
   wake(): void {
-    if (!this.stopped) this.schedule(50);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.pollOnce()
-        .catch((e: unknown) => this.manager.options.log.warn({ err: e }, 'copy job poll failed'))
-        .finally(() => this.schedule(this.options.pollMs));
-    }, ms);
-    this.timer.unref();
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     await Promise.allSettled(this.busy.values());
   }
 

@@ -59,6 +59,7 @@ import {
 } from './resolve.js';
 import {
   checkStreamName,
+  NO_NEW_DATA,
   emptyStreamRelation,
   refreshStream,
   streamSourceOf,
@@ -80,9 +81,6 @@ export interface MvState {
    * also include a transaction's uncommitted changes (the next refresh is then a full one).
    */
   snapshot?: number;
-  /** Epoch ms of the refresh. */
-  refreshedAt: number;
-  kind: 'full' | 'incremental';
   /** A streaming view: where reading resumes, per partition or shard. */
   positions?: StreamPositions;
 }
@@ -91,6 +89,13 @@ export type RefreshType = 'Manual' | 'Auto';
 
 /** Sessions whose refreshes are Redshift's 'Auto' kind (SYS_MV_REFRESH_HISTORY.refresh_type). */
 export const AUTO_REFRESH_SESSIONS = new WeakSet<Session>();
+
+const READ_RECORDS = new WeakMap<Session, boolean>();
+
+/** Whether the session's last refresh committed records it read from a stream (or rows). */
+export function lastRefreshReadRecords(session: Session): boolean {
+  return READ_RECORDS.get(session) === true;
+}
 
 const STATUS = {
   incremental: 'Refresh successfully updated MV incrementally',
@@ -226,7 +231,7 @@ export async function runCreateMaterializedView(
       materialized,
     }),
   });
-  const state: MvState = { refreshedAt: Date.now(), kind: 'full' };
+  const state: MvState = {};
   // A streaming view starts empty: its first refresh reads the stream from the earliest record.
   if (stream) state.positions = {};
   else if (exact) state.snapshot = tx.snapshotId;
@@ -430,7 +435,6 @@ const COMBINE: Record<Combine, (o: string, d: string) => string> = {
 
 interface RefreshOutcome {
   mode: 'incremental' | 'full' | 'none';
-  rows: number;
   /** A streaming refresh's qualifier of its status (' - Stream returned no new data' ...). */
   qualifier?: string;
 }
@@ -494,18 +498,10 @@ async function refreshWithCase(
         ),
     );
     if (!out.unchanged) {
-      const next: MvState = {
-        refreshedAt: Date.now(),
-        kind: 'incremental',
-        positions: out.positions,
-      };
+      const next: MvState = { positions: out.positions };
       tx.setMvState(view.viewId, JSON.stringify(next));
     }
-    return {
-      mode: out.unchanged ? 'none' : 'incremental',
-      rows: out.rows,
-      qualifier: out.qualifier,
-    };
+    return { mode: out.unchanged ? 'none' : 'incremental', qualifier: out.qualifier };
   }
   const bases = await baseTables(session, tx, query);
   const since = state?.snapshot;
@@ -513,19 +509,16 @@ async function refreshWithCase(
   let outcome: RefreshOutcome | undefined;
   if (since !== undefined && bases !== undefined && exact) {
     const changes = await Promise.all(bases.map((b) => tx.changesSince(b.table.tableId, since)));
-    if (changes.every((c) => c !== undefined && c.length === 0)) return { mode: 'none', rows: 0 };
+    if (changes.every((c) => c !== undefined && c.length === 0)) return { mode: 'none' };
     const distinct = new Set(bases.map((b) => b.table.tableId)).size === bases.length;
     if (distinct) outcome = await incremental(session, tx, query, backing, bases, since, changes);
   }
   if (outcome === undefined) {
     await tx.truncate(backing);
-    const sql = await definitionSql(session, query, {});
-    outcome = { mode: 'full', rows: await tx.insert(backing, sql) };
+    await tx.insert(backing, await definitionSql(session, query, {}));
+    outcome = { mode: 'full' };
   }
-  const next: MvState = {
-    refreshedAt: Date.now(),
-    kind: outcome.mode === 'full' ? 'full' : 'incremental',
-  };
+  const next: MvState = {};
   if (exact) next.snapshot = tx.snapshotId;
   tx.setMvState(view.viewId, JSON.stringify(next));
   return outcome;
@@ -554,9 +547,10 @@ async function incremental(
         overrides.set(bases[j]!.table.tableId, split[j]!.before);
       terms.push(await definitionSql(session, query, { tables: overrides }));
     }
-    if (terms.length === 0) return { mode: 'incremental', rows: 0 };
+    if (terms.length === 0) return { mode: 'incremental' };
     const sql = terms.map((t) => `SELECT * FROM (${t})`).join(' UNION ALL ');
-    return { mode: 'incremental', rows: await tx.insert(backing, sql) };
+    await tx.insert(backing, sql);
+    return { mode: 'incremental' };
   }
   const combine = mergeableAggregate(query, session.caseSensitiveIdentifiers);
   if (combine === undefined || combine.length !== backing.columns.length) return undefined;
@@ -588,8 +582,8 @@ async function incremental(
         alias: '__mv',
       },
     );
-    const rows = await tx.insert(backing, `SELECT * FROM ${scratch}`);
-    return { mode: 'incremental', rows };
+    await tx.insert(backing, `SELECT * FROM ${scratch}`);
+    return { mode: 'incremental' };
   } finally {
     await tx.connection.run(`DROP TABLE IF EXISTS ${scratch}`);
   }
@@ -604,7 +598,7 @@ export async function runRefreshMaterializedView(
   const tx = await session.transactions.current();
   const { view, mv } = await requireMaterializedView(session, tx, stmt.name);
   const startTime = new Date();
-  const record = (mode: RefreshOutcome['mode'], status: string, rows: number) =>
+  const record = (status: string) =>
     session.manager.options.history.mvRefresh({
       userId: session.user.userId,
       sessionId: session.processId,
@@ -617,14 +611,12 @@ export async function runRefreshMaterializedView(
       status,
       startTime,
       endTime: new Date(),
-      mode,
-      rows,
     });
   let outcome: RefreshOutcome;
   try {
     outcome = await refreshInto(session, tx, view, mv);
   } catch (e) {
-    record('none', `Refresh failed: ${messageOf(e)}`, 0);
+    record(`Refresh failed: ${messageOf(e)}`);
     throw e;
   }
   // What the history says must be what happened to the rows: recorded when the transaction
@@ -632,11 +624,10 @@ export async function runRefreshMaterializedView(
   const done = outcome;
   const status =
     done.qualifier !== undefined ? `${STATUS.incremental}${done.qualifier}` : STATUS[done.mode];
-  session.transactions.onEnd((committed) =>
-    committed
-      ? record(done.mode, status, done.rows)
-      : record('none', 'Refresh failed: its transaction was rolled back', 0),
-  );
+  session.transactions.onEnd((committed) => {
+    READ_RECORDS.set(session, committed && done.mode !== 'none' && done.qualifier !== NO_NEW_DATA);
+    record(committed ? status : 'Refresh failed: its transaction was rolled back');
+  });
   const what =
     outcome.qualifier !== undefined
       ? `was incrementally updated successfully${outcome.qualifier.replace(' - ', ': ')}`
@@ -808,7 +799,6 @@ export async function materializedViewInfos(
       state: next.incremental ? 1 : 0,
       autoRefresh: a.materialized.autoRefresh,
       streaming,
-      lastRefresh: state ? new Date(state.refreshedAt) : null,
     });
   }
   return out;

@@ -5,8 +5,14 @@
 // is recorded in SYS_MV_REFRESH_HISTORY and tried again at the next change.
 // https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-refresh.html
 import { quoteIdent } from '../common/sql-quote.js';
-import { AUTO_REFRESH_SESSIONS, autoRefreshDue, type DueRefresh } from './materialized-views.js';
+import {
+  AUTO_REFRESH_SESSIONS,
+  autoRefreshDue,
+  lastRefreshReadRecords,
+  type DueRefresh,
+} from './materialized-views.js';
 import type { SessionManager } from './manager.js';
+import { PollLoop } from './poll-loop.js';
 import type { Session } from './session.js';
 import { internalSink } from './wire.js';
 
@@ -14,40 +20,36 @@ import { internalSink } from './wire.js';
 const MAX_BACK_TO_BACK = 50;
 
 export class MvAutoRefresher {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private running: Promise<void> = Promise.resolve();
+  private readonly loop: PollLoop;
   /** The newest snapshot the last pass saw: no commit since, nothing to do. */
   private seenSnapshot = -1;
   /** The last pass found an AUTO REFRESH streaming view. */
   private streaming = false;
-  /** Internal sessions by `${userId}/${databaseId}`, kept between passes. */
+  /** Internal sessions by `${userId}/${databaseId}`, kept while streaming views refresh. */
   private readonly sessions = new Map<string, Session>();
 
   constructor(
     private readonly manager: SessionManager,
-    private readonly pollMs: number,
-  ) {}
-
-  start(): void {
-    this.schedule(this.pollMs);
+    pollMs: number,
+  ) {
+    this.loop = new PollLoop(
+      () => this.pollOnce(),
+      pollMs,
+      manager.options.log,
+      'auto refresh failed',
+    );
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.pollOnce()
-        .catch((e: unknown) => this.manager.options.log.warn({ err: e }, 'auto refresh failed'))
-        .finally(() => this.schedule(this.pollMs));
-    }, ms);
-    this.timer.unref();
+  private get stopped(): boolean {
+    return this.loop.stopped;
+  }
+
+  start(): void {
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.closeSessions();
   }
 
@@ -67,18 +69,6 @@ export class MvAutoRefresher {
       this.sessions.set(key, s);
     }
     return s;
-  }
-
-  /** Whether the last refresh of a view read records (its status says nothing of no data). */
-  private readSomething(schema: string, name: string): boolean {
-    const last = this.manager.options.history
-      .allMvRefreshes()
-      .findLast((r) => r.schemaName === schema && r.mvName === name);
-    return (
-      last !== undefined &&
-      /^Refresh successfully/.test(last.status) &&
-      !/no new data/.test(last.status)
-    );
   }
 
   /** One pass: refresh each stale AUTO REFRESH view of every database. */
@@ -110,7 +100,7 @@ export class MvAutoRefresher {
             this.manager.options.log.warn({ err: e, view: name }, 'auto refresh failed');
             break;
           }
-          if (!v.streaming || !this.readSomething(v.schemaName, v.name)) break;
+          if (!v.streaming || !lastRefreshReadRecords(owner)) break;
         }
         // A refresh commits: the next pass must look again (views on this view).
         this.seenSnapshot = -1;

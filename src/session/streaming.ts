@@ -40,6 +40,9 @@ export const MAX_RECORD_BYTES = 1_024_000;
 const MAX_RECORDS_PER_PARTITION = 100_000;
 const MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 
+/** The status qualifier of a streaming refresh that read nothing. */
+export const NO_NEW_DATA = ' - Stream returned no new data';
+
 /** Longest topic or stream name Redshift takes. */
 const MAX_STREAM_NAME = 128;
 
@@ -272,18 +275,17 @@ export async function runCreateExternalSchema(
       );
     }
   }
-  const stream: StreamSourceAnnotation = { source: stmt.source };
-  for (const key of [
-    'iamRole',
-    'authentication',
-    'authenticationArn',
-    'secretArn',
-    'uri',
-    'clusterArn',
-  ] as const) {
-    const v = stmt[key];
-    if (v !== undefined) (stream as unknown as Record<string, string>)[key] = v;
-  }
+  // Absent clauses are undefined, which the annotation's JSON leaves out.
+  const { source, iamRole, authentication, authenticationArn, secretArn, uri, clusterArn } = stmt;
+  const stream: StreamSourceAnnotation = {
+    source,
+    iamRole,
+    authentication,
+    authenticationArn,
+    secretArn,
+    uri,
+    clusterArn,
+  };
   await tx.createSchema(name, {
     ifNotExists: stmt.ifNotExists,
     annotation: encodeSchemaAnnotation({ ownerId: session.user.userId, stream }),
@@ -317,8 +319,9 @@ function recordBytes(r: StreamRecord): number {
   return r.kind === 'kafka' ? (r.value?.length ?? 0) + (r.key?.length ?? 0) : r.data.length;
 }
 
-function recordTime(r: StreamRecord): Date {
-  return r.kind === 'kafka' ? new Date(Number(r.timestamp)) : r.arrival;
+/** When the record was written (Kafka) or arrived (Kinesis), epoch ms. */
+function recordTime(r: StreamRecord): number {
+  return r.kind === 'kafka' ? Number(r.timestamp) : r.arrival.getTime();
 }
 
 function positionOf(r: StreamRecord): string {
@@ -326,7 +329,6 @@ function positionOf(r: StreamRecord): string {
 }
 
 export interface StreamRefreshOutcome {
-  rows: number;
   /** Qualifier of the status (Redshift's SVL_MV_REFRESH_STATUS wording). */
   qualifier: string;
   /** Nothing was read and no position moved: nothing to commit. */
@@ -348,7 +350,7 @@ export async function refreshStream(
   positions: StreamPositions,
   /** The column names the view's definition uses ('all' for a `*`): only those are loaded. */
   columnNames: readonly string[] | 'all',
-  insert: (records: StreamRelation) => Promise<number>,
+  insert: (records: StreamRelation) => Promise<unknown>,
 ): Promise<StreamRefreshOutcome & { positions: StreamPositions }> {
   const ref = mv.stream!;
   const schema = await tx.getSchema(ref.schema);
@@ -395,8 +397,8 @@ export async function refreshStream(
     for (const b of batches) {
       let bytes = 0;
       let skippedHere = 0;
-      let min: Date | null = null;
-      let max: Date | null = null;
+      let min = Infinity;
+      let max = -Infinity;
       if (b.lost) {
         errors.push({
           ...names,
@@ -413,8 +415,8 @@ export async function refreshStream(
       for (const r of b.records) {
         const size = recordBytes(r);
         const at = recordTime(r);
-        if (min === null || at < min) min = at;
-        if (max === null || at > max) max = at;
+        if (at < min) min = at;
+        if (at > max) max = at;
         bytes += size;
         if (size > MAX_RECORD_BYTES) {
           skippedHere++;
@@ -422,7 +424,7 @@ export async function refreshStream(
             ...names,
             ...ids,
             streamTimestampType: r.kind === 'kafka' ? (r.timestampType === 1 ? 'L' : 'C') : 'A',
-            streamTimestamp: at,
+            streamTimestamp: new Date(at),
             recordTime: now,
             partitionId: b.partition,
             position: positionOf(r),
@@ -449,8 +451,8 @@ export async function refreshStream(
           scannedBytes: bytes,
           skippedRows: skippedHere,
           latestPosition: last ? positionOf(last) : (b.next ?? ''),
-          streamRecordTimeMin: min,
-          streamRecordTimeMax: max,
+          streamRecordTimeMin: b.records.length > 0 ? new Date(min) : null,
+          streamRecordTimeMax: b.records.length > 0 ? new Date(max) : null,
         });
       }
     }
@@ -458,12 +460,11 @@ export async function refreshStream(
     const loadedMs = performance.now() - started;
     const unchanged =
       read === 0 && batches.every((b) => positions[b.partition] === b.next || b.next === undefined);
-    const rows =
-      read - skipped > 0
-        ? await insert(
-            streamRelationOf(kind, `temp.main.${table}`, new Set(loaded.map((c) => c.name)), now),
-          )
-        : 0;
+    if (read - skipped > 0) {
+      await insert(
+        streamRelationOf(kind, `temp.main.${table}`, new Set(loaded.map((c) => c.name)), now),
+      );
+    }
     session.manager.options.log.debug(
       {
         view: view.name,
@@ -482,7 +483,7 @@ export async function refreshStream(
     });
     const qualifier =
       read === 0
-        ? ' - Stream returned no new data'
+        ? NO_NEW_DATA
         : skipped === read
           ? ' - All stream records were skipped'
           : skipped > 0
@@ -490,7 +491,7 @@ export async function refreshStream(
             : more
               ? ' - The stream may contain more data'
               : '';
-    return { rows, qualifier, unchanged, positions: next };
+    return { qualifier, unchanged, positions: next };
   } finally {
     await tx.connection.run(`DROP TABLE IF EXISTS temp.main.${table}`);
   }

@@ -347,9 +347,6 @@ export interface MvRefreshRecord {
   status: string;
   startTime: Date;
   endTime: Date;
-  /** What ran: 'incremental', 'full', or 'none' (already up to date, or failed). */
-  mode: 'incremental' | 'full' | 'none';
-  rows: number;
 }
 
 /** A materialized view of the current database (STV_MV_INFO, SVV_MV_INFO). */
@@ -365,7 +362,6 @@ export interface MaterializedViewInfo {
   autoRefresh: boolean;
   /** A streaming materialized view (reads a Kinesis stream or a Kafka topic). */
   streaming: boolean;
-  lastRefresh: Date | null;
 }
 
 /** What one refresh read from one partition or shard (SYS_STREAM_SCAN_STATES). */
