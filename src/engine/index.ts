@@ -23,3 +23,5 @@ export { CopySpool } from './copy-spool.js';
 export { readCsvSql, selectColumns } from './read-csv.js';
 export type { ReadCsvSettings } from './read-csv.js';
 export { registerRedshiftUdfs, UDF, sqlstateMessage } from './udfs.js';
+export { offerRows, registerRowScan } from './row-scan.js';
+export type { RowScanColumn, RowScanSource, RowScanValue } from './row-scan.js';

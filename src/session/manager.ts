@@ -2,7 +2,7 @@
 // Session per connection, keeps the registry behind STV_SESSIONS, and records the connection
 // log and query history. This is what the wire protocol room talks to (WireBackend).
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { registerRedshiftUdfs, type Engine } from '../engine/index.js';
+import { registerRedshiftUdfs, registerRowScan, type Engine } from '../engine/index.js';
 import { installFunctionMacros } from '../sql/index.js';
 import { installSystemMacros } from '../system/index.js';
 import type { Logger } from 'pino';
@@ -87,6 +87,7 @@ export class SessionManager implements WireBackend {
       await installSystemMacros(c);
       await installFunctionMacros(c);
       registerRedshiftUdfs(c);
+      registerRowScan(c);
       // Parquet footers are read once per file, not once per query: lake files never change.
       await c.run('SET GLOBAL enable_object_cache = true');
     } finally {

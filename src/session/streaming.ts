@@ -8,10 +8,11 @@
 // (JSON_PARSE of text that is not JSON) fails the refresh, and every later one, until the view
 // is fixed or the record expires from the stream.
 // https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-streaming-ingestion.html
-import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { LakeshiftError, SqlState } from '../common/errors.js';
+import { offerRows, type RowScanValue } from '../engine/index.js';
 import { quoteIdent, quoteLiteral } from '../common/sql-quote.js';
 import type {
+  PartitionBatch,
   KafkaStreamRecord,
   KinesisStreamRecord,
   StreamReader,
@@ -40,6 +41,84 @@ export const MAX_RECORD_BYTES = 1_024_000;
 const MAX_RECORDS_PER_PARTITION = 100_000;
 const MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 
+const READ_LIMITS = {
+  maxRecords: MAX_RECORDS_PER_PARTITION,
+  maxBytes: MAX_BYTES_PER_PARTITION,
+};
+
+/** A prefetch is dropped when no refresh took it within this time. */
+const PREFETCH_TTL_MS = 10_000;
+
+interface Prefetch {
+  /** The stream and positions it read from. */
+  key: string;
+  batches: Promise<PartitionBatch[] | undefined>;
+  timer: NodeJS.Timeout;
+}
+
+/** Reads started for a view's next refresh, by view id. */
+const prefetches = new Map<number, Prefetch>();
+
+function prefetchKey(stream: string, from: ReadonlyMap<string, string | undefined>): string {
+  return JSON.stringify([stream, [...from]]);
+}
+
+function prefetch(
+  viewId: number,
+  reader: StreamReader,
+  stream: string,
+  from: ReadonlyMap<string, string | undefined>,
+): void {
+  clearTimeout(prefetches.get(viewId)?.timer);
+  // A failed prefetch is not an error of any refresh: the refresh reads again itself.
+  const batches = reader.read(stream, from, READ_LIMITS).catch(() => undefined);
+  const timer = setTimeout(() => prefetches.delete(viewId), PREFETCH_TTL_MS).unref();
+  prefetches.set(viewId, { key: prefetchKey(stream, from), batches, timer });
+}
+
+/** The view's prefetched read from exactly `from`, if there is one (taken: it is used once). */
+async function prefetched(
+  viewId: number,
+  stream: string,
+  from: ReadonlyMap<string, string | undefined>,
+): Promise<PartitionBatch[] | undefined> {
+  const p = prefetches.get(viewId);
+  if (p === undefined) return undefined;
+  prefetches.delete(viewId);
+  clearTimeout(p.timer);
+  return p.key === prefetchKey(stream, from) ? p.batches : undefined;
+}
+
+/**
+ * A prefetched read, completed to the end of the stream as of now: a refresh reads what was
+ * written before it started, however early its reading began. Within the read limits.
+ */
+async function topUp(
+  reader: StreamReader,
+  stream: string,
+  early: PartitionBatch[],
+): Promise<PartitionBatch[]> {
+  const most = Math.max(...early.map((b) => b.records.length));
+  const bytes = Math.max(...early.map((b) => b.records.reduce((n, r) => n + recordBytes(r), 0)));
+  if (most >= READ_LIMITS.maxRecords || bytes >= READ_LIMITS.maxBytes) return early;
+  const rest = await reader.read(stream, new Map(early.map((b) => [b.partition, b.next])), {
+    maxRecords: READ_LIMITS.maxRecords - most,
+    maxBytes: READ_LIMITS.maxBytes - bytes,
+  });
+  const more = new Map(rest.map((b) => [b.partition, b]));
+  return early.map((b) => {
+    const r = more.get(b.partition);
+    if (r === undefined) return b;
+    const lost = b.lost ?? r.lost;
+    return {
+      partition: b.partition,
+      records: r.records.length === 0 ? b.records : b.records.concat(r.records),
+      next: r.next ?? b.next,
+      ...(lost ? { lost } : {}),
+    };
+  });
+}
+
 /** The status qualifier of a streaming refresh that read nothing. */
 export const NO_NEW_DATA = ' - Stream returned no new data';
 
@@ -52,8 +131,8 @@ interface StreamColumn {
   type: string;
   /** Redshift's declared type. */
   declared: string;
-  /** Appends the record's value (refresh_time has none: it is the same for every record). */
-  append?: (a: DuckDBAppender, r: StreamRecord) => void;
+  /** How the record's value is read (refresh_time has none: it is the same for every record). */
+  scan?: RowScanValue<StreamRecord>;
 }
 
 const TS = 'timestamp without time zone';
@@ -68,50 +147,51 @@ const COLUMNS: Record<'kafka' | 'kinesis', StreamColumn[]> = {
       name: 'kafka_partition',
       type: 'BIGINT',
       declared: 'bigint',
-      append: (a, r) => a.appendBigInt(BigInt(kafka(r).partition)),
+      scan: { type: 'BIGINT', value: (r) => kafka(r).partition },
     },
     {
       name: 'kafka_offset',
       type: 'BIGINT',
       declared: 'bigint',
-      append: (a, r) => a.appendBigInt(kafka(r).offset),
+      scan: { type: 'BIGINT', value: (r) => kafka(r).offset },
     },
     {
       name: 'kafka_timestamp_type',
       type: 'VARCHAR',
       declared: 'character(1)',
-      append: (a, r) => a.appendVarchar(kafka(r).timestampType === 1 ? 'L' : 'C'),
+      scan: { type: 'VARCHAR', value: (r) => (kafka(r).timestampType === 1 ? 'L' : 'C') },
     },
     {
       name: 'kafka_timestamp',
       type: 'TIMESTAMP',
       declared: TS,
-      append: (a, r) => a.appendTimestamp(new DuckDBTimestampValue(kafka(r).timestamp * 1000n)),
+      scan: { type: 'TIMESTAMP', value: (r) => Number(kafka(r).timestamp) * 1000 },
     },
     {
       name: 'kafka_key',
       type: 'BLOB',
       declared: 'varbyte',
-      append: (a, r) => appendBlobOrNull(a, kafka(r).key),
+      scan: { type: 'BLOB', value: (r) => kafka(r).key },
     },
     {
       name: 'kafka_value',
       type: 'BLOB',
       declared: 'varbyte',
-      append: (a, r) => appendBlobOrNull(a, kafka(r).value),
+      scan: { type: 'BLOB', value: (r) => kafka(r).value },
     },
     {
       name: 'kafka_headers',
       type: 'JSON',
       declared: 'super',
-      append: (a, r) => {
-        const headers = kafka(r).headers;
-        if (headers.length === 0) a.appendNull();
-        else {
-          a.appendVarchar(
-            JSON.stringify(headers.map((h) => ({ [h.key]: h.value?.toString('utf8') ?? null }))),
+      scan: {
+        type: 'VARCHAR',
+        value: (r) => {
+          const headers = kafka(r).headers;
+          if (headers.length === 0) return null;
+          return JSON.stringify(
+            headers.map((h) => ({ [h.key]: h.value?.toString('utf8') ?? null })),
           );
-        }
+        },
       },
     },
     { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
@@ -121,31 +201,31 @@ const COLUMNS: Record<'kafka' | 'kinesis', StreamColumn[]> = {
       name: 'approximate_arrival_timestamp',
       type: 'TIMESTAMP',
       declared: TS,
-      append: (a, r) => a.appendTimestamp(timestamp(kinesis(r).arrival)),
+      scan: { type: 'TIMESTAMP', value: (r) => kinesis(r).arrival.getTime() * 1000 },
     },
     {
       name: 'partition_key',
       type: 'VARCHAR',
       declared: 'character varying(256)',
-      append: (a, r) => a.appendVarchar(kinesis(r).partitionKey),
+      scan: { type: 'VARCHAR', value: (r) => kinesis(r).partitionKey },
     },
     {
       name: 'shard_id',
       type: 'VARCHAR',
       declared: 'character(20)',
-      append: (a, r) => a.appendVarchar(kinesis(r).shardId),
+      scan: { type: 'VARCHAR', value: (r) => kinesis(r).shardId },
     },
     {
       name: 'sequence_number',
       type: 'VARCHAR',
       declared: 'character varying(128)',
-      append: (a, r) => a.appendVarchar(kinesis(r).sequenceNumber),
+      scan: { type: 'VARCHAR', value: (r) => kinesis(r).sequenceNumber },
     },
     {
       name: 'kinesis_data',
       type: 'BLOB',
       declared: 'varbyte',
-      append: (a, r) => a.appendBlob(kinesis(r).data),
+      scan: { type: 'BLOB', value: (r) => kinesis(r).data },
     },
     { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
   ],
@@ -189,7 +269,9 @@ function streamRelationOf(
     if (c.name === 'refresh_time' && refreshTime !== null) {
       return `CAST(${quoteLiteral(refreshTime.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP) AS ${name}`;
     }
-    return loaded.has(c.name) ? name : `CAST(NULL AS ${c.type}) AS ${name}`;
+    if (!loaded.has(c.name)) return `CAST(NULL AS ${c.type}) AS ${name}`;
+    // The row scan gives SUPER headers as their JSON text.
+    return c.scan?.type === c.type ? name : `CAST(${name} AS ${c.type}) AS ${name}`;
   });
   const aliases =
     kind === 'kinesis'
@@ -215,7 +297,7 @@ function streamColumnsUsed(
   names: readonly string[] | 'all',
 ): Set<string> {
   const kind = family(source);
-  const all = COLUMNS[kind].filter((c) => c.append !== undefined).map((c) => c.name);
+  const all = COLUMNS[kind].filter((c) => c.scan !== undefined).map((c) => c.name);
   if (names === 'all') return new Set(all);
   const aliases = new Map(KINESIS_ALIASES);
   return new Set(
@@ -305,15 +387,6 @@ function readerFor(
 /** Where a view's refreshes stand: the next position per partition. */
 export type StreamPositions = Record<string, string>;
 
-function timestamp(d: Date): DuckDBTimestampValue {
-  return new DuckDBTimestampValue(BigInt(d.getTime()) * 1000n);
-}
-
-function appendBlobOrNull(a: DuckDBAppender, b: Buffer | null): void {
-  if (b === null) a.appendNull();
-  else a.appendBlob(b);
-}
-
 /** Size of what a record stores, for the VARBYTE limit and scanned_bytes. */
 function recordBytes(r: StreamRecord): number {
   return r.kind === 'kafka' ? (r.value?.length ?? 0) + (r.key?.length ?? 0) : r.data.length;
@@ -334,8 +407,6 @@ export interface StreamRefreshOutcome {
   /** Nothing was read and no position moved: nothing to commit. */
   unchanged: boolean;
 }
-
-let loadCounter = 0;
 
 /**
  * Reads what is new in the view's stream and inserts what its definition makes of it, in the
@@ -365,10 +436,11 @@ export async function refreshStream(
   const started = performance.now();
   const partitions = await reader.partitions(ref.name);
   const from = new Map(partitions.map((p) => [p, positions[p]]));
-  const batches = await reader.read(ref.name, from, {
-    maxRecords: MAX_RECORDS_PER_PARTITION,
-    maxBytes: MAX_BYTES_PER_PARTITION,
-  });
+  const early = await prefetched(view.viewId, ref.name, from);
+  const batches =
+    early === undefined
+      ? await reader.read(ref.name, from, READ_LIMITS)
+      : await topUp(reader, ref.name, early);
   const readMs = performance.now() - started;
   const kind = family(source.source);
   const history = session.manager.options.history;
@@ -384,115 +456,115 @@ export async function refreshStream(
   let read = 0;
   let skipped = 0;
   let more = false;
-  const table = `__stream_${view.viewId}_${++loadCounter}`;
   const used = streamColumnsUsed(source.source, columnNames);
-  const loaded = COLUMNS[kind].filter((c) => c.append !== undefined && used.has(c.name));
-  // A table needs a column: with none read (SELECT refresh_time ...), the partition's.
+  const loaded = COLUMNS[kind].filter((c) => c.scan !== undefined && used.has(c.name));
+  // A scan needs a column: with none read (SELECT refresh_time ...), the partition's.
   if (loaded.length === 0) loaded.push(COLUMNS[kind][0]!);
-  await tx.connection.run(
-    `CREATE TEMP TABLE ${table} (${loaded.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`,
-  );
-  try {
-    const appender = await tx.connection.createAppender(table, 'main', 'temp');
-    for (const b of batches) {
-      let bytes = 0;
-      let skippedHere = 0;
-      let min = Infinity;
-      let max = -Infinity;
-      if (b.lost) {
+  /** The records the view gets: all but the skipped ones. */
+  const kept: StreamRecord[] = [];
+  for (const b of batches) {
+    let bytes = 0;
+    let skippedHere = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    if (b.lost) {
+      errors.push({
+        ...names,
+        ...ids,
+        streamTimestampType: kind === 'kafka' ? 'C' : 'A',
+        streamTimestamp: null,
+        recordTime: now,
+        partitionId: b.partition,
+        position: b.lost.from,
+        errorCode: 2,
+        errorReason: `records from ${b.lost.from} to ${b.lost.to} expired from the stream before they were read`,
+      });
+    }
+    for (const r of b.records) {
+      const size = recordBytes(r);
+      const at = recordTime(r);
+      if (at < min) min = at;
+      if (at > max) max = at;
+      bytes += size;
+      if (size > MAX_RECORD_BYTES) {
+        skippedHere++;
         errors.push({
           ...names,
           ...ids,
-          streamTimestampType: kind === 'kafka' ? 'C' : 'A',
-          streamTimestamp: null,
+          streamTimestampType: r.kind === 'kafka' ? (r.timestampType === 1 ? 'L' : 'C') : 'A',
+          streamTimestamp: new Date(at),
           recordTime: now,
           partitionId: b.partition,
-          position: b.lost.from,
-          errorCode: 2,
-          errorReason: `records from ${b.lost.from} to ${b.lost.to} expired from the stream before they were read`,
+          position: positionOf(r),
+          errorCode: 1,
+          errorReason: `the record's ${size} bytes exceed the ${MAX_RECORD_BYTES} a VARBYTE column holds`,
         });
+        continue;
       }
-      for (const r of b.records) {
-        const size = recordBytes(r);
-        const at = recordTime(r);
-        if (at < min) min = at;
-        if (at > max) max = at;
-        bytes += size;
-        if (size > MAX_RECORD_BYTES) {
-          skippedHere++;
-          errors.push({
-            ...names,
-            ...ids,
-            streamTimestampType: r.kind === 'kafka' ? (r.timestampType === 1 ? 'L' : 'C') : 'A',
-            streamTimestamp: new Date(at),
-            recordTime: now,
-            partitionId: b.partition,
-            position: positionOf(r),
-            errorCode: 1,
-            errorReason: `the record's ${size} bytes exceed the ${MAX_RECORD_BYTES} a VARBYTE column holds`,
-          });
-          continue;
-        }
-        for (const c of loaded) c.append!(appender, r);
-        appender.endRow();
-      }
-      if (b.records.length >= MAX_RECORDS_PER_PARTITION) more = true;
-      read += b.records.length;
-      skipped += skippedHere;
-      if (b.next !== undefined) next[b.partition] = b.next;
-      if (b.records.length > 0 || b.lost) {
-        const last = b.records.at(-1);
-        scans.push({
-          ...names,
-          ...ids,
-          partitionId: b.partition,
-          recordTime: now,
-          scannedRows: b.records.length,
-          scannedBytes: bytes,
-          skippedRows: skippedHere,
-          latestPosition: last ? positionOf(last) : (b.next ?? ''),
-          streamRecordTimeMin: b.records.length > 0 ? new Date(min) : null,
-          streamRecordTimeMax: b.records.length > 0 ? new Date(max) : null,
-        });
-      }
+      kept.push(r);
     }
-    appender.closeSync();
-    const loadedMs = performance.now() - started;
-    const unchanged =
-      read === 0 && batches.every((b) => positions[b.partition] === b.next || b.next === undefined);
-    if (read - skipped > 0) {
-      await insert(
-        streamRelationOf(kind, `temp.main.${table}`, new Set(loaded.map((c) => c.name)), now),
-      );
+    if (b.records.length >= MAX_RECORDS_PER_PARTITION) more = true;
+    read += b.records.length;
+    skipped += skippedHere;
+    if (b.next !== undefined) next[b.partition] = b.next;
+    if (b.records.length > 0 || b.lost) {
+      const last = b.records.at(-1);
+      scans.push({
+        ...names,
+        ...ids,
+        partitionId: b.partition,
+        recordTime: now,
+        scannedRows: b.records.length,
+        scannedBytes: bytes,
+        skippedRows: skippedHere,
+        latestPosition: last ? positionOf(last) : (b.next ?? ''),
+        streamRecordTimeMin: b.records.length > 0 ? new Date(min) : null,
+        streamRecordTimeMax: b.records.length > 0 ? new Date(max) : null,
+      });
     }
-    session.manager.options.log.debug(
-      {
-        view: view.name,
-        records: read,
-        readMs: Math.round(readMs),
-        loadMs: Math.round(loadedMs - readMs),
-        insertMs: Math.round(performance.now() - started - loadedMs),
-      },
-      'streaming refresh',
-    );
-    // The scan views say what committed refreshes read.
-    session.transactions.onEnd((committed) => {
-      if (!committed) return;
-      for (const s of scans) history.streamScan(s);
-      for (const e of errors) history.streamError(e);
-    });
-    const qualifier =
-      read === 0
-        ? NO_NEW_DATA
-        : skipped === read
-          ? ' - All stream records were skipped'
-          : skipped > 0
-            ? ' - Some stream records were skipped'
-            : more
-              ? ' - The stream may contain more data'
-              : '';
-    return { qualifier, unchanged, positions: next };
-  } finally {
-    await tx.connection.run(`DROP TABLE IF EXISTS temp.main.${table}`);
   }
+  const unchanged =
+    read === 0 && batches.every((b) => positions[b.partition] === b.next || b.next === undefined);
+  // A view that read records is likely to read more next time: that read starts now, while
+  // these records are inserted and committed (the next refresh takes it if it starts there).
+  if (read > 0)
+    prefetch(view.viewId, reader, ref.name, new Map(partitions.map((p) => [p, next[p]])));
+  if (kept.length > 0) {
+    // The definition reads the records where they are, through the row scan.
+    const rows = offerRows({
+      rows: kept,
+      columns: loaded.map((c) => ({ name: c.name, ...c.scan! })),
+    });
+    try {
+      await insert(streamRelationOf(kind, rows.sql, new Set(loaded.map((c) => c.name)), now));
+    } finally {
+      rows.release();
+    }
+  }
+  session.manager.options.log.debug(
+    {
+      view: view.name,
+      records: read,
+      readMs: Math.round(readMs),
+      insertMs: Math.round(performance.now() - started - readMs),
+    },
+    'streaming refresh',
+  );
+  // The scan views say what committed refreshes read.
+  session.transactions.onEnd((committed) => {
+    if (!committed) return;
+    for (const s of scans) history.streamScan(s);
+    for (const e of errors) history.streamError(e);
+  });
+  const qualifier =
+    read === 0
+      ? NO_NEW_DATA
+      : skipped === read
+        ? ' - All stream records were skipped'
+        : skipped > 0
+          ? ' - Some stream records were skipped'
+          : more
+            ? ' - The stream may contain more data'
+            : '';
+  return { qualifier, unchanged, positions: next };
 }
