@@ -386,7 +386,7 @@ export async function runDelete(
   const where = condition && (await translate(session, tx, condition, params, [], t, alias));
   let n: number;
   if (t.kind === 'lake') {
-    n = await tx.delete(t.table, where, { alias });
+    n = await tx.delete(t.table, where, { alias, purge: t.table.streamingView });
   } else {
     n = await runOnConnection(
       session,

@@ -598,17 +598,18 @@ export async function runRefreshMaterializedView(
   const tx = await session.transactions.current();
   const { view, mv } = await requireMaterializedView(session, tx, stmt.name);
   const startTime = new Date();
-  const record = (status: string) =>
+  const record = (status: string, refreshMode: 'Incremental' | 'Full' | null = null) =>
     session.manager.options.history.mvRefresh({
       userId: session.user.userId,
       sessionId: session.processId,
-      transactionId: tx.snapshotId,
+      transactionId: session.transactions.transactionId,
       databaseName: session.databaseName,
       schemaName: view.schemaName,
       mvId: view.viewId,
       mvName: view.name,
       refreshType,
       status,
+      refreshMode,
       startTime,
       endTime: new Date(),
     });
@@ -626,7 +627,9 @@ export async function runRefreshMaterializedView(
     done.qualifier !== undefined ? `${STATUS.incremental}${done.qualifier}` : STATUS[done.mode];
   session.transactions.onEnd((committed) => {
     READ_RECORDS.set(session, committed && done.mode !== 'none' && done.qualifier !== NO_NEW_DATA);
-    record(committed ? status : 'Refresh failed: its transaction was rolled back');
+    const mode = done.mode === 'none' ? null : done.mode === 'full' ? 'Full' : 'Incremental';
+    if (committed) record(status, done.qualifier === NO_NEW_DATA ? null : mode);
+    else record('Refresh failed: its transaction was rolled back');
   });
   const what =
     outcome.qualifier !== undefined

@@ -69,7 +69,12 @@ export async function checkDatabase(session: Session, q: QualifiedName): Promise
   }
 }
 
-export type LakeTarget = { schema: string; name: string };
+export type LakeTarget = {
+  schema: string;
+  name: string;
+  /** Found as a streaming materialized view: the table holds its rows. */
+  streamingView?: boolean;
+};
 
 /**
  * Finds the lake table (not view) a DML or DDL statement names, or undefined. With
@@ -89,7 +94,7 @@ export async function findLakeTable(
     if (opts.streamingViews) {
       const view = await tx.getView(schema, q.name);
       const mv = view && decodeViewAnnotation(view.annotation).materialized;
-      if (mv?.stream !== undefined) return { schema, name: mv.table };
+      if (mv?.stream !== undefined) return { schema, name: mv.table, streamingView: true };
       if (view !== undefined) return undefined;
     }
   }

@@ -345,6 +345,8 @@ export interface MvRefreshRecord {
   mvName: string;
   refreshType: 'Manual' | 'Auto';
   status: string;
+  /** What the refresh did to the rows: null when it failed or found nothing to do. */
+  refreshMode?: 'Incremental' | 'Full' | null;
   startTime: Date;
   endTime: Date;
 }

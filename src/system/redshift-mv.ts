@@ -76,6 +76,9 @@ export const MV_RELATIONS: readonly SystemRelationDef[] = [
       ['start_time', TS],
       ['end_time', TS],
       ['duration', 'bigint'],
+      // Not Redshift's (its status text says it): whether the rows were updated incrementally
+      // or recomputed, as a column to filter on.
+      ['refresh_mode', 'character(32)'],
     ],
     async (source) =>
       (await source.mvRefreshes()).map((r) => ({
@@ -91,6 +94,7 @@ export const MV_RELATIONS: readonly SystemRelationDef[] = [
         start_time: r.startTime,
         end_time: r.endTime,
         duration: (r.endTime.getTime() - r.startTime.getTime()) * 1000,
+        refresh_mode: r.refreshMode ?? null,
       })),
   ),
   view(

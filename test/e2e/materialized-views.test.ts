@@ -54,11 +54,19 @@ describe('materialized views', { skip: TARGET !== 'lakeshift' && 'Lakeshift only
     assert.deepEqual(canonical(stored), canonical(reference), name);
   }
 
+  /** The status of the view's last refresh; its refresh_mode column must say the same. */
   async function lastRefresh(name: string): Promise<string> {
     const r = await rows(
-      `SELECT status FROM sys_mv_refresh_history WHERE mv_name = '${name}' ORDER BY start_time DESC LIMIT 1`,
+      `SELECT status, trim(refresh_mode) AS mode FROM sys_mv_refresh_history WHERE mv_name = '${name}' ORDER BY start_time DESC LIMIT 1`,
     );
-    return String(r[0]?.status ?? '');
+    const status = String(r[0]?.status ?? '');
+    const mode = status.startsWith('Refresh successfully updated MV incrementally')
+      ? 'Incremental'
+      : status.startsWith('Refresh successfully recomputed')
+        ? 'Full'
+        : null;
+    assert.equal(r[0]?.mode ?? null, mode, `refresh_mode of ${name} after "${status}"`);
+    return status;
   }
 
   test('refreshes store what the definition returns, incrementally while bases only grow', async () => {

@@ -102,11 +102,15 @@ function insertPlan(pinned: number, rows: number): CommitPlan {
   return plan;
 }
 
-function deletePlan(pinned: number, rowId: number): CommitPlan {
+function deletePlan(
+  pinned: number,
+  rowId: number,
+  kind: 'deleted' | 'purged' = 'deleted',
+): CommitPlan {
   const plan = emptyCommitPlan(pinned, 'test');
   plan.endInlinedRows.push({ tableId: 2, rowId });
   plan.inlinedRequired.push({ tableId: 2, rowId });
-  plan.changes.push({ objectId: 2, kind: 'deleted' });
+  plan.changes.push({ objectId: 2, kind });
   return plan;
 }
 
@@ -259,6 +263,22 @@ for (const backend of backends) {
       // Nothing of the failed commit is visible.
       const latest = (await latestSnapshot(db))!.snapshot_id;
       assert.ok((await inlinedRowsAt(db, latest, 2)).some((r) => r.row_id === rowId));
+    });
+
+    test("a streaming view's purge commits after concurrent appends (its refreshes), not after other deletes", async () => {
+      const pinned = (await latestSnapshot(db))!.snapshot_id;
+      const [r1, r2] = (await inlinedRowsAt(db, pinned, 2)).map((r) => r.row_id);
+      const appended = await commitPlan(db, insertPlan(pinned, 1), noName);
+      const purged = await commitPlan(db, deletePlan(pinned, r1!, 'purged'), noName);
+      const rows = (await inlinedRowsAt(db, purged.snapshotId, 2)).map((r) => r.row_id);
+      assert.ok(!rows.includes(r1!), 'the purged row is gone');
+      assert.equal(
+        rows.length,
+        (await inlinedRowsAt(db, appended.snapshotId, 2)).length - 1,
+        'the concurrent append stays',
+      );
+      // A purge still loses to a concurrent delete.
+      await expect40001(commitPlan(db, deletePlan(purged.snapshotId - 1, r2!, 'purged'), noName));
     });
 
     test('two deletes of the same row: the later committer gets 40001', async () => {

@@ -19,6 +19,9 @@ export type ChangeKind =
   | 'dropped'
   | 'inserted'
   | 'deleted'
+  // Rows of a streaming materialized view deleted by a condition (a purge): what the view's
+  // refreshes append meanwhile reads nothing of its rows, so the purge serializes before them.
+  | 'purged'
   | 'compacted'
   | 'created_in' // on a schema: a table, view or procedure was created in it
   | 'refreshed'; // on a materialized view: its state (lake_mv_state) was written
@@ -211,8 +214,9 @@ const subset = (kinds: string[], allowed: string[]): boolean =>
 function conflicts(mine: string[], theirs: string[]): boolean {
   if (subset(mine, ['created_in'])) return theirs.includes('dropped');
   if (subset(mine, ['inserted'])) return theirs.some((k) => DDL_KINDS.has(k));
+  if (subset(mine, ['purged'])) return !subset(theirs, ['inserted', 'compacted']);
   // Deletes lose to any concurrent change but compaction; compaction is checked file by file.
-  if (subset(mine, ['inserted', 'deleted'])) return !subset(theirs, ['compacted']);
+  if (subset(mine, ['inserted', 'deleted', 'purged'])) return !subset(theirs, ['compacted']);
   if (mine.includes('dropped')) return true;
   return !subset(theirs, ['created_in']);
 }
@@ -344,6 +348,7 @@ function summarize(plan: CommitPlan): string {
     dropped: 'dropped',
     inserted: 'inserted_into',
     deleted: 'deleted_from',
+    purged: 'purged_from',
     compacted: 'compacted',
     created_in: 'created_in_schema',
     refreshed: 'refreshed',

@@ -134,6 +134,8 @@ interface StagedTable {
    * transaction's writes depend on what it read, so concurrent changes to the table conflict.
    */
   readForWrite: boolean;
+  /** Every row change so far was a purge (DELETE ... { purge }): see ChangeKind 'purged'. */
+  purgesOnly: boolean;
   inserted: boolean;
   deleted: boolean;
 }
@@ -1004,6 +1006,7 @@ export class LakeTransaction {
         filesWithDeletes: new Set(),
         truncated: false,
         readForWrite: false,
+        purgesOnly: true,
         inserted: false,
         deleted: false,
       };
@@ -1202,7 +1205,11 @@ export class LakeTransaction {
   async delete(
     ref: TableRef | TableInfo,
     where?: string,
-    opts: { alias?: string } = {},
+    opts: {
+      alias?: string;
+      /** The rows are a streaming materialized view's, purged: concurrent refreshes may append. */
+      purge?: boolean;
+    } = {},
   ): Promise<number> {
     this.assertWritable();
     const table = await this.requireTable(ref);
@@ -1218,13 +1225,14 @@ export class LakeTransaction {
       `CREATE OR REPLACE TEMP TABLE ${victims} AS SELECT ${ROW_FILE}, ${ROW_POS}
        FROM ${await this.scan(table, { withRowIds: true })} AS ${quoteIdent(opts.alias ?? table.name)} WHERE ${where}`,
     );
-    return this.applyVictims(table, victims);
+    return this.applyVictims(table, victims, opts.purge === true);
   }
 
   /** Records the rows listed in the victims table (row identity columns) as deleted. */
-  private async applyVictims(table: TableInfo, victims: string): Promise<number> {
+  private async applyVictims(table: TableInfo, victims: string, purge = false): Promise<number> {
     const staged = this.stagedFor(table.tableId);
     staged.readForWrite = true;
+    if (!purge) staged.purgesOnly = false;
     const counts = (await this.query(
       `SELECT ${ROW_FILE} AS f, count(*)::BIGINT AS n FROM ${victims} GROUP BY ${ROW_FILE}`,
     )) as { f: bigint; n: bigint }[];
@@ -1420,6 +1428,7 @@ export class LakeTransaction {
       (await this.ctx.tableStates.definition(this.ctx.db, tableId, this.snapshotId));
     const isNew = versions !== undefined && versions.original === undefined;
     const keyPrefix = `tables/${table.tableUuid}`;
+    const deleteKind = staged.purgesOnly ? 'purged' : 'deleted';
     if (staged.truncated && !isNew) {
       plan.truncatedTables.push(tableId);
       plan.changes.push({ objectId: tableId, kind: 'deleted' });
@@ -1474,13 +1483,13 @@ export class LakeTransaction {
           plan.inlinedRequired.push(r);
         }
       }
-      plan.changes.push({ objectId: tableId, kind: 'deleted' });
+      plan.changes.push({ objectId: tableId, kind: deleteKind });
     }
     if (
       staged.readForWrite &&
-      !plan.changes.some((c) => c.objectId === tableId && c.kind === 'deleted')
+      !plan.changes.some((c) => c.objectId === tableId && c.kind === deleteKind)
     ) {
-      plan.changes.push({ objectId: tableId, kind: 'deleted' });
+      plan.changes.push({ objectId: tableId, kind: deleteKind });
     }
 
     for (const r of staged.pending) {
