@@ -92,6 +92,9 @@ export const AUTO_REFRESH_SESSIONS = new WeakSet<Session>();
 
 const READ_RECORDS = new WeakMap<Session, boolean>();
 
+/** A streaming refresh of at least this many records inserts them as a file right away. */
+const MANY_RECORDS = 1000;
+
 /** Whether the session's last refresh committed records it read from a stream (or rows). */
 export function lastRefreshReadRecords(session: Session): boolean {
   return READ_RECORDS.get(session) === true;
@@ -491,10 +494,12 @@ async function refreshWithCase(
       mv,
       state?.positions ?? {},
       columnNamesIn(session, query),
-      async (records) =>
+      async (records, count) =>
         tx.insert(
           backing,
           await definitionSql(session, query, { streams: new Map([[key, records]]) }),
+          // Thousands of records make a file: the lake need not first try them as a few rows.
+          { many: count >= MANY_RECORDS },
         ),
     );
     if (!out.unchanged) {

@@ -421,7 +421,8 @@ export async function refreshStream(
   positions: StreamPositions,
   /** The column names the view's definition uses ('all' for a `*`): only those are loaded. */
   columnNames: readonly string[] | 'all',
-  insert: (records: StreamRelation) => Promise<unknown>,
+  /** `count`: how many records the relation holds. */
+  insert: (records: StreamRelation, count: number) => Promise<unknown>,
 ): Promise<StreamRefreshOutcome & { positions: StreamPositions }> {
   const ref = mv.stream!;
   const schema = await tx.getSchema(ref.schema);
@@ -536,7 +537,10 @@ export async function refreshStream(
       columns: loaded.map((c) => ({ name: c.name, ...c.scan! })),
     });
     try {
-      await insert(streamRelationOf(kind, rows.sql, new Set(loaded.map((c) => c.name)), now));
+      await insert(
+        streamRelationOf(kind, rows.sql, new Set(loaded.map((c) => c.name)), now),
+        kept.length,
+      );
     } finally {
       rows.release();
     }

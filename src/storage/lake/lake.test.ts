@@ -193,6 +193,24 @@ describe('lake', () => {
     assert.deepEqual(await rows(lake), [
       { n: 25400n, s: BigInt(inserted - 5050 + 20000 * 100000 + (19999 * 20000) / 2) },
     ]);
+
+    // A transaction's only insert keeps its file even when small: its rows are written once.
+    const tx4 = await lake.begin();
+    await tx4.insert(t, `SELECT range + 200000, 'z' FROM range(700)`);
+    assert.equal(stagedFiles().length, 1, 'not folded into the stage table');
+    await tx4.commit();
+    const small = await lake.db.get<{ n: number }>(
+      `SELECT count(*) AS n FROM lake_data_file WHERE end_snapshot IS NULL AND record_count = 700`,
+    );
+    assert.equal(Number(small?.n), 1);
+
+    // An insert of many rows expected that brings none leaves no file behind.
+    const files = await liveFiles(lake);
+    const tx5 = await lake.begin();
+    assert.equal(await tx5.insert(t, `SELECT 1, 'n' WHERE false`, { many: true }), 0);
+    assert.equal(stagedFiles().length, 0);
+    await tx5.commit();
+    assert.equal(await liveFiles(lake), files);
     await lake.close();
   });
 

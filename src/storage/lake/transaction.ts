@@ -1110,8 +1110,9 @@ export class LakeTransaction {
   /**
    * A large insert goes straight to a Parquet file ordered by the sort key, its statistics
    * from the writer: no temp table to fill and read back at commit. A file of fewer rows than
-   * insertFileRows is folded into the stage table instead, so that many such inserts make one
-   * file.
+   * insertFileRows is folded into the stage table (with the transaction's earlier small files)
+   * once the transaction writes the table again, so that many such inserts make one file; the
+   * only write of a transaction keeps its file (a streaming refresh writes its rows once).
    */
   private async insertLarge(
     table: TableInfo,
@@ -1133,18 +1134,29 @@ export class LakeTransaction {
       table.columns,
       table.sortKey,
     );
+    if (file.recordCount === 0) {
+      await this.removeFiles([file]);
+      return 0;
+    }
     try {
       for (const c of table.columns) {
         if (!c.nullable && file.stats.find((st) => st.columnId === c.columnId)!.nullCount > 0)
           throw notNullViolation(table, c);
       }
-      if (file.recordCount < this.ctx.insertFileRows) await this.moveToStage(table, [file]);
-      else staged.files.push(file);
+      const small = (f: LocalDataFile) => f.recordCount < this.ctx.insertFileRows;
+      const first =
+        staged.files.length === 0 && staged.stageTable === undefined && staged.pending.length === 0;
+      if (!small(file) || first) staged.files.push(file);
+      else {
+        const folded = [...staged.files.filter(small), file];
+        staged.files = staged.files.filter((f) => !small(f));
+        await this.moveToStage(table, folded);
+      }
     } catch (e) {
       await this.removeFiles([file]);
       throw e;
     }
-    if (file.recordCount > 0) staged.inserted = true;
+    staged.inserted = true;
     return file.recordCount;
   }
 
