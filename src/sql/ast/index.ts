@@ -22,6 +22,7 @@ import type {
 } from './materialized-view.js';
 import type { AlterProcedure, CreateProcedure, DropProcedure, ShowProcedure } from './procedure.js';
 import type { CloseCursor, DeclareCursor, Fetch } from './cursor.js';
+import type { Expr } from './expr.js';
 import type { Query } from './query.js';
 import type {
   Begin,
@@ -153,6 +154,13 @@ export function astEqual(a: unknown, b: unknown): boolean {
     if (!astEqual(ra[k], rb[k])) return false;
   }
   return true;
+}
+
+/** The operands of a chain of ANDs (the expression itself when it is not one). */
+export function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'Binary' && e.op === 'and'
+    ? [...conjuncts(e.left), ...conjuncts(e.right)]
+    : [e];
 }
 
 /** A copy of an AST value without position keys (for snapshots and readable test diffs). */

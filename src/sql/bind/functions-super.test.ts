@@ -153,3 +153,31 @@ test('OBJECT_TRANSFORM paths are double-quoted keys (22023 otherwise)', async ()
     (e: unknown) => isLakeshiftError(e, '22023'),
   );
 });
+
+test('JSON_PARSE behind WHERE CAN_JSON_PARSE(same text) skips the second check, same rows', async () => {
+  await connection.run(`CREATE OR REPLACE TABLE guarded_json AS SELECT * FROM (VALUES
+    ('{"a": 1.10, "b": [1, 2]}'), ('[NaN]'), ('[1,]'), ('{"s":"x y"}'), ('not json'), (NULL), (' 7 ')) v(t)`);
+  const guarded = parse(
+    `SELECT json_serialize(json_parse(t)) FROM guarded_json WHERE can_json_parse(t) AND t IS NOT NULL ORDER BY 1`,
+  )[0] as Query;
+  const sql = toDuckDb(guarded, ctx);
+  assert.match(sql, /json_parse_valid/);
+  const reference = `SELECT json_serialize(json_parse(t)) FROM (SELECT t FROM guarded_json WHERE can_json_parse(t)) ORDER BY 1`;
+  const referenceSql = toDuckDb(parse(reference)[0] as Query, ctx);
+  assert.doesNotMatch(referenceSql, /json_parse_valid/, 'a guard in another SELECT does not count');
+  const rows = async (q: string) => (await connection.runAndReadAll(q)).getRowsJS();
+  assert.deepEqual(await rows(sql), await rows(referenceSql));
+  assert.deepEqual(await rows(sql), [['7'], ['{"a":1.10,"b":[1,2]}'], ['{"s":"x y"}']]);
+  // Not a guard: CAN_JSON_PARSE under OR or NOT, or of another argument.
+  for (const where of [
+    'can_json_parse(t) OR t IS NULL',
+    'NOT can_json_parse(t)',
+    `can_json_parse('[1]')`,
+  ]) {
+    const q = toDuckDb(
+      parse(`SELECT json_parse(t) FROM guarded_json WHERE ${where}`)[0] as Query,
+      ctx,
+    );
+    assert.doesNotMatch(q, /json_parse_valid/, where);
+  }
+});

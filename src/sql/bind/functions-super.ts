@@ -67,6 +67,8 @@ export const SUPER_FUNCTIONS: RedshiftFunction[] = [
     // Whitespace between tokens goes, numbers keep the text they were written in.
     translate: (c, p) => {
       const t = jsonText(c, p);
+      // Behind WHERE CAN_JSON_PARSE(same argument) the text is known valid: only minified.
+      if (p.guardedJson(c.args[0]!)) return `${s}.json_parse_valid(${t})`;
       if (p.hooks.setting?.('parse_super_null_on_error') !== 'on') return `${s}.json_parse(${t})`;
       return `(CASE WHEN ${s}.json_strict(${t}) THEN CAST(${s}.json_min(${t}) AS JSON) END)`;
     },

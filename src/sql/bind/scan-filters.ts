@@ -6,7 +6,7 @@
 // WHERE anyway). Anything less simple (OR, functions, parameters, other tables' columns) gives no
 // filter, and the file stays in.
 import type { Expr, Select, TableName, TableRef } from '../ast/index.js';
-import { visit } from '../ast/index.js';
+import { conjuncts, visit } from '../ast/index.js';
 import { identValue } from './names.js';
 import { declaredKind } from './value-kinds.js';
 import { withoutTrailingBlanks } from './trailing-blanks.js';
@@ -35,15 +35,6 @@ function tablesOf(ref: TableRef, out: TableName[]): void {
   else if (ref.kind === 'Join') {
     tablesOf(ref.left, out);
     tablesOf(ref.right, out);
-  }
-}
-
-function conjuncts(e: Expr, out: Expr[]): void {
-  if (e.kind === 'Binary' && e.op === 'and') {
-    conjuncts(e.left, out);
-    conjuncts(e.right, out);
-  } else {
-    out.push(e);
   }
 }
 
@@ -100,9 +91,7 @@ export function scanFilters(root: unknown, caseSensitive: boolean): Map<TableNam
       list.push({ column: identValue(column.parts.at(-1)!, caseSensitive), op, ...v });
       out.set(t, list);
     };
-    const parts: Expr[] = [];
-    conjuncts(s.where, parts);
-    for (const e of parts) {
+    for (const e of conjuncts(s.where)) {
       if (e.kind === 'Binary' && e.op in FLIPPED && e.operatorSchema === undefined) {
         const op = e.op as ScanFilter['op'];
         add(e.left, op, e.right);

@@ -78,6 +78,9 @@ export function superMacroSql(s: string): string[] {
       `WHEN NOT regexp_matches(t, '${LENIENT}|${MAYBE_SPACED}') THEN ${castOrError} ` +
       `WHEN ${s}.json_strict(t) THEN CAST(${s}.json_min(t) AS JSON) ` +
       `ELSE ${invalid} END`,
+    // JSON_PARSE of text that CAN_JSON_PARSE accepted (a WHERE guard): what json_parse returns
+    // for strict text, without checking strictness again.
+    `CREATE OR REPLACE MACRO ${s}.json_parse_valid(t) AS CAST(${s}.json_min(t) AS JSON)`,
     // Strict JSON text `t` whose top level is a `kind` ('ARRAY', 'OBJECT'), else an error naming
     // it (Redshift: "invalid json array object [...]") or NULL when `null_if_invalid`.
     `CREATE OR REPLACE MACRO ${s}.json_checked(t, kind, null_if_invalid) AS ` +

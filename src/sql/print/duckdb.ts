@@ -28,11 +28,13 @@ import type {
   KeywordFunction,
   Query,
   Select,
+  SelectItem,
   SetExpr,
   Statement,
   TableName,
   TypeName,
 } from '../ast/index.js';
+import { astEqual, conjuncts } from '../ast/index.js';
 import { notSupported } from '../lexer/errors.js';
 import { quoteIdentText, quoteString } from './quote.js';
 import { StatementPrinter, type TableNameContext } from './statement.js';
@@ -96,9 +98,29 @@ const DUCKDB_TYPES: Record<string, string> = {
   super: 'JSON',
 };
 
+/** A SELECT being printed: what its WHERE guarantees of the rows its list sees. */
+interface SelectScope {
+  /** Arguments of CAN_JSON_PARSE conjuncts of the WHERE: strict JSON in every row. */
+  jsonGuards: Expr[];
+  /** Its select list is being printed (not its FROM or WHERE, where no guard holds yet). */
+  inList: boolean;
+}
+
 export class DuckDbPrinter extends StatementPrinter {
+  private readonly selects: SelectScope[] = [];
+
   constructor(readonly hooks: DuckDbHooks = {}) {
     super();
+  }
+
+  /**
+   * Whether `arg` is strict JSON text in every row the select list being printed sees: its
+   * WHERE has CAN_JSON_PARSE(arg) as a conjunct (the streaming views' pattern), so JSON_PARSE
+   * of it need not validate again.
+   */
+  guardedJson(arg: Expr): boolean {
+    const scope = this.selects.at(-1);
+    return scope !== undefined && scope.inList && scope.jsonGuards.some((g) => astEqual(g, arg));
   }
 
   override ident(id: Ident): string {
@@ -323,7 +345,31 @@ export class DuckDbPrinter extends StatementPrinter {
   override select(s: Select): string {
     if (s.into)
       throw notSupported('SELECT ... INTO in DuckDB output (the binder rewrites it)', s.pos);
-    return super.select(s);
+    const jsonGuards = (s.where ? conjuncts(s.where) : []).flatMap((c) =>
+      c.kind === 'FunctionCall' &&
+      c.args.length === 1 &&
+      c.name.length === 1 &&
+      c.name[0]!.value === 'can_json_parse'
+        ? [c.args[0]!]
+        : [],
+    );
+    this.selects.push({ jsonGuards, inList: false });
+    try {
+      return super.select(s);
+    } finally {
+      this.selects.pop();
+    }
+  }
+
+  override selectItem(i: SelectItem): string {
+    const scope = this.selects.at(-1);
+    if (scope === undefined) return super.selectItem(i);
+    scope.inList = true;
+    try {
+      return super.selectItem(i);
+    } finally {
+      scope.inList = false;
+    }
   }
 
   override selectTop(): string {
