@@ -238,6 +238,9 @@ function takeBatch(
   let si = 0;
   let seg = segs[0]!;
   let at = codec === 0 ? HEADER_SIZE : 0;
+  // The last record taken: t.pos moves past it when the batch is left (a bigint per record
+  // otherwise).
+  let taken: bigint | undefined;
 
   for (let i = 0; i < count; i++) {
     while (at >= seg.length) {
@@ -274,7 +277,10 @@ function takeBatch(
     const offsetDelta = varint(buf);
     const offset = exactOffsets ? BigInt(baseNum + offsetDelta) : base + BigInt(offsetDelta);
     if (offset < pos) continue; // before the position, in the batch Kafka returned whole
-    if (offset >= end || records.length >= maxRecords || t.bytes >= maxBytes) return false;
+    if (offset >= end || records.length >= maxRecords || t.bytes >= maxBytes) {
+      if (taken !== undefined) t.pos = taken + 1n;
+      return false;
+    }
     let size = 0;
     let key: Buffer | null = null;
     let n = varint(buf);
@@ -288,19 +294,23 @@ function takeBatch(
       value = buf.subarray(cursor, (cursor += n));
       size += n;
     }
-    const headers: Array<{ key: string; value: Buffer | null }> = [];
+    let headers = NO_HEADERS;
     const headerCount = varint(buf);
-    for (let h = 0; h < headerCount; h++) {
-      n = varint(buf);
-      const hk = n > 0 ? buf.toString('utf8', cursor, (cursor += n)) : '';
-      if (n > 0) size += n;
-      n = varint(buf);
-      let hv: Buffer | null = null;
-      if (n >= 0) {
-        hv = buf.subarray(cursor, (cursor += n));
-        size += n;
+    if (headerCount > 0) {
+      const list: { key: string; value: Buffer | null }[] = [];
+      for (let h = 0; h < headerCount; h++) {
+        n = varint(buf);
+        const hk = n > 0 ? buf.toString('utf8', cursor, (cursor += n)) : '';
+        if (n > 0) size += n;
+        n = varint(buf);
+        let hv: Buffer | null = null;
+        if (n >= 0) {
+          hv = buf.subarray(cursor, (cursor += n));
+          size += n;
+        }
+        list.push({ key: hk, value: hv });
       }
-      headers.push({ key: hk, value: hv });
+      headers = list;
     }
     if (cursor > recordEnd)
       throw corrupt(partition, `record at offset ${offset} overruns its length`);
@@ -320,8 +330,9 @@ function takeBatch(
       headers,
     });
     t.bytes += size;
-    t.pos = offset + 1n;
+    taken = offset;
   }
+  if (taken !== undefined) t.pos = taken + 1n;
   return true;
 }
 
@@ -339,6 +350,9 @@ function gather(segs: BatchPieces, si: number, at: number, n: number): Buffer {
 
 /** Read position of `varint`: module state, so the hot loop needs no objects for it. */
 let cursor = 0;
+
+/** The headers of the (usual) record that has none: one array for all of them. */
+const NO_HEADERS: KafkaStreamRecord['headers'] = Object.freeze([]);
 
 /** A zigzag varint (or varlong) at `cursor` of `buf`; moves the cursor past it. */
 function varint(buf: Buffer): number {

@@ -21,7 +21,7 @@ export interface KafkaStreamRecord {
   /** kafka_value; null for a tombstone. */
   value: Buffer | null;
   /** kafka_headers, in the record's order. */
-  headers: Array<{ key: string; value: Buffer | null }>;
+  headers: ReadonlyArray<{ key: string; value: Buffer | null }>;
 }
 
 export interface KinesisStreamRecord {
