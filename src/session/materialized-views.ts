@@ -630,10 +630,16 @@ export async function runRefreshMaterializedView(
   const done = outcome;
   const status =
     done.qualifier !== undefined ? `${STATUS.incremental}${done.qualifier}` : STATUS[done.mode];
+  // What the rows got: nothing when the view was up to date or its stream had no new data.
+  const mode =
+    done.mode === 'none' || done.qualifier === NO_NEW_DATA
+      ? null
+      : done.mode === 'full'
+        ? 'Full'
+        : 'Incremental';
   session.transactions.onEnd((committed) => {
-    READ_RECORDS.set(session, committed && done.mode !== 'none' && done.qualifier !== NO_NEW_DATA);
-    const mode = done.mode === 'none' ? null : done.mode === 'full' ? 'Full' : 'Incremental';
-    if (committed) record(status, done.qualifier === NO_NEW_DATA ? null : mode);
+    READ_RECORDS.set(session, committed && mode !== null);
+    if (committed) record(status, mode);
     else record('Refresh failed: its transaction was rolled back');
   });
   const what =

@@ -137,97 +137,66 @@ interface StreamColumn {
 
 const TS = 'timestamp without time zone';
 
+/** A column read from each record; its DuckDB type is the scan's unless `type` says another. */
+function recordColumn(
+  name: string,
+  declared: string,
+  scan: RowScanValue<StreamRecord>,
+  type: string = scan.type,
+): StreamColumn {
+  return { name, type, declared, scan };
+}
+
+const REFRESH_TIME: StreamColumn = { name: 'refresh_time', type: 'TIMESTAMP', declared: TS };
+
 const kafka = (r: StreamRecord) => r as KafkaStreamRecord;
 const kinesis = (r: StreamRecord) => r as KinesisStreamRecord;
+
+/** A record's Kafka headers as SUPER text ([{"key": "value"}, ...]), NULL when it has none. */
+function headersJson(r: StreamRecord): string | null {
+  const headers = kafka(r).headers;
+  if (headers.length === 0) return null;
+  return JSON.stringify(headers.map((h) => ({ [h.key]: h.value?.toString('utf8') ?? null })));
+}
 
 /** The columns a stream reads as, in order (Redshift's names), with their DuckDB types. */
 const COLUMNS: Record<'kafka' | 'kinesis', StreamColumn[]> = {
   kafka: [
-    {
-      name: 'kafka_partition',
-      type: 'BIGINT',
-      declared: 'bigint',
-      scan: { type: 'BIGINT', value: (r) => kafka(r).partition },
-    },
-    {
-      name: 'kafka_offset',
-      type: 'BIGINT',
-      declared: 'bigint',
-      scan: { type: 'BIGINT', value: (r) => kafka(r).offset },
-    },
-    {
-      name: 'kafka_timestamp_type',
+    recordColumn('kafka_partition', 'bigint', { type: 'BIGINT', value: (r) => kafka(r).partition }),
+    recordColumn('kafka_offset', 'bigint', { type: 'BIGINT', value: (r) => kafka(r).offset }),
+    recordColumn('kafka_timestamp_type', 'character(1)', {
       type: 'VARCHAR',
-      declared: 'character(1)',
-      scan: { type: 'VARCHAR', value: (r) => (kafka(r).timestampType === 1 ? 'L' : 'C') },
-    },
-    {
-      name: 'kafka_timestamp',
+      value: (r) => (kafka(r).timestampType === 1 ? 'L' : 'C'),
+    }),
+    recordColumn('kafka_timestamp', TS, {
       type: 'TIMESTAMP',
-      declared: TS,
-      scan: { type: 'TIMESTAMP', value: (r) => Number(kafka(r).timestamp) * 1000 },
-    },
-    {
-      name: 'kafka_key',
-      type: 'BLOB',
-      declared: 'varbyte',
-      scan: { type: 'BLOB', value: (r) => kafka(r).key },
-    },
-    {
-      name: 'kafka_value',
-      type: 'BLOB',
-      declared: 'varbyte',
-      scan: { type: 'BLOB', value: (r) => kafka(r).value },
-    },
-    {
-      name: 'kafka_headers',
-      type: 'JSON',
-      declared: 'super',
-      scan: {
-        type: 'VARCHAR',
-        value: (r) => {
-          const headers = kafka(r).headers;
-          if (headers.length === 0) return null;
-          return JSON.stringify(
-            headers.map((h) => ({ [h.key]: h.value?.toString('utf8') ?? null })),
-          );
-        },
-      },
-    },
-    { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
+      value: (r) => Number(kafka(r).timestamp) * 1000,
+    }),
+    recordColumn('kafka_key', 'varbyte', { type: 'BLOB', value: (r) => kafka(r).key }),
+    recordColumn('kafka_value', 'varbyte', { type: 'BLOB', value: (r) => kafka(r).value }),
+    // Scanned as JSON text, read as SUPER.
+    recordColumn('kafka_headers', 'super', { type: 'VARCHAR', value: headersJson }, 'JSON'),
+    REFRESH_TIME,
   ],
   kinesis: [
-    {
-      name: 'approximate_arrival_timestamp',
+    recordColumn('approximate_arrival_timestamp', TS, {
       type: 'TIMESTAMP',
-      declared: TS,
-      scan: { type: 'TIMESTAMP', value: (r) => kinesis(r).arrival.getTime() * 1000 },
-    },
-    {
-      name: 'partition_key',
+      value: (r) => kinesis(r).arrival.getTime() * 1000,
+    }),
+    recordColumn('partition_key', 'character varying(256)', {
       type: 'VARCHAR',
-      declared: 'character varying(256)',
-      scan: { type: 'VARCHAR', value: (r) => kinesis(r).partitionKey },
-    },
-    {
-      name: 'shard_id',
+      value: (r) => kinesis(r).partitionKey,
+    }),
+    recordColumn('shard_id', 'character(20)', {
       type: 'VARCHAR',
-      declared: 'character(20)',
-      scan: { type: 'VARCHAR', value: (r) => kinesis(r).shardId },
-    },
-    {
-      name: 'sequence_number',
+      value: (r) => kinesis(r).shardId,
+    }),
+    recordColumn('sequence_number', 'character varying(128)', {
       type: 'VARCHAR',
-      declared: 'character varying(128)',
-      scan: { type: 'VARCHAR', value: (r) => kinesis(r).sequenceNumber },
-    },
-    {
-      name: 'kinesis_data',
-      type: 'BLOB',
-      declared: 'varbyte',
-      scan: { type: 'BLOB', value: (r) => kinesis(r).data },
-    },
-    { name: 'refresh_time', type: 'TIMESTAMP', declared: TS },
+      value: (r) => kinesis(r).sequenceNumber,
+    }),
+    recordColumn('kinesis_data', 'varbyte', { type: 'BLOB', value: (r) => kinesis(r).data }),
+    REFRESH_TIME,
   ],
 };
 
@@ -270,7 +239,7 @@ function streamRelationOf(
       return `CAST(${quoteLiteral(refreshTime.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP) AS ${name}`;
     }
     if (!loaded.has(c.name)) return `CAST(NULL AS ${c.type}) AS ${name}`;
-    // The row scan gives SUPER headers as their JSON text.
+    // A scanned type other than the column's (SUPER headers, scanned as text) is cast.
     return c.scan?.type === c.type ? name : `CAST(${name} AS ${c.type}) AS ${name}`;
   });
   const aliases =

@@ -74,7 +74,7 @@ async function produce(perSecond: number, seconds: number): Promise<number> {
     const wait = start + ticks * tickMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
-  return Math.ceil(perTick / partitions) * partitions * ticks;
+  return per * partitions * ticks;
 }
 
 process.on('message', (m: Command) => {

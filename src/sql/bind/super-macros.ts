@@ -36,6 +36,8 @@ const TRAILING_COMMA = `,${WS}*[\\]}]`;
  * Starts with a (case-folded) literal.
  */
 const NAN_OR_INF = `(?i)n(?:an|f(?:inity)?)(?:[,\\]}]|${WS}|$)`;
+/** Macro condition on `t`: neither cheap test matches, so it has no lenient form. */
+const NOT_LENIENT = `NOT regexp_matches(t, '${TRAILING_COMMA}') AND NOT regexp_matches(t, '${NAN_OR_INF}')`;
 /** Macro conditions on `t`: does it hold a whitespace byte? Four memchr scans beat one regexp. */
 const WS_BYTES = [' ', '\\t', '\\n', '\\r'].map((c) => `contains(t, E'${c}')`);
 const HAS_WS = `(${WS_BYTES.join(' OR ')})`;
@@ -57,7 +59,7 @@ export function superMacroSql(s: string): string[] {
     // every row (the strings-emptied regexp_replace made JSON_PARSE ~7× slower; bench `super`).
     // Valid text that matches neither cheap test has no lenient form (the usual case).
     `CREATE OR REPLACE MACRO ${s}.json_strict(t) AS CASE WHEN NOT json_valid(t) THEN false ` +
-      `WHEN NOT regexp_matches(t, '${TRAILING_COMMA}') AND NOT regexp_matches(t, '${NAN_OR_INF}') THEN true ` +
+      `WHEN ${NOT_LENIENT} THEN true ` +
       `WHEN NOT regexp_matches(t, '${LENIENT}') THEN true ` +
       `ELSE NOT regexp_matches(regexp_replace(t, '${JSON_STRING}', '""', 'g'), '${LENIENT}') END`,
     // Valid JSON text without the whitespace between tokens; numbers keep their text (1.10, 1e2),
@@ -73,7 +75,7 @@ export function superMacroSql(s: string): string[] {
     // streamed record), then text without a match of LENIENT or MAYBE_SPACED (one regexp pass).
     // Other text goes the long way: strict validation, then minification.
     `CREATE OR REPLACE MACRO ${s}.json_parse(t) AS CASE WHEN t IS NULL THEN NULL ` +
-      `WHEN ${NO_WS} AND NOT regexp_matches(t, '${TRAILING_COMMA}') AND NOT regexp_matches(t, '${NAN_OR_INF}') ` +
+      `WHEN ${NO_WS} AND ${NOT_LENIENT} ` +
       `THEN ${castOrError} ` +
       `WHEN NOT regexp_matches(t, '${LENIENT}|${MAYBE_SPACED}') THEN ${castOrError} ` +
       `WHEN ${s}.json_strict(t) THEN CAST(${s}.json_min(t) AS JSON) ` +
